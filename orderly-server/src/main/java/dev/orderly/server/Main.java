@@ -1,0 +1,36 @@
+package dev.orderly.server;
+
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts Orderly with the settings from the environment and prints where to open it. */
+public final class Main {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        Settings settings;
+        try {
+            settings = Settings.fromEnvironment();
+        } catch (Settings.InvalidSettingException e) {
+            System.err.println("orderly: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        LOG.info("starting with {}", settings);
+        OrderlyApp app = OrderlyApp.start(settings, Clock.systemUTC());
+        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "orderly-shutdown"));
+        String host = settings.httpHost().equals("0.0.0.0") ? "localhost" : settings.httpHost();
+        System.out.println();
+        System.out.println("  Orderly is running: http://" + host + ":" + app.port() + "/");
+        if (settings.demo()) {
+            System.out.println("  Demo SMS inbox and residents to try: http://" + host + ":" + app.port() + "/dev.html");
+        }
+        System.out.println("  Metrics: http://" + host + ":" + app.port() + "/metrics   Stop: Ctrl+C");
+        System.out.println();
+    }
+}

@@ -1,0 +1,150 @@
+package dev.orderly.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every setting Orderly reads, from environment variables (or the same names given as
+ * {@code -Dorderly.*} system properties, lower-case with dots, e.g. {@code -Dorderly.http.port}).
+ * A value that does not parse, or is out of range, stops the start with a message naming it.
+ * The README lists them all; keep the two in step.
+ */
+public record Settings(
+        String httpHost,
+        int httpPort,
+        Optional<String> databaseUrl,
+        String databaseUser,
+        String databasePassword,
+        int databasePoolSize,
+        Path dataDir,
+        boolean demo,
+        int demoPeople,
+        int demoClinics,
+        long demoSeed,
+        double identityGateRate,
+        Duration passLifetime,
+        Duration sessionLifetime,
+        Duration codeLifetime,
+        int codeMaxTries,
+        int bookingHorizonDays,
+        boolean secureCookies,
+        int maxBodyBytes,
+        Optional<String> signingKeys) {
+
+    @Override
+    public String toString() {
+        // Never print secrets: the database password and signing keys are shown as set or not.
+        return "Settings[http=" + httpHost + ":" + httpPort + ", database=" + databaseUrl.orElse("embedded in " + dataDir)
+                + ", demo=" + demo + " (" + demoPeople + " people, " + demoClinics + " clinics, seed " + demoSeed + ")"
+                + ", identityGateRate=" + identityGateRate + "/s, passLifetime=" + passLifetime
+                + ", sessionLifetime=" + sessionLifetime + ", codeLifetime=" + codeLifetime + ", codeMaxTries=" + codeMaxTries
+                + ", bookingHorizonDays=" + bookingHorizonDays + ", secureCookies=" + secureCookies
+                + ", maxBodyBytes=" + maxBodyBytes + ", signingKeys=" + (signingKeys.isPresent() ? "set" : "from data folder") + "]";
+    }
+
+    /** The settings from this process's environment and system properties. */
+    public static Settings fromEnvironment() {
+        Map<String, String> values = new LinkedHashMap<>(System.getenv());
+        System.getProperties().forEach((k, v) -> {
+            String key = k.toString();
+            if (key.startsWith("orderly.")) {
+                values.put(key.toUpperCase(java.util.Locale.ROOT).replace('.', '_'), v.toString());
+            }
+        });
+        return from(values);
+    }
+
+    /** The settings from {@code env}; names as in the README, e.g. {@code ORDERLY_HTTP_PORT}. */
+    public static Settings from(Map<String, String> env) {
+        Reader r = new Reader(env);
+        return new Settings(
+                r.text("ORDERLY_HTTP_HOST", "127.0.0.1"),
+                r.integer("ORDERLY_HTTP_PORT", 8080, 0, 65535),
+                r.optionalText("ORDERLY_DATABASE_URL"),
+                r.text("ORDERLY_DATABASE_USER", "postgres"),
+                r.text("ORDERLY_DATABASE_PASSWORD", ""),
+                r.integer("ORDERLY_DATABASE_POOL_SIZE", 16, 1, 1000),
+                Path.of(r.text("ORDERLY_DATA_DIR", "orderly-data")),
+                r.bool("ORDERLY_DEMO", true),
+                r.integer("ORDERLY_DEMO_PEOPLE", 200_000, 10, 50_000_000),
+                r.integer("ORDERLY_DEMO_CLINICS", 2_000, 17, 1_000_000),
+                r.integer("ORDERLY_DEMO_SEED", 20210726, Integer.MIN_VALUE, Integer.MAX_VALUE),
+                r.decimal("ORDERLY_GATE_IDENTITY_RATE", 50, 0.001, 1_000_000),
+                Duration.ofSeconds(r.integer("ORDERLY_PASS_LIFETIME_SECONDS", 600, 10, 86_400)),
+                Duration.ofMinutes(r.integer("ORDERLY_SESSION_LIFETIME_MINUTES", 30, 1, 1_440)),
+                Duration.ofSeconds(r.integer("ORDERLY_CODE_LIFETIME_SECONDS", 180, 30, 3_600)),
+                r.integer("ORDERLY_CODE_MAX_TRIES", 5, 1, 20),
+                r.integer("ORDERLY_BOOKING_HORIZON_DAYS", 14, 1, 90),
+                r.bool("ORDERLY_SECURE_COOKIES", false),
+                r.integer("ORDERLY_MAX_BODY_BYTES", 16_384, 256, 10_485_760),
+                r.optionalText("ORDERLY_SIGNING_KEYS"));
+    }
+
+    /** A setting has a value that cannot be used. */
+    public static final class InvalidSettingException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        InvalidSettingException(String message) {
+            super(message);
+        }
+    }
+
+    private record Reader(Map<String, String> env) {
+
+        Optional<String> optionalText(String name) {
+            String v = env.get(name);
+            return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+        }
+
+        String text(String name, String fallback) {
+            return optionalText(name).orElse(fallback);
+        }
+
+        int integer(String name, int fallback, int min, int max) {
+            Optional<String> v = optionalText(name);
+            if (v.isEmpty()) {
+                return fallback;
+            }
+            try {
+                int parsed = Integer.parseInt(v.get().replace("_", ""));
+                if (parsed < min || parsed > max) {
+                    throw new InvalidSettingException(name + "=" + v.get() + " is out of range " + min + ".." + max);
+                }
+                return parsed;
+            } catch (NumberFormatException e) {
+                throw new InvalidSettingException(name + "=" + v.get() + " is not a whole number");
+            }
+        }
+
+        double decimal(String name, double fallback, double min, double max) {
+            Optional<String> v = optionalText(name);
+            if (v.isEmpty()) {
+                return fallback;
+            }
+            try {
+                double parsed = Double.parseDouble(v.get());
+                if (!(parsed >= min && parsed <= max)) {
+                    throw new InvalidSettingException(name + "=" + v.get() + " is out of range " + min + ".." + max);
+                }
+                return parsed;
+            } catch (NumberFormatException e) {
+                throw new InvalidSettingException(name + "=" + v.get() + " is not a number");
+            }
+        }
+
+        boolean bool(String name, boolean fallback) {
+            Optional<String> v = optionalText(name);
+            if (v.isEmpty()) {
+                return fallback;
+            }
+            return switch (v.get().toLowerCase(java.util.Locale.ROOT)) {
+                case "true", "yes", "1", "on" -> true;
+                case "false", "no", "0", "off" -> false;
+                default -> throw new InvalidSettingException(name + "=" + v.get() + " is not true or false");
+            };
+        }
+    }
+}

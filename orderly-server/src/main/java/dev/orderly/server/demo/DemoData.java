@@ -1,0 +1,246 @@
+package dev.orderly.server.demo;
+
+import dev.orderly.booking.Product;
+import dev.orderly.eligibility.BookingWindow;
+import dev.orderly.eligibility.Cohort;
+import dev.orderly.time.SeoulCalendar;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A synthetic nation for trying Orderly out: residents whose ages follow Korea's 2021 age
+ * pyramid, clinics across the 17 provinces in proportion to population, two vaccine products and
+ * one cohort (born 1962–1966, the 55–59-year-olds of July 2021) whose window is open from the day
+ * the data is made for {@link #WINDOW_DAYS} days.
+ *
+ * <p>The same seed and sizes give the same residents and clinics, byte for byte; only the window
+ * and the capacity days are placed relative to the day of generation.
+ */
+public final class DemoData {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DemoData.class);
+
+    /** Days the demo cohort's window stays open, and days of capacity generated. */
+    public static final int WINDOW_DAYS = 60;
+    /** Ages are drawn as of this date, the night of the seed 53–54 opening. */
+    static final LocalDate AGE_REFERENCE = LocalDate.of(2021, 7, 1);
+
+    static final List<Product> PRODUCTS = List.of(
+            new Product("PFZ", "화이자 (Pfizer-BioNTech Comirnaty)", 21, 42),
+            new Product("MOD", "모더나 (Moderna Spikevax)", 28, 42));
+
+    public static final Cohort cohortFor(Instant generatedAt) {
+        Instant opens = SeoulCalendar.startOf(SeoulCalendar.dateAt(generatedAt));
+        return new Cohort("born-1962-1966", "1962–1966년생 (55–59세)", LocalDate.of(1962, 1, 1), LocalDate.of(1966, 12, 31),
+                java.util.Set.of("PFZ", "MOD"), List.of(new BookingWindow(opens, opens.plus(Duration.ofDays(WINDOW_DAYS)))));
+    }
+
+    // Share of the population per five-year age band, 0-4 ... 85+ (Statistics Korea, 2021, rounded).
+    private static final double[] AGE_BANDS = {
+        1.7, 2.2, 2.3, 2.4, 3.3, 3.6, 3.2, 3.6, 3.9, 4.3, 4.1, 4.3, 4.0, 2.9, 2.0, 1.6, 1.2, 0.9};
+
+    private static final String[] SURNAMES = {"김", "이", "박", "최", "정", "강", "조", "윤", "장", "임", "한", "오", "서", "신",
+        "권", "황", "안", "송", "류", "홍"};
+    private static final double[] SURNAME_WEIGHTS = {21.5, 14.7, 8.4, 4.7, 4.3, 2.4, 2.1, 2.0, 1.9, 1.7, 1.5, 1.5, 1.5, 1.4,
+        1.3, 1.3, 1.3, 1.3, 1.2, 1.1};
+    private static final String[] GIVEN = {"민", "서", "지", "현", "수", "영", "준", "우", "진", "성", "정", "은", "희", "연",
+        "호", "철", "미", "경", "숙", "혜", "동", "재", "상", "태", "윤", "하", "유", "승", "예", "도"};
+    private static final String[] CLINIC_PREFIX = {"연세", "서울", "미래", "행복한", "365", "우리", "하나", "새봄", "튼튼",
+        "바른", "참", "열린", "푸른", "사랑", "중앙", "제일", "365열린", "온누리", "밝은", "늘봄"};
+    private static final String[] CLINIC_KIND = {"내과의원", "가정의학과의원", "소아청소년과의원", "이비인후과의원", "의원",
+        "내과", "병원", "의원"};
+    private static final String[] ROADS = {"중앙로", "시청로", "대학로", "역전로", "문화로", "공원로", "새마을로", "희망로",
+        "평화로", "번영로"};
+
+    private final long seed;
+    private final int people;
+    private final int clinics;
+    private final Clock clock;
+
+    public DemoData(long seed, int people, int clinics, Clock clock) {
+        this.seed = seed;
+        this.people = people;
+        this.clinics = clinics;
+        this.clock = clock;
+    }
+
+    /** Whether the database has no residents yet. */
+    public static boolean isEmpty(Connection conn) throws SQLException {
+        try (Statement s = conn.createStatement(); var rs = s.executeQuery("SELECT NOT EXISTS (SELECT 1 FROM residents)")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    /** Writes the whole demo data set in one transaction. */
+    public void write(Connection conn) throws SQLException {
+        long started = System.nanoTime();
+        boolean autoCommit = conn.getAutoCommit();
+        conn.setAutoCommit(false);
+        try {
+            CopyManager copy = conn.unwrap(PGConnection.class).getCopyAPI();
+            copy(copy, "COPY residents (id, name, birth_date, phone) FROM STDIN", this::residents);
+            try (Statement s = conn.createStatement()) {
+                for (Product p : PRODUCTS) {
+                    s.addBatch("INSERT INTO products (code, name, dose2_min_days, dose2_max_days) VALUES ('" + p.code() + "', '"
+                            + p.name().replace("'", "''") + "', " + p.dose2MinDays() + ", " + p.dose2MaxDays() + ")");
+                }
+                s.executeBatch();
+            }
+            List<ClinicRow> rows = clinics();
+            copy(copy, "COPY clinics (id, name, province, district, address) FROM STDIN", out -> rows.forEach(c ->
+                    out.accept(c.id + "\t" + c.name + "\t" + c.province + "\t" + c.district + "\t" + c.address + "\n")));
+            copy(copy, "COPY clinic_products (clinic_id, product) FROM STDIN", out -> rows.forEach(c ->
+                    c.products.forEach(p -> out.accept(c.id + "\t" + p + "\n"))));
+            LocalDate first = SeoulCalendar.today(clock);
+            copy(copy, "COPY day_capacity (clinic_id, product, day, capacity) FROM STDIN", out -> rows.forEach(c -> {
+                for (int d = 0; d < WINDOW_DAYS; d++) {
+                    for (String p : c.products) {
+                        out.accept(c.id + "\t" + p + "\t" + first.plusDays(d) + "\t" + c.dailyCapacity + "\n");
+                    }
+                }
+            }));
+            Cohort cohort = cohortFor(clock.instant());
+            try (var ps = conn.prepareStatement("INSERT INTO cohorts (id, name, born_from, born_to, products) VALUES (?, ?, ?, ?, ?)")) {
+                ps.setString(1, cohort.id());
+                ps.setString(2, cohort.name());
+                ps.setObject(3, cohort.bornFrom());
+                ps.setObject(4, cohort.bornTo());
+                ps.setArray(5, conn.createArrayOf("text", cohort.products().stream().sorted().toArray()));
+                ps.executeUpdate();
+            }
+            try (var ps = conn.prepareStatement("INSERT INTO cohort_windows (cohort_id, opens_at, closes_at) VALUES (?, ?, ?)")) {
+                for (BookingWindow w : cohort.windows()) {
+                    ps.setString(1, cohort.id());
+                    ps.setObject(2, w.opensAt().atOffset(java.time.ZoneOffset.UTC));
+                    ps.setObject(3, w.closesAt().atOffset(java.time.ZoneOffset.UTC));
+                    ps.executeUpdate();
+                }
+            }
+            conn.commit();
+        } catch (SQLException | RuntimeException e) {
+            conn.rollback();
+            throw e;
+        } finally {
+            conn.setAutoCommit(autoCommit);
+        }
+        LOG.info("demo data written: {} residents, {} clinics, {} days of capacity in {} ms", people, clinics, WINDOW_DAYS,
+                (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private static void copy(CopyManager copy, String sql, Consumer<Consumer<String>> producer) throws SQLException {
+        StringBuilder sb = new StringBuilder(1 << 20);
+        producer.accept(sb::append);
+        try {
+            copy.copyIn(sql, new StringReader(sb.toString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A demo resident, as {@link #residents} writes them (for tests and the dev page). */
+    public record Resident(long id, String name, LocalDate birthDate, String phone) {
+    }
+
+    /** The residents, in id order. Deterministic in the seed. */
+    public void residents(Consumer<String> out) {
+        forEachResident(r -> out.accept(r.id() + "\t" + r.name() + "\t" + r.birthDate() + "\t" + r.phone() + "\n"));
+    }
+
+    public void forEachResident(Consumer<Resident> out) {
+        SplittableRandom random = new SplittableRandom(seed);
+        double total = 0;
+        for (double b : AGE_BANDS) {
+            total += b;
+        }
+        for (long id = 1; id <= people; id++) {
+            double pick = random.nextDouble() * total;
+            int band = 0;
+            while (band < AGE_BANDS.length - 1 && pick >= AGE_BANDS[band]) {
+                pick -= AGE_BANDS[band];
+                band++;
+            }
+            int maxAgeInBand = band == AGE_BANDS.length - 1 ? 15 : 5;
+            long daysOld = (long) (band * 5 * 365.25) + random.nextLong((long) (maxAgeInBand * 365.25));
+            LocalDate birth = AGE_REFERENCE.minusDays(daysOld);
+            out.accept(new Resident(id, name(random), birth, phone(id)));
+        }
+    }
+
+    private static String name(SplittableRandom random) {
+        return weighted(random, SURNAMES, SURNAME_WEIGHTS) + GIVEN[random.nextInt(GIVEN.length)] + GIVEN[random.nextInt(GIVEN.length)];
+    }
+
+    /** Distinct for distinct ids: an affine map modulo 10^8 with a multiplier coprime to 10^8. */
+    static String phone(long id) {
+        long digits = Math.floorMod(id * 48_271L + 12_345_679L, 100_000_000L);
+        return "010" + String.format("%08d", digits);
+    }
+
+    private record ClinicRow(long id, String name, String province, String district, String address, List<String> products,
+                             int dailyCapacity) {
+    }
+
+    private List<ClinicRow> clinics() {
+        SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        double total = KoreanRegions.ALL.stream().mapToDouble(KoreanRegions.Province::populationMillions).sum();
+        List<ClinicRow> rows = new ArrayList<>(clinics);
+        long id = 1;
+        // Every province gets at least one clinic; the rest follow population.
+        int remaining = clinics - KoreanRegions.ALL.size();
+        for (int p = 0; p < KoreanRegions.ALL.size(); p++) {
+            KoreanRegions.Province province = KoreanRegions.ALL.get(p);
+            int count = 1 + (p == KoreanRegions.ALL.size() - 1
+                    ? remaining
+                    : (int) Math.round(remaining * province.populationMillions() / total));
+            count = Math.min(count, 1 + remaining);
+            remaining -= count - 1;
+            total -= province.populationMillions();
+            for (int i = 0; i < count; i++, id++) {
+                String district = province.districts().get(i % province.districts().size());
+                String name = CLINIC_PREFIX[random.nextInt(CLINIC_PREFIX.length)] + CLINIC_KIND[random.nextInt(CLINIC_KIND.length)];
+                String address = province.name() + " " + district + " " + ROADS[random.nextInt(ROADS.length)] + " "
+                        + (1 + random.nextInt(300));
+                List<String> products = switch (random.nextInt(3)) {
+                    case 0 -> List.of("PFZ");
+                    case 1 -> List.of("MOD");
+                    default -> List.of("MOD", "PFZ");
+                };
+                rows.add(new ClinicRow(id, district + " " + name, province.name(), district, address, products,
+                        20 + 10 * random.nextInt(9)));
+            }
+        }
+        return rows;
+    }
+
+    private static String weighted(SplittableRandom random, String[] values, double[] weights) {
+        double sum = 0;
+        for (double w : weights) {
+            sum += w;
+        }
+        double pick = random.nextDouble() * sum;
+        for (int i = 0; i < values.length; i++) {
+            pick -= weights[i];
+            if (pick < 0) {
+                return values[i];
+            }
+        }
+        return values[values.length - 1];
+    }
+}

@@ -1,0 +1,43 @@
+package dev.orderly.server.http;
+
+import io.vertx.core.http.Cookie;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An HTTP answer built off the event loop and sent on it: status, JSON body and cookies.
+ * Problems (RFC 9457) are replies whose body is a problem document.
+ */
+public record Reply(int status, Object body, boolean problem, List<Cookie> cookies, List<String[]> headers) {
+
+    public static Reply json(int status, Object body) {
+        return new Reply(status, body, false, new ArrayList<>(), new ArrayList<>());
+    }
+
+    /**
+     * A problem document: {@code type} is a slug under {@code /problems/}, {@code title} the same
+     * for every occurrence, {@code detail} this occurrence's explanation.
+     */
+    public static Reply problem(int status, String type, String title, String detail) {
+        JsonObject body = new JsonObject().put("type", "/problems/" + type).put("title", title).put("status", status)
+                .put("detail", detail);
+        return new Reply(status, body, true, new ArrayList<>(), new ArrayList<>());
+    }
+
+    /** Adds a member to a problem document or JSON object body. */
+    public Reply with(String key, Object value) {
+        ((JsonObject) body).put(key, value);
+        return this;
+    }
+
+    public Reply cookie(Cookie cookie) {
+        cookies.add(cookie);
+        return this;
+    }
+
+    public Reply header(String name, String value) {
+        headers.add(new String[] {name, value});
+        return this;
+    }
+}

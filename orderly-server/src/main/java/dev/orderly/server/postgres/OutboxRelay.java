@@ -1,0 +1,88 @@
+package dev.orderly.server.postgres;
+
+import static dev.orderly.server.postgres.Blocking.await;
+
+import dev.orderly.identity.SmsGateway;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers outbox messages through the SMS gateway, apart from booking, so a slow or failing
+ * gateway never slows or fails a booking.
+ *
+ * <p>Delivery is at least once: a batch is first leased (its next attempt pushed a minute ahead,
+ * in a short transaction with {@code SKIP LOCKED}, so several nodes can relay without taking the
+ * same rows), then sent outside any transaction, then marked. A node that dies mid-batch leaves
+ * the lease to run out, and the batch is sent again. A failed send is retried after 2^attempts
+ * seconds, at most an hour.
+ */
+public final class OutboxRelay {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
+    private static final int BATCH = 100;
+    private static final Duration LEASE = Duration.ofMinutes(1);
+
+    private final Pool pool;
+    private final SmsGateway sms;
+    private final Clock clock;
+
+    public OutboxRelay(Pool pool, SmsGateway sms, Clock clock) {
+        this.pool = pool;
+        this.sms = sms;
+        this.clock = clock;
+    }
+
+    /** Sends what is due; returns how many messages were sent. Call from a non-event-loop thread. */
+    public int relayDue() {
+        Instant now = clock.instant();
+        RowSet<Row> leased = await(pool.preparedQuery("""
+                UPDATE outbox o SET next_attempt_at = $2
+                FROM (SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $1
+                      ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) due
+                WHERE o.id = due.id
+                RETURNING o.id, o.body, o.attempts, (SELECT phone FROM residents WHERE id = o.person_id) AS phone""")
+                .execute(Tuple.of(PostgresBookingStore.utc(now), PostgresBookingStore.utc(now.plus(LEASE)), BATCH)));
+        List<Tuple> updates = new ArrayList<>();
+        int sent = 0;
+        for (Row r : leased) {
+            long id = r.getLong("id");
+            int attempts = r.getInteger("attempts");
+            String error = null;
+            try {
+                String phone = r.getString("phone");
+                if (phone == null) {
+                    throw new IllegalStateException("resident no longer in the registry");
+                }
+                sms.send(phone, r.getString("body"));
+                sent++;
+            } catch (RuntimeException e) {
+                error = e.getClass().getSimpleName() + ": " + e.getMessage();
+                LOG.warn("outbox message {} not delivered (attempt {}): {}", id, attempts + 1, error);
+            }
+            Instant done = clock.instant();
+            Instant next = done.plus(Duration.ofSeconds(Math.min(3600, 1L << Math.min(attempts + 1, 12))));
+            updates.add(Tuple.of(id, error == null, PostgresBookingStore.utc(done), PostgresBookingStore.utc(next)).addString(error));
+        }
+        if (!updates.isEmpty()) {
+            await(pool.preparedQuery("""
+                    UPDATE outbox SET sent_at = CASE WHEN $2 THEN $3 ELSE NULL END, attempts = attempts + 1,
+                                      next_attempt_at = $4, last_error = $5
+                    WHERE id = $1""").executeBatch(updates));
+        }
+        return sent;
+    }
+
+    /** Messages not yet sent (for the operator's figures). */
+    public long pending() {
+        return await(pool.query("SELECT count(*) FROM outbox WHERE sent_at IS NULL").execute()).iterator().next().getLong(0);
+    }
+}

@@ -50,7 +50,12 @@ public final class InMemoryBookingStore implements BookingStore {
         if (capacity < 0) {
             throw new IllegalArgumentException("capacity must not be negative, was " + capacity);
         }
-        days.computeIfAbsent(new DayKey(clinicId, day, product), k -> new Day()).capacity = capacity;
+        Day d = days.computeIfAbsent(new DayKey(clinicId, day, product), k -> new Day());
+        if (d.booked > capacity) {
+            throw new IllegalStateException("clinic " + clinicId + " " + product + " on " + day
+                    + " has more places booked than the new capacity " + capacity);
+        }
+        d.capacity = capacity;
     }
 
     @Override

@@ -50,8 +50,12 @@ public final class WaitingRoom {
         this.random = Objects.requireNonNull(random);
         this.policies = this.gates.values().stream()
                 .collect(Collectors.toUnmodifiableMap(GateConfig::name, g -> new FixedRateAdmission(g.admitPerSecond())));
+        // Nothing is owed for time before this room existed: a node started (or restarted) after
+        // opening would otherwise admit (now - opensAt) x rate people, the whole line, on its first tick.
+        Instant startedAt = clock.instant();
         this.gates.values().forEach(g -> {
-            policyStates.put(g.name(), policies.get(g.name()).start(g.opensAt()));
+            Instant owedFrom = g.opensAt().isAfter(startedAt) ? g.opensAt() : startedAt;
+            policyStates.put(g.name(), policies.get(g.name()).start(owedFrom));
             admittedAt.put(g.name(), new ConcurrentSkipListMap<>());
         });
     }

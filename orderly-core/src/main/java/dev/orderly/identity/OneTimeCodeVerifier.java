@@ -66,37 +66,43 @@ public final class OneTimeCodeVerifier {
 
     /** Checks {@code code} against the challenge. */
     public Verification.Checked check(String challengeId, String code) {
-        Optional<Challenge> found = challenges.find(challengeId);
-        if (found.isEmpty() || found.get().used()) {
-            return new Verification.UnknownChallenge();
-        }
-        Challenge c = found.get();
-        if (!clock.instant().isBefore(c.expiresAt())) {
-            return new Verification.Expired();
-        }
-        if (c.failedTries() >= maxTries) {
-            return new Verification.TooManyTries();
-        }
-        boolean right = code != null && MessageDigest.isEqual(
-                c.code().getBytes(StandardCharsets.US_ASCII), code.getBytes(StandardCharsets.US_ASCII));
-        if (!right) {
-            Challenge after = challenges.update(challengeId, Challenge::withFailedTry).orElse(c.withFailedTry());
-            int left = maxTries - after.failedTries();
-            return left <= 0 ? new Verification.TooManyTries() : new Verification.WrongCode(left);
-        }
-        // Mark used atomically so two concurrent right answers verify once.
-        boolean[] won = {false};
-        challenges.update(challengeId, cur -> {
+        Instant now = clock.instant();
+        // The whole decision is made inside the store's atomic update, on the challenge as it is
+        // then: a guess read beside concurrent guesses would otherwise be compared before their
+        // failures were counted, and a crowd of parallel guesses would get past maxTries. The
+        // change may be applied more than once by a store that retries; the last answer stands.
+        Verification.Checked[] answer = {null};
+        Optional<Challenge> after = challenges.update(challengeId, cur -> {
             if (cur.used()) {
+                answer[0] = new Verification.UnknownChallenge();
                 return cur;
             }
-            won[0] = true;
-            return cur.usedUp();
+            if (!now.isBefore(cur.expiresAt())) {
+                answer[0] = new Verification.Expired();
+                return cur;
+            }
+            if (cur.failedTries() >= maxTries) {
+                answer[0] = new Verification.TooManyTries();
+                return cur;
+            }
+            boolean right = code != null && MessageDigest.isEqual(
+                    cur.code().getBytes(StandardCharsets.US_ASCII), code.getBytes(StandardCharsets.US_ASCII));
+            if (right) {
+                answer[0] = null;
+                return cur.usedUp();
+            }
+            Challenge failed = cur.withFailedTry();
+            int left = maxTries - failed.failedTries();
+            answer[0] = left <= 0 ? new Verification.TooManyTries() : new Verification.WrongCode(left);
+            return failed;
         });
-        if (!won[0]) {
+        if (after.isEmpty()) {
             return new Verification.UnknownChallenge();
         }
-        return registry.byId(c.personId())
+        if (answer[0] != null) {
+            return answer[0];
+        }
+        return registry.byId(after.get().personId())
                 .<Verification.Checked>map(Verification.Verified::new)
                 .orElseGet(Verification.UnknownChallenge::new);
     }

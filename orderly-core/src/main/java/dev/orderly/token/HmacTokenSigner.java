@@ -37,7 +37,12 @@ public final class HmacTokenSigner {
     public String sign(String payload) {
         String body = ENCODER.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
         String signed = keys.currentKeyId() + "." + body;
-        return signed + "." + ENCODER.encodeToString(macOf(currentMac.get(), signed));
+        String token = signed + "." + ENCODER.encodeToString(macOf(currentMac.get(), signed));
+        if (token.length() > MAX_TOKEN_LENGTH) {
+            throw new IllegalArgumentException("payload too long: the token would have " + token.length()
+                    + " characters, verify accepts at most " + MAX_TOKEN_LENGTH);
+        }
+        return token;
     }
 
     /** The payload of a token this server signed, or empty for anything else. */
@@ -56,10 +61,13 @@ public final class HmacTokenSigner {
             return Optional.empty();
         }
         try {
-            byte[] presented = DECODER.decode(token.substring(lastDot + 1));
             String signed = token.substring(0, lastDot);
             Mac mac = keyId.equals(keys.currentKeyId()) ? currentMac.get() : mac(secret.get());
-            if (!MessageDigest.isEqual(presented, macOf(mac, signed))) {
+            // Compare the encoded form, not the decoded bytes: the decoder ignores trailing bits and
+            // padding, so several strings decode to one MAC and a token could be varied without the key.
+            byte[] presented = token.substring(lastDot + 1).getBytes(StandardCharsets.US_ASCII);
+            byte[] expected = ENCODER.encodeToString(macOf(mac, signed)).getBytes(StandardCharsets.US_ASCII);
+            if (!MessageDigest.isEqual(presented, expected)) {
                 return Optional.empty();
             }
             return Optional.of(new String(DECODER.decode(token.substring(firstDot + 1, lastDot)), StandardCharsets.UTF_8));

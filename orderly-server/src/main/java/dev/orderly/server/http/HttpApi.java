@@ -1,20 +1,11 @@
 package dev.orderly.server.http;
 
-import dev.orderly.booking.BookingOutcome;
 import dev.orderly.booking.BookingService;
 import dev.orderly.booking.BookingStore;
-import dev.orderly.booking.CancelOutcome;
-import dev.orderly.booking.ClinicAvailability;
-import dev.orderly.booking.Reservation;
-import dev.orderly.eligibility.Eligibility;
-import dev.orderly.gate.GateStatus;
 import dev.orderly.gate.GateTokens;
 import dev.orderly.gate.WaitingRoom;
 import dev.orderly.identity.OneTimeCodeVerifier;
 import dev.orderly.identity.SessionTokens;
-import dev.orderly.identity.Verification;
-import dev.orderly.registry.Person;
-import dev.orderly.registry.PhoneNumbers;
 import dev.orderly.registry.ResidentRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -31,13 +22,10 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.LocalDate;
 import java.util.Base64;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +33,9 @@ import org.slf4j.LoggerFactory;
  * Orderly's HTTP interface: the JSON API behind the pages, the pages themselves, metrics and
  * health. Maps domain outcomes to status codes and RFC 9457 problem bodies; no domain decision is
  * taken here.
+ *
+ * <p>Routes live in {@link GateRoutes}, {@link IdentityRoutes}, {@link BookingRoutes} and
+ * {@link DevRoutes}; this class holds what they share.
  *
  * <p>Threading: gate calls (in-memory counters and HMAC) run on the event loop; anything that
  * touches the database runs on a virtual thread and its reply is sent back on the event loop.
@@ -54,11 +45,6 @@ public final class HttpApi {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
 
     static final String BROWSER_COOKIE = "orderly_bid";
-    static final String SESSION_COOKIE = "orderly_session";
-    static final String IDENTITY_GATE = "identity";
-    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
-    private static final Pattern CHALLENGE_ID = Pattern.compile("[0-9a-f]{36}");
-    private static final int MAX_SEARCH_DAYS = 60;
 
     /** What the API needs from the rest of the application. */
     public record Parts(WaitingRoom waitingRoom, OneTimeCodeVerifier verifier, SessionTokens sessions,
@@ -88,38 +74,35 @@ public final class HttpApi {
                 : Reply.problem(503, "not-ready", "Not ready", "the database is not reachable")));
         router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(parts.metricsScrape().get()));
+        String openApi = resource("api/openapi.yaml");
+        router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8")
+                .putHeader("Cache-Control", "max-age=60").end(openApi));
 
-        router.get("/api/gates/:gate").handler(this::gateInfo);
-        router.post("/api/gates/:gate/join").handler(this::join);
-        router.get("/api/gates/:gate/status").handler(this::status);
-
-        router.post("/api/identity/challenges").handler(this::startChallenge);
-        router.post("/api/identity/challenges/:id/verify").handler(this::verifyChallenge);
-        router.post("/api/identity/logout").handler(this::logout);
-        router.get("/api/me").handler(this::me);
-
-        router.get("/api/products").handler(ctx -> run(ctx, () -> Reply.json(200, new JsonArray(parts.bookingStore().products().stream()
-                .map(p -> new JsonObject().put("code", p.code()).put("name", p.name())
-                        .put("dose2MinDays", p.dose2MinDays()).put("dose2MaxDays", p.dose2MaxDays()))
-                .toList()))));
-        router.get("/api/regions").handler(ctx -> run(ctx, () -> Reply.json(200, new JsonArray(parts.bookingStore().regions().stream()
-                .map(r -> new JsonObject().put("province", r.province()).put("districts", new JsonArray(r.districts())))
-                .toList()))));
-        router.get("/api/clinics").handler(this::searchClinics);
-        router.post("/api/reservations").handler(this::book);
-        router.get("/api/reservations/mine").handler(this::myReservation);
-        router.delete("/api/reservations/mine").handler(this::cancel);
-
+        GateRoutes gates = new GateRoutes(this, parts.waitingRoom(), parts.meters(), parts.passLifetime());
+        IdentityRoutes identity = new IdentityRoutes(this, gates, parts.verifier(), parts.sessions(), parts.registry(), parts.booking());
+        gates.mount(router);
+        identity.mount(router);
+        new BookingRoutes(this, identity, parts.booking(), parts.bookingStore(), parts.meters()).mount(router);
         parts.dev().ifPresent(dev -> dev.mount(router, this));
 
         router.route("/api/*").handler(ctx -> send(ctx, Reply.problem(404, "not-found", "Not found",
                 "no API at " + ctx.request().method() + " " + ctx.request().path())));
-        router.get("/openapi.yaml").handler(StaticHandler.create("api").setCachingEnabled(false));
         router.route("/assets/*").handler(StaticHandler.create("web")
                 .setMaxAgeSeconds(Duration.ofDays(365).toSeconds()).setSendVaryHeader(false));
         router.route("/*").handler(StaticHandler.create("web").setMaxAgeSeconds(60).setIndexPage("index.html"));
         router.route().failureHandler(this::failure);
         return router;
+    }
+
+    private static String resource(String name) {
+        try (var in = HttpApi.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + name + " is missing from the build");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     // ---------------------------------------------------------------- cross-cutting
@@ -162,7 +145,7 @@ public final class HttpApi {
                 .setSecure(parts.secureCookies()).setMaxAge(maxAge.toSeconds());
     }
 
-    private static String browser(RoutingContext ctx) {
+    static String browser(RoutingContext ctx) {
         return ctx.get(BROWSER_COOKIE);
     }
 
@@ -210,301 +193,5 @@ public final class HttpApi {
         }
         r.putHeader("Content-Type", reply.problem() ? "application/problem+json" : "application/json; charset=utf-8");
         r.end(reply.body() instanceof JsonObject o ? o.encode() : ((JsonArray) reply.body()).encode());
-    }
-
-    // ---------------------------------------------------------------- gate
-
-    private void gateInfo(RoutingContext ctx) {
-        String gate = ctx.pathParam("gate");
-        send(ctx, parts.waitingRoom().figures(gate)
-                .map(f -> Reply.json(200, new JsonObject().put("gate", f.gate()).put("waiting", f.waiting())
-                        .put("admitted", f.admitted()).put("admitPerSecond", f.admitPerSecond())
-                        .put("opensAt", parts.waitingRoom().gate(gate).orElseThrow().opensAt().toString())))
-                .orElseGet(() -> unknownGate(gate)));
-    }
-
-    private static Reply unknownGate(String gate) {
-        return Reply.problem(404, "unknown-gate", "Unknown gate", "there is no gate '" + gate + "'");
-    }
-
-    private static String ticketCookie(String gate) {
-        return "orderly_ticket_" + gate;
-    }
-
-    private static String passCookie(String gate) {
-        return "orderly_pass_" + gate;
-    }
-
-    private void join(RoutingContext ctx) {
-        String gate = ctx.pathParam("gate");
-        if (parts.waitingRoom().gate(gate).isEmpty()) {
-            send(ctx, unknownGate(gate));
-            return;
-        }
-        // A browser that already holds a place keeps it: a second tab or a refresh is not a new place.
-        Cookie held = ctx.request().getCookie(ticketCookie(gate));
-        if (held != null) {
-            GateStatus status = parts.waitingRoom().status(gate, held.getValue(), browser(ctx));
-            if (!(status instanceof GateStatus.Refused)) {
-                send(ctx, statusReply(gate, held.getValue(), status).with("ticket", held.getValue()));
-                return;
-            }
-        }
-        WaitingRoom.JoinedTicket joined = parts.waitingRoom().join(gate, browser(ctx)).orElseThrow();
-        parts.meters().counter("orderly.gate.joins", "gate", gate).increment();
-        GateStatus status = parts.waitingRoom().status(gate, joined.token(), browser(ctx));
-        Reply reply = statusReply(gate, joined.token(), status).with("ticket", joined.token());
-        send(ctx, new Reply(201, reply.body(), false, reply.cookies(), reply.headers())
-                .cookie(cookie(ticketCookie(gate), joined.token(), Duration.ofDays(1))));
-    }
-
-    private void status(RoutingContext ctx) {
-        String gate = ctx.pathParam("gate");
-        String token = ctx.request().getHeader("Orderly-Ticket");
-        if (token == null) {
-            Cookie c = ctx.request().getCookie(ticketCookie(gate));
-            token = c == null ? null : c.getValue();
-        }
-        if (token == null) {
-            send(ctx, Reply.problem(400, "no-ticket", "No ticket", "send the ticket from join in the Orderly-Ticket header"));
-            return;
-        }
-        send(ctx, statusReply(gate, token, parts.waitingRoom().status(gate, token, browser(ctx))));
-    }
-
-    private Reply statusReply(String gate, String token, GateStatus status) {
-        return switch (status) {
-            case GateStatus.Waiting w -> Reply.json(200, new JsonObject().put("state", "waiting").put("gate", gate)
-                    .put("sequence", w.sequence()).put("ahead", w.ahead()).put("etaSeconds", w.eta().toSeconds())
-                    .put("pollAfterMs", w.pollAfter().toMillis()).put("open", w.open()).put("opensAt", w.opensAt().toString()))
-                    .header("Retry-After", Long.toString(Math.max(1, w.pollAfter().toSeconds())));
-            case GateStatus.Admitted a -> Reply.json(200, new JsonObject().put("state", "admitted").put("gate", gate)
-                    .put("sequence", a.sequence()).put("pass", a.passToken()).put("expiresAt", a.pass().expiresAt().toString()))
-                    .cookie(cookie(passCookie(gate), a.passToken(), parts.passLifetime()));
-            case GateStatus.Refused r -> switch (r.reason()) {
-                case UNKNOWN_GATE -> unknownGate(gate);
-                case PASS_EXPIRED -> Reply.problem(410, "pass-expired", "Pass expired",
-                        "your turn came, but the pass it earned has expired; join the line again");
-                case OTHER_GATE -> Reply.problem(403, "other-gate", "Ticket of another gate", "this ticket was not issued by gate '" + gate + "'");
-                case OTHER_BROWSER -> Reply.problem(403, "other-browser", "Ticket of another browser",
-                        "this ticket belongs to another browser; tickets cannot be shared");
-                case INVALID_TICKET -> Reply.problem(403, "invalid-ticket", "Invalid ticket", "this is not a ticket issued by Orderly");
-            };
-        };
-    }
-
-    /** The identity gate's pass of this browser, if it holds a valid one. */
-    private boolean hasIdentityPass(RoutingContext ctx) {
-        Cookie pass = ctx.request().getCookie(passCookie(IDENTITY_GATE));
-        return pass != null && parts.waitingRoom().acceptPass(IDENTITY_GATE, pass.getValue(), browser(ctx)).isPresent();
-    }
-
-    // ---------------------------------------------------------------- identity
-
-    private void startChallenge(RoutingContext ctx) {
-        if (!hasIdentityPass(ctx)) {
-            send(ctx, noPass());
-            return;
-        }
-        JsonInput in = JsonInput.of(ctx, Set.of("name", "birthDate", "phone"));
-        String name = in.text("name", 40);
-        LocalDate birthDate = in.date("birthDate");
-        String rawPhone = in.text("phone", 20);
-        Optional<String> phone = PhoneNumbers.normalise(rawPhone);
-        if (phone.isEmpty()) {
-            throw new BadRequest("'phone' must be a Korean mobile number such as 010-1234-5678");
-        }
-        run(ctx, () -> switch (parts.verifier().start(name, birthDate, phone.get())) {
-            case Verification.CodeSent sent -> Reply.json(201, new JsonObject().put("challengeId", sent.challengeId())
-                    .put("maskedPhone", sent.maskedPhone()).put("expiresAt", sent.expiresAt().toString()));
-            case Verification.NoMatch none -> Reply.problem(422, "no-match", "No matching resident",
-                    "no resident has that name, birth date and phone number; check all three");
-        });
-    }
-
-    private static Reply noPass() {
-        return Reply.problem(403, "no-pass", "Wait for your turn",
-                "this step needs a pass from the waiting room; join the line at the start page");
-    }
-
-    private void verifyChallenge(RoutingContext ctx) {
-        if (!hasIdentityPass(ctx)) {
-            send(ctx, noPass());
-            return;
-        }
-        String id = ctx.pathParam("id");
-        JsonInput in = JsonInput.of(ctx, Set.of("code"));
-        String code = in.text("code", 6);
-        if (!CHALLENGE_ID.matcher(id).matches()) {
-            send(ctx, Reply.problem(404, "unknown-challenge", "Unknown challenge", "ask for a new code"));
-            return;
-        }
-        run(ctx, () -> switch (parts.verifier().check(id, code)) {
-            case Verification.Verified v -> Reply.json(200, personJson(v.person()))
-                    .cookie(cookie(SESSION_COOKIE, parts.sessions().issue(v.person().id()), parts.sessions().lifetime()));
-            case Verification.WrongCode w -> Reply.problem(422, "wrong-code", "Wrong code",
-                    "the code is not right; " + w.triesLeft() + " tries left").with("triesLeft", w.triesLeft());
-            case Verification.Expired e -> Reply.problem(410, "code-expired", "Code expired", "the code has expired; ask for a new one");
-            case Verification.TooManyTries t -> Reply.problem(429, "too-many-tries", "Too many wrong codes",
-                    "this code is blocked after too many wrong tries; ask for a new one");
-            case Verification.UnknownChallenge u -> Reply.problem(404, "unknown-challenge", "Unknown challenge",
-                    "no open challenge with that id; ask for a new code");
-        });
-    }
-
-    private void logout(RoutingContext ctx) {
-        send(ctx, new Reply(204, null, false, new java.util.ArrayList<>(), new java.util.ArrayList<>())
-                .cookie(cookie(SESSION_COOKIE, "", Duration.ZERO)));
-    }
-
-    /** The verified person of this request, or empty. Blocking: call on a virtual thread. */
-    private Optional<Person> person(RoutingContext ctx) {
-        Cookie c = ctx.request().getCookie(SESSION_COOKIE);
-        if (c == null) {
-            return Optional.empty();
-        }
-        return parts.sessions().verify(c.getValue()).flatMap(s -> parts.registry().byId(s.personId()));
-    }
-
-    private static Reply notVerified() {
-        return Reply.problem(401, "not-verified", "Verify first", "verify your identity before this step");
-    }
-
-    private void me(RoutingContext ctx) {
-        run(ctx, () -> person(ctx).map(p -> {
-            JsonObject body = personJson(p).put("eligibility", eligibilityJson(parts.booking().eligibility(p)))
-                    .put("firstBookableDay", parts.booking().firstBookableDay().toString())
-                    .put("lastBookableDay", parts.booking().lastBookableDay().toString());
-            parts.booking().reservationOf(p).ifPresent(r -> body.put("reservation", reservationJson(r)));
-            return Reply.json(200, body);
-        }).orElseGet(HttpApi::notVerified));
-    }
-
-    private static JsonObject personJson(Person p) {
-        return new JsonObject().put("name", p.name()).put("birthDate", p.birthDate().toString()).put("maskedPhone", p.maskedPhone());
-    }
-
-    static JsonObject eligibilityJson(Eligibility e) {
-        return switch (e) {
-            case Eligibility.Eligible ok -> new JsonObject().put("eligible", true).put("cohort", cohortJson(ok.cohort()))
-                    .put("until", ok.until().toString()).put("products", new JsonArray(ok.cohort().products().stream().sorted().toList()));
-            case Eligibility.NotInAnyCohort n -> new JsonObject().put("eligible", false).put("reason", "NOT_IN_ANY_COHORT");
-            case Eligibility.NotOpenYet n -> new JsonObject().put("eligible", false).put("reason", "NOT_OPEN_YET")
-                    .put("cohort", cohortJson(n.cohort())).put("opensAt", n.opensAt().toString());
-            case Eligibility.Closed c -> new JsonObject().put("eligible", false).put("reason", "CLOSED")
-                    .put("cohort", cohortJson(c.cohort())).put("closedAt", c.closedAt().toString());
-        };
-    }
-
-    private static JsonObject cohortJson(dev.orderly.eligibility.Cohort c) {
-        return new JsonObject().put("id", c.id()).put("name", c.name())
-                .put("bornFrom", c.bornFrom().toString()).put("bornTo", c.bornTo().toString());
-    }
-
-    // ---------------------------------------------------------------- booking
-
-    private void searchClinics(RoutingContext ctx) {
-        String province = ctx.queryParams().get("province");
-        if (province == null || province.isBlank() || province.length() > 40) {
-            throw new BadRequest("'province' is required (see /api/regions)");
-        }
-        String district = ctx.queryParams().get("district");
-        if (district != null && (district.isBlank() || district.length() > 40)) {
-            throw new BadRequest("'district' must be a district name (see /api/regions)");
-        }
-        String fromParam = ctx.queryParams().get("from");
-        String daysParam = ctx.queryParams().get("days");
-        int days;
-        try {
-            days = daysParam == null ? -1 : Integer.parseInt(daysParam);
-        } catch (NumberFormatException e) {
-            throw new BadRequest("'days' must be a whole number from 1 to " + MAX_SEARCH_DAYS);
-        }
-        if (daysParam != null && (days < 1 || days > MAX_SEARCH_DAYS)) {
-            throw new BadRequest("'days' must be a whole number from 1 to " + MAX_SEARCH_DAYS);
-        }
-        LocalDate from = fromParam == null ? null : JsonInput.date("from", fromParam);
-        int requestedDays = days;
-        run(ctx, () -> {
-            LocalDate first = from == null ? parts.booking().firstBookableDay() : from;
-            int span = requestedDays > 0 ? requestedDays
-                    : (int) (parts.booking().lastBookableDay().toEpochDay() - first.toEpochDay() + 1);
-            span = Math.max(1, Math.min(MAX_SEARCH_DAYS, span));
-            JsonArray clinics = new JsonArray();
-            for (ClinicAvailability ca : parts.bookingStore().search(province, district, first, span)) {
-                JsonArray daysJson = new JsonArray();
-                ca.days().forEach(d -> daysJson.add(new JsonObject().put("day", d.day().toString()).put("product", d.product())
-                        .put("capacity", d.capacity()).put("remaining", d.remaining())));
-                clinics.add(new JsonObject().put("id", ca.clinic().id()).put("name", ca.clinic().name())
-                        .put("province", ca.clinic().province()).put("district", ca.clinic().district())
-                        .put("address", ca.clinic().address())
-                        .put("products", new JsonArray(ca.clinic().products().stream().sorted().toList()))
-                        .put("days", daysJson));
-            }
-            return Reply.json(200, new JsonObject().put("from", first.toString()).put("days", span).put("clinics", clinics));
-        });
-    }
-
-    private void book(RoutingContext ctx) {
-        String key = ctx.request().getHeader("Idempotency-Key");
-        if (key != null && !IDEMPOTENCY_KEY.matcher(key).matches()) {
-            throw new BadRequest("'Idempotency-Key' must be 1-100 of A-Z a-z 0-9 . _ : -");
-        }
-        JsonInput in = JsonInput.of(ctx, Set.of("clinicId", "day", "product"));
-        long clinicId = in.number("clinicId");
-        LocalDate day = in.date("day");
-        String product = in.text("product", 16);
-        run(ctx, () -> {
-            Optional<Person> person = person(ctx);
-            if (person.isEmpty()) {
-                return notVerified();
-            }
-            BookingOutcome outcome = parts.booking().book(person.get(), clinicId, day, product, key);
-            parts.meters().counter("orderly.bookings", "outcome", outcome.getClass().getSimpleName()).increment();
-            return bookingReply(outcome);
-        });
-    }
-
-    static Reply bookingReply(BookingOutcome outcome) {
-        return switch (outcome) {
-            case BookingOutcome.Booked b -> Reply.json(201, reservationJson(b.reservation()));
-            case BookingOutcome.AlreadyBooked a -> Reply.problem(409, "already-booked", "Already booked",
-                    "you already hold reservation " + a.existing().reference() + "; cancel it first to book another")
-                    .with("reservation", reservationJson(a.existing()));
-            case BookingOutcome.DayFull f -> Reply.problem(409, "day-full", "Day full",
-                    "no places left on " + f.day() + " for " + f.product() + " at this clinic; choose another day or clinic");
-            case BookingOutcome.NoSecondDoseDay n -> Reply.problem(409, "no-second-dose-day", "No day for dose 2",
-                    "this clinic has no room for dose 2 between " + n.from() + " and " + n.to() + "; choose another day or clinic");
-            case BookingOutcome.NotOffered n -> Reply.problem(422, "not-offered", "Not offered",
-                    "clinic " + n.clinicId() + " does not offer " + n.product() + " on that day, or you may not book it");
-            case BookingOutcome.DayOutOfRange d -> Reply.problem(422, "day-out-of-range", "Day not bookable",
-                    d.day() + " cannot be booked now; choose a day from " + d.first() + " to " + d.last())
-                    .with("firstBookableDay", d.first().toString()).with("lastBookableDay", d.last().toString());
-            case BookingOutcome.NotEligible n -> Reply.problem(403, "not-eligible", "Not eligible now",
-                    "you may not book now").with("eligibility", eligibilityJson(n.why()));
-            case BookingOutcome.KeyReused k -> Reply.problem(422, "idempotency-key-reused", "Idempotency key reused",
-                    "the Idempotency-Key was already used for a different booking request");
-        };
-    }
-
-    static JsonObject reservationJson(Reservation r) {
-        return new JsonObject().put("reference", r.reference())
-                .put("clinic", new JsonObject().put("id", r.clinicId()).put("name", r.clinicName()))
-                .put("product", r.product()).put("dose1Day", r.dose1Day().toString()).put("dose2Day", r.dose2Day().toString())
-                .put("bookedAt", r.bookedAt().toString());
-    }
-
-    private void myReservation(RoutingContext ctx) {
-        run(ctx, () -> person(ctx).map(p -> parts.booking().reservationOf(p)
-                        .map(r -> Reply.json(200, reservationJson(r)))
-                        .orElseGet(() -> Reply.problem(404, "no-reservation", "No reservation", "you hold no active reservation")))
-                .orElseGet(HttpApi::notVerified));
-    }
-
-    private void cancel(RoutingContext ctx) {
-        run(ctx, () -> person(ctx).map(p -> switch (parts.booking().cancel(p)) {
-            case CancelOutcome.Cancelled c -> Reply.json(200, reservationJson(c.reservation()).put("status", "CANCELLED"));
-            case CancelOutcome.NothingToCancel n -> Reply.problem(404, "no-reservation", "No reservation", "you hold no active reservation");
-        }).orElseGet(HttpApi::notVerified));
     }
 }

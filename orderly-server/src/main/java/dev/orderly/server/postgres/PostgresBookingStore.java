@@ -71,11 +71,11 @@ public final class PostgresBookingStore implements BookingStore {
                         ON CONFLICT (id) DO UPDATE SET name = $2, province = $3, district = $4, address = $5""")
                 .execute(Tuple.of(c.id(), c.name(), c.province(), c.district(), c.address()))
                 .compose(x -> conn.preparedQuery("DELETE FROM clinic_products WHERE clinic_id = $1 AND NOT (product = ANY($2))")
-                        .execute(Tuple.of(c.id(), c.products().toArray(String[]::new))))
+                        .execute(Tuple.tuple().addLong(c.id()).addArrayOfString(c.products().toArray(String[]::new))))
                 .compose(x -> conn.preparedQuery("""
                                 INSERT INTO clinic_products (clinic_id, product) SELECT $1, unnest($2::text[])
                                 ON CONFLICT DO NOTHING""")
-                        .execute(Tuple.of(c.id(), c.products().toArray(String[]::new))))));
+                        .execute(Tuple.tuple().addLong(c.id()).addArrayOfString(c.products().toArray(String[]::new))))));
     }
 
     @Override
@@ -195,7 +195,8 @@ public final class PostgresBookingStore implements BookingStore {
         }
         Optional<Reservation> existing = activeIn(conn, request.personId());
         if (existing.isPresent()) {
-            return new BookingOutcome.AlreadyBooked(existing.get());
+            // It may be this very request, committed by a concurrent retry after our first look.
+            return answerForExisting(conn, request, key).orElse(new BookingOutcome.AlreadyBooked(existing.get()));
         }
         RowSet<Row> offer = await(conn.preparedQuery("""
                 SELECT c.name, p.dose2_min_days, p.dose2_max_days
@@ -283,7 +284,8 @@ public final class PostgresBookingStore implements BookingStore {
             await(conn.preparedQuery("""
                     UPDATE day_capacity SET booked = booked - 1
                     WHERE clinic_id = $1 AND product = $2 AND day = ANY($3)""")
-                    .execute(Tuple.of(r.clinicId(), r.product(), new LocalDate[] {r.dose1Day(), r.dose2Day()})));
+                    .execute(Tuple.tuple().addLong(r.clinicId()).addString(r.product())
+                            .addArrayOfLocalDate(new LocalDate[] {r.dose1Day(), r.dose2Day()})));
             Outbox.enqueue(conn, "CANCELLED", r, now);
             return new CancelOutcome.Cancelled(r);
         });

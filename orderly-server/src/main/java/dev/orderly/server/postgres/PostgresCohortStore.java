@@ -73,8 +73,8 @@ public final class PostgresCohortStore implements CohortStore {
         await(pool.withTransaction(conn -> conn.preparedQuery("""
                         INSERT INTO cohorts (id, name, born_from, born_to, products) VALUES ($1, $2, $3, $4, $5)
                         ON CONFLICT (id) DO UPDATE SET name = $2, born_from = $3, born_to = $4, products = $5""")
-                .execute(Tuple.of(cohort.id(), cohort.name(), cohort.bornFrom(), cohort.bornTo(),
-                        cohort.products().stream().sorted().toArray(String[]::new)))
+                .execute(Tuple.tuple().addString(cohort.id()).addString(cohort.name()).addLocalDate(cohort.bornFrom())
+                        .addLocalDate(cohort.bornTo()).addArrayOfString(cohort.products().stream().sorted().toArray(String[]::new)))
                 .compose(x -> conn.preparedQuery("DELETE FROM cohort_windows WHERE cohort_id = $1").execute(Tuple.of(cohort.id())))
                 .compose(x -> conn.preparedQuery("INSERT INTO cohort_windows (cohort_id, opens_at, closes_at) VALUES ($1, $2, $3)")
                         .executeBatch(cohort.windows().stream()

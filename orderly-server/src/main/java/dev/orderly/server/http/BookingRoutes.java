@@ -1,0 +1,161 @@
+package dev.orderly.server.http;
+
+import dev.orderly.booking.BookingOutcome;
+import dev.orderly.booking.BookingService;
+import dev.orderly.booking.BookingStore;
+import dev.orderly.booking.CancelOutcome;
+import dev.orderly.booking.ClinicAvailability;
+import dev.orderly.booking.Reservation;
+import dev.orderly.registry.Person;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.LocalDate;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Booking over HTTP: products, regions, clinic search with availability, book, show and cancel.
+ * Every call touches the database and so runs on a virtual thread.
+ */
+final class BookingRoutes {
+
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+    private static final int MAX_SEARCH_DAYS = 60;
+
+    private final HttpApi api;
+    private final IdentityRoutes identity;
+    private final BookingService booking;
+    private final BookingStore store;
+    private final MeterRegistry meters;
+
+    BookingRoutes(HttpApi api, IdentityRoutes identity, BookingService booking, BookingStore store, MeterRegistry meters) {
+        this.api = api;
+        this.identity = identity;
+        this.booking = booking;
+        this.store = store;
+        this.meters = meters;
+    }
+
+    void mount(Router router) {
+        router.get("/api/products").handler(ctx -> api.run(ctx, () -> Reply.json(200, new JsonArray(store.products().stream()
+                .map(p -> new JsonObject().put("code", p.code()).put("name", p.name())
+                        .put("dose2MinDays", p.dose2MinDays()).put("dose2MaxDays", p.dose2MaxDays()))
+                .toList()))));
+        router.get("/api/regions").handler(ctx -> api.run(ctx, () -> Reply.json(200, new JsonArray(store.regions().stream()
+                .map(r -> new JsonObject().put("province", r.province()).put("districts", new JsonArray(r.districts())))
+                .toList()))));
+        router.get("/api/clinics").handler(this::searchClinics);
+        router.post("/api/reservations").handler(this::book);
+        router.get("/api/reservations/mine").handler(this::myReservation);
+        router.delete("/api/reservations/mine").handler(this::cancel);
+    }
+
+    private void searchClinics(RoutingContext ctx) {
+        String province = ctx.queryParams().get("province");
+        if (province == null || province.isBlank() || province.length() > 40) {
+            throw new BadRequest("'province' is required (see /api/regions)");
+        }
+        String district = ctx.queryParams().get("district");
+        if (district != null && (district.isBlank() || district.length() > 40)) {
+            throw new BadRequest("'district' must be a district name (see /api/regions)");
+        }
+        String fromParam = ctx.queryParams().get("from");
+        String daysParam = ctx.queryParams().get("days");
+        int days;
+        try {
+            days = daysParam == null ? -1 : Integer.parseInt(daysParam);
+        } catch (NumberFormatException e) {
+            throw new BadRequest("'days' must be a whole number from 1 to " + MAX_SEARCH_DAYS);
+        }
+        if (daysParam != null && (days < 1 || days > MAX_SEARCH_DAYS)) {
+            throw new BadRequest("'days' must be a whole number from 1 to " + MAX_SEARCH_DAYS);
+        }
+        LocalDate from = fromParam == null ? null : JsonInput.date("from", fromParam);
+        int requestedDays = days;
+        api.run(ctx, () -> {
+            LocalDate first = from == null ? booking.firstBookableDay() : from;
+            int span = requestedDays > 0 ? requestedDays
+                    : (int) (booking.lastBookableDay().toEpochDay() - first.toEpochDay() + 1);
+            span = Math.max(1, Math.min(MAX_SEARCH_DAYS, span));
+            JsonArray clinics = new JsonArray();
+            for (ClinicAvailability ca : store.search(province, district, first, span)) {
+                JsonArray daysJson = new JsonArray();
+                ca.days().forEach(d -> daysJson.add(new JsonObject().put("day", d.day().toString()).put("product", d.product())
+                        .put("capacity", d.capacity()).put("remaining", d.remaining())));
+                clinics.add(new JsonObject().put("id", ca.clinic().id()).put("name", ca.clinic().name())
+                        .put("province", ca.clinic().province()).put("district", ca.clinic().district())
+                        .put("address", ca.clinic().address())
+                        .put("products", new JsonArray(ca.clinic().products().stream().sorted().toList()))
+                        .put("days", daysJson));
+            }
+            return Reply.json(200, new JsonObject().put("from", first.toString()).put("days", span).put("clinics", clinics));
+        });
+    }
+
+    private void book(RoutingContext ctx) {
+        String key = ctx.request().getHeader("Idempotency-Key");
+        if (key != null && !IDEMPOTENCY_KEY.matcher(key).matches()) {
+            throw new BadRequest("'Idempotency-Key' must be 1-100 of A-Z a-z 0-9 . _ : -");
+        }
+        JsonInput in = JsonInput.of(ctx, Set.of("clinicId", "day", "product"));
+        long clinicId = in.number("clinicId");
+        LocalDate day = in.date("day");
+        String product = in.text("product", 16);
+        api.run(ctx, () -> {
+            Optional<Person> person = identity.person(ctx);
+            if (person.isEmpty()) {
+                return IdentityRoutes.notVerified();
+            }
+            BookingOutcome outcome = booking.book(person.get(), clinicId, day, product, key);
+            meters.counter("orderly.bookings", "outcome", outcome.getClass().getSimpleName()).increment();
+            return bookingReply(outcome);
+        });
+    }
+
+    static Reply bookingReply(BookingOutcome outcome) {
+        return switch (outcome) {
+            case BookingOutcome.Booked b -> Reply.json(201, reservationJson(b.reservation()));
+            case BookingOutcome.AlreadyBooked a -> Reply.problem(409, "already-booked", "Already booked",
+                    "you already hold reservation " + a.existing().reference() + "; cancel it first to book another")
+                    .with("reservation", reservationJson(a.existing()));
+            case BookingOutcome.DayFull f -> Reply.problem(409, "day-full", "Day full",
+                    "no places left on " + f.day() + " for " + f.product() + " at this clinic; choose another day or clinic");
+            case BookingOutcome.NoSecondDoseDay n -> Reply.problem(409, "no-second-dose-day", "No day for dose 2",
+                    "this clinic has no room for dose 2 between " + n.from() + " and " + n.to() + "; choose another day or clinic");
+            case BookingOutcome.NotOffered n -> Reply.problem(422, "not-offered", "Not offered",
+                    "clinic " + n.clinicId() + " does not offer " + n.product() + " on that day, or you may not book it");
+            case BookingOutcome.DayOutOfRange d -> Reply.problem(422, "day-out-of-range", "Day not bookable",
+                    d.day() + " cannot be booked now; choose a day from " + d.first() + " to " + d.last())
+                    .with("firstBookableDay", d.first().toString()).with("lastBookableDay", d.last().toString());
+            case BookingOutcome.NotEligible n -> Reply.problem(403, "not-eligible", "Not eligible now",
+                    "you may not book now").with("eligibility", IdentityRoutes.eligibilityJson(n.why()));
+            case BookingOutcome.KeyReused k -> Reply.problem(422, "idempotency-key-reused", "Idempotency key reused",
+                    "the Idempotency-Key was already used for a different booking request");
+        };
+    }
+
+    static JsonObject reservationJson(Reservation r) {
+        return new JsonObject().put("reference", r.reference())
+                .put("clinic", new JsonObject().put("id", r.clinicId()).put("name", r.clinicName()))
+                .put("product", r.product()).put("dose1Day", r.dose1Day().toString()).put("dose2Day", r.dose2Day().toString())
+                .put("bookedAt", r.bookedAt().toString());
+    }
+
+    private void myReservation(RoutingContext ctx) {
+        api.run(ctx, () -> identity.person(ctx).map(p -> booking.reservationOf(p)
+                        .map(r -> Reply.json(200, reservationJson(r)))
+                        .orElseGet(() -> Reply.problem(404, "no-reservation", "No reservation", "you hold no active reservation")))
+                .orElseGet(IdentityRoutes::notVerified));
+    }
+
+    private void cancel(RoutingContext ctx) {
+        api.run(ctx, () -> identity.person(ctx).map(p -> switch (booking.cancel(p)) {
+            case CancelOutcome.Cancelled c -> Reply.json(200, reservationJson(c.reservation()).put("status", "CANCELLED"));
+            case CancelOutcome.NothingToCancel n -> Reply.problem(404, "no-reservation", "No reservation", "you hold no active reservation");
+        }).orElseGet(IdentityRoutes::notVerified));
+    }
+}

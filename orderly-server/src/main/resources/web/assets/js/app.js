@@ -1,0 +1,567 @@
+/*
+ * What every Orderly page shares, as window.Orderly:
+ *
+ *  - language: Korean first, English second; the choice is kept in localStorage. Every visible
+ *    string comes from the dictionary in i18n.js through data-i18n attributes, so switching the
+ *    language re-translates the whole document, dynamic parts included (their arguments ride
+ *    along in data-i18n-args).
+ *  - dates and times in Asia/Seoul, whatever zone the device is set to. A LocalDate from the API
+ *    ("2021-07-26") is a Seoul calendar day and is shown as that day.
+ *  - api(): fetch with the browser's cookies, a timeout, and RFC 9457 problem bodies turned into
+ *    values ({status, ok, data, problem}); only a network failure throws (NetworkError).
+ *  - h(): a small DOM builder; pages never use innerHTML, and never style="" (the CSP forbids it).
+ *
+ * Loaded with defer after i18n.js and before the page's own script.
+ */
+(function () {
+  'use strict';
+
+  const ZONE = 'Asia/Seoul';
+  const LANG_KEY = 'orderly.lang';
+  const LANGS = ['ko', 'en'];
+  const LOCALES = { ko: 'ko-KR', en: 'en-US' };
+  const I18N_ATTRS = ['aria-label', 'placeholder', 'title', 'alt', 'content'];
+  const messages = window.OrderlyMessages;
+
+  // ---------------------------------------------------------------- storage
+
+  function storageOf(kind) {
+    return {
+      get(key) {
+        try {
+          const v = window[kind].getItem(key);
+          return v === null ? null : JSON.parse(v);
+        } catch (e) {
+          return null;
+        }
+      },
+      set(key, value) {
+        try {
+          window[kind].setItem(key, JSON.stringify(value));
+        } catch (e) {
+          // Storage may be off (private mode, quota): the pages still work, a reload just forgets.
+        }
+      },
+      remove(key) {
+        try {
+          window[kind].removeItem(key);
+        } catch (e) {
+          // as above
+        }
+      }
+    };
+  }
+
+  const session = storageOf('sessionStorage');
+  const local = storageOf('localStorage');
+
+  // ---------------------------------------------------------------- language
+
+  let lang = (function () {
+    const saved = local.get(LANG_KEY);
+    return LANGS.includes(saved) ? saved : 'ko';
+  })();
+  const languageListeners = [];
+
+  function locale() {
+    return LOCALES[lang];
+  }
+
+  function lookup(key) {
+    const own = messages[lang][key];
+    return own !== undefined ? own : messages.ko[key];
+  }
+
+  /** The text of {@code key} in the current language, {placeholders} filled from args. */
+  function t(key, args, fallback) {
+    const message = lookup(key);
+    if (message === undefined) {
+      if (fallback !== undefined && fallback !== null && fallback !== '') {
+        return fallback;
+      }
+      console.error('Orderly: no text for "' + key + '"');
+      return key;
+    }
+    // A function picks the wording (plurals); its answer may still hold {placeholders}.
+    const template = typeof message === 'function' ? message(args || {}, formatValue) : message;
+    if (!args) {
+      return template;
+    }
+    return template.replace(/\{(\w+)\}/g, (whole, name) => (name in args ? formatValue(args[name]) : whole));
+  }
+
+  /**
+   * One argument as text. Numbers are grouped for the language; objects say what they are:
+   * {date: "YYYY-MM-DD", style}, {instant: ISO-8601, style}, {duration: seconds}, {text: key, args}.
+   */
+  function formatValue(v) {
+    if (v === null || v === undefined) {
+      return '';
+    }
+    if (typeof v === 'number') {
+      return new Intl.NumberFormat(locale()).format(v);
+    }
+    if (typeof v !== 'object') {
+      return String(v);
+    }
+    if ('date' in v) {
+      return formatDay(v.date, v.style);
+    }
+    if ('instant' in v) {
+      return formatInstant(v.instant, v.style);
+    }
+    if ('duration' in v) {
+      return t('fmt.duration', { seconds: v.duration });
+    }
+    if ('text' in v) {
+      return t(v.text, v.args);
+    }
+    return '';
+  }
+
+  const DAY_STYLES = {
+    long: () => ({ year: 'numeric', month: 'long', day: 'numeric', weekday: 'short' }),
+    short: () => ({ month: lang === 'ko' ? 'long' : 'short', day: 'numeric', weekday: 'short' }),
+    plain: () => ({ year: 'numeric', month: 'long', day: 'numeric' })
+  };
+
+  const INSTANT_STYLES = {
+    datetime: () => ({ year: 'numeric', month: 'long', day: 'numeric', weekday: 'short', hour: 'numeric', minute: '2-digit' }),
+    time: () => ({ hour: 'numeric', minute: '2-digit', second: '2-digit' }),
+    stamp: () => ({ month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+  };
+
+  /** A Seoul calendar day ("2021-07-26") in words, e.g. "2021년 7월 26일 (월)". */
+  function formatDay(day, style) {
+    const instant = new Date(day + 'T12:00:00+09:00');
+    if (Number.isNaN(instant.getTime())) {
+      return String(day);
+    }
+    const options = (DAY_STYLES[style] || DAY_STYLES.long)();
+    options.timeZone = ZONE;
+    return new Intl.DateTimeFormat(locale(), options).format(instant);
+  }
+
+  /** An instant (ISO-8601 text or epoch millis) as seen on a clock in Seoul. */
+  function formatInstant(value, style) {
+    const instant = new Date(value);
+    if (Number.isNaN(instant.getTime())) {
+      return String(value);
+    }
+    const options = (INSTANT_STYLES[style] || INSTANT_STYLES.datetime)();
+    options.timeZone = ZONE;
+    return new Intl.DateTimeFormat(locale(), options).format(instant);
+  }
+
+  function isWeekend(day) {
+    const d = new Date(day + 'T00:00:00Z').getUTCDay();
+    return d === 0 || d === 6;
+  }
+
+  function translateElement(el) {
+    let args;
+    if (el.dataset.i18nArgs) {
+      try {
+        args = JSON.parse(el.dataset.i18nArgs);
+      } catch (e) {
+        args = undefined;
+      }
+    }
+    if (el.dataset.i18n) {
+      el.textContent = t(el.dataset.i18n, args, el.dataset.i18nFallback);
+    }
+    for (const attr of I18N_ATTRS) {
+      const key = el.getAttribute('data-i18n-' + attr);
+      if (key) {
+        el.setAttribute(attr, t(key, args));
+      }
+    }
+  }
+
+  /** Gives {@code el} the text of {@code key} (with args), kept in step with the language. */
+  function setText(el, key, args) {
+    el.dataset.i18n = key;
+    if (args) {
+      el.dataset.i18nArgs = JSON.stringify(args);
+    } else {
+      delete el.dataset.i18nArgs;
+    }
+    translateElement(el);
+    return el;
+  }
+
+  /** Translates {@code root} and everything in it that carries data-i18n attributes. */
+  function translate(root) {
+    const scope = root || document;
+    const selector = '[data-i18n]' + I18N_ATTRS.map(a => ',[data-i18n-' + a + ']').join('');
+    if (scope.nodeType === 1 && scope.matches(selector)) {
+      translateElement(scope);
+    }
+    scope.querySelectorAll(selector).forEach(translateElement);
+  }
+
+  function setLanguage(next) {
+    if (!LANGS.includes(next)) {
+      return;
+    }
+    lang = next;
+    local.set(LANG_KEY, next);
+    document.documentElement.lang = next;
+    translate(document);
+    languageListeners.forEach(fn => fn(next));
+  }
+
+  function onLanguage(fn) {
+    languageListeners.push(fn);
+  }
+
+  // ---------------------------------------------------------------- DOM
+
+  /**
+   * Builds an element. props: class, text, i18n (key), args (for the key), fallback (text when
+   * the key is unknown), i18n-<attr> (translated attribute), on<Event> (listener), dataset,
+   * hidden/disabled/... (true sets them), anything else as an attribute.
+   */
+  function h(tag, props, ...children) {
+    const el = document.createElement(tag);
+    if (props) {
+      for (const [k, v] of Object.entries(props)) {
+        if (v === undefined || v === null || v === false) {
+          continue;
+        }
+        if (k === 'class') {
+          el.className = v;
+        } else if (k === 'text') {
+          el.textContent = v;
+        } else if (k === 'i18n') {
+          el.dataset.i18n = v;
+        } else if (k === 'args') {
+          el.dataset.i18nArgs = JSON.stringify(v);
+        } else if (k === 'fallback') {
+          el.dataset.i18nFallback = v;
+        } else if (k.startsWith('i18n-')) {
+          el.setAttribute('data-' + k, v);
+        } else if (k === 'dataset') {
+          Object.assign(el.dataset, v);
+        } else if (k.startsWith('on') && typeof v === 'function') {
+          el.addEventListener(k.slice(2).toLowerCase(), v);
+        } else if (v === true) {
+          el.setAttribute(k, '');
+        } else {
+          el.setAttribute(k, String(v));
+        }
+      }
+    }
+    appendAll(el, children);
+    if (props && (props.i18n || Object.keys(props).some(k => k.startsWith('i18n-')))) {
+      translateElement(el);
+    }
+    return el;
+  }
+
+  function appendAll(el, children) {
+    for (const child of children.flat(Infinity)) {
+      if (child === null || child === undefined || child === false) {
+        continue;
+      }
+      el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+  }
+
+  /** Empties {@code el} and fills it with {@code children}. */
+  function fill(el, ...children) {
+    el.replaceChildren();
+    appendAll(el, children);
+    return el;
+  }
+
+  function $(selector, root) {
+    return (root || document).querySelector(selector);
+  }
+
+  /** Shows a button as working (spinner, busy label, disabled) or restores it. */
+  function busy(button, on, busyKey) {
+    if (on) {
+      if (button.dataset.idleKey === undefined) {
+        const label = button.dataset.i18n ? button : button.querySelector('[data-i18n]');
+        button.dataset.idleKey = label ? label.dataset.i18n : '';
+        // The label moves into a child span, so that translating the page cannot wipe the spinner.
+        delete button.dataset.i18n;
+      }
+      button.disabled = true;
+      button.setAttribute('aria-busy', 'true');
+      fill(button, h('span', { class: 'spinner', 'aria-hidden': 'true' }), h('span', { i18n: busyKey || 'common.working' }));
+    } else if (button.dataset.idleKey !== undefined) {
+      const key = button.dataset.idleKey;
+      delete button.dataset.idleKey;
+      button.disabled = false;
+      button.removeAttribute('aria-busy');
+      fill(button, key ? h('span', { i18n: key }) : '');
+    }
+  }
+
+  /** Moves focus to {@code el} (made focusable if need be), e.g. a new heading or an alert. */
+  function focus(el) {
+    if (!el) {
+      return;
+    }
+    if (!el.hasAttribute('tabindex') && !/^(A|BUTTON|INPUT|SELECT|TEXTAREA)$/.test(el.tagName)) {
+      el.setAttribute('tabindex', '-1');
+    }
+    el.focus({ preventScroll: false });
+  }
+
+  // ---------------------------------------------------------------- API
+
+  class NetworkError extends Error {
+    constructor(cause) {
+      super('network: ' + (cause && cause.message ? cause.message : cause));
+      this.name = 'NetworkError';
+      this.slug = 'network';
+    }
+  }
+
+  function slugOf(body, status) {
+    if (body && typeof body.type === 'string' && body.type.startsWith('/problems/')) {
+      return body.type.slice('/problems/'.length);
+    }
+    if (status === 429) {
+      return 'rate-limited';
+    }
+    return status >= 500 ? 'server-error' : 'unexpected';
+  }
+
+  /**
+   * Calls the API. Resolves with {status, ok, data, problem, retryAfterMs}; problem is the RFC 9457
+   * body with its slug ("day-full") added. Rejects only with NetworkError (offline, timeout).
+   */
+  async function api(method, path, options) {
+    const opts = options || {};
+    const headers = Object.assign({ Accept: 'application/json, application/problem+json' }, opts.headers || {});
+    let body;
+    if (opts.json !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(opts.json);
+    }
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), opts.timeoutMs || 20000);
+    let response;
+    let data = null;
+    try {
+      response = await fetch(path, { method, headers, body, credentials: 'same-origin', cache: 'no-store', signal: controller.signal });
+      const type = response.headers.get('Content-Type') || '';
+      if (type.includes('json')) {
+        try {
+          data = await response.json();
+        } catch (e) {
+          data = null;
+        }
+      }
+    } catch (e) {
+      throw new NetworkError(e);
+    } finally {
+      clearTimeout(timer);
+    }
+    let problem = null;
+    if (!response.ok) {
+      problem = data && typeof data === 'object' && !Array.isArray(data) ? data : { status: response.status };
+      problem.slug = slugOf(problem, response.status);
+    }
+    const retryAfter = Number(response.headers.get('Retry-After'));
+    return {
+      status: response.status,
+      ok: response.ok,
+      data: response.ok ? data : null,
+      problem,
+      retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 0
+    };
+  }
+
+  /** A problem (API answer or NetworkError) as a value the pages can render. */
+  function problemOf(errorOrProblem) {
+    if (errorOrProblem instanceof NetworkError) {
+      return { slug: 'network' };
+    }
+    if (errorOrProblem instanceof Error) {
+      return { slug: 'unexpected', detail: String(errorOrProblem.message) };
+    }
+    return errorOrProblem;
+  }
+
+  /**
+   * An alert box (role="alert") for a problem: a title and a sentence from the dictionary by the
+   * problem's slug, falling back to the server's own title and detail for a slug we do not know.
+   */
+  function problemBox(problem, options) {
+    const p = problemOf(problem);
+    const opts = options || {};
+    const args = Object.assign({}, p, opts.args || {});
+    delete args.slug;
+    delete args.type;
+    const key = 'problem.' + p.slug;
+    return h('div', { class: 'alert ' + (opts.tone || 'error'), role: 'alert' },
+      h('p', { class: 'alert-title', i18n: key + '.title', fallback: p.title || t('problem.generic.title') }),
+      h('p', { i18n: key, args, fallback: p.detail || t('problem.generic') }),
+      opts.actions ? h('div', { class: 'button-row' }, opts.actions) : null);
+  }
+
+  /** Puts a problem box into {@code container} (emptied first), shows it and moves focus to it. */
+  function showProblem(container, problem, options) {
+    const box = problemBox(problem, options);
+    fill(container, box);
+    container.hidden = false;
+    focus(box);
+    return box;
+  }
+
+  function clear(container) {
+    fill(container);
+    container.hidden = true;
+  }
+
+  function randomId() {
+    if (window.crypto && typeof window.crypto.randomUUID === 'function') {
+      return window.crypto.randomUUID();
+    }
+    const bytes = window.crypto.getRandomValues(new Uint8Array(16));
+    return Array.from(bytes, b => b.toString(16).padStart(2, '0')).join('');
+  }
+
+  /** Product code → {code, name, dose2MinDays, dose2MaxDays}, fetched once per page. */
+  let productsPromise = null;
+  function products() {
+    if (!productsPromise) {
+      productsPromise = api('GET', '/api/products')
+        .then(r => (r.ok && Array.isArray(r.data) ? Object.fromEntries(r.data.map(p => [p.code, p])) : {}))
+        .catch(() => ({}));
+    }
+    return productsPromise;
+  }
+
+  /** The name part of a product's name, and the part in parentheses if any. */
+  function productLabel(catalogue, code) {
+    const p = catalogue[code];
+    const name = p ? p.name : code;
+    const m = /^(.*?)\s*\((.*)\)\s*$/.exec(name);
+    return m ? { main: m[1], sub: m[2], full: name } : { main: name, sub: '', full: name };
+  }
+
+  /** A day and product as the facts list of a reservation (book, done and my pages). */
+  function reservationFacts(r, catalogue) {
+    const value = v => ({ i18n: 'fmt.value', args: { v } });
+    return [
+      h('dt', { i18n: 'res.reference' }), h('dd', { class: 'reference-inline' }, r.reference),
+      h('dt', { i18n: 'res.clinic' }), h('dd', null, r.clinic ? r.clinic.name : ''),
+      h('dt', { i18n: 'res.product' }), h('dd', null, productLabel(catalogue, r.product).full),
+      h('dt', { i18n: 'res.dose1' }), h('dd', value({ date: r.dose1Day })),
+      h('dt', { i18n: 'res.dose2' }), h('dd', value({ date: r.dose2Day })),
+      r.bookedAt ? [h('dt', { i18n: 'res.bookedAt' }), h('dd', value({ instant: r.bookedAt }))] : null
+    ];
+  }
+
+  /** Fills the reservation block that done.html and my.html share (#reference, #clinic, ...). */
+  function showReservation(r, catalogue) {
+    $('#reference').textContent = r.reference;
+    $('#clinic').textContent = r.clinic ? r.clinic.name : '';
+    $('#product').textContent = productLabel(catalogue, r.product).full;
+    setText($('#dose1'), 'fmt.value', { v: { date: r.dose1Day } });
+    setText($('#dose2'), 'fmt.value', { v: { date: r.dose2Day } });
+    const bookedAt = $('#booked-at');
+    if (r.bookedAt) {
+      setText(bookedAt, 'res.bookedAtText', { at: { instant: r.bookedAt } });
+    }
+    bookedAt.hidden = !r.bookedAt;
+  }
+
+  // ---------------------------------------------------------------- the identity gate
+
+  /**
+   * What this tab knows of its place in the identity gate's line. The place itself is held by the
+   * server (signed ticket, HttpOnly cookie); the tab keeps the ticket for the Orderly-Ticket header,
+   * the last answer (to show at once after a reload) and the earliest time it may ask again.
+   */
+  const gate = {
+    remember(answer) {
+      if (answer.ticket) {
+        session.set('orderly.ticket', answer.ticket);
+      }
+      session.set('orderly.gate', { answer, at: Date.now() });
+      if (answer.state === 'waiting') {
+        session.set('orderly.nextPollAt', Date.now() + Math.max(0, Number(answer.pollAfterMs) || 0));
+      }
+      if (answer.state === 'admitted' && answer.expiresAt) {
+        session.set('orderly.passExpiresAt', answer.expiresAt);
+      }
+    },
+    ticket: () => session.get('orderly.ticket'),
+    last: () => session.get('orderly.gate'),
+    nextPollAt: () => Number(session.get('orderly.nextPollAt')) || 0,
+    holdUntil: at => session.set('orderly.nextPollAt', at),
+    forget() {
+      ['orderly.ticket', 'orderly.gate', 'orderly.nextPollAt', 'orderly.passExpiresAt', 'orderly.firstAhead'].forEach(session.remove);
+    }
+  };
+
+  // ---------------------------------------------------------------- page chrome
+
+  function initChrome() {
+    document.documentElement.lang = lang;
+    document.querySelectorAll('[data-lang-toggle]').forEach(button => {
+      button.addEventListener('click', () => setLanguage(lang === 'ko' ? 'en' : 'ko'));
+    });
+    document.querySelectorAll('[data-logout]').forEach(button => {
+      button.addEventListener('click', async () => {
+        busy(button, true, 'common.loggingOut');
+        try {
+          await api('POST', '/api/identity/logout');
+        } catch (e) {
+          // The session cookie expires on its own; leaving is what the person asked for.
+        }
+        ['orderly.reservation', 'orderly.person', 'orderly.challenge'].forEach(session.remove);
+        window.location.assign('/');
+      });
+    });
+    translate(document);
+    // The toggle names the other language, in that language.
+    onLanguage(() => syncToggle());
+    syncToggle();
+  }
+
+  function syncToggle() {
+    document.querySelectorAll('[data-lang-toggle]').forEach(button => {
+      button.setAttribute('lang', lang === 'ko' ? 'en' : 'ko');
+    });
+  }
+
+  window.Orderly = {
+    ZONE,
+    t,
+    translate,
+    setText,
+    onLanguage,
+    language: () => lang,
+    setLanguage,
+    fmt: { day: formatDay, instant: formatInstant, value: formatValue, isWeekend },
+    h,
+    fill,
+    $,
+    busy,
+    focus,
+    api,
+    NetworkError,
+    problemOf,
+    problemBox,
+    showProblem,
+    clear,
+    randomId,
+    products,
+    productLabel,
+    reservationFacts,
+    showReservation,
+    gate,
+    session,
+    local
+  };
+
+  initChrome();
+})();

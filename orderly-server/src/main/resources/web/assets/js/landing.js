@@ -1,0 +1,32 @@
+/*
+ * Landing page: no API call until the person asks to join (the page is static and cacheable,
+ * so a surge of visitors costs the servers nothing). Joining takes a place in the identity gate's
+ * line and moves on to the waiting room.
+ */
+(function () {
+  'use strict';
+  const O = window.Orderly;
+  const button = O.$('#join');
+  const problem = O.$('#join-problem');
+
+  button.addEventListener('click', async () => {
+    O.clear(problem);
+    O.busy(button, true, 'landing.joining');
+    try {
+      const r = await O.api('POST', '/api/gates/identity/join');
+      if (r.ok && r.data) {
+        O.gate.remember(r.data);
+        window.location.assign('/wait.html');
+        return;
+      }
+      O.showProblem(problem, r.problem, { actions: retry() });
+    } catch (e) {
+      O.showProblem(problem, e, { actions: retry() });
+    }
+    O.busy(button, false);
+  });
+
+  function retry() {
+    return O.h('p', { class: 'small', i18n: 'landing.retryHint' });
+  }
+})();

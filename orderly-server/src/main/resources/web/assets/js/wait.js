@@ -1,0 +1,212 @@
+/*
+ * The waiting room. Asks the identity gate where this browser's ticket stands, exactly as often
+ * as the server says (pollAfterMs), and moves on to identity verification when admitted.
+ *
+ * - The place is held by the server (signed ticket in an HttpOnly cookie); this tab also keeps the
+ *   ticket in sessionStorage to send as Orderly-Ticket. A page opened without a ticket joins.
+ * - Never asks sooner than the last answer allows, across reloads too (orderly.nextPollAt).
+ * - Trouble on the way (offline, 429, 5xx) keeps the place: it shows a notice and asks again
+ *   later, backing off up to 30 s, never faster than the server's last pollAfterMs.
+ * - A refused ticket (403) or an expired pass (410) stops, explains and offers to join again.
+ */
+(function () {
+  'use strict';
+  const O = window.Orderly;
+  const gate = O.gate;
+  const el = {
+    loading: O.$('#queue-loading'),
+    waiting: O.$('#queue-waiting'),
+    admitted: O.$('#queue-admitted'),
+    problem: O.$('#queue-problem'),
+    connection: O.$('#connection'),
+    ahead: O.$('#ahead'),
+    eta: O.$('#eta'),
+    progress: O.$('#progress'),
+    progressLabel: O.$('#progress-label'),
+    sequence: O.$('#sequence'),
+    checked: O.$('#checked'),
+    notOpen: O.$('#not-open'),
+    notOpenText: O.$('#not-open-text'),
+    announce: O.$('#announce'),
+    title: document.querySelector('title')
+  };
+  const MIN_POLL_MS = 250;
+  const MAX_BACKOFF_MS = 30000;
+  const ANNOUNCE_EVERY_MS = 30000;
+
+  let timer = null;
+  let pending = null;
+  let failures = 0;
+  let lastPollAfter = 1000;
+  let lastAnnounced = 0;
+
+  function schedule(ms, step) {
+    clearTimeout(timer);
+    pending = step || poll;
+    timer = setTimeout(() => {
+      timer = null;
+      pending();
+    }, Math.max(0, ms));
+  }
+
+  function backoff(hintMs) {
+    const exponential = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(failures, 5));
+    return Math.max(lastPollAfter, hintMs || 0, exponential);
+  }
+
+  function show(part) {
+    for (const name of ['loading', 'waiting', 'admitted', 'problem']) {
+      el[name].hidden = name !== part;
+    }
+  }
+
+  async function join() {
+    let r;
+    try {
+      r = await O.api('POST', '/api/gates/identity/join');
+    } catch (e) {
+      return trouble(e, join);
+    }
+    if (r.ok && r.data) {
+      gate.remember(r.data);
+      return answered(r.data);
+    }
+    if (r.status === 429 || r.status >= 500) {
+      return trouble(r.problem, join, r.retryAfterMs);
+    }
+    return refused(r.problem);
+  }
+
+  async function poll() {
+    const ticket = gate.ticket();
+    let r;
+    try {
+      r = await O.api('GET', '/api/gates/identity/status', { headers: ticket ? { 'Orderly-Ticket': ticket } : {} });
+    } catch (e) {
+      return trouble(e, poll);
+    }
+    if (r.ok && r.data) {
+      gate.remember(r.data);
+      return answered(r.data);
+    }
+    if (r.status === 400 && r.problem.slug === 'no-ticket') {
+      gate.forget();
+      return join();
+    }
+    if (r.status === 403 || r.status === 410) {
+      return refused(r.problem);
+    }
+    return trouble(r.problem, poll, r.retryAfterMs);
+  }
+
+  function answered(answer) {
+    failures = 0;
+    O.clear(el.connection);
+    if (answer.state === 'admitted') {
+      return admitted();
+    }
+    render(answer);
+    lastPollAfter = Math.max(MIN_POLL_MS, Number(answer.pollAfterMs) || 0);
+    schedule(lastPollAfter);
+  }
+
+  /** Keeps the place and asks again later; says so without alarming. */
+  function trouble(problem, step, retryAfterMs) {
+    failures++;
+    const offline = problem instanceof O.NetworkError || navigator.onLine === false;
+    const box = O.problemBox(offline ? { slug: 'network' } : problem, {
+      tone: 'warning',
+      args: {},
+      actions: O.h('p', { class: 'small', i18n: 'wait.keptPlace' })
+    });
+    box.setAttribute('role', 'status');
+    O.fill(el.connection, box);
+    el.connection.hidden = false;
+    const delay = backoff(retryAfterMs);
+    gate.holdUntil(Date.now() + delay);
+    schedule(delay, step);
+  }
+
+  function refused(problem) {
+    clearTimeout(timer);
+    timer = null;
+    O.clear(el.connection);
+    const again = O.h('button', { type: 'button', class: 'button block' }, O.h('span', { i18n: 'wait.rejoin' }));
+    again.addEventListener('click', () => {
+      O.busy(again, true, 'landing.joining');
+      gate.forget();
+      join();
+    });
+    const home = O.h('a', { class: 'button secondary block', href: '/', i18n: 'common.backHome' });
+    show('problem');
+    O.showProblem(el.problem, problem, { actions: [again, home] });
+    O.setText(el.title, 'wait.pageTitle');
+  }
+
+  function admitted() {
+    clearTimeout(timer);
+    timer = null;
+    show('admitted');
+    O.setText(el.announce, 'wait.admittedTitle');
+    O.setText(el.title, 'wait.admittedTitle');
+    // replace(): the back button should not lead into the waiting room again.
+    window.location.replace('/verify.html');
+  }
+
+  function render(answer) {
+    const ahead = Math.max(0, Number(answer.ahead) || 0);
+    const first = O.session.get('orderly.firstAhead');
+    const firstAhead = first && first.sequence === answer.sequence ? Math.max(first.ahead, ahead) : ahead;
+    O.session.set('orderly.firstAhead', { sequence: answer.sequence, ahead: firstAhead });
+
+    O.setText(el.ahead, 'wait.aheadValue', { n: ahead });
+    if (!answer.open) {
+      O.setText(el.eta, 'wait.etaNotOpen', { eta: { duration: answer.etaSeconds } });
+    } else if (ahead === 0) {
+      O.setText(el.eta, 'wait.etaSoon');
+    } else {
+      O.setText(el.eta, 'wait.eta', { eta: { duration: answer.etaSeconds } });
+    }
+    const done = firstAhead - ahead;
+    el.progress.max = Math.max(1, firstAhead);
+    el.progress.value = firstAhead === 0 ? 1 : done;
+    const percent = firstAhead === 0 ? 100 : Math.round((done / firstAhead) * 100);
+    O.setText(el.progressLabel, 'wait.progress', { percent });
+    O.setText(el.sequence, 'wait.sequenceValue', { n: answer.sequence });
+    O.setText(el.checked, 'wait.checkedValue', { at: { instant: Date.now(), style: 'time' } });
+    el.notOpen.hidden = !!answer.open;
+    if (!answer.open) {
+      O.setText(el.notOpenText, 'wait.notOpen', { opensAt: { instant: answer.opensAt, style: 'datetime' } });
+    }
+    O.setText(el.title, 'wait.pageTitleAhead', { n: ahead });
+    if (Date.now() - lastAnnounced > ANNOUNCE_EVERY_MS) {
+      lastAnnounced = Date.now();
+      O.setText(el.announce, 'wait.announce', { n: ahead, eta: { duration: answer.etaSeconds } });
+    }
+    show('waiting');
+  }
+
+  window.addEventListener('online', () => {
+    // Back online: ask as soon as the server's last answer allows, not sooner.
+    if (timer && pending) {
+      schedule(Math.max(0, gate.nextPollAt() - Date.now()), pending);
+    }
+  });
+
+  (function start() {
+    if (!gate.ticket()) {
+      join();
+      return;
+    }
+    const last = gate.last();
+    const fresh = last && last.answer && Date.now() - last.at < 5000;
+    if (fresh && last.answer.state === 'admitted') {
+      admitted();
+      return;
+    }
+    if (last && last.answer && last.answer.state === 'waiting' && last.answer.sequence !== undefined) {
+      render(last.answer);
+    }
+    schedule(gate.nextPollAt() - Date.now());
+  })();
+})();

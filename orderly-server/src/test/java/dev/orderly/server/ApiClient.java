@@ -1,0 +1,144 @@
+package dev.orderly.server;
+
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A browser-like HTTP client for tests: keeps cookies, speaks JSON, over a real socket. */
+public final class ApiClient {
+
+    /** One answer: status, body text and headers. */
+    public record Answer(int status, String body, HttpResponse<String> raw) {
+
+        public JsonObject json() {
+            return new JsonObject(body);
+        }
+
+        public JsonArray array() {
+            return new JsonArray(body);
+        }
+
+        public String contentType() {
+            return raw.headers().firstValue("Content-Type").orElse("");
+        }
+
+        public String header(String name) {
+            return raw.headers().firstValue(name).orElse(null);
+        }
+    }
+
+    private final String base;
+    private final CookieManager cookies;
+    private final HttpClient http;
+
+    public ApiClient(int port) {
+        this(port, new CookieManager());
+    }
+
+    private ApiClient(int port, CookieManager cookies) {
+        this.base = "http://127.0.0.1:" + port;
+        this.cookies = cookies;
+        this.http = HttpClient.newBuilder().cookieHandler(cookies).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** The same browser (same cookies) talking to a server on another port, e.g. after a restart. */
+    public ApiClient withPort(int port) {
+        // Cookies are scoped by host, not port, so the jar carries over as a browser's would.
+        return new ApiClient(port, cookies);
+    }
+
+    public CookieManager cookies() {
+        return cookies;
+    }
+
+    public Answer get(String path, String... headers) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).GET(), headers);
+    }
+
+    public Answer delete(String path, String... headers) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE(), headers);
+    }
+
+    public Answer post(String path, Object json, String... headers) {
+        String body = json == null ? "" : json instanceof String s ? s : Json.encode(json);
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)), headers);
+    }
+
+    public Answer postRaw(String path, String contentType, String body, String... headers) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)), headers);
+    }
+
+    private Answer send(HttpRequest.Builder request, String... headers) {
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        try {
+            HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(r.statusCode(), r.body(), r);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final Pattern CODE = Pattern.compile("\\b(\\d{6})\\b");
+
+    /** Joins the identity gate and polls (as the server directs) until admitted. */
+    public JsonObject waitForIdentityPass(Duration deadline) {
+        Answer joined = post("/api/gates/identity/join", null);
+        if (joined.status() != 201 && joined.status() != 200) {
+            throw new AssertionError("join failed: " + joined.status() + " " + joined.body());
+        }
+        long until = System.nanoTime() + deadline.toNanos();
+        JsonObject status = joined.json();
+        while (!"admitted".equals(status.getString("state"))) {
+            if (System.nanoTime() > until) {
+                throw new AssertionError("not admitted within " + deadline + ": " + status);
+            }
+            pause(Math.min(200, status.getLong("pollAfterMs", 100L)));
+            Answer a = get("/api/gates/identity/status");
+            if (a.status() != 200) {
+                throw new AssertionError("status failed: " + a.status() + " " + a.body());
+            }
+            status = a.json();
+        }
+        return status;
+    }
+
+    /** Verifies as {@code resident} (name, birthDate, phone) reading the code from the dev inbox. */
+    public Answer verifyAs(JsonObject resident) {
+        Answer challenge = post("/api/identity/challenges", new JsonObject().put("name", resident.getString("name"))
+                .put("birthDate", resident.getString("birthDate")).put("phone", resident.getString("phone")));
+        if (challenge.status() != 201) {
+            throw new AssertionError("challenge failed: " + challenge.status() + " " + challenge.body());
+        }
+        String last4 = resident.getString("phone").substring(resident.getString("phone").length() - 4);
+        String text = get("/api/dev/sms").array().stream().map(JsonObject.class::cast)
+                .filter(m -> m.getString("toLast4").equals(last4)).findFirst().orElseThrow().getString("text");
+        Matcher m = CODE.matcher(text);
+        if (!m.find()) {
+            throw new AssertionError("no code in " + text);
+        }
+        return post("/api/identity/challenges/" + challenge.json().getString("challengeId") + "/verify",
+                new JsonObject().put("code", m.group(1)));
+    }
+
+    /** Waits a little between polls; the gate runs on the real clock in these tests. */
+    private static void pause(long millis) {
+        java.util.concurrent.locks.LockSupport.parkNanos(millis * 1_000_000);
+    }
+}

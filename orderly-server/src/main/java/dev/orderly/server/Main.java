@@ -30,6 +30,9 @@ public final class Main {
         if (settings.demo()) {
             System.out.println("  Demo SMS inbox and residents to try: http://" + host + ":" + app.port() + "/dev.html");
         }
+        if (settings.operatorToken().isEmpty()) {
+            System.out.println("  Operator API token: in " + settings.dataDir().resolve("operator.token").toAbsolutePath());
+        }
         System.out.println("  Metrics: http://" + host + ":" + app.port() + "/metrics   Stop: Ctrl+C");
         System.out.println();
     }

@@ -128,7 +128,10 @@ public final class OrderlyApp implements AutoCloseable {
                 : Optional.empty();
         AtomicBoolean databaseUp = new AtomicBoolean(true);
         HttpApi api = new HttpApi(new HttpApi.Parts(waitingRoom, verifier, sessions, registry, booking, bookingStore, meters,
-                meters::scrape, databaseUp::get, dev, settings.secureCookies(), settings.maxBodyBytes(), settings.passLifetime()),
+                meters::scrape, databaseUp::get, dev, settings.secureCookies(), settings.maxBodyBytes(), settings.passLifetime(),
+                DataDirSecrets.load(settings.operatorToken(), settings.dataDir(), "operator.token", DataDirSecrets::randomToken,
+                        "ORDERLY_OPERATOR_TOKEN"),
+                List.of(identityGate.name())),
                 blockingWork);
 
         vertx.setPeriodic(TICK_MILLIS, id -> waitingRoom.tick());

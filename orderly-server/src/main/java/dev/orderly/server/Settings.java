@@ -32,7 +32,8 @@ public record Settings(
         int bookingHorizonDays,
         boolean secureCookies,
         int maxBodyBytes,
-        Optional<String> signingKeys) {
+        Optional<String> signingKeys,
+        Optional<String> operatorToken) {
 
     @Override
     public String toString() {
@@ -42,7 +43,8 @@ public record Settings(
                 + ", identityGateRate=" + identityGateRate + "/s, passLifetime=" + passLifetime
                 + ", sessionLifetime=" + sessionLifetime + ", codeLifetime=" + codeLifetime + ", codeMaxTries=" + codeMaxTries
                 + ", bookingHorizonDays=" + bookingHorizonDays + ", secureCookies=" + secureCookies
-                + ", maxBodyBytes=" + maxBodyBytes + ", signingKeys=" + (signingKeys.isPresent() ? "set" : "from data folder") + "]";
+                + ", maxBodyBytes=" + maxBodyBytes + ", signingKeys=" + (signingKeys.isPresent() ? "set" : "from data folder")
+                + ", operatorToken=" + (operatorToken.isPresent() ? "set" : "from data folder") + "]";
     }
 
     /** The settings from this process's environment and system properties. */
@@ -80,7 +82,8 @@ public record Settings(
                 r.integer("ORDERLY_BOOKING_HORIZON_DAYS", 14, 1, 90),
                 r.bool("ORDERLY_SECURE_COOKIES", false),
                 r.integer("ORDERLY_MAX_BODY_BYTES", 16_384, 256, 10_485_760),
-                r.optionalText("ORDERLY_SIGNING_KEYS"));
+                r.optionalText("ORDERLY_SIGNING_KEYS"),
+                r.optionalText("ORDERLY_OPERATOR_TOKEN"));
     }
 
     /** A setting has a value that cannot be used. */

@@ -1,18 +1,11 @@
 package dev.orderly.server;
 
 import dev.orderly.token.SigningKeys;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Where the token-signing secret comes from: {@code ORDERLY_SIGNING_KEYS} when set
@@ -22,35 +15,13 @@ import org.slf4j.LoggerFactory;
  */
 final class SigningKeyFile {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SigningKeyFile.class);
-
     private SigningKeyFile() {
     }
 
     static SigningKeys load(Optional<String> configured, Path dataDir) {
-        if (configured.isPresent()) {
-            return parse(configured.get(), "ORDERLY_SIGNING_KEYS");
-        }
-        Path file = dataDir.resolve("signing.key");
-        try {
-            if (Files.exists(file)) {
-                return parse(Files.readString(file).trim(), file.toString());
-            }
-            Files.createDirectories(dataDir);
-            byte[] secret = new byte[32];
-            new SecureRandom().nextBytes(secret);
-            String line = "k1:" + Base64.getEncoder().encodeToString(secret);
-            Files.writeString(file, line + "\n");
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException notPosix) {
-                LOG.warn("could not restrict permissions of {}", file);
-            }
-            LOG.info("generated a new signing key in {} (set ORDERLY_SIGNING_KEYS to provide your own)", file.toAbsolutePath());
-            return parse(line, file.toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read or write the signing key " + file.toAbsolutePath(), e);
-        }
+        String spec = DataDirSecrets.load(configured, dataDir, "signing.key", () -> "k1:" + DataDirSecrets.randomBase64(),
+                "ORDERLY_SIGNING_KEYS");
+        return parse(spec, configured.isPresent() ? "ORDERLY_SIGNING_KEYS" : dataDir.resolve("signing.key").toString());
     }
 
     static SigningKeys parse(String spec, String source) {

@@ -50,7 +50,8 @@ public final class HttpApi {
     public record Parts(WaitingRoom waitingRoom, OneTimeCodeVerifier verifier, SessionTokens sessions,
                         ResidentRegistry registry, BookingService booking, BookingStore bookingStore,
                         MeterRegistry meters, Supplier<String> metricsScrape, Supplier<Boolean> ready,
-                        Optional<DevRoutes> dev, boolean secureCookies, int maxBodyBytes, Duration passLifetime) {
+                        Optional<DevRoutes> dev, boolean secureCookies, int maxBodyBytes, Duration passLifetime,
+                        String operatorToken, java.util.List<String> gateNames) {
     }
 
     private final Parts parts;
@@ -67,6 +68,7 @@ public final class HttpApi {
         router.route().handler(this::securityHeadersAndTiming);
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(parts.maxBodyBytes()));
         router.route("/api/*").handler(this::browserId);
+        router.route("/api/operator/*").handler(new OperatorAuth(this, parts.operatorToken())::handle);
 
         router.get("/health").handler(ctx -> send(ctx, Reply.json(200, new JsonObject().put("status", "UP"))));
         router.get("/ready").handler(ctx -> run(ctx, () -> parts.ready().get()
@@ -83,6 +85,7 @@ public final class HttpApi {
         gates.mount(router);
         identity.mount(router);
         new BookingRoutes(this, identity, parts.booking(), parts.bookingStore(), parts.meters()).mount(router);
+        new OperatorRoutes(this, parts.waitingRoom(), parts.gateNames()).mount(router);
         parts.dev().ifPresent(dev -> dev.mount(router, this));
 
         router.route("/api/*").handler(ctx -> send(ctx, Reply.problem(404, "not-found", "Not found",

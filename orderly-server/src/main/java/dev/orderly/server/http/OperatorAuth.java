@@ -1,0 +1,37 @@
+package dev.orderly.server.http;
+
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * Guards {@code /api/operator/*}: the request must carry {@code Authorization: Bearer <token>} with
+ * the operator token ({@code ORDERLY_OPERATOR_TOKEN}, or the one generated into the data folder).
+ * Compared in constant time.
+ */
+final class OperatorAuth {
+
+    private final byte[] token;
+    private final HttpApi api;
+
+    OperatorAuth(HttpApi api, String token) {
+        if (token == null || token.length() < 16) {
+            throw new IllegalArgumentException("the operator token must have at least 16 characters");
+        }
+        this.api = api;
+        this.token = token.getBytes(StandardCharsets.UTF_8);
+    }
+
+    void handle(RoutingContext ctx) {
+        String header = ctx.request().getHeader("Authorization");
+        byte[] presented = header != null && header.startsWith("Bearer ")
+                ? header.substring("Bearer ".length()).trim().getBytes(StandardCharsets.UTF_8)
+                : new byte[0];
+        if (!MessageDigest.isEqual(presented, token)) {
+            api.send(ctx, Reply.problem(401, "operator-only", "Operators only",
+                    "send the operator token as 'Authorization: Bearer <token>'").header("WWW-Authenticate", "Bearer"));
+            return;
+        }
+        ctx.next();
+    }
+}

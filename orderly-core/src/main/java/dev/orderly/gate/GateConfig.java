@@ -6,28 +6,77 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * How one gate behaves.
+ * One gate, as an operator configures it.
  *
- * @param name           the gate's name in URLs and tickets: 1-32 of a-z 0-9 -
- * @param opensAt        no one is admitted before this instant (server clock)
- * @param admitPerSecond people admitted per second once open; must be positive
- * @param passLifetime   how long a pass stays valid after its holder was admitted
+ * @param name            the gate's name in URLs and tickets: 1-32 of a-z 0-9 -
+ * @param joinFrom        joins are taken from this instant; those before {@code opensAt} form the
+ *                        pre-queue, placed in random order at opening
+ * @param opensAt         nobody is admitted before this instant (server clock)
+ * @param admission       the admission policy and its bounds
+ * @param passLifetime    how long a pass stays valid after its holder was admitted
+ * @param keyedByPerson   one place per verified person (every tab and device of a person shares it);
+ *                        joining needs a verified session
+ * @param mode            what the operator has set: active, paused, closed
+ * @param message         shown to people waiting (e.g. why the gate is paused); empty for none
+ * @param maxPollInterval the longest a waiting browser is told to wait before asking again
  */
-public record GateConfig(String name, Instant opensAt, double admitPerSecond, Duration passLifetime) {
+public record GateConfig(String name, Instant joinFrom, Instant opensAt, AdmissionSettings admission, Duration passLifetime,
+                         boolean keyedByPerson, GateMode mode, String message, Duration maxPollInterval) {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9-]{1,32}");
+    /** Default longest poll interval: one minute. */
+    public static final Duration DEFAULT_MAX_POLL = Duration.ofSeconds(60);
 
     public GateConfig {
-        Objects.requireNonNull(opensAt, "opensAt");
-        Objects.requireNonNull(passLifetime, "passLifetime");
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("gate name '" + name + "' must be 1-32 of a-z 0-9 -");
         }
-        if (!(admitPerSecond > 0) || Double.isInfinite(admitPerSecond)) {
-            throw new IllegalArgumentException("gate '" + name + "': admitPerSecond must be a positive number, was " + admitPerSecond);
+        Objects.requireNonNull(joinFrom, "joinFrom");
+        Objects.requireNonNull(opensAt, "opensAt");
+        Objects.requireNonNull(admission, "admission");
+        Objects.requireNonNull(passLifetime, "passLifetime");
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(maxPollInterval, "maxPollInterval");
+        message = message == null ? "" : message;
+        if (joinFrom.isAfter(opensAt)) {
+            throw new IllegalArgumentException("gate '" + name + "': joinFrom " + joinFrom + " is after opensAt " + opensAt);
         }
-        if (passLifetime.isNegative() || passLifetime.isZero()) {
-            throw new IllegalArgumentException("gate '" + name + "': passLifetime must be positive, was " + passLifetime);
+        if (passLifetime.compareTo(Duration.ofSeconds(10)) < 0 || passLifetime.compareTo(Duration.ofDays(1)) > 0) {
+            throw new IllegalArgumentException("gate '" + name + "': passLifetime must be 10 s to 1 day, was " + passLifetime);
         }
+        if (maxPollInterval.compareTo(Duration.ofSeconds(1)) < 0 || maxPollInterval.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new IllegalArgumentException("gate '" + name + "': maxPollInterval must be 1 s to 10 min, was " + maxPollInterval);
+        }
+        if (message.length() > 500) {
+            throw new IllegalArgumentException("gate '" + name + "': message must be at most 500 characters");
+        }
+    }
+
+    /** A gate open from {@code opensAt}, joinable from then, active, at a fixed rate. */
+    public static GateConfig fixedRate(String name, Instant opensAt, double perSecond, Duration passLifetime) {
+        return new GateConfig(name, opensAt, opensAt, new AdmissionSettings.FixedRate(perSecond), passLifetime, false,
+                GateMode.ACTIVE, "", DEFAULT_MAX_POLL);
+    }
+
+    public GatePhase phaseAt(Instant now) {
+        return switch (mode) {
+            case CLOSED -> GatePhase.CLOSED;
+            case PAUSED -> GatePhase.PAUSED;
+            case ACTIVE -> now.isBefore(joinFrom) ? GatePhase.SCHEDULED
+                    : now.isBefore(opensAt) ? GatePhase.PRE_QUEUE : GatePhase.OPEN;
+        };
+    }
+
+    public GateConfig withMode(GateMode newMode, String newMessage) {
+        return new GateConfig(name, joinFrom, opensAt, admission, passLifetime, keyedByPerson, newMode, newMessage, maxPollInterval);
+    }
+
+    public GateConfig withAdmission(AdmissionSettings newAdmission) {
+        return new GateConfig(name, joinFrom, opensAt, newAdmission, passLifetime, keyedByPerson, mode, message, maxPollInterval);
+    }
+
+    /** The nominal admission rate, for estimates before anything is measured. */
+    public double admitPerSecond() {
+        return admission.nominalPerSecond();
     }
 }

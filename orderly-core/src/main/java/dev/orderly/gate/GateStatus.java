@@ -9,20 +9,29 @@ public sealed interface GateStatus {
     /**
      * Still in line.
      *
-     * @param ahead     people ahead in line
-     * @param eta       estimated wait, from the gate's admission rate (server side)
+     * @param rank      place in line; 0 while in the pre-queue (drawn at opening)
+     * @param ahead     people ahead (in the pre-queue: people in it so far, order not drawn yet)
+     * @param eta       estimated wait, from the measured admission rate (server side)
      * @param pollAfter when to ask again; chosen by the server, with jitter
+     * @param phase     the gate's phase (pre-queue, open, paused)
+     * @param message   the operator's message, or empty
      */
-    record Waiting(String gate, long sequence, long ahead, Duration eta, Duration pollAfter, boolean open, Instant opensAt)
-            implements GateStatus {
+    record Waiting(String gate, long rank, long ahead, Duration eta, Duration pollAfter, GatePhase phase, Instant opensAt,
+                   String message) implements GateStatus {
+        public boolean inPreQueue() {
+            return rank == 0;
+        }
     }
 
     /** The turn has come: the pass (token and decoded form) lets the browser into the next step. */
-    record Admitted(String gate, long sequence, String passToken, Pass pass) implements GateStatus {
+    record Admitted(String gate, long rank, String passToken, Pass pass) implements GateStatus {
     }
 
-    /** The ticket was not honoured. */
-    record Refused(Reason reason) implements GateStatus {
+    /** The ticket was not honoured, or cannot be now. */
+    record Refused(Reason reason, String message) implements GateStatus {
+        public Refused(Reason reason) {
+            this(reason, "");
+        }
     }
 
     enum Reason {
@@ -35,6 +44,14 @@ public sealed interface GateStatus {
         /** The gate does not exist. */
         UNKNOWN_GATE,
         /** Admitted so long ago that the pass it earned has expired. */
-        PASS_EXPIRED
+        PASS_EXPIRED,
+        /** Admitted, and the pass was already used to complete the step. */
+        PASS_SPENT,
+        /** The gate was closed by an operator. */
+        GATE_CLOSED,
+        /** The gate does not take joins yet. */
+        NOT_YET_JOINABLE,
+        /** This gate gives one place per verified person: verify first. */
+        NEEDS_HOLDER
     }
 }

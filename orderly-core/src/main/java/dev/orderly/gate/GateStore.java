@@ -1,26 +1,69 @@
 package dev.orderly.gate;
 
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
 /**
- * Port: the only shared state of a gate, two counters. The sequence counter hands out places in
- * line; the mark says everyone up to it has been admitted. Waiting people cost nothing here.
+ * Port: the shared state of every gate. Waiting people cost nothing here; what grows is one entry
+ * per verified person on keyed gates, one bit per admitted person whose pass was spent, and one
+ * checkpoint per mark advance within the retention window.
  *
- * <p>Implementations must be atomic under concurrent callers on any number of nodes: no sequence
- * number is handed out twice, and the mark never moves backwards nor past the last number issued.
+ * <p>Every implementation is atomic under concurrent callers on any number of nodes: no sequence
+ * number is handed out twice, a holder keeps one number, the progress changes only by
+ * compare-and-set, and a pass is spent once.
  */
 public interface GateStore {
+
+    /** Creates or replaces a gate's configuration. */
+    void saveConfig(GateConfig config);
+
+    Optional<GateConfig> config(String gate);
+
+    /** Every configured gate, in name order. */
+    List<GateConfig> configs();
 
     /** The next place in line for {@code gate}, starting at 1. */
     long issue(String gate);
 
-    /** How many places have been handed out so far (the highest sequence number, or 0). */
+    /**
+     * The place of {@code holder} (e.g. a verified person) in {@code gate}: the same number on
+     * every call, a new one from {@link #issue} on the first.
+     */
+    long issueFor(String gate, String holder);
+
+    /** How many places have been handed out (the highest sequence number, or 0). */
     long issued(String gate);
 
-    /** Everyone with a sequence number up to and including this has been admitted (0: nobody). */
-    long admittedUpTo(String gate);
+    /** The gate's admission state ({@link GateProgress#INITIAL} for a gate never ticked). */
+    GateProgress progress(String gate);
 
     /**
-     * Raises the mark by {@code count} places, never past {@link #issued}; returns the new mark.
-     * A non-positive count leaves the mark as it is.
+     * Replaces the progress with {@code next} if it is still {@code expected} (same version), and
+     * if the mark moved, records that it reached {@code next.mark()} at {@code at}.
+     *
+     * @return whether this call made the change
      */
-    long admit(String gate, long count);
+    boolean advance(String gate, GateProgress expected, GateProgress next, Instant at);
+
+    /**
+     * When the mark first reached {@code rank} or more, if that is still within the retention
+     * window; empty for ranks not admitted yet or admitted before the window.
+     */
+    Optional<Instant> admittedAt(String gate, long rank);
+
+    /** The mark as it was at {@code at} (0 before any admission, or when older than the window). */
+    long markAt(String gate, Instant at);
+
+    /** Forgets checkpoints older than {@code before}, keeping the last one before it. */
+    void trimCheckpoints(String gate, Instant before);
+
+    /** Records that the pass of {@code rank} was spent; true only the first time. */
+    boolean spend(String gate, long rank);
+
+    /** Whether the pass of {@code rank} was spent. */
+    boolean spent(String gate, long rank);
+
+    /** How many spent passes have a rank above {@code rank}. */
+    long spentAbove(String gate, long rank);
 }

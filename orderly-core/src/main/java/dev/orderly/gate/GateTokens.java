@@ -7,19 +7,18 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Encodes tickets and passes as signed tokens. Fields are joined by '|'; gate names and browser
- * ids cannot contain it, so a payload cannot be forged by crafting a field.
+ * Encodes tickets as signed tokens. Fields are joined by '|'; gate names, browser ids and holders
+ * cannot contain it, so a payload cannot be forged by crafting a field.
  */
 public final class GateTokens {
 
     private static final Pattern BROWSER_ID = Pattern.compile("[A-Za-z0-9_-]{16,64}");
+    private static final Pattern HOLDER = Pattern.compile("[A-Za-z0-9:_-]{0,64}");
 
     private final HmacTokenSigner tickets;
-    private final HmacTokenSigner passes;
 
     public GateTokens(SigningKeys keys) {
         this.tickets = new HmacTokenSigner(keys, "ticket");
-        this.passes = new HmacTokenSigner(keys, "pass");
     }
 
     /** Whether {@code id} has the form of a browser id this server hands out. */
@@ -28,40 +27,23 @@ public final class GateTokens {
     }
 
     public String encode(Ticket t) {
-        return tickets.sign(t.gate() + "|" + t.sequence() + "|" + t.issuedAt().toEpochMilli() + "|" + t.browserId());
+        if (!isBrowserId(t.browserId()) || !HOLDER.matcher(t.holder()).matches()) {
+            throw new IllegalArgumentException("ticket fields out of form: browser id or holder");
+        }
+        return tickets.sign(t.gate() + "|" + t.sequence() + "|" + t.issuedAt().toEpochMilli() + "|" + t.browserId() + "|" + t.holder());
     }
 
     public Optional<Ticket> decodeTicket(String token) {
         return tickets.verify(token).flatMap(payload -> {
             String[] f = payload.split("\\|", -1);
-            if (f.length != 4) {
+            if (f.length != 5) {
                 return Optional.empty();
             }
-            return parseLong(f[1]).flatMap(seq -> parseLong(f[2])
-                    .map(ms -> new Ticket(f[0], seq, Instant.ofEpochMilli(ms), f[3])));
-        });
-    }
-
-    public String encode(Pass p) {
-        return passes.sign(p.gate() + "|" + p.sequence() + "|" + p.browserId() + "|" + p.expiresAt().toEpochMilli());
-    }
-
-    public Optional<Pass> decodePass(String token) {
-        return passes.verify(token).flatMap(payload -> {
-            String[] f = payload.split("\\|", -1);
-            if (f.length != 4) {
+            try {
+                return Optional.of(new Ticket(f[0], Long.parseLong(f[1]), Instant.ofEpochMilli(Long.parseLong(f[2])), f[3], f[4]));
+            } catch (NumberFormatException e) {
                 return Optional.empty();
             }
-            return parseLong(f[1]).flatMap(seq -> parseLong(f[3])
-                    .map(ms -> new Pass(f[0], seq, f[2], Instant.ofEpochMilli(ms))));
         });
-    }
-
-    private static Optional<Long> parseLong(String s) {
-        try {
-            return Optional.of(Long.parseLong(s));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
     }
 }

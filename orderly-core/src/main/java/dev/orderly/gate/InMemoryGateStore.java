@@ -1,43 +1,174 @@
 package dev.orderly.gate;
 
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** One node's gate counters in memory: the embedded default. Lost on restart. */
+/**
+ * One node's gate state in memory: the embedded default. Lost on restart (tickets stay valid,
+ * being signed, but the counters start again: run several nodes or restart-proof gates on Redis).
+ *
+ * <p>Spent passes are a bitmap in blocks of 1,024 ranks (128 bytes per block), so 1.5 million
+ * spent passes cost about 200 KB and counting those above a rank visits one block per 1,024.
+ */
 public final class InMemoryGateStore implements GateStore {
 
-    private record Counters(AtomicLong issued, AtomicLong admitted) {
+    private static final int BLOCK_BITS = 1024;
+    private static final int WORDS = BLOCK_BITS / 64;
+
+    private static final class Gate {
+        final AtomicLong issued = new AtomicLong();
+        final AtomicReference<GateProgress> progress = new AtomicReference<>(GateProgress.INITIAL);
+        final ConcurrentSkipListMap<Long, Instant> reachedAt = new ConcurrentSkipListMap<>();
+        final ConcurrentSkipListMap<Instant, Long> markByTime = new ConcurrentSkipListMap<>();
+        final ConcurrentMap<String, Long> holders = new ConcurrentHashMap<>();
+        final ConcurrentSkipListMap<Long, AtomicLongArray> spent = new ConcurrentSkipListMap<>();
+        volatile boolean trimmed;
     }
 
-    private final ConcurrentMap<String, Counters> gates = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, GateConfig> configs = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Gate> gates = new ConcurrentHashMap<>();
 
-    private Counters of(String gate) {
-        return gates.computeIfAbsent(gate, g -> new Counters(new AtomicLong(), new AtomicLong()));
+    private Gate of(String gate) {
+        return gates.computeIfAbsent(gate, g -> new Gate());
+    }
+
+    @Override
+    public void saveConfig(GateConfig config) {
+        configs.put(config.name(), config);
+    }
+
+    @Override
+    public Optional<GateConfig> config(String gate) {
+        return Optional.ofNullable(configs.get(gate));
+    }
+
+    @Override
+    public List<GateConfig> configs() {
+        return configs.values().stream().sorted(java.util.Comparator.comparing(GateConfig::name)).toList();
     }
 
     @Override
     public long issue(String gate) {
-        return of(gate).issued().incrementAndGet();
+        return of(gate).issued.incrementAndGet();
+    }
+
+    @Override
+    public long issueFor(String gate, String holder) {
+        Gate g = of(gate);
+        return g.holders.computeIfAbsent(holder, h -> g.issued.incrementAndGet());
     }
 
     @Override
     public long issued(String gate) {
-        return of(gate).issued().get();
+        return of(gate).issued.get();
     }
 
     @Override
-    public long admittedUpTo(String gate) {
-        return of(gate).admitted().get();
+    public GateProgress progress(String gate) {
+        return of(gate).progress.get();
     }
 
     @Override
-    public long admit(String gate, long count) {
-        Counters counters = of(gate);
-        if (count <= 0) {
-            return counters.admitted().get();
+    public boolean advance(String gate, GateProgress expected, GateProgress next, Instant at) {
+        Gate g = of(gate);
+        GateProgress current = g.progress.get();
+        if (current.version() != expected.version() || !g.progress.compareAndSet(current, next)) {
+            return false;
         }
-        // Read issued first: the mark may lag a concurrent issue, never overtake it.
-        return counters.admitted().updateAndGet(mark -> Math.min(counters.issued().get(), mark + count));
+        if (next.mark() > current.mark()) {
+            g.reachedAt.putIfAbsent(next.mark(), at);
+            g.markByTime.merge(at, next.mark(), Math::max);
+        }
+        return true;
+    }
+
+    @Override
+    public Optional<Instant> admittedAt(String gate, long rank) {
+        Gate g = of(gate);
+        if (rank < 1 || rank > g.progress.get().mark()) {
+            return Optional.empty();
+        }
+        Map.Entry<Long, Instant> first = g.reachedAt.firstEntry();
+        Map.Entry<Long, Instant> reached = g.reachedAt.ceilingEntry(rank);
+        // After trimming, the oldest checkpoint kept stands for everyone admitted up to it, at
+        // some time before the window: not datable, and long expired.
+        if (first == null || reached == null || (g.trimmed && rank <= first.getKey())) {
+            return Optional.empty();
+        }
+        return Optional.of(reached.getValue());
+    }
+
+    @Override
+    public long markAt(String gate, Instant at) {
+        Map.Entry<Instant, Long> e = of(gate).markByTime.floorEntry(at);
+        return e == null ? 0 : e.getValue();
+    }
+
+    @Override
+    public void trimCheckpoints(String gate, Instant before) {
+        Gate g = of(gate);
+        Map.Entry<Instant, Long> keep = g.markByTime.lowerEntry(before);
+        if (keep == null) {
+            return;
+        }
+        g.markByTime.headMap(keep.getKey(), false).clear();
+        g.reachedAt.headMap(keep.getValue(), false).clear();
+        g.trimmed = true;
+    }
+
+    @Override
+    public boolean spend(String gate, long rank) {
+        if (rank < 1) {
+            return false;
+        }
+        AtomicLongArray block = of(gate).spent.computeIfAbsent(rank / BLOCK_BITS, b -> new AtomicLongArray(WORDS));
+        int bit = (int) (rank % BLOCK_BITS);
+        long mask = 1L << (bit % 64);
+        long before = block.getAndAccumulate(bit / 64, mask, (old, m) -> old | m);
+        return (before & mask) == 0;
+    }
+
+    @Override
+    public boolean spent(String gate, long rank) {
+        AtomicLongArray block = of(gate).spent.get(rank / BLOCK_BITS);
+        if (block == null) {
+            return false;
+        }
+        int bit = (int) (rank % BLOCK_BITS);
+        return (block.get(bit / 64) & (1L << (bit % 64))) != 0;
+    }
+
+    @Override
+    public long spentAbove(String gate, long rank) {
+        Gate g = of(gate);
+        long firstBlock = Math.max(0, rank + 1) / BLOCK_BITS;
+        long count = 0;
+        for (Map.Entry<Long, AtomicLongArray> e : g.spent.tailMap(firstBlock, true).entrySet()) {
+            AtomicLongArray block = e.getValue();
+            for (int w = 0; w < WORDS; w++) {
+                long word = block.get(w);
+                if (e.getKey() == firstBlock) {
+                    long lowest = e.getKey() * BLOCK_BITS + w * 64L;
+                    // Keep only ranks above `rank` in the first block.
+                    long from = rank + 1 - lowest;
+                    if (from >= 64) {
+                        continue;
+                    }
+                    if (from > 0) {
+                        word &= -1L << from;
+                    }
+                }
+                count += Long.bitCount(word);
+            }
+        }
+        return count;
     }
 }

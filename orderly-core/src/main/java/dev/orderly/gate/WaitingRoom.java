@@ -3,84 +3,141 @@ package dev.orderly.gate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentNavigableMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
-import java.util.stream.Collectors;
 
 /**
  * The virtual waiting room: hands out signed tickets, tells each ticket its place, admits people
- * at each gate's rate, and turns admitted tickets into passes.
+ * at each gate's policy, and turns admitted tickets into passes.
  *
- * <p>Design: per waiting person the server keeps nothing; the ticket is the state. The shared
- * state is two counters per gate in the {@link GateStore}. A status answer is a comparison of the
- * ticket's number with the mark. Each node remembers when the mark passed which number (one entry
- * per tick, not per person) so that a pass's expiry is the same however often it is asked for;
- * a node that does not know (it restarted) dates the admission to now, which errs in the
- * person's favour.
+ * <p>Design. Per waiting person the server keeps nothing: the ticket is the state. A gate's
+ * shared state lives in the {@link GateStore}: its counter, its progress (mark, pre-queue size,
+ * policy memory) changed only by compare-and-set, checkpoints of when the mark moved, and a bitmap
+ * of spent passes. Each node keeps a {@link View} of every gate, refreshed on each tick, so the
+ * common status answer — still waiting — is an HMAC check and a comparison with the cached mark,
+ * with no store lookup.
+ *
+ * <p>Order. People who join before opening hold pre-queue numbers; at the first tick after
+ * opening the pre-queue's size is fixed and each number's rank is drawn by a keyed permutation
+ * ({@link PreQueueOrder}); later joiners rank by their number. Admission moves the mark over ranks.
+ *
+ * <p>Nodes. Any number of nodes may tick the same gate: the policy step is applied by
+ * compare-and-set on the progress version, so one tick wins per interval and the total rate is
+ * the policy's, not nodes × policy. Nodes' clocks should agree (NTP); a node whose clock runs
+ * behind simply admits nothing on its ticks.
  *
  * <p>Time comes from the injected clock alone; nothing a client says about time is read.
  */
 public final class WaitingRoom {
 
     private static final Duration MIN_POLL = Duration.ofSeconds(1);
-    private static final Duration MAX_POLL = Duration.ofSeconds(30);
-    private static final int MAX_HISTORY = 100_000;
+    private static final Duration RATE_WINDOW = Duration.ofSeconds(60);
+    private static final Duration LATE_START = Duration.ofSeconds(1);
 
-    private final Map<String, GateConfig> gates;
+    /** What a node knows of a gate between ticks. */
+    record View(GateConfig config, GateProgress progress, long issued, double measuredPerSecond, long outstanding,
+                PreQueueOrder order) {
+    }
+
+    /** A new ticket and where it stands. */
+    public sealed interface JoinOutcome {
+    }
+
+    public record Joined(String token, Ticket ticket, GateStatus status) implements JoinOutcome {
+    }
+
+    public record JoinRefused(GateStatus.Refused refusal) implements JoinOutcome {
+    }
+
     private final GateStore store;
     private final GateTokens tokens;
+    private final PassSigner passes;
+    private final byte[] preQueueSecret;
     private final Clock clock;
     private final RandomGenerator random;
-    private final Map<String, FixedRateAdmission> policies;
-    private final Map<String, FixedRateAdmission.State> policyStates = new ConcurrentHashMap<>();
-    private final Map<String, ConcurrentNavigableMap<Long, Instant>> admittedAt = new ConcurrentHashMap<>();
+    private final Function<String, DownstreamHealth> health;
+    private final Map<String, View> views = new ConcurrentHashMap<>();
 
-    public WaitingRoom(Iterable<GateConfig> gates, GateStore store, GateTokens tokens, Clock clock, RandomGenerator random) {
-        this.gates = java.util.stream.StreamSupport.stream(gates.spliterator(), false)
-                .collect(Collectors.toUnmodifiableMap(GateConfig::name, Function.identity()));
+    /**
+     * @param preQueueSecret secret the pre-queue orders are derived from; the same on every node
+     * @param health         each gate's downstream health, for the adaptive policy
+     */
+    public WaitingRoom(GateStore store, GateTokens tokens, PassSigner passes, byte[] preQueueSecret, Clock clock,
+                       RandomGenerator random, Function<String, DownstreamHealth> health) {
         this.store = Objects.requireNonNull(store);
         this.tokens = Objects.requireNonNull(tokens);
+        this.passes = Objects.requireNonNull(passes);
+        this.preQueueSecret = preQueueSecret.clone();
         this.clock = Objects.requireNonNull(clock);
         this.random = Objects.requireNonNull(random);
-        this.policies = this.gates.values().stream()
-                .collect(Collectors.toUnmodifiableMap(GateConfig::name, g -> new FixedRateAdmission(g.admitPerSecond())));
-        // Nothing is owed for time before this room existed: a node started (or restarted) after
-        // opening would otherwise admit (now - opensAt) x rate people, the whole line, on its first tick.
-        Instant startedAt = clock.instant();
-        this.gates.values().forEach(g -> {
-            Instant owedFrom = g.opensAt().isAfter(startedAt) ? g.opensAt() : startedAt;
-            policyStates.put(g.name(), policies.get(g.name()).start(owedFrom));
-            admittedAt.put(g.name(), new ConcurrentSkipListMap<>());
-        });
+        this.health = Objects.requireNonNull(health);
+        store.configs().forEach(c -> refresh(c.name()));
+    }
+
+    // ------------------------------------------------------------------ configuration
+
+    /** Creates or replaces a gate. Changing the opening time after the pre-queue was drawn is refused. */
+    public void configure(GateConfig config) {
+        Optional<GateConfig> before = store.config(config.name());
+        if (before.isPresent() && !before.get().opensAt().equals(config.opensAt())
+                && store.progress(config.name()).preQueueFixed()) {
+            throw new IllegalStateException("gate '" + config.name() + "' has opened and drawn its pre-queue; its opening time "
+                    + before.get().opensAt() + " can no longer change");
+        }
+        store.saveConfig(config);
+        refresh(config.name());
     }
 
     public Optional<GateConfig> gate(String name) {
-        return Optional.ofNullable(gates.get(name));
-    }
-
-    /** A new place at the back of the line, for the browser {@code browserId}. */
-    public Optional<JoinedTicket> join(String gate, String browserId) {
-        if (!gates.containsKey(gate)) {
-            return Optional.empty();
+        View v = views.get(name);
+        if (v == null) {
+            return store.config(name).map(c -> refresh(c.name()).config());
         }
-        Ticket ticket = new Ticket(gate, store.issue(gate), clock.instant(), browserId);
-        return Optional.of(new JoinedTicket(tokens.encode(ticket), ticket));
+        return Optional.of(v.config());
     }
 
-    /** A freshly issued ticket and its signed form. */
-    public record JoinedTicket(String token, Ticket ticket) {
+    public List<GateConfig> gates() {
+        return store.configs();
+    }
+
+    // ------------------------------------------------------------------ joining and waiting
+
+    /**
+     * A place at the back of the line for {@code browserId}; on keyed gates, {@code holder}'s one
+     * place (the same for every browser of the holder).
+     */
+    public JoinOutcome join(String gate, String browserId, String holder) {
+        Optional<GateConfig> found = gate(gate);
+        if (found.isEmpty()) {
+            return new JoinRefused(new GateStatus.Refused(GateStatus.Reason.UNKNOWN_GATE));
+        }
+        GateConfig config = found.get();
+        Instant now = clock.instant();
+        GatePhase phase = config.phaseAt(now);
+        if (phase == GatePhase.SCHEDULED) {
+            return new JoinRefused(new GateStatus.Refused(GateStatus.Reason.NOT_YET_JOINABLE,
+                    "joins open at " + config.joinFrom()));
+        }
+        if (phase == GatePhase.CLOSED) {
+            return new JoinRefused(new GateStatus.Refused(GateStatus.Reason.GATE_CLOSED, config.message()));
+        }
+        boolean keyed = config.keyedByPerson();
+        if (keyed && (holder == null || holder.isEmpty())) {
+            return new JoinRefused(new GateStatus.Refused(GateStatus.Reason.NEEDS_HOLDER));
+        }
+        long sequence = keyed ? store.issueFor(gate, holder) : store.issue(gate);
+        Ticket ticket = new Ticket(gate, sequence, now, browserId, keyed ? holder : "");
+        return new Joined(tokens.encode(ticket), ticket, statusOf(ticket, now));
     }
 
     /** Where the ticket stands now, asked by the browser {@code browserId}. */
     public GateStatus status(String gate, String ticketToken, String browserId) {
-        GateConfig config = gates.get(gate);
-        if (config == null) {
+        if (gate(gate).isEmpty()) {
             return new GateStatus.Refused(GateStatus.Reason.UNKNOWN_GATE);
         }
         Optional<Ticket> decoded = tokens.decodeTicket(ticketToken);
@@ -94,83 +151,199 @@ public final class WaitingRoom {
         if (!ticket.browserId().equals(browserId)) {
             return new GateStatus.Refused(GateStatus.Reason.OTHER_BROWSER);
         }
-        Instant now = clock.instant();
-        long mark = store.admittedUpTo(gate);
-        if (ticket.sequence() <= mark) {
-            Instant admitted = admittedAtOf(gate, ticket.sequence(), now);
-            Pass pass = new Pass(gate, ticket.sequence(), browserId, admitted.plus(config.passLifetime()));
-            if (!pass.validAt(now)) {
-                return new GateStatus.Refused(GateStatus.Reason.PASS_EXPIRED);
-            }
-            return new GateStatus.Admitted(gate, ticket.sequence(), tokens.encode(pass), pass);
+        return statusOf(ticket, clock.instant());
+    }
+
+    private GateStatus statusOf(Ticket ticket, Instant now) {
+        View view = views.get(ticket.gate());
+        GateConfig config = view.config();
+        GateProgress progress = view.progress();
+        long rank = rankOf(view, ticket.sequence());
+        if (rank > 0 && rank <= progress.mark()) {
+            return admitted(view, ticket, rank, now);
         }
-        long ahead = ticket.sequence() - mark - 1;
-        boolean open = !now.isBefore(config.opensAt());
-        Duration untilOpen = open ? Duration.ZERO : Duration.between(now, config.opensAt());
-        Duration eta = untilOpen.plus(Duration.ofMillis((long) Math.ceil((ahead + 1) * 1000.0 / config.admitPerSecond())));
-        return new GateStatus.Waiting(gate, ticket.sequence(), ahead, eta, pollAfter(eta), open, config.opensAt());
+        GatePhase phase = config.phaseAt(now);
+        if (phase == GatePhase.CLOSED) {
+            return new GateStatus.Refused(GateStatus.Reason.GATE_CLOSED, config.message());
+        }
+        double rate = ratePerSecond(view);
+        Duration untilOpen = now.isBefore(config.opensAt()) ? Duration.between(now, config.opensAt()) : Duration.ZERO;
+        if (rank == 0) {
+            // In the pre-queue: the order is drawn at opening; on average half of it goes first.
+            long inPreQueue = Math.max(view.issued(), ticket.sequence());
+            Duration eta = untilOpen.plus(secondsFor(inPreQueue / 2.0, rate));
+            Duration poll = pollAfter(untilOpen.isZero() ? MIN_POLL : untilOpen.dividedBy(2), config);
+            return new GateStatus.Waiting(ticket.gate(), 0, inPreQueue - 1, eta, poll, phase, config.opensAt(), config.message());
+        }
+        long ahead = rank - progress.mark() - 1;
+        Duration eta = untilOpen.plus(secondsFor(ahead + 1, rate));
+        Duration poll = phase == GatePhase.PAUSED ? pollAfter(Duration.ofSeconds(20), config) : pollAfter(eta.dividedBy(4), config);
+        return new GateStatus.Waiting(ticket.gate(), rank, ahead, eta, poll, phase, config.opensAt(), config.message());
     }
 
-    /**
-     * The pass behind {@code passToken} when it was issued by {@code gate} to {@code browserId}
-     * and is still valid; empty otherwise.
-     */
-    public Optional<Pass> acceptPass(String gate, String passToken, String browserId) {
-        Instant now = clock.instant();
-        return tokens.decodePass(passToken)
-                .filter(p -> p.gate().equals(gate))
-                .filter(p -> p.browserId().equals(browserId))
-                .filter(p -> p.validAt(now));
+    private GateStatus admitted(View view, Ticket ticket, long rank, Instant now) {
+        String gate = ticket.gate();
+        Optional<Instant> admittedAt = store.admittedAt(gate, rank);
+        if (admittedAt.isEmpty()) {
+            return new GateStatus.Refused(GateStatus.Reason.PASS_EXPIRED);
+        }
+        Instant expiresAt = admittedAt.get().plus(view.config().passLifetime());
+        if (!now.isBefore(expiresAt)) {
+            return new GateStatus.Refused(GateStatus.Reason.PASS_EXPIRED);
+        }
+        if (store.spent(gate, rank)) {
+            return new GateStatus.Refused(GateStatus.Reason.PASS_SPENT);
+        }
+        Pass pass = new Pass(gate, rank, ticket.browserId(), ticket.holder(), now, expiresAt);
+        return new GateStatus.Admitted(gate, rank, passes.sign(pass), pass);
     }
 
-    /** Moves every open gate's mark forward by what its policy owes since the last tick. */
+    /** The ticket's rank, or 0 while it waits in a pre-queue not yet drawn. */
+    private static long rankOf(View view, long sequence) {
+        long size = view.progress().preQueueSize();
+        if (size < 0) {
+            // Not drawn yet: everyone who joined so far will be in the pre-queue when it is.
+            return 0;
+        }
+        return sequence <= size ? view.order().rankOf(sequence) : sequence;
+    }
+
+    private static Duration secondsFor(double people, double perSecond) {
+        return Duration.ofMillis((long) Math.ceil(people * 1000.0 / Math.max(perSecond, 1e-3)));
+    }
+
+    private Duration pollAfter(Duration wanted, GateConfig config) {
+        // Spread a crowd that joined together over +-20%, so it does not poll together.
+        long base = Math.clamp(wanted.toMillis(), MIN_POLL.toMillis(), config.maxPollInterval().toMillis());
+        long jitter = base / 5;
+        return Duration.ofMillis(base - jitter + random.nextLong(2 * jitter + 1));
+    }
+
+    private static double ratePerSecond(View view) {
+        if (view.measuredPerSecond() > 0) {
+            return view.measuredPerSecond();
+        }
+        double adaptive = view.progress().rate();
+        return adaptive > 0 ? adaptive : view.config().admitPerSecond();
+    }
+
+    // ------------------------------------------------------------------ passes
+
+    /** Whether {@code passToken} lets {@code browserId} into the step behind {@code gate}. */
+    public PassCheck check(String gate, String passToken, String browserId) {
+        if (passToken == null || passToken.isEmpty()) {
+            return new PassCheck.Refused(PassCheck.Reason.MISSING);
+        }
+        Optional<Pass> verified = passes.verify(passToken);
+        if (verified.isEmpty()) {
+            return new PassCheck.Refused(PassCheck.Reason.FORGED);
+        }
+        Pass pass = verified.get();
+        if (!pass.gate().equals(gate)) {
+            return new PassCheck.Refused(PassCheck.Reason.OTHER_GATE);
+        }
+        if (!pass.browserId().equals(browserId)) {
+            return new PassCheck.Refused(PassCheck.Reason.OTHER_BROWSER);
+        }
+        if (!pass.validAt(clock.instant())) {
+            return new PassCheck.Refused(PassCheck.Reason.EXPIRED);
+        }
+        if (store.spent(gate, pass.rank())) {
+            return new PassCheck.Refused(PassCheck.Reason.SPENT);
+        }
+        return new PassCheck.Valid(pass);
+    }
+
+    /** Marks the pass used: the step it admitted to is complete. True the first time. */
+    public boolean spend(Pass pass) {
+        return store.spend(pass.gate(), pass.rank());
+    }
+
+    // ------------------------------------------------------------------ admission
+
+    /** Moves every open gate's mark forward by what its policy owes, and refreshes this node's views. */
     public void tick() {
-        Instant now = clock.instant();
-        for (GateConfig g : gates.values()) {
-            FixedRateAdmission.Step step = policies.get(g.name()).step(policyStates.get(g.name()), now);
-            policyStates.put(g.name(), step.next());
-            if (step.admit() > 0) {
-                long before = store.admittedUpTo(g.name());
-                long after = store.admit(g.name(), step.admit());
-                if (after > before) {
-                    record(g.name(), after, now);
-                }
-            }
+        for (GateConfig config : store.configs()) {
+            tick(config);
         }
     }
 
-    /** Live figures of one gate. */
-    public record Figures(String gate, long issued, long admitted, long waiting, double admitPerSecond) {
+    private void tick(GateConfig config) {
+        String gate = config.name();
+        Instant now = clock.instant();
+        GateProgress progress = store.progress(gate);
+        GatePhase phase = config.phaseAt(now);
+        if (phase == GatePhase.OPEN) {
+            long preQueue = progress.preQueueFixed() ? progress.preQueueSize() : store.issued(gate);
+            Instant lastTick = progress.lastTick();
+            if (!progress.preQueueFixed()) {
+                // Opening: owe the time since opening if we are on time, else start from now.
+                lastTick = Duration.between(config.opensAt(), now).compareTo(LATE_START) <= 0 ? config.opensAt() : null;
+            }
+            long outstanding = outstanding(config, progress, now);
+            AdmissionPolicy.Step step = AdmissionPolicy.of(config.admission())
+                    .step(lastTick, progress.carry(), progress.rate(), new AdmissionPolicy.Signals(outstanding, health.apply(gate)), now);
+            long issued = store.issued(gate);
+            long newMark = Math.min(issued, progress.mark() + step.admit());
+            // Owed places nobody is waiting for are not kept for later: no burst when a crowd arrives.
+            double carry = newMark < progress.mark() + step.admit() ? 0 : step.carry();
+            store.advance(gate, progress, progress.next(newMark, preQueue, step.lastTick(), carry, step.rate()), now);
+        } else if (progress.lastTick() != null) {
+            // Paused or closed: nothing is owed for the time the gate did not admit.
+            store.advance(gate, progress, progress.next(progress.mark(), progress.preQueueSize(), null, 0, progress.rate()), now);
+        }
+        if (now.getEpochSecond() % 10 == 0) {
+            Duration keep = max(config.passLifetime(), RATE_WINDOW).plus(RATE_WINDOW);
+            store.trimCheckpoints(gate, now.minus(keep));
+        }
+        refresh(gate);
     }
 
-    public Optional<Figures> figures(String gate) {
-        GateConfig g = gates.get(gate);
-        if (g == null) {
+    private long outstanding(GateConfig config, GateProgress progress, Instant now) {
+        long since = store.markAt(config.name(), now.minus(config.passLifetime()));
+        return Math.max(0, progress.mark() - since - store.spentAbove(config.name(), since));
+    }
+
+    private View refresh(String gate) {
+        GateConfig config = store.config(gate).orElseThrow(() -> new IllegalStateException("gate '" + gate + "' is not configured"));
+        GateProgress progress = store.progress(gate);
+        Instant now = clock.instant();
+        Instant windowStart = now.minus(RATE_WINDOW);
+        if (windowStart.isBefore(config.opensAt())) {
+            windowStart = config.opensAt();
+        }
+        Duration window = Duration.between(windowStart, now);
+        double measured = 0;
+        if (window.toMillis() >= 2_000 && config.phaseAt(now) == GatePhase.OPEN) {
+            measured = (progress.mark() - store.markAt(gate, windowStart)) * 1000.0 / window.toMillis();
+        }
+        View before = views.get(gate);
+        PreQueueOrder order = before != null && before.order() != null && before.order().size() == progress.preQueueSize()
+                && before.config().opensAt().equals(config.opensAt())
+                ? before.order()
+                : progress.preQueueFixed()
+                        ? new PreQueueOrder(PreQueueOrder.keyFor(preQueueSecret, gate, config.opensAt().toEpochMilli()), progress.preQueueSize())
+                        : null;
+        View view = new View(config, progress, store.issued(gate), measured, outstanding(config, progress, now), order);
+        views.put(gate, view);
+        return view;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    // ------------------------------------------------------------------ figures
+
+    public Optional<GateFigures> figures(String gate) {
+        if (gate(gate).isEmpty()) {
             return Optional.empty();
         }
-        long issued = store.issued(gate);
-        long admitted = store.admittedUpTo(gate);
-        return Optional.of(new Figures(gate, issued, admitted, Math.max(0, issued - admitted), g.admitPerSecond()));
-    }
-
-    private void record(String gate, long mark, Instant now) {
-        ConcurrentNavigableMap<Long, Instant> history = admittedAt.get(gate);
-        history.putIfAbsent(mark, now);
-        while (history.size() > MAX_HISTORY) {
-            history.pollFirstEntry();
-        }
-    }
-
-    private Instant admittedAtOf(String gate, long sequence, Instant now) {
-        Map.Entry<Long, Instant> firstAtOrAbove = admittedAt.get(gate).ceilingEntry(sequence);
-        return firstAtOrAbove == null ? now : firstAtOrAbove.getValue();
-    }
-
-    private Duration pollAfter(Duration eta) {
-        // A quarter of the remaining wait, so people far back ask rarely; +-20% jitter so that
-        // a crowd that joined together does not poll together.
-        long base = Math.clamp(eta.toMillis() / 4, MIN_POLL.toMillis(), MAX_POLL.toMillis());
-        long jitter = (long) (base * 0.2);
-        return Duration.ofMillis(Math.max(MIN_POLL.toMillis() / 2, base - jitter + random.nextLong(2 * jitter + 1)));
+        View v = views.get(gate);
+        long waiting = Math.max(0, v.issued() - v.progress().mark());
+        double rate = ratePerSecond(v);
+        return Optional.of(new GateFigures(gate, v.config().phaseAt(clock.instant()), v.issued(), v.progress().mark(), waiting,
+                v.measuredPerSecond() > 0 ? v.measuredPerSecond() : rate, secondsFor(waiting, rate), v.outstanding(),
+                v.progress().preQueueSize(), v.config().message()));
     }
 }

@@ -3,9 +3,15 @@ package dev.orderly.server;
 import dev.orderly.booking.BookingReferences;
 import dev.orderly.booking.BookingService;
 import dev.orderly.eligibility.Cohort;
-import dev.orderly.gate.GateConfig;
-import dev.orderly.gate.GateTokens;
+import com.nimbusds.jose.jwk.JWKSet;
+import dev.orderly.gate.GateStore;
 import dev.orderly.gate.InMemoryGateStore;
+import dev.orderly.server.redis.RedisGateStore;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.RedisOptions;
+import dev.orderly.server.gate.Gates;
+import dev.orderly.server.gate.JwtPassSigner;
 import dev.orderly.gate.WaitingRoom;
 import dev.orderly.identity.InMemoryChallengeStore;
 import dev.orderly.identity.OneTimeCodeVerifier;
@@ -19,7 +25,6 @@ import dev.orderly.server.postgres.PostgresBookingStore;
 import dev.orderly.server.postgres.PostgresCohortStore;
 import dev.orderly.server.postgres.PostgresResidentRegistry;
 import dev.orderly.token.SigningKeys;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -44,7 +49,6 @@ import org.slf4j.LoggerFactory;
 public final class OrderlyApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OrderlyApp.class);
-    private static final long TICK_MILLIS = 100;
     private static final long RELAY_MILLIS = 1000;
 
     private final Vertx vertx;
@@ -54,8 +58,13 @@ public final class OrderlyApp implements AutoCloseable {
     private final DevSmsInbox inbox;
     private final PostgresBookingStore bookingStore;
 
+    private final Gates gates;
+    private final String operatorToken;
+
     private OrderlyApp(Vertx vertx, Database database, HttpServer server, ExecutorService blockingWork, DevSmsInbox inbox,
-                       PostgresBookingStore bookingStore) {
+                       PostgresBookingStore bookingStore, Gates gates, String operatorToken) {
+        this.gates = gates;
+        this.operatorToken = operatorToken;
         this.vertx = vertx;
         this.database = database;
         this.server = server;
@@ -101,13 +110,13 @@ public final class OrderlyApp implements AutoCloseable {
         SigningKeys keys = SigningKeyFile.load(settings.signingKeys(), settings.dataDir());
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
-        GateConfig identityGate = new GateConfig("identity", clock.instant(), settings.identityGateRate(), settings.passLifetime());
-        GateTokens tokens = new GateTokens(keys);
-        InMemoryGateStore gateStore = new InMemoryGateStore();
-        WaitingRoom waitingRoom = new WaitingRoom(List.of(identityGate), gateStore, tokens, clock, random);
-        Gauge.builder("orderly.gate.waiting", () -> gateStore.issued("identity") - gateStore.admittedUpTo("identity"))
-                .tag("gate", "identity").register(meters);
-        Gauge.builder("orderly.gate.admitted", () -> gateStore.admittedUpTo("identity")).tag("gate", "identity").register(meters);
+        GateStore gateStore = settings.redisUrl()
+                .<GateStore>map(url -> new RedisGateStore(RedisAPI.api(Redis.createClient(vertx, new RedisOptions()
+                        .setConnectionString(url).setMaxPoolSize(32).setMaxPoolWaiting(100_000))), settings.redisPrefix()))
+                .orElseGet(InMemoryGateStore::new);
+        Gates gates = new Gates(gateStore, settings.redisUrl().isEmpty(), keys, passKeys(settings), clock, meters,
+                new Gates.Defaults(settings.identityGateRate(), settings.bookingGateRate(), settings.passLifetime()));
+        WaitingRoom waitingRoom = gates.waitingRoom();
 
         PostgresResidentRegistry registry = new PostgresResidentRegistry(database.pool());
         PostgresCohortStore cohorts = new PostgresCohortStore(database.pool(), clock);
@@ -127,14 +136,13 @@ public final class OrderlyApp implements AutoCloseable {
                 ? Optional.of(new DevRoutes(inbox, n -> demoSamples(registry, cohorts.all(), n)))
                 : Optional.empty();
         AtomicBoolean databaseUp = new AtomicBoolean(true);
+        String operatorToken = DataDirSecrets.load(settings.operatorToken(), settings.dataDir(), "operator.token",
+                DataDirSecrets::randomToken, "ORDERLY_OPERATOR_TOKEN");
         HttpApi api = new HttpApi(new HttpApi.Parts(waitingRoom, verifier, sessions, registry, booking, bookingStore, meters,
-                meters::scrape, databaseUp::get, dev, settings.secureCookies(), settings.maxBodyBytes(), settings.passLifetime(),
-                DataDirSecrets.load(settings.operatorToken(), settings.dataDir(), "operator.token", DataDirSecrets::randomToken,
-                        "ORDERLY_OPERATOR_TOKEN"),
-                List.of(identityGate.name())),
+                meters::scrape, databaseUp::get, dev, settings.secureCookies(), settings.maxBodyBytes(),
+                operatorToken, gates.storeIsLocal(), gates.publicJwks(), gates::observe),
                 blockingWork);
 
-        vertx.setPeriodic(TICK_MILLIS, id -> waitingRoom.tick());
         OutboxRelay relay = new OutboxRelay(database.pool(), inbox, clock);
         AtomicBoolean relaying = new AtomicBoolean();
         vertx.setPeriodic(RELAY_MILLIS, id -> {
@@ -157,7 +165,7 @@ public final class OrderlyApp implements AutoCloseable {
                         .setCompressionSupported(true))
                 .requestHandler(api.router(vertx));
         server.listen().toCompletionStage().toCompletableFuture().join();
-        return new OrderlyApp(vertx, database, server, blockingWork, inbox, bookingStore);
+        return new OrderlyApp(vertx, database, server, blockingWork, inbox, bookingStore, gates, operatorToken);
     }
 
     private static List<DevRoutes.SampleResident> demoSamples(PostgresResidentRegistry registry, List<Cohort> cohorts, int n) {
@@ -187,8 +195,25 @@ public final class OrderlyApp implements AutoCloseable {
         return database;
     }
 
+    /** The bearer token of the operator API. */
+    public String operatorToken() {
+        return operatorToken;
+    }
+
+    /** The waiting room of this node. */
+    public WaitingRoom waitingRoom() {
+        return gates.waitingRoom();
+    }
+
+    private static JWKSet passKeys(Settings settings) {
+        String json = DataDirSecrets.load(settings.passKeys(), settings.dataDir(), "pass-keys.jwks",
+                () -> JwtPassSigner.generateKeys().toString(false), "ORDERLY_PASS_KEYS");
+        return JwtPassSigner.parseKeys(json, settings.passKeys().isPresent() ? "ORDERLY_PASS_KEYS" : "pass-keys.jwks");
+    }
+
     @Override
     public void close() {
+        gates.close();
         server.close().toCompletionStage().toCompletableFuture().join();
         blockingWork.shutdown();
         database.close();

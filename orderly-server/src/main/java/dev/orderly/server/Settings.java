@@ -25,6 +25,7 @@ public record Settings(
         int demoClinics,
         long demoSeed,
         double identityGateRate,
+        double bookingGateRate,
         Duration passLifetime,
         Duration sessionLifetime,
         Duration codeLifetime,
@@ -33,18 +34,24 @@ public record Settings(
         boolean secureCookies,
         int maxBodyBytes,
         Optional<String> signingKeys,
-        Optional<String> operatorToken) {
+        Optional<String> operatorToken,
+        Optional<String> passKeys,
+        Optional<String> redisUrl,
+        String redisPrefix) {
 
     @Override
     public String toString() {
         // Never print secrets: the database password and signing keys are shown as set or not.
         return "Settings[http=" + httpHost + ":" + httpPort + ", database=" + databaseUrl.orElse("embedded in " + dataDir)
                 + ", demo=" + demo + " (" + demoPeople + " people, " + demoClinics + " clinics, seed " + demoSeed + ")"
-                + ", identityGateRate=" + identityGateRate + "/s, passLifetime=" + passLifetime
+                + ", identityGateRate=" + identityGateRate + "/s, bookingGateRate=" + bookingGateRate + "/s, passLifetime=" + passLifetime
                 + ", sessionLifetime=" + sessionLifetime + ", codeLifetime=" + codeLifetime + ", codeMaxTries=" + codeMaxTries
                 + ", bookingHorizonDays=" + bookingHorizonDays + ", secureCookies=" + secureCookies
                 + ", maxBodyBytes=" + maxBodyBytes + ", signingKeys=" + (signingKeys.isPresent() ? "set" : "from data folder")
-                + ", operatorToken=" + (operatorToken.isPresent() ? "set" : "from data folder") + "]";
+                + ", operatorToken=" + (operatorToken.isPresent() ? "set" : "from data folder")
+                + ", passKeys=" + (passKeys.isPresent() ? "set" : "from data folder")
+                + ", gateStore=" + redisUrl.map(u -> "redis " + u.replaceAll("//[^@/]*@", "//***@") + " prefix " + redisPrefix)
+                        .orElse("in memory") + "]";
     }
 
     /** The settings from this process's environment and system properties. */
@@ -75,6 +82,7 @@ public record Settings(
                 r.integer("ORDERLY_DEMO_CLINICS", 2_000, 17, 1_000_000),
                 r.integer("ORDERLY_DEMO_SEED", 20210726, Integer.MIN_VALUE, Integer.MAX_VALUE),
                 r.decimal("ORDERLY_GATE_IDENTITY_RATE", 50, 0.001, 1_000_000),
+                r.decimal("ORDERLY_GATE_BOOKING_RATE", 50, 0.001, 1_000_000),
                 Duration.ofSeconds(r.integer("ORDERLY_PASS_LIFETIME_SECONDS", 600, 10, 86_400)),
                 Duration.ofMinutes(r.integer("ORDERLY_SESSION_LIFETIME_MINUTES", 30, 1, 1_440)),
                 Duration.ofSeconds(r.integer("ORDERLY_CODE_LIFETIME_SECONDS", 180, 30, 3_600)),
@@ -83,7 +91,10 @@ public record Settings(
                 r.bool("ORDERLY_SECURE_COOKIES", false),
                 r.integer("ORDERLY_MAX_BODY_BYTES", 16_384, 256, 10_485_760),
                 r.optionalText("ORDERLY_SIGNING_KEYS"),
-                r.optionalText("ORDERLY_OPERATOR_TOKEN"));
+                r.optionalText("ORDERLY_OPERATOR_TOKEN"),
+                r.optionalText("ORDERLY_PASS_KEYS"),
+                r.optionalText("ORDERLY_REDIS_URL"),
+                r.text("ORDERLY_REDIS_PREFIX", "orderly"));
     }
 
     /** A setting has a value that cannot be used. */

@@ -75,6 +75,12 @@ public final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body)), headers);
     }
 
+    public Answer put(String path, Object json, String... headers) {
+        String body = json == null ? "" : json instanceof String s ? s : Json.encode(json);
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)), headers);
+    }
+
     public Answer postRaw(String path, String contentType, String body, String... headers) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body)), headers);

@@ -19,6 +19,8 @@ class BadInputHttpTest {
 
     private static OrderlyApp app;
     private static ApiClient verified;
+    /** Holds an identity pass, not yet used: verifying spends it. */
+    private static ApiClient admitted;
     private static JsonObject resident;
 
     @BeforeAll
@@ -28,6 +30,8 @@ class BadInputHttpTest {
         verified.waitForIdentityPass(Duration.ofSeconds(20));
         resident = verified.get("/api/dev/residents").array().getJsonObject(0);
         assertThat(verified.verifyAs(resident).status()).isEqualTo(200);
+        admitted = new ApiClient(app.port());
+        admitted.waitForIdentityPass(Duration.ofSeconds(20));
     }
 
     @AfterAll
@@ -158,27 +162,27 @@ class BadInputHttpTest {
 
     @Test
     void wrongAndUnknownCodesAreRefusedWithTriesLeft() {
-        ApiClient.Answer challenge = verified.post("/api/identity/challenges", new JsonObject().put("name", resident.getString("name"))
+        ApiClient.Answer challenge = admitted.post("/api/identity/challenges", new JsonObject().put("name", resident.getString("name"))
                 .put("birthDate", resident.getString("birthDate")).put("phone", resident.getString("phone")));
         assertThat(challenge.status()).isEqualTo(201);
         String id = challenge.json().getString("challengeId");
-        ApiClient.Answer wrong = verified.post("/api/identity/challenges/" + id + "/verify", new JsonObject().put("code", "000000x"));
+        ApiClient.Answer wrong = admitted.post("/api/identity/challenges/" + id + "/verify", new JsonObject().put("code", "000000x"));
         assertProblem(wrong, 400, "bad-request");
-        String wrongCode = verified.get("/api/dev/sms").array().getJsonObject(0).getString("text").contains("999999") ? "999998" : "999999";
-        ApiClient.Answer first = verified.post("/api/identity/challenges/" + id + "/verify", new JsonObject().put("code", wrongCode));
+        String wrongCode = admitted.get("/api/dev/sms").array().getJsonObject(0).getString("text").contains("999999") ? "999998" : "999999";
+        ApiClient.Answer first = admitted.post("/api/identity/challenges/" + id + "/verify", new JsonObject().put("code", wrongCode));
         assertProblem(first, 422, "wrong-code");
         assertThat(first.json().getInteger("triesLeft")).isEqualTo(4);
-        assertProblem(verified.post("/api/identity/challenges/" + "f".repeat(36) + "/verify",
+        assertProblem(admitted.post("/api/identity/challenges/" + "f".repeat(36) + "/verify",
                 new JsonObject().put("code", "123456")), 404, "unknown-challenge");
-        assertProblem(verified.post("/api/identity/challenges/not-an-id/verify",
+        assertProblem(admitted.post("/api/identity/challenges/not-an-id/verify",
                 new JsonObject().put("code", "123456")), 404, "unknown-challenge");
     }
 
     @Test
     void noMatchingResidentIsSaidPlainly() {
-        assertProblem(verified.post("/api/identity/challenges", new JsonObject().put("name", "없는사람")
+        assertProblem(admitted.post("/api/identity/challenges", new JsonObject().put("name", "없는사람")
                 .put("birthDate", "1964-01-01").put("phone", "010-0000-0000")), 422, "no-match");
-        assertProblem(verified.post("/api/identity/challenges", new JsonObject().put("name", "홍길동")
+        assertProblem(admitted.post("/api/identity/challenges", new JsonObject().put("name", "홍길동")
                 .put("birthDate", "1964-01-01").put("phone", "not a phone")), 400, "bad-request");
     }
 

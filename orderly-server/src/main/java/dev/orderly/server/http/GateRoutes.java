@@ -1,84 +1,120 @@
 package dev.orderly.server.http;
 
+import dev.orderly.gate.GateFigures;
 import dev.orderly.gate.GateStatus;
+import dev.orderly.gate.PassCheck;
 import dev.orderly.gate.WaitingRoom;
+import dev.orderly.identity.SessionTokens;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
- * The waiting room over HTTP: join, status, figures. Everything here runs on the event loop: a
- * status answer is an HMAC check and a comparison with the gate's mark, no I/O.
+ * The waiting room over HTTP: join, status, public figures, and the pass check the protected
+ * steps call.
  *
  * <p>The ticket travels in an HttpOnly cookie per gate (and in the body, for clients that keep it
  * themselves); a browser that already holds a valid ticket gets it back on join, so refreshes and
- * extra tabs neither gain nor lose a place.
+ * extra tabs neither gain nor lose a place. On keyed gates (one place per verified person) the
+ * holder comes from the session, so every tab and device of a person shares one place.
+ *
+ * <p>With the in-memory store everything here runs on the event loop (a waiting status is an HMAC
+ * check and a comparison with the cached mark); with a remote store, calls that reach the store
+ * run on virtual threads.
  */
 final class GateRoutes {
 
     private final HttpApi api;
     private final WaitingRoom waitingRoom;
     private final MeterRegistry meters;
-    private final Duration passLifetime;
+    private final SessionTokens sessions;
+    private final boolean storeIsLocal;
+    private final String jwks;
 
-    GateRoutes(HttpApi api, WaitingRoom waitingRoom, MeterRegistry meters, Duration passLifetime) {
+    GateRoutes(HttpApi api, WaitingRoom waitingRoom, MeterRegistry meters, SessionTokens sessions, boolean storeIsLocal,
+               String jwks) {
         this.api = api;
         this.waitingRoom = waitingRoom;
         this.meters = meters;
-        this.passLifetime = passLifetime;
+        this.sessions = sessions;
+        this.storeIsLocal = storeIsLocal;
+        this.jwks = jwks;
     }
 
     void mount(Router router) {
         router.get("/api/gates/:gate").handler(this::gateInfo);
         router.post("/api/gates/:gate/join").handler(this::join);
         router.get("/api/gates/:gate/status").handler(this::status);
+        router.get("/.well-known/jwks.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/jwk-set+json")
+                .putHeader("Cache-Control", "max-age=300").end(jwks));
+    }
+
+    private void reply(RoutingContext ctx, Supplier<Reply> work) {
+        if (storeIsLocal) {
+            api.send(ctx, work.get());
+        } else {
+            api.run(ctx, work);
+        }
     }
 
     private void gateInfo(RoutingContext ctx) {
         String gate = ctx.pathParam("gate");
-        api.send(ctx, waitingRoom.figures(gate)
-                .map(f -> Reply.json(200, new JsonObject().put("gate", f.gate()).put("waiting", f.waiting())
-                        .put("admitted", f.admitted()).put("admitPerSecond", f.admitPerSecond())
-                        .put("opensAt", waitingRoom.gate(gate).orElseThrow().opensAt().toString())))
+        reply(ctx, () -> waitingRoom.figures(gate).map(f -> Reply.json(200, figuresJson(f)))
                 .orElseGet(() -> unknownGate(gate)));
+    }
+
+    static JsonObject figuresJson(GateFigures f) {
+        return new JsonObject().put("gate", f.gate()).put("phase", f.phase().name()).put("waiting", f.waiting())
+                .put("admitted", f.admitted()).put("issued", f.issued()).put("admitPerSecond", round(f.admitPerSecond()))
+                .put("etaOfLastSeconds", f.etaOfLast().toSeconds()).put("outstanding", f.outstanding())
+                .put("preQueueSize", f.preQueueSize()).put("message", f.message());
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
     }
 
     private static Reply unknownGate(String gate) {
         return Reply.problem(404, "unknown-gate", "Unknown gate", "there is no gate '" + gate + "'");
     }
 
-    private static String ticketCookie(String gate) {
+    static String ticketCookie(String gate) {
         return "orderly_ticket_" + gate;
     }
 
-    private static String passCookie(String gate) {
+    static String passCookie(String gate) {
         return "orderly_pass_" + gate;
     }
 
     private void join(RoutingContext ctx) {
         String gate = ctx.pathParam("gate");
-        if (waitingRoom.gate(gate).isEmpty()) {
-            api.send(ctx, unknownGate(gate));
-            return;
-        }
-        // A browser that already holds a place keeps it: a second tab or a refresh is not a new place.
+        String browser = HttpApi.browser(ctx);
         Cookie held = ctx.request().getCookie(ticketCookie(gate));
-        if (held != null) {
-            GateStatus status = waitingRoom.status(gate, held.getValue(), HttpApi.browser(ctx));
-            if (!(status instanceof GateStatus.Refused)) {
-                api.send(ctx, statusReply(gate, held.getValue(), status).with("ticket", held.getValue()));
-                return;
+        Cookie session = ctx.request().getCookie(IdentityRoutes.SESSION_COOKIE);
+        String holder = session == null ? null
+                : sessions.verify(session.getValue()).map(s -> "person:" + s.personId()).orElse(null);
+        reply(ctx, () -> {
+            // A browser that already holds a place keeps it: a second tab or a refresh is not a new place.
+            if (held != null) {
+                GateStatus status = waitingRoom.status(gate, held.getValue(), browser);
+                if (!(status instanceof GateStatus.Refused)) {
+                    return statusReply(gate, status).with("ticket", held.getValue());
+                }
             }
-        }
-        WaitingRoom.JoinedTicket joined = waitingRoom.join(gate, HttpApi.browser(ctx)).orElseThrow();
-        meters.counter("orderly.gate.joins", "gate", gate).increment();
-        GateStatus status = waitingRoom.status(gate, joined.token(), HttpApi.browser(ctx));
-        Reply reply = statusReply(gate, joined.token(), status).with("ticket", joined.token());
-        api.send(ctx, new Reply(201, reply.body(), false, reply.cookies(), reply.headers())
-                .cookie(api.cookie(ticketCookie(gate), joined.token(), Duration.ofDays(1))));
+            return switch (waitingRoom.join(gate, browser, holder)) {
+                case WaitingRoom.Joined joined -> {
+                    meters.counter("orderly.gate.joins", "gate", gate).increment();
+                    Reply r = statusReply(gate, joined.status()).with("ticket", joined.token());
+                    yield new Reply(201, r.body(), r.problem(), r.cookies(), r.headers())
+                            .cookie(api.cookie(ticketCookie(gate), joined.token(), Duration.ofDays(1)));
+                }
+                case WaitingRoom.JoinRefused refused -> refusal(gate, refused.refusal());
+            };
+        });
     }
 
     private void status(RoutingContext ctx) {
@@ -92,33 +128,72 @@ final class GateRoutes {
             api.send(ctx, Reply.problem(400, "no-ticket", "No ticket", "send the ticket from join in the Orderly-Ticket header"));
             return;
         }
-        api.send(ctx, statusReply(gate, token, waitingRoom.status(gate, token, HttpApi.browser(ctx))));
+        String ticket = token;
+        String browser = HttpApi.browser(ctx);
+        reply(ctx, () -> statusReply(gate, waitingRoom.status(gate, ticket, browser)));
     }
 
-    private Reply statusReply(String gate, String token, GateStatus status) {
+    private Reply statusReply(String gate, GateStatus status) {
         return switch (status) {
             case GateStatus.Waiting w -> Reply.json(200, new JsonObject().put("state", "waiting").put("gate", gate)
-                    .put("sequence", w.sequence()).put("ahead", w.ahead()).put("etaSeconds", w.eta().toSeconds())
-                    .put("pollAfterMs", w.pollAfter().toMillis()).put("open", w.open()).put("opensAt", w.opensAt().toString()))
+                    .put("phase", w.phase().name()).put("inPreQueue", w.inPreQueue()).put("rank", w.rank())
+                    .put("ahead", w.ahead()).put("etaSeconds", w.eta().toSeconds()).put("pollAfterMs", w.pollAfter().toMillis())
+                    .put("open", w.phase() == dev.orderly.gate.GatePhase.OPEN).put("opensAt", w.opensAt().toString())
+                    .put("message", w.message()))
                     .header("Retry-After", Long.toString(Math.max(1, w.pollAfter().toSeconds())));
             case GateStatus.Admitted a -> Reply.json(200, new JsonObject().put("state", "admitted").put("gate", gate)
-                    .put("sequence", a.sequence()).put("pass", a.passToken()).put("expiresAt", a.pass().expiresAt().toString()))
-                    .cookie(api.cookie(passCookie(gate), a.passToken(), passLifetime));
-            case GateStatus.Refused r -> switch (r.reason()) {
-                case UNKNOWN_GATE -> unknownGate(gate);
-                case PASS_EXPIRED -> Reply.problem(410, "pass-expired", "Pass expired",
-                        "your turn came, but the pass it earned has expired; join the line again");
-                case OTHER_GATE -> Reply.problem(403, "other-gate", "Ticket of another gate", "this ticket was not issued by gate '" + gate + "'");
-                case OTHER_BROWSER -> Reply.problem(403, "other-browser", "Ticket of another browser",
-                        "this ticket belongs to another browser; tickets cannot be shared");
-                case INVALID_TICKET -> Reply.problem(403, "invalid-ticket", "Invalid ticket", "this is not a ticket issued by Orderly");
-            };
+                    .put("rank", a.rank()).put("pass", a.passToken()).put("expiresAt", a.pass().expiresAt().toString()))
+                    .cookie(api.cookie(passCookie(gate), a.passToken(),
+                            Duration.between(a.pass().issuedAt(), a.pass().expiresAt())));
+            case GateStatus.Refused r -> refusal(gate, r);
         };
     }
 
-    /** Whether this browser holds a valid pass of {@code gate}. */
-    boolean hasPass(RoutingContext ctx, String gate) {
-        Cookie pass = ctx.request().getCookie(passCookie(gate));
-        return pass != null && waitingRoom.acceptPass(gate, pass.getValue(), HttpApi.browser(ctx)).isPresent();
+    private static Reply refusal(String gate, GateStatus.Refused r) {
+        return switch (r.reason()) {
+            case UNKNOWN_GATE -> unknownGate(gate);
+            case PASS_EXPIRED -> Reply.problem(410, "pass-expired", "Pass expired",
+                    "your turn came, but the pass it earned has expired; join the line again");
+            case PASS_SPENT -> Reply.problem(409, "pass-spent", "Already used",
+                    "your turn came and was used to complete this step; join again to do it once more");
+            case OTHER_GATE -> Reply.problem(403, "other-gate", "Ticket of another gate", "this ticket was not issued by gate '" + gate + "'");
+            case OTHER_BROWSER -> Reply.problem(403, "other-browser", "Ticket of another browser",
+                    "this ticket belongs to another browser; tickets cannot be shared");
+            case INVALID_TICKET -> Reply.problem(403, "invalid-ticket", "Invalid ticket", "this is not a ticket issued by Orderly");
+            case GATE_CLOSED -> Reply.problem(410, "gate-closed", "Closed", r.message().isEmpty()
+                    ? "this line is closed" : r.message()).with("message", r.message());
+            case NOT_YET_JOINABLE -> Reply.problem(425, "not-yet", "Not open yet", r.message());
+            case NEEDS_HOLDER -> Reply.problem(401, "not-verified", "Verify first",
+                    "this line gives one place per person: verify your identity first");
+        };
+    }
+
+    /** The pass this browser presents for {@code gate} (cookie, or the Orderly-Pass header), checked. */
+    PassCheck passOf(RoutingContext ctx, String gate) {
+        String token = ctx.request().getHeader("Orderly-Pass");
+        if (token == null) {
+            Cookie c = ctx.request().getCookie(passCookie(gate));
+            token = c == null ? null : c.getValue();
+        }
+        return waitingRoom.check(gate, token, HttpApi.browser(ctx));
+    }
+
+    /** Marks a checked pass used: its step is complete. */
+    void spend(PassCheck.Valid valid) {
+        waitingRoom.spend(valid.pass());
+    }
+
+    /** The problem answer for a refused pass. */
+    static Reply passRefused(PassCheck.Refused refused) {
+        return switch (refused.reason()) {
+            case MISSING -> Reply.problem(403, "no-pass", "Wait for your turn",
+                    "this step needs a pass from the waiting room; join the line at the start page");
+            case FORGED -> Reply.problem(403, "invalid-pass", "Invalid pass", "this pass was not issued by Orderly");
+            case OTHER_GATE -> Reply.problem(403, "pass-other-gate", "Pass of another line", "this pass is for another step");
+            case OTHER_BROWSER -> Reply.problem(403, "pass-other-browser", "Pass of another browser",
+                    "this pass belongs to another browser; passes cannot be shared");
+            case EXPIRED -> Reply.problem(403, "pass-expired", "Pass expired", "your pass has expired; join the line again");
+            case SPENT -> Reply.problem(403, "pass-spent", "Pass already used", "this pass was already used; join the line again");
+        };
     }
 }

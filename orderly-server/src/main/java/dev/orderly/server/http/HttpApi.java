@@ -46,12 +46,18 @@ public final class HttpApi {
 
     static final String BROWSER_COOKIE = "orderly_bid";
 
+    /** Told of every finished request: the route's path pattern, how long it took, its status. */
+    @FunctionalInterface
+    public interface RequestObserver {
+        void observe(String route, long nanos, int status);
+    }
+
     /** What the API needs from the rest of the application. */
     public record Parts(WaitingRoom waitingRoom, OneTimeCodeVerifier verifier, SessionTokens sessions,
                         ResidentRegistry registry, BookingService booking, BookingStore bookingStore,
                         MeterRegistry meters, Supplier<String> metricsScrape, Supplier<Boolean> ready,
-                        Optional<DevRoutes> dev, boolean secureCookies, int maxBodyBytes, Duration passLifetime,
-                        String operatorToken, java.util.List<String> gateNames) {
+                        Optional<DevRoutes> dev, boolean secureCookies, int maxBodyBytes, String operatorToken,
+                        boolean gateStoreIsLocal, String jwks, RequestObserver requestObserver) {
     }
 
     private final Parts parts;
@@ -80,12 +86,13 @@ public final class HttpApi {
         router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8")
                 .putHeader("Cache-Control", "max-age=60").end(openApi));
 
-        GateRoutes gates = new GateRoutes(this, parts.waitingRoom(), parts.meters(), parts.passLifetime());
+        GateRoutes gates = new GateRoutes(this, parts.waitingRoom(), parts.meters(), parts.sessions(), parts.gateStoreIsLocal(),
+                parts.jwks());
         IdentityRoutes identity = new IdentityRoutes(this, gates, parts.verifier(), parts.sessions(), parts.registry(), parts.booking());
         gates.mount(router);
         identity.mount(router);
         new BookingRoutes(this, identity, parts.booking(), parts.bookingStore(), parts.meters()).mount(router);
-        new OperatorRoutes(this, parts.waitingRoom(), parts.gateNames()).mount(router);
+        new OperatorRoutes(this, parts.waitingRoom()).mount(router);
         parts.dev().ifPresent(dev -> dev.mount(router, this));
 
         router.route("/api/*").handler(ctx -> send(ctx, Reply.problem(404, "not-found", "Not found",
@@ -121,11 +128,16 @@ public final class HttpApi {
             r.putHeader("Cache-Control", "no-store");
         }
         Timer.Sample sample = Timer.start(parts.meters());
-        ctx.addBodyEndHandler(v -> sample.stop(Timer.builder("orderly.http.server.requests")
-                .tag("method", ctx.request().method().name())
-                .tag("route", ctx.currentRoute() == null || ctx.currentRoute().getPath() == null ? "other" : ctx.currentRoute().getPath())
-                .tag("status", Integer.toString(r.getStatusCode()))
-                .register(parts.meters())));
+        long started = System.nanoTime();
+        ctx.addBodyEndHandler(v -> {
+            String route = ctx.currentRoute() == null || ctx.currentRoute().getPath() == null ? "other" : ctx.currentRoute().getPath();
+            sample.stop(Timer.builder("orderly.http.server.requests")
+                    .tag("method", ctx.request().method().name())
+                    .tag("route", route)
+                    .tag("status", Integer.toString(r.getStatusCode()))
+                    .register(parts.meters()));
+            parts.requestObserver().observe(route, System.nanoTime() - started, r.getStatusCode());
+        });
         ctx.next();
     }
 

@@ -2,6 +2,7 @@ package dev.orderly.server.http;
 
 import dev.orderly.booking.BookingService;
 import dev.orderly.eligibility.Eligibility;
+import dev.orderly.gate.PassCheck;
 import dev.orderly.identity.OneTimeCodeVerifier;
 import dev.orderly.identity.SessionTokens;
 import dev.orderly.identity.Verification;
@@ -55,10 +56,6 @@ final class IdentityRoutes {
     }
 
     private void startChallenge(RoutingContext ctx) {
-        if (!gates.hasPass(ctx, IDENTITY_GATE)) {
-            api.send(ctx, noPass());
-            return;
-        }
         JsonInput in = JsonInput.of(ctx, Set.of("name", "birthDate", "phone"));
         String name = in.text("name", 40);
         LocalDate birthDate = in.date("birthDate");
@@ -67,7 +64,9 @@ final class IdentityRoutes {
         if (phone.isEmpty()) {
             throw new BadRequest("'phone' must be a Korean mobile number such as 010-1234-5678");
         }
-        api.run(ctx, () -> switch (verifier.start(name, birthDate, phone.get())) {
+        api.run(ctx, () -> gates.passOf(ctx, IDENTITY_GATE) instanceof PassCheck.Refused refused
+                ? GateRoutes.passRefused(refused)
+                : switch (verifier.start(name, birthDate, phone.get())) {
             case Verification.CodeSent sent -> Reply.json(201, new JsonObject().put("challengeId", sent.challengeId())
                     .put("maskedPhone", sent.maskedPhone()).put("expiresAt", sent.expiresAt().toString()));
             case Verification.NoMatch none -> Reply.problem(422, "no-match", "No matching resident",
@@ -75,16 +74,7 @@ final class IdentityRoutes {
         });
     }
 
-    private static Reply noPass() {
-        return Reply.problem(403, "no-pass", "Wait for your turn",
-                "this step needs a pass from the waiting room; join the line at the start page");
-    }
-
     private void verifyChallenge(RoutingContext ctx) {
-        if (!gates.hasPass(ctx, IDENTITY_GATE)) {
-            api.send(ctx, noPass());
-            return;
-        }
         String id = ctx.pathParam("id");
         JsonInput in = JsonInput.of(ctx, Set.of("code"));
         String code = in.text("code", 6);
@@ -92,9 +82,23 @@ final class IdentityRoutes {
             api.send(ctx, Reply.problem(404, "unknown-challenge", "Unknown challenge", "ask for a new code"));
             return;
         }
-        api.run(ctx, () -> switch (verifier.check(id, code)) {
-            case Verification.Verified v -> Reply.json(200, personJson(v.person()))
-                    .cookie(api.cookie(SESSION_COOKIE, sessions.issue(v.person().id()), sessions.lifetime()));
+        api.run(ctx, () -> {
+            PassCheck pass = gates.passOf(ctx, IDENTITY_GATE);
+            if (pass instanceof PassCheck.Refused refused) {
+                return GateRoutes.passRefused(refused);
+            }
+            return verified(verifier.check(id, code), (PassCheck.Valid) pass);
+        });
+    }
+
+    private Reply verified(Verification.Checked checked, PassCheck.Valid pass) {
+        return switch (checked) {
+            case Verification.Verified v -> {
+                // Verification is the step the identity gate admits to: done, the pass is used.
+                gates.spend(pass);
+                yield Reply.json(200, personJson(v.person()))
+                        .cookie(api.cookie(SESSION_COOKIE, sessions.issue(v.person().id()), sessions.lifetime()));
+            }
             case Verification.WrongCode w -> Reply.problem(422, "wrong-code", "Wrong code",
                     "the code is not right; " + w.triesLeft() + " tries left").with("triesLeft", w.triesLeft());
             case Verification.Expired e -> Reply.problem(410, "code-expired", "Code expired", "the code has expired; ask for a new one");
@@ -102,7 +106,7 @@ final class IdentityRoutes {
                     "this code is blocked after too many wrong tries; ask for a new one");
             case Verification.UnknownChallenge u -> Reply.problem(404, "unknown-challenge", "Unknown challenge",
                     "no open challenge with that id; ask for a new code");
-        });
+        };
     }
 
     private void logout(RoutingContext ctx) {

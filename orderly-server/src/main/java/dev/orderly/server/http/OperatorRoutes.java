@@ -1,29 +1,132 @@
 package dev.orderly.server.http;
 
+import dev.orderly.gate.GateConfig;
+import dev.orderly.gate.GateMode;
 import dev.orderly.gate.WaitingRoom;
+import dev.orderly.server.gate.GateConfigJson;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import java.util.List;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 
-/** The operator's view over HTTP (behind {@link OperatorAuth}): live figures of every gate. */
+/**
+ * Operators' control of the gates over HTTP (behind {@link OperatorAuth}): list and read gates
+ * with live figures, create or reconfigure one, change its admission policy, pause it with a
+ * message, resume it, close it.
+ */
 final class OperatorRoutes {
+
+    private static final Pattern GATE_NAME = Pattern.compile("[a-z0-9-]{1,32}");
 
     private final HttpApi api;
     private final WaitingRoom waitingRoom;
-    private final List<String> gateNames;
 
-    OperatorRoutes(HttpApi api, WaitingRoom waitingRoom, List<String> gateNames) {
+    OperatorRoutes(HttpApi api, WaitingRoom waitingRoom) {
         this.api = api;
         this.waitingRoom = waitingRoom;
-        this.gateNames = List.copyOf(gateNames);
     }
 
     void mount(Router router) {
-        router.get("/api/operator/gates").handler(ctx -> api.send(ctx, Reply.json(200, new JsonArray(gateNames.stream()
-                .flatMap(g -> waitingRoom.figures(g).stream())
-                .map(f -> new JsonObject().put("gate", f.gate()).put("issued", f.issued()).put("admitted", f.admitted())
-                        .put("waiting", f.waiting()).put("admitPerSecond", f.admitPerSecond()))
-                .toList()))));
+        router.get("/api/operator/gates").handler(ctx -> api.run(ctx, () -> Reply.json(200, new JsonArray(waitingRoom.gates().stream()
+                .map(this::describe).toList()))));
+        router.get("/api/operator/gates/:gate").handler(ctx -> {
+            String gate = ctx.pathParam("gate");
+            api.run(ctx, () -> waitingRoom.gate(gate).map(c -> Reply.json(200, describe(c))).orElseGet(() -> unknown(gate)));
+        });
+        router.put("/api/operator/gates/:gate").handler(this::configure);
+        router.put("/api/operator/gates/:gate/admission").handler(this::admission);
+        router.post("/api/operator/gates/:gate/pause").handler(ctx -> mode(ctx, GateMode.PAUSED));
+        router.post("/api/operator/gates/:gate/resume").handler(ctx -> mode(ctx, GateMode.ACTIVE));
+        router.post("/api/operator/gates/:gate/close").handler(ctx -> mode(ctx, GateMode.CLOSED));
+    }
+
+    private JsonObject describe(GateConfig c) {
+        JsonObject json = GateConfigJson.write(c);
+        waitingRoom.figures(c.name()).ifPresent(f -> json.put("figures", GateRoutes.figuresJson(f)));
+        return json;
+    }
+
+    private static Reply unknown(String gate) {
+        return Reply.problem(404, "unknown-gate", "Unknown gate", "there is no gate '" + gate + "'");
+    }
+
+    private static JsonObject body(RoutingContext ctx) {
+        String contentType = ctx.request().getHeader("Content-Type");
+        if (ctx.body().buffer() == null || ctx.body().buffer().length() == 0) {
+            return new JsonObject();
+        }
+        if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            throw new BadRequest("send the body as application/json");
+        }
+        try {
+            Object parsed = io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
+            if (parsed instanceof JsonObject o) {
+                return o;
+            }
+        } catch (io.vertx.core.json.DecodeException e) {
+            throw new BadRequest("the body is not valid JSON");
+        }
+        throw new BadRequest("the body must be a JSON object");
+    }
+
+    private void configure(RoutingContext ctx) {
+        String gate = ctx.pathParam("gate");
+        if (!GATE_NAME.matcher(gate).matches()) {
+            throw new BadRequest("a gate name is 1-32 of a-z 0-9 -");
+        }
+        JsonObject json = body(ctx);
+        api.run(ctx, () -> {
+            Optional<GateConfig> before = waitingRoom.gate(gate);
+            GateConfig config;
+            try {
+                config = GateConfigJson.read(gate, json, before.map(GateConfig::mode).orElse(GateMode.ACTIVE));
+            } catch (IllegalArgumentException e) {
+                throw new BadRequest(e.getMessage());
+            }
+            try {
+                waitingRoom.configure(config);
+            } catch (IllegalStateException e) {
+                return Reply.problem(409, "gate-opened", "Gate already opened", e.getMessage());
+            }
+            Reply r = Reply.json(before.isPresent() ? 200 : 201, describe(config));
+            return r;
+        });
+    }
+
+    private void admission(RoutingContext ctx) {
+        String gate = ctx.pathParam("gate");
+        JsonObject json = body(ctx);
+        api.run(ctx, () -> waitingRoom.gate(gate).map(c -> {
+            GateConfig changed;
+            try {
+                changed = c.withAdmission(GateConfigJson.admission(json));
+            } catch (IllegalArgumentException e) {
+                throw new BadRequest(e.getMessage());
+            }
+            waitingRoom.configure(changed);
+            return Reply.json(200, describe(changed));
+        }).orElseGet(() -> unknown(gate)));
+    }
+
+    private void mode(RoutingContext ctx, GateMode mode) {
+        String gate = ctx.pathParam("gate");
+        JsonObject json = body(ctx);
+        Set<String> extra = new java.util.TreeSet<>(json.fieldNames());
+        extra.remove("message");
+        if (!extra.isEmpty()) {
+            throw new BadRequest("unknown field(s) " + extra + "; expected only [message]");
+        }
+        Object message = json.getValue("message", "");
+        if (!(message instanceof String m) || m.length() > 500) {
+            throw new BadRequest("'message' must be a string of at most 500 characters");
+        }
+        api.run(ctx, () -> waitingRoom.gate(gate).map(c -> {
+            GateConfig changed = c.withMode(mode, mode == GateMode.ACTIVE && m.isEmpty() ? "" : m);
+            waitingRoom.configure(changed);
+            return Reply.json(200, describe(changed));
+        }).orElseGet(() -> unknown(gate)));
     }
 }

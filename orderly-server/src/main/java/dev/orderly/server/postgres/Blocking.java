@@ -9,12 +9,12 @@ import java.util.concurrent.CompletionException;
  * Waits for a Vert.x future on the calling thread. The core's ports are synchronous; HTTP handlers
  * call them on virtual threads, never on an event loop, where waiting would stall every request.
  */
-final class Blocking {
+public final class Blocking {
 
     private Blocking() {
     }
 
-    static <T> T await(Future<T> future) {
+    public static <T> T await(Future<T> future) {
         if (Context.isOnEventLoopThread()) {
             throw new IllegalStateException("a store was called on an event loop thread; call it from a virtual thread");
         }

@@ -1,0 +1,118 @@
+package dev.orderly.server.gate;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import dev.orderly.gate.AdmissionSettings;
+import dev.orderly.gate.DownstreamHealth;
+import dev.orderly.gate.GateConfig;
+import dev.orderly.gate.GateMode;
+import dev.orderly.gate.GateStore;
+import dev.orderly.gate.GateTokens;
+import dev.orderly.gate.WaitingRoom;
+import dev.orderly.token.SigningKeys;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The waiting room of one node, wired: its store, the pass signer, the two standard gates
+ * ({@code identity} in front of verification, {@code booking} keyed by person in front of
+ * booking) created when absent, health measurement of the steps behind them, and a ticker that
+ * moves the marks every {@value #TICK_MILLIS} ms on a thread of its own (the store may block).
+ */
+public final class Gates implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Gates.class);
+    private static final long TICK_MILLIS = 100;
+    public static final String IDENTITY = "identity";
+    public static final String BOOKING = "booking";
+
+    private final WaitingRoom waitingRoom;
+    private final JwtPassSigner passes;
+    private final boolean storeIsLocal;
+    private final Map<String, StepHealth> health = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService ticker;
+    private final Clock clock;
+
+    /** How the two standard gates start when first created. */
+    public record Defaults(double identityPerSecond, double bookingPerSecond, Duration passLifetime) {
+    }
+
+    public Gates(GateStore store, boolean storeIsLocal, SigningKeys keys, JWKSet passKeys, Clock clock, MeterRegistry meters,
+                 Defaults defaults) {
+        this.clock = clock;
+        this.storeIsLocal = storeIsLocal;
+        this.passes = new JwtPassSigner(passKeys);
+        byte[] preQueueSecret = keys.keys().get(keys.currentKeyId());
+        this.waitingRoom = new WaitingRoom(store, new GateTokens(keys), passes, preQueueSecret, clock, new SecureRandom(),
+                gate -> health.containsKey(gate) ? health.get(gate).health() : DownstreamHealth.UNKNOWN);
+        var now = clock.instant();
+        if (store.config(IDENTITY).isEmpty()) {
+            waitingRoom.configure(new GateConfig(IDENTITY, now, now, new AdmissionSettings.FixedRate(defaults.identityPerSecond()),
+                    defaults.passLifetime(), false, GateMode.ACTIVE, "", GateConfig.DEFAULT_MAX_POLL));
+        }
+        if (store.config(BOOKING).isEmpty()) {
+            waitingRoom.configure(new GateConfig(BOOKING, now, now, new AdmissionSettings.FixedRate(defaults.bookingPerSecond()),
+                    defaults.passLifetime(), true, GateMode.ACTIVE, "", GateConfig.DEFAULT_MAX_POLL));
+        }
+        for (String gate : new String[] {IDENTITY, BOOKING}) {
+            Gauge.builder("orderly.gate.waiting", () -> waitingRoom.figures(gate).map(f -> (double) f.waiting()).orElse(0.0))
+                    .tag("gate", gate).register(meters);
+            Gauge.builder("orderly.gate.admitted", () -> waitingRoom.figures(gate).map(f -> (double) f.admitted()).orElse(0.0))
+                    .tag("gate", gate).register(meters);
+            Gauge.builder("orderly.gate.admit.rate", () -> waitingRoom.figures(gate).map(f -> f.admitPerSecond()).orElse(0.0))
+                    .tag("gate", gate).register(meters);
+            Gauge.builder("orderly.gate.outstanding", () -> waitingRoom.figures(gate).map(f -> (double) f.outstanding()).orElse(0.0))
+                    .tag("gate", gate).register(meters);
+        }
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "orderly-gate-ticker");
+            t.setDaemon(true);
+            return t;
+        });
+        ticker.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void tick() {
+        try {
+            waitingRoom.tick();
+        } catch (RuntimeException e) {
+            // A store outage must not kill the ticker: the next tick tries again.
+            LOG.warn("gate tick failed: {}", e.toString());
+        }
+    }
+
+    public WaitingRoom waitingRoom() {
+        return waitingRoom;
+    }
+
+    public boolean storeIsLocal() {
+        return storeIsLocal;
+    }
+
+    public String publicJwks() {
+        return passes.publicJwks();
+    }
+
+    /** Feeds a finished request of a protected step into its gate's health. */
+    public void observe(String route, long nanos, int status) {
+        String gate = route.startsWith("/api/identity/challenges") ? IDENTITY
+                : route.startsWith("/api/reservations") || route.startsWith("/api/clinics") ? BOOKING : null;
+        if (gate != null) {
+            health.computeIfAbsent(gate, g -> new StepHealth(clock, Duration.ofSeconds(10))).record(nanos, status >= 500);
+        }
+    }
+
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+    }
+}

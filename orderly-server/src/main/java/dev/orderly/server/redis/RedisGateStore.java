@@ -1,0 +1,236 @@
+package dev.orderly.server.redis;
+
+import static dev.orderly.server.postgres.Blocking.await;
+
+import dev.orderly.gate.GateConfig;
+import dev.orderly.gate.GateProgress;
+import dev.orderly.gate.GateStore;
+import dev.orderly.server.gate.GateConfigJson;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.Response;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The gate store on Redis, shared by any number of app nodes.
+ *
+ * <p>Keys carry the gate in a hash tag ({@code orderly:gate:{identity}:seq}), so with Redis
+ * Cluster each gate's keys live on one shard and its scripts run there atomically; gate configs
+ * live in one hash. Per gate:
+ * <ul>
+ *   <li>{@code seq}: the counter (INCR);</li>
+ *   <li>{@code holders}: hash holder → number, set once by a script;</li>
+ *   <li>{@code progress}: hash of version {@code v}, mark {@code m} and the encoded progress {@code p},
+ *       replaced by a compare-and-set script that also writes the checkpoints;</li>
+ *   <li>{@code ck:mark} and {@code ck:time}: sorted sets of checkpoints by mark and by time;</li>
+ *   <li>{@code spent}: a bitmap, bit = rank (SETBIT answers whether it was already set).</li>
+ * </ul>
+ * Configuration is kept as JSON in the form of {@link GateConfigJson}.
+ */
+public final class RedisGateStore implements GateStore {
+
+    private static final String CONFIGS = "orderly:gate-configs";
+
+    private static final String ISSUE_FOR = """
+            local s = redis.call('HGET', KEYS[1], ARGV[1])
+            if s then return tonumber(s) end
+            s = redis.call('INCR', KEYS[2])
+            redis.call('HSET', KEYS[1], ARGV[1], s)
+            return s""";
+
+    private static final String ADVANCE = """
+            local v = redis.call('HGET', KEYS[1], 'v') or '0'
+            if v ~= ARGV[1] then return 0 end
+            local old = tonumber(redis.call('HGET', KEYS[1], 'm') or '0')
+            redis.call('HSET', KEYS[1], 'v', ARGV[2], 'm', ARGV[3], 'p', ARGV[4])
+            local new = tonumber(ARGV[3])
+            if new > old then
+              redis.call('ZADD', KEYS[2], 'NX', new, ARGV[3])
+              redis.call('HSETNX', KEYS[4], ARGV[3], ARGV[5])
+              redis.call('ZADD', KEYS[3], ARGV[5], ARGV[5] .. ':' .. ARGV[3])
+            end
+            return 1""";
+
+    private static final String ADMITTED_AT = """
+            local rank = tonumber(ARGV[1])
+            local mark = tonumber(redis.call('HGET', KEYS[1], 'm') or '0')
+            if rank < 1 or rank > mark then return false end
+            local first = redis.call('ZRANGE', KEYS[2], 0, 0)
+            local hit = redis.call('ZRANGEBYSCORE', KEYS[2], rank, '+inf', 'LIMIT', 0, 1)
+            if #first == 0 or #hit == 0 then return false end
+            if redis.call('EXISTS', KEYS[3]) == 1 and rank <= tonumber(first[1]) then return false end
+            return redis.call('HGET', KEYS[4], hit[1])""";
+
+    private static final String MARK_AT = """
+            local e = redis.call('ZREVRANGEBYSCORE', KEYS[1], ARGV[1], '-inf', 'LIMIT', 0, 1)
+            if #e == 0 then return 0 end
+            return tonumber(string.match(e[1], ':(%d+)$'))""";
+
+    private static final String TRIM = """
+            local e = redis.call('ZREVRANGEBYSCORE', KEYS[1], '(' .. ARGV[1], '-inf', 'LIMIT', 0, 1)
+            if #e == 0 then return 0 end
+            local t, m = string.match(e[1], '^(%d+):(%d+)$')
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. t)
+            local gone = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. m)
+            for _, k in ipairs(gone) do redis.call('HDEL', KEYS[4], k) end
+            redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. m)
+            redis.call('SET', KEYS[3], '1')
+            return 1""";
+
+    // Redis numbers bits from the most significant bit of each byte.
+    private static final String SPENT_ABOVE = """
+            local sb = tonumber(ARGV[1])
+            local byte = math.floor(sb / 8)
+            local rest = redis.call('BITCOUNT', KEYS[1], byte + 1, -1)
+            local c = redis.call('GETRANGE', KEYS[1], byte, byte)
+            local partial = 0
+            if #c == 1 then
+              local b = string.byte(c)
+              for i = sb % 8, 7 do
+                if bit.band(b, bit.rshift(128, i)) ~= 0 then partial = partial + 1 end
+              end
+            end
+            return rest + partial""";
+
+    private final RedisAPI redis;
+    private final String prefix;
+
+    /** @param prefix key prefix, e.g. {@code orderly}; tests use a fresh one each */
+    public RedisGateStore(RedisAPI redis, String prefix) {
+        this.redis = redis;
+        this.prefix = prefix;
+    }
+
+    private String key(String gate, String part) {
+        return prefix + ":gate:{" + gate + "}:" + part;
+    }
+
+    private String configsKey() {
+        return prefix.equals("orderly") ? CONFIGS : prefix + ":gate-configs";
+    }
+
+    private Response eval(String script, List<String> keys, List<String> args) {
+        List<String> call = new ArrayList<>(2 + keys.size() + args.size());
+        call.add(script);
+        call.add(Integer.toString(keys.size()));
+        call.addAll(keys);
+        call.addAll(args);
+        return await(redis.eval(call));
+    }
+
+    @Override
+    public void saveConfig(GateConfig config) {
+        await(redis.hset(List.of(configsKey(), config.name(), GateConfigJson.write(config).encode())));
+    }
+
+    @Override
+    public Optional<GateConfig> config(String gate) {
+        Response r = await(redis.hget(configsKey(), gate));
+        return r == null ? Optional.empty() : Optional.of(GateConfigJson.readStored(new JsonObject(r.toString())));
+    }
+
+    @Override
+    public List<GateConfig> configs() {
+        Response r = await(redis.hgetall(configsKey()));
+        List<GateConfig> result = new ArrayList<>();
+        if (r != null) {
+            // RESP3 answers a map, RESP2 a flat list of field, value, field, value...
+            if (!r.getKeys().isEmpty()) {
+                for (String field : r.getKeys()) {
+                    result.add(GateConfigJson.readStored(new JsonObject(r.get(field).toString())));
+                }
+            } else {
+                for (int i = 1; i < r.size(); i += 2) {
+                    result.add(GateConfigJson.readStored(new JsonObject(r.get(i).toString())));
+                }
+            }
+        }
+        result.sort(Comparator.comparing(GateConfig::name));
+        return result;
+    }
+
+    @Override
+    public long issue(String gate) {
+        return await(redis.incr(key(gate, "seq"))).toLong();
+    }
+
+    @Override
+    public long issueFor(String gate, String holder) {
+        return eval(ISSUE_FOR, List.of(key(gate, "holders"), key(gate, "seq")), List.of(holder)).toLong();
+    }
+
+    @Override
+    public long issued(String gate) {
+        Response r = await(redis.get(key(gate, "seq")));
+        return r == null ? 0 : r.toLong();
+    }
+
+    @Override
+    public GateProgress progress(String gate) {
+        Response r = await(redis.hget(key(gate, "progress"), "p"));
+        return r == null ? GateProgress.INITIAL : decode(r.toString());
+    }
+
+    @Override
+    public boolean advance(String gate, GateProgress expected, GateProgress next, Instant at) {
+        return eval(ADVANCE, List.of(key(gate, "progress"), key(gate, "ck:mark"), key(gate, "ck:time"), key(gate, "ck:at")),
+                List.of(Long.toString(expected.version()), Long.toString(next.version()), Long.toString(next.mark()),
+                        encode(next), Long.toString(at.toEpochMilli()))).toLong() == 1;
+    }
+
+    @Override
+    public Optional<Instant> admittedAt(String gate, long rank) {
+        Response r = eval(ADMITTED_AT, List.of(key(gate, "progress"), key(gate, "ck:mark"), key(gate, "trimmed"), key(gate, "ck:at")),
+                List.of(Long.toString(rank)));
+        return r == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(r.toLong()));
+    }
+
+    @Override
+    public long markAt(String gate, Instant at) {
+        return eval(MARK_AT, List.of(key(gate, "ck:time")), List.of(Long.toString(at.toEpochMilli()))).toLong();
+    }
+
+    @Override
+    public void trimCheckpoints(String gate, Instant before) {
+        eval(TRIM, List.of(key(gate, "ck:time"), key(gate, "ck:mark"), key(gate, "trimmed"), key(gate, "ck:at")),
+                List.of(Long.toString(before.toEpochMilli())));
+    }
+
+    @Override
+    public boolean spend(String gate, long rank) {
+        if (rank < 1) {
+            return false;
+        }
+        return await(redis.setbit(key(gate, "spent"), Long.toString(rank), "1")).toLong() == 0;
+    }
+
+    @Override
+    public boolean spent(String gate, long rank) {
+        if (rank < 0) {
+            return false;
+        }
+        return await(redis.getbit(key(gate, "spent"), Long.toString(rank))).toLong() == 1;
+    }
+
+    @Override
+    public long spentAbove(String gate, long rank) {
+        return eval(SPENT_ABOVE, List.of(key(gate, "spent")), List.of(Long.toString(Math.max(0, rank + 1)))).toLong();
+    }
+
+    static String encode(GateProgress p) {
+        return p.mark() + "|" + p.preQueueSize() + "|" + (p.lastTick() == null ? "-" : Long.toString(p.lastTick().toEpochMilli()))
+                + "|" + p.carry() + "|" + p.rate() + "|" + p.version();
+    }
+
+    static GateProgress decode(String s) {
+        String[] f = s.split("\\|");
+        Function<String, Instant> tick = t -> t.equals("-") ? null : Instant.ofEpochMilli(Long.parseLong(t));
+        return new GateProgress(Long.parseLong(f[0]), Long.parseLong(f[1]), tick.apply(f[2]), Double.parseDouble(f[3]),
+                Double.parseDouble(f[4]), Long.parseLong(f[5]));
+    }
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# End-to-end gate throughput on this machine: wrk against a running Orderly, hello-world (/health)
+# vs join vs status, in one run. Usage: bench/gate-http.sh [memory|redis] [seconds] [connections]
+# Needs wrk (apt-get install wrk) and a built server (./mvnw -q -DskipTests package).
+# The identity gate is set to admit almost nobody, so status answers are the common "waiting" case.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+STORE=${1:-memory}
+SECONDS_EACH=${2:-20}
+CONNECTIONS=${3:-64}
+PORT=${PORT:-8099}
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+DATA=$(mktemp -d)
+export ORDERLY_HTTP_PORT=$PORT ORDERLY_DATA_DIR=$DATA ORDERLY_GATE_IDENTITY_RATE=0.001 ORDERLY_DEMO_PEOPLE=1000 ORDERLY_DEMO_CLINICS=17
+if [ "$STORE" = redis ]; then
+  export ORDERLY_REDIS_URL=${ORDERLY_REDIS_URL:-redis://127.0.0.1:6379} ORDERLY_REDIS_PREFIX=bench-$$
+fi
+"$JAVA" ${JVM_OPTS:--Xms1g -Xmx1g} -jar orderly-server/target/orderly-server.jar > "$DATA/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
+for _ in $(seq 1 120); do grep -q "Orderly is running" "$DATA/server.log" && break; sleep 0.5; done
+URL=http://127.0.0.1:$PORT
+
+JCMD="${JAVA_HOME:+$JAVA_HOME/bin/}jcmd"
+heap() { $JCMD $SERVER GC.run >/dev/null; $JCMD $SERVER GC.heap_info | awk '/garbage-first heap/ {for(i=1;i<=NF;i++) if ($i=="used") print $(i+1)}'; }
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB; java: $("$JAVA" -version 2>&1 | head -1); store: $STORE; wrk -t1 -c$CONNECTIONS -d${SECONDS_EACH}s"
+curl -s -c "$DATA/cj" -X POST $URL/api/gates/identity/join > "$DATA/join.json"
+export TICKET=$(sed 's/.*"ticket":"\([^"]*\)".*/\1/' "$DATA/join.json")
+export BID=$(awk '/orderly_bid/ {print $7}' "$DATA/cj")
+
+run() { # name, wrk args...
+  local name=$1; shift
+  wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_EACH}s" --latency "$@" > "$DATA/$name.txt"
+  printf '%-8s %12s req/s   p50 %8s   p99 %8s   non-2xx %s\n' "$name" \
+    "$(awk '/Requests\/sec/ {print $2}' "$DATA/$name.txt")" \
+    "$(awk '$1=="50%" {print $2}' "$DATA/$name.txt")" "$(awk '$1=="99%" {print $2}' "$DATA/$name.txt")" \
+    "$(awk '/Non-2xx/ {print $NF}' "$DATA/$name.txt" | grep . || echo 0)"
+}
+run warmup -s bench/join.lua "$URL" >/dev/null
+BEFORE=$(heap)
+run hello "$URL/health"
+run join -s bench/join.lua "$URL"
+run status -s bench/status.lua "$URL"
+AFTER=$(heap)
+JOINS=$(curl -s $URL/api/gates/identity | sed 's/.*"issued":\([0-9]*\).*/\1/')
+echo "joins issued in total: $JOINS; heap used after GC: before ${BEFORE}, after ${AFTER}"

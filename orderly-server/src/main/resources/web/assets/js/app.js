@@ -11,7 +11,9 @@
  *    values ({status, ok, data, problem}); only a network failure throws (NetworkError).
  *  - h(): a small DOM builder; pages never use innerHTML, and never style="" (the CSP forbids it).
  *
- * Loaded with defer after i18n.js and before the page's own script.
+ * Loaded with defer after i18n.js and before the page's own script. Files under /assets/ are
+ * served with a one-year cache and the pages are not: when you change an asset, bump the ?v= of
+ * its links in every page (grep -l 'name.js?v=' *.html), so browsers and CDNs fetch the new one.
  */
 (function () {
   'use strict';
@@ -108,7 +110,7 @@
       return formatDay(v.date, v.style);
     }
     if ('instant' in v) {
-      return formatInstant(v.instant, v.style);
+      return v.style === 'deadline' ? formatDeadline(v.instant) : formatInstant(v.instant, v.style);
     }
     if ('duration' in v) {
       return t('fmt.duration', { seconds: v.duration });
@@ -139,7 +141,40 @@
     }
     const options = (DAY_STYLES[style] || DAY_STYLES.long)();
     options.timeZone = ZONE;
+    if (lang === 'ko') {
+      // Written out so that the weekday is always in parentheses, as on Korean forms.
+      const p = seoulParts(instant, { year: 'numeric', month: 'numeric', day: 'numeric', weekday: 'short' });
+      const weekday = options.weekday ? ' (' + p.weekday + ')' : '';
+      return (options.year ? p.year + '년 ' : '') + p.month + '월 ' + p.day + '일' + weekday;
+    }
     return new Intl.DateTimeFormat(locale(), options).format(instant);
+  }
+
+  function seoulParts(instant, options) {
+    const parts = {};
+    const format = new Intl.DateTimeFormat(locale(), Object.assign({ timeZone: ZONE }, options));
+    for (const part of format.formatToParts(instant)) {
+      parts[part.type] = part.value;
+    }
+    return parts;
+  }
+
+  /**
+   * An end of a period: a Seoul midnight is shown as the last whole day before it ("until 21 July"
+   * rather than "until 22 July, 00:00"); any other instant as date and time.
+   */
+  function formatDeadline(value) {
+    const instant = new Date(value);
+    if (Number.isNaN(instant.getTime())) {
+      return String(value);
+    }
+    const p = seoulParts(instant, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+    if (Number(p.hour) === 0 && Number(p.minute) === 0 && Number(p.second) === 0) {
+      const lastDay = new Date(instant.getTime() - 12 * 3600 * 1000);
+      const d = seoulParts(lastDay, { year: 'numeric', month: '2-digit', day: '2-digit' });
+      return formatDay(d.year + '-' + d.month + '-' + d.day, 'long');
+    }
+    return formatInstant(value, 'datetime');
   }
 
   /** An instant (ISO-8601 text or epoch millis) as seen on a clock in Seoul. */
@@ -150,6 +185,12 @@
     }
     const options = (INSTANT_STYLES[style] || INSTANT_STYLES.datetime)();
     options.timeZone = ZONE;
+    if (lang === 'ko' && (style || 'datetime') === 'datetime') {
+      // "2021년 7월 26일 (월) 오후 8:00": the date as formatDay writes it, then the time.
+      const d = seoulParts(instant, { year: 'numeric', month: '2-digit', day: '2-digit' });
+      const time = new Intl.DateTimeFormat(locale(), { timeZone: ZONE, hour: 'numeric', minute: '2-digit' }).format(instant);
+      return formatDay(d.year + '-' + d.month + '-' + d.day, 'long') + ' ' + time;
+    }
     return new Intl.DateTimeFormat(locale(), options).format(instant);
   }
 

@@ -99,23 +99,33 @@
 
   function renderPerson() {
     O.setText(el.personName, 'book.personName', { name: me.name });
-    O.setText(el.personMeta, 'book.personMeta', { birth: { date: me.birthDate, style: 'plain' }, phone: me.maskedPhone });
+    O.fill(el.personMeta,
+      h('span', { class: 'meta-item', i18n: 'book.personBirth', args: { birth: { date: me.birthDate, style: 'plain' } } }), ' · ',
+      h('span', { class: 'meta-item', i18n: 'book.personPhone', args: { phone: me.maskedPhone } }));
     O.fill(el.eligibility, eligibilityBox(me.eligibility));
+  }
+
+  /** A cohort by name in Korean; in English by its birth dates, as the API names cohorts in Korean only. */
+  function cohortArg(cohort) {
+    if (!cohort) {
+      return '';
+    }
+    return { text: 'book.cohort', args: { name: cohort.name, bornFrom: cohort.bornFrom || '', bornTo: cohort.bornTo || '' } };
   }
 
   function eligibilityBox(e) {
     if (e.eligible) {
       return h('div', { class: 'alert success' },
         h('p', { class: 'alert-title', i18n: 'book.eligibleTitle' }),
-        h('p', { i18n: 'book.eligible', args: { cohort: e.cohort.name, until: { instant: e.until } } }));
+        h('p', { i18n: 'book.eligible', args: { cohort: cohortArg(e.cohort), until: { instant: e.until, style: 'deadline' } } }));
     }
     const reason = String(e.reason || 'UNKNOWN');
-    const args = { cohort: e.cohort ? e.cohort.name : '' };
+    const args = { cohort: cohortArg(e.cohort) };
     if (e.opensAt) {
       args.opensAt = { instant: e.opensAt };
     }
     if (e.closedAt) {
-      args.closedAt = { instant: e.closedAt };
+      args.closedAt = { instant: e.closedAt, style: 'deadline' };
     }
     return h('div', { class: 'alert warning' },
       h('p', { class: 'alert-title', i18n: 'book.notEligibleTitle' }),

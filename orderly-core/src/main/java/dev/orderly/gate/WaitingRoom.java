@@ -219,12 +219,20 @@ public final class WaitingRoom {
         return Duration.ofMillis(base - jitter + random.nextLong(2 * jitter + 1));
     }
 
+    /**
+     * The rate to estimate waits by. The measured rate alone underestimates a gate whose line ran
+     * empty for part of the window (it admitted everyone there was), so for policies whose rate is
+     * known — fixed, or the adaptive policy's current rate — the larger of the two is used; a
+     * concurrency target's pace is only known by measuring it.
+     */
     private static double ratePerSecond(View view) {
-        if (view.measuredPerSecond() > 0) {
-            return view.measuredPerSecond();
-        }
-        double adaptive = view.progress().rate();
-        return adaptive > 0 ? adaptive : view.config().admitPerSecond();
+        double known = switch (view.config().admission()) {
+            case AdmissionSettings.FixedRate f -> f.perSecond();
+            case AdmissionSettings.Adaptive a -> view.progress().rate() > 0 ? view.progress().rate() : a.startPerSecond();
+            case AdmissionSettings.ConcurrencyTarget c -> 0;
+        };
+        double rate = Math.max(view.measuredPerSecond(), known);
+        return rate > 0 ? rate : view.config().admitPerSecond();
     }
 
     // ------------------------------------------------------------------ passes

@@ -521,27 +521,45 @@
    * server (signed ticket, HttpOnly cookie); the tab keeps the ticket for the Orderly-Ticket header,
    * the last answer (to show at once after a reload) and the earliest time it may ask again.
    */
-  const gate = {
-    remember(answer) {
-      if (answer.ticket) {
-        session.set('orderly.ticket', answer.ticket);
+  function gateFor(name) {
+    // The identity gate keeps the unsuffixed keys it always had; other gates suffix theirs.
+    const k = key => (name === 'identity' ? key : key + '.' + name);
+    return {
+      name,
+      remember(answer) {
+        if (answer.ticket) {
+          session.set(k('orderly.ticket'), answer.ticket);
+        }
+        session.set(k('orderly.gate'), { answer, at: Date.now() });
+        if (answer.state === 'waiting') {
+          session.set(k('orderly.nextPollAt'), Date.now() + Math.max(0, Number(answer.pollAfterMs) || 0));
+        }
+        if (answer.state === 'admitted' && answer.expiresAt) {
+          session.set(k('orderly.passExpiresAt'), answer.expiresAt);
+        }
+      },
+      ticket: () => session.get(k('orderly.ticket')),
+      last: () => session.get(k('orderly.gate')),
+      nextPollAt: () => Number(session.get(k('orderly.nextPollAt'))) || 0,
+      holdUntil: at => session.set(k('orderly.nextPollAt'), at),
+      /** Whether this tab holds a pass of this gate that has not expired (the server has the last word). */
+      hasPass() {
+        const until = session.get(k('orderly.passExpiresAt'));
+        return !!until && Date.parse(until) > Date.now();
+      },
+      forget() {
+        ['orderly.ticket', 'orderly.gate', 'orderly.nextPollAt', 'orderly.passExpiresAt', 'orderly.firstAhead']
+          .map(k).forEach(session.remove);
       }
-      session.set('orderly.gate', { answer, at: Date.now() });
-      if (answer.state === 'waiting') {
-        session.set('orderly.nextPollAt', Date.now() + Math.max(0, Number(answer.pollAfterMs) || 0));
-      }
-      if (answer.state === 'admitted' && answer.expiresAt) {
-        session.set('orderly.passExpiresAt', answer.expiresAt);
-      }
-    },
-    ticket: () => session.get('orderly.ticket'),
-    last: () => session.get('orderly.gate'),
-    nextPollAt: () => Number(session.get('orderly.nextPollAt')) || 0,
-    holdUntil: at => session.set('orderly.nextPollAt', at),
-    forget() {
-      ['orderly.ticket', 'orderly.gate', 'orderly.nextPollAt', 'orderly.passExpiresAt', 'orderly.firstAhead'].forEach(session.remove);
-    }
-  };
+    };
+  }
+  const gate = gateFor('identity');
+
+  /** Problems that mean "this step needs a (new) pass from the waiting room". */
+  const PASS_PROBLEMS = new Set(['no-pass', 'invalid-pass', 'pass-expired', 'pass-spent', 'pass-other-browser', 'pass-other-gate']);
+  function needsPass(problem) {
+    return !!problem && PASS_PROBLEMS.has(problem.slug);
+  }
 
   // ---------------------------------------------------------------- page chrome
 
@@ -600,6 +618,8 @@
     reservationFacts,
     showReservation,
     gate,
+    gateFor,
+    needsPass,
     session,
     local
   };

@@ -86,6 +86,11 @@
       showOnly(el.person);
       return;
     }
+    if (!O.gateFor('booking').hasPass()) {
+      // Booking sits behind its own line: one place per person, whatever the tabs and devices.
+      window.location.assign('/wait.html?gate=booking');
+      return;
+    }
     showOnly(el.person, el.search);
     O.setText(el.range, 'book.range', { from: { date: me.firstBookableDay }, to: { date: me.lastBookableDay } });
     await loadRegions();
@@ -212,6 +217,11 @@
       return; // a newer search is on its way
     }
     if (!r.ok) {
+      if (O.needsPass(r.problem)) {
+        O.gateFor('booking').forget();
+        window.location.assign('/wait.html?gate=booking');
+        return;
+      }
       O.fill(el.results, O.problemBox(r.problem, { actions: retrySearchButton() }));
       return;
     }
@@ -375,6 +385,8 @@
       return;
     }
     if (r.status === 201 && r.data) {
+      // The booking pass is used up with this booking.
+      O.gateFor('booking').forget();
       O.session.set('orderly.reservation', r.data);
       window.location.assign('/done.html');
       return;
@@ -386,6 +398,9 @@
     if (p.slug === 'already-booked' && p.reservation) {
       showExisting(p.reservation);
       O.showProblem(el.problem, p, { args: { reference: p.reservation.reference } });
+    } else if (O.needsPass(p)) {
+      O.gateFor('booking').forget();
+      window.location.assign('/wait.html?gate=booking');
     } else if (r.status === 401) {
       el.selection.hidden = true;
       showOnly(el.needVerify);

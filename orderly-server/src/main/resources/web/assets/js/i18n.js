@@ -120,6 +120,11 @@
       'wait.rejoin': '대기열에 다시 입장',
       'wait.keptPlace': '자리는 그대로 유지됩니다. 연결되는 대로 자동으로 다시 확인합니다.',
       'wait.announce': '내 앞 대기 인원 {n}명, 예상 대기 시간 {eta}',
+      'wait.bookingLead': '본인인증을 마쳤습니다. 예약 화면에 들어갈 차례를 기다리는 중이며, 차례가 되면 자동으로 넘어갑니다.',
+      'wait.bookingAdmittedText': '예약 화면으로 이동합니다…',
+      'wait.bookingAdmittedLink': '예약하러 가기',
+      'wait.paused': '운영자가 대기열을 잠시 멈췄습니다. 자리는 그대로 유지됩니다. {message}',
+      'wait.preQueueNumber': '열릴 때 추첨',
 
       'verify.pageTitle': '본인인증 | 코로나19 예방접종 사전예약',
       'verify.title': '본인인증',
@@ -414,6 +419,11 @@
       'wait.rejoin': 'Join the line again',
       'wait.keptPlace': 'You keep your place. We will check again automatically as soon as we can.',
       'wait.announce': a => (Number(a.n) === 1 ? '1 person ahead of you, estimated wait {eta}' : '{n} people ahead of you, estimated wait {eta}'),
+      'wait.bookingLead': 'You are verified. You are now waiting for your turn to book; when it comes, you move on automatically.',
+      'wait.bookingAdmittedText': 'Taking you to booking…',
+      'wait.bookingAdmittedLink': 'Go to booking',
+      'wait.paused': 'The operators have paused the line for a moment. You keep your place. {message}',
+      'wait.preQueueNumber': 'drawn at opening',
 
       'verify.pageTitle': 'Identity verification | COVID-19 vaccination pre-reservation',
       'verify.title': 'Identity verification',

@@ -12,7 +12,10 @@
 (function () {
   'use strict';
   const O = window.Orderly;
-  const gate = O.gate;
+  // Two lines use this page: identity (before verification) and booking (after it, one place per person).
+  const gateName = new URLSearchParams(window.location.search).get('gate') === 'booking' ? 'booking' : 'identity';
+  const gate = O.gateFor(gateName);
+  const next = gateName === 'booking' ? '/book.html' : '/verify.html';
   const el = {
     loading: O.$('#queue-loading'),
     waiting: O.$('#queue-waiting'),
@@ -28,8 +31,17 @@
     notOpen: O.$('#not-open'),
     notOpenText: O.$('#not-open-text'),
     announce: O.$('#announce'),
-    title: document.querySelector('title')
+    title: document.querySelector('title'),
+    lead: O.$('#lead'),
+    admittedText: O.$('#admitted-text'),
+    admittedLink: O.$('#admitted-link')
   };
+  if (gateName === 'booking') {
+    O.setText(el.lead, 'wait.bookingLead');
+    O.setText(el.admittedText, 'wait.bookingAdmittedText');
+    O.setText(el.admittedLink, 'wait.bookingAdmittedLink');
+    el.admittedLink.href = next;
+  }
   const MIN_POLL_MS = 250;
   const MAX_BACKOFF_MS = 30000;
   const ANNOUNCE_EVERY_MS = 30000;
@@ -63,7 +75,7 @@
   async function join() {
     let r;
     try {
-      r = await O.api('POST', '/api/gates/identity/join');
+      r = await O.api('POST', '/api/gates/' + gateName + '/join');
     } catch (e) {
       return trouble(e, join);
     }
@@ -74,6 +86,11 @@
     if (r.status === 429 || r.status >= 500) {
       return trouble(r.problem, join, r.retryAfterMs);
     }
+    if (r.status === 401) {
+      // The booking line is for verified people: verification first.
+      window.location.replace('/verify.html');
+      return;
+    }
     return refused(r.problem);
   }
 
@@ -81,7 +98,7 @@
     const ticket = gate.ticket();
     let r;
     try {
-      r = await O.api('GET', '/api/gates/identity/status', { headers: ticket ? { 'Orderly-Ticket': ticket } : {} });
+      r = await O.api('GET', '/api/gates/' + gateName + '/status', { headers: ticket ? { 'Orderly-Ticket': ticket } : {} });
     } catch (e) {
       return trouble(e, poll);
     }
@@ -93,7 +110,7 @@
       gate.forget();
       return join();
     }
-    if (r.status === 403 || r.status === 410) {
+    if (r.status === 403 || r.status === 409 || r.status === 410) {
       return refused(r.problem);
     }
     return trouble(r.problem, poll, r.retryAfterMs);
@@ -150,14 +167,15 @@
     O.setText(el.announce, 'wait.admittedTitle');
     O.setText(el.title, 'wait.admittedTitle');
     // replace(): the back button should not lead into the waiting room again.
-    window.location.replace('/verify.html');
+    window.location.replace(next);
   }
 
   function render(answer) {
     const ahead = Math.max(0, Number(answer.ahead) || 0);
-    const first = O.session.get('orderly.firstAhead');
-    const firstAhead = first && first.sequence === answer.sequence ? Math.max(first.ahead, ahead) : ahead;
-    O.session.set('orderly.firstAhead', { sequence: answer.sequence, ahead: firstAhead });
+    const firstKey = gateName === 'identity' ? 'orderly.firstAhead' : 'orderly.firstAhead.' + gateName;
+    const first = O.session.get(firstKey);
+    const firstAhead = first && first.rank === answer.rank ? Math.max(first.ahead, ahead) : ahead;
+    O.session.set(firstKey, { rank: answer.rank, ahead: firstAhead });
 
     O.setText(el.ahead, 'wait.aheadValue', { n: ahead });
     if (!answer.open) {
@@ -172,10 +190,16 @@
     el.progress.value = firstAhead === 0 ? 1 : done;
     const percent = firstAhead === 0 ? 100 : Math.round((done / firstAhead) * 100);
     O.setText(el.progressLabel, 'wait.progress', { percent });
-    O.setText(el.sequence, 'wait.sequenceValue', { n: answer.sequence });
+    if (answer.inPreQueue) {
+      O.setText(el.sequence, 'wait.preQueueNumber');
+    } else {
+      O.setText(el.sequence, 'wait.sequenceValue', { n: answer.rank });
+    }
     O.setText(el.checked, 'wait.checkedValue', { at: { instant: Date.now(), style: 'time' } });
     el.notOpen.hidden = !!answer.open;
-    if (!answer.open) {
+    if (answer.phase === 'PAUSED') {
+      O.setText(el.notOpenText, 'wait.paused', { message: answer.message || '' });
+    } else if (!answer.open) {
       O.setText(el.notOpenText, 'wait.notOpen', { opensAt: { instant: answer.opensAt, style: 'datetime' } });
     }
     O.setText(el.title, 'wait.pageTitleAhead', { n: ahead });
@@ -204,7 +228,7 @@
       admitted();
       return;
     }
-    if (last && last.answer && last.answer.state === 'waiting' && last.answer.sequence !== undefined) {
+    if (last && last.answer && last.answer.state === 'waiting' && last.answer.rank !== undefined) {
       render(last.answer);
     }
     schedule(gate.nextPollAt() - Date.now());

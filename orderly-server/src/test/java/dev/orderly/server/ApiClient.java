@@ -105,7 +105,12 @@ public final class ApiClient {
 
     /** Joins the identity gate and polls (as the server directs) until admitted. */
     public JsonObject waitForIdentityPass(Duration deadline) {
-        Answer joined = post("/api/gates/identity/join", null);
+        return waitForPass("identity", deadline);
+    }
+
+    /** Joins {@code gate} and polls (as the server directs, at most every 200 ms) until admitted. */
+    public JsonObject waitForPass(String gate, Duration deadline) {
+        Answer joined = post("/api/gates/" + gate + "/join", null);
         if (joined.status() != 201 && joined.status() != 200) {
             throw new AssertionError("join failed: " + joined.status() + " " + joined.body());
         }
@@ -116,7 +121,7 @@ public final class ApiClient {
                 throw new AssertionError("not admitted within " + deadline + ": " + status);
             }
             pause(Math.min(200, status.getLong("pollAfterMs", 100L)));
-            Answer a = get("/api/gates/identity/status");
+            Answer a = get("/api/gates/" + gate + "/status");
             if (a.status() != 200) {
                 throw new AssertionError("status failed: " + a.status() + " " + a.body());
             }

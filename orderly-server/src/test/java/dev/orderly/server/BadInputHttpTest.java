@@ -30,6 +30,7 @@ class BadInputHttpTest {
         verified.waitForIdentityPass(Duration.ofSeconds(20));
         resident = verified.get("/api/dev/residents").array().getJsonObject(0);
         assertThat(verified.verifyAs(resident).status()).isEqualTo(200);
+        verified.waitForPass("booking", Duration.ofSeconds(20));
         admitted = new ApiClient(app.port());
         admitted.waitForIdentityPass(Duration.ofSeconds(20));
     }

@@ -154,7 +154,9 @@ class CitizenWalkBrowserTest {
             page.locator("#code").fill(code.textContent().trim());
             shot(page, "05-verify-code");
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("확인").setExact(true)).click();
-            page.waitForURL("**/book.html");
+            // Booking has its own line, one place per verified person.
+            page.waitForURL("**/wait.html?gate=booking", new Page.WaitForURLOptions().setTimeout(30_000));
+            page.waitForURL("**/book.html", new Page.WaitForURLOptions().setTimeout(30_000));
 
             // 4. Booking: the first district with places, the first day and vaccine with places.
             assertThat(page.locator("#person-name")).containsText(name);

@@ -43,6 +43,11 @@ class CitizenWalkHttpTest {
             assertThat(verified.body()).doesNotContain(resident.getString("phone"));
 
             JsonObject me = browser.get("/api/me").json();
+            ApiClient.Answer withoutPass = browser.post("/api/reservations", new JsonObject().put("clinicId", 1)
+                    .put("day", me.getString("firstBookableDay")).put("product", "PFZ"));
+            assertThat(withoutPass.status()).isEqualTo(403);
+            assertThat(withoutPass.json().getString("type")).isEqualTo("/problems/no-pass");
+            browser.waitForPass("booking", Duration.ofSeconds(20));
             assertThat(me.getJsonObject("eligibility").getBoolean("eligible")).isTrue();
             String firstDay = me.getString("firstBookableDay");
 

@@ -6,6 +6,7 @@ import dev.orderly.booking.BookingStore;
 import dev.orderly.booking.CancelOutcome;
 import dev.orderly.booking.ClinicAvailability;
 import dev.orderly.booking.Reservation;
+import dev.orderly.gate.PassCheck;
 import dev.orderly.registry.Person;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonArray;
@@ -19,21 +20,28 @@ import java.util.regex.Pattern;
 
 /**
  * Booking over HTTP: products, regions, clinic search with availability, book, show and cancel.
- * Every call touches the database and so runs on a virtual thread.
+ * Every call touches the database and so runs on a virtual thread. Booking needs a pass of the
+ * booking gate (one place per verified person) and spends it; search, show and cancel do not
+ * (search reads cheap, cacheable data; cancelling must always be possible).
  */
 final class BookingRoutes {
 
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
     private static final int MAX_SEARCH_DAYS = 60;
 
+    static final String BOOKING_GATE = "booking";
+
     private final HttpApi api;
+    private final GateRoutes gates;
     private final IdentityRoutes identity;
     private final BookingService booking;
     private final BookingStore store;
     private final MeterRegistry meters;
 
-    BookingRoutes(HttpApi api, IdentityRoutes identity, BookingService booking, BookingStore store, MeterRegistry meters) {
+    BookingRoutes(HttpApi api, GateRoutes gates, IdentityRoutes identity, BookingService booking, BookingStore store,
+                  MeterRegistry meters) {
         this.api = api;
+        this.gates = gates;
         this.identity = identity;
         this.booking = booking;
         this.store = store;
@@ -110,10 +118,36 @@ final class BookingRoutes {
             if (person.isEmpty()) {
                 return IdentityRoutes.notVerified();
             }
+            PassCheck pass = gates.passOf(ctx, BOOKING_GATE);
+            Optional<Reply> refused = refusal(pass, person.get());
+            if (refused.isPresent()) {
+                return refused.get();
+            }
             BookingOutcome outcome = booking.book(person.get(), clinicId, day, product, key);
             meters.counter("orderly.bookings", "outcome", outcome.getClass().getSimpleName()).increment();
+            if (outcome instanceof BookingOutcome.Booked && pass instanceof PassCheck.Valid valid) {
+                // Booking is the step the booking gate admits to: done, the pass is used.
+                gates.spend(valid);
+            }
             return bookingReply(outcome);
         });
+    }
+
+    /**
+     * Why this booking request may not go on, if it may not. A spent pass still lets a retry
+     * through while the person holds a reservation: the store can then only answer with that
+     * reservation (one per person), so a retried request whose first answer was lost gets it.
+     */
+    private Optional<Reply> refusal(PassCheck pass, Person person) {
+        return switch (pass) {
+            case PassCheck.Valid valid -> valid.pass().holder().isEmpty() || valid.pass().holder().equals("person:" + person.id())
+                    ? Optional.empty()
+                    : Optional.of(Reply.problem(403, "pass-other-person", "Pass of another person",
+                            "this pass was earned by another verified person; join the booking line yourself"));
+            case PassCheck.Refused r when r.reason() == PassCheck.Reason.SPENT && booking.reservationOf(person).isPresent() ->
+                    Optional.empty();
+            case PassCheck.Refused r -> Optional.of(GateRoutes.passRefused(r));
+        };
     }
 
     static Reply bookingReply(BookingOutcome outcome) {

@@ -91,7 +91,7 @@ public final class HttpApi {
         IdentityRoutes identity = new IdentityRoutes(this, gates, parts.verifier(), parts.sessions(), parts.registry(), parts.booking());
         gates.mount(router);
         identity.mount(router);
-        new BookingRoutes(this, identity, parts.booking(), parts.bookingStore(), parts.meters()).mount(router);
+        new BookingRoutes(this, gates, identity, parts.booking(), parts.bookingStore(), parts.meters()).mount(router);
         new OperatorRoutes(this, parts.waitingRoom()).mount(router);
         parts.dev().ifPresent(dev -> dev.mount(router, this));
 

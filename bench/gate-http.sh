@@ -42,6 +42,11 @@ BEFORE=$(heap)
 run hello "$URL/health"
 run join -s bench/join.lua "$URL"
 run status -s bench/status.lua "$URL"
+issued() { curl -s $URL/api/gates/identity | sed 's/.*"issued":\([0-9]*\).*/\1/'; }
+# Optionally keep joining until JOINS_TARGET joins were issued in all (e.g. 6000000), to measure heap growth.
+while [ -n "${JOINS_TARGET:-}" ] && [ "$(issued)" -lt "$JOINS_TARGET" ]; do
+  wrk -t1 -c"$CONNECTIONS" -d30s -s bench/join.lua "$URL" > /dev/null
+done
 AFTER=$(heap)
-JOINS=$(curl -s $URL/api/gates/identity | sed 's/.*"issued":\([0-9]*\).*/\1/')
+JOINS=$(issued)
 echo "joins issued in total: $JOINS; heap used after GC: before ${BEFORE}, after ${AFTER}"

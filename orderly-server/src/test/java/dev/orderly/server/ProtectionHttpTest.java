@@ -179,7 +179,7 @@ class ProtectionHttpTest {
             assertThat(neighbour.get("/api/me").json().getString("name")).isEqualTo(r.name());
             // A generous bound: it fails only if the flood's requests queue in front of the neighbour's.
             assertThat(neighbourTook).isLessThan(Duration.ofSeconds(15));
-            assertThat(sent.get() - refused.get()).isLessThanOrEqualTo(allowedAtMost);
+            assertThat((long) (sent.get() - refused.get())).isLessThanOrEqualTo(allowedAtMost);
             assertThat(issued() - issuedBefore).as("the flood took only what its address may take of the line, pushing nobody back")
                     .isLessThanOrEqualTo(allowedAtMost + 1);
         } finally {

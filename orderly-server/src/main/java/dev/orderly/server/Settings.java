@@ -33,7 +33,15 @@ public record Settings(
         boolean secureCookies,
         int maxBodyBytes,
         Optional<String> signingKeys,
-        Optional<String> operatorToken) {
+        Optional<String> operatorToken,
+        IdentitySettings identity) {
+
+    public Settings {
+        if (identity.sessionIdle().compareTo(sessionLifetime) > 0) {
+            throw new InvalidSettingException("ORDERLY_SESSION_IDLE_MINUTES=" + identity.sessionIdle().toMinutes()
+                    + " is longer than ORDERLY_SESSION_LIFETIME_MINUTES=" + sessionLifetime.toMinutes());
+        }
+    }
 
     @Override
     public String toString() {
@@ -44,7 +52,7 @@ public record Settings(
                 + ", sessionLifetime=" + sessionLifetime + ", codeLifetime=" + codeLifetime + ", codeMaxTries=" + codeMaxTries
                 + ", bookingHorizonDays=" + bookingHorizonDays + ", secureCookies=" + secureCookies
                 + ", maxBodyBytes=" + maxBodyBytes + ", signingKeys=" + (signingKeys.isPresent() ? "set" : "from data folder")
-                + ", operatorToken=" + (operatorToken.isPresent() ? "set" : "from data folder") + "]";
+                + ", operatorToken=" + (operatorToken.isPresent() ? "set" : "from data folder") + ", " + identity + "]";
     }
 
     /** The settings from this process's environment and system properties. */
@@ -83,7 +91,8 @@ public record Settings(
                 r.bool("ORDERLY_SECURE_COOKIES", false),
                 r.integer("ORDERLY_MAX_BODY_BYTES", 16_384, 256, 10_485_760),
                 r.optionalText("ORDERLY_SIGNING_KEYS"),
-                r.optionalText("ORDERLY_OPERATOR_TOKEN"));
+                r.optionalText("ORDERLY_OPERATOR_TOKEN"),
+                IdentitySettings.from(r));
     }
 
     /** A setting has a value that cannot be used. */
@@ -95,7 +104,7 @@ public record Settings(
         }
     }
 
-    private record Reader(Map<String, String> env) {
+    record Reader(Map<String, String> env) {
 
         Optional<String> optionalText(String name) {
             String v = env.get(name);

@@ -1,6 +1,7 @@
 package dev.orderly.identity;
 
 import dev.orderly.registry.Person;
+import java.net.URI;
 import java.time.Instant;
 
 /** Outcomes of identity verification steps. */
@@ -9,7 +10,7 @@ public final class Verification {
     private Verification() {
     }
 
-    /** What asking for a code can lead to. */
+    /** What asking for a challenge can lead to. */
     public sealed interface Started {
     }
 
@@ -17,11 +18,26 @@ public final class Verification {
     public record CodeSent(String challengeId, String maskedPhone, Instant expiresAt) implements Started {
     }
 
-    /** No resident has that name, birth date and phone. */
-    public record NoMatch() implements Started {
+    /**
+     * The browser must go to the provider ({@code location}: its page or app link) and come back
+     * with the provider's response to {@code challengeId}.
+     */
+    public record Redirect(String challengeId, URI location, Instant expiresAt) implements Started {
     }
 
-    /** What entering a code can lead to. */
+    /** No resident matches what was claimed, or what the provider established. */
+    public record NoMatch() implements Started, Checked {
+    }
+
+    /** The person or phone has had as many challenges today (Seoul calendar) as allowed. */
+    public record TooManyChallenges(Instant retryAt) implements Started {
+    }
+
+    /** The provider could not be reached or the message not handed over; try again shortly. */
+    public record NotSent() implements Started {
+    }
+
+    /** What presenting a response can lead to. */
     public sealed interface Checked {
     }
 

@@ -3,10 +3,12 @@ package dev.orderly.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.orderly.privacy.KeyedHash;
 import dev.orderly.registry.InMemoryResidentRegistry;
 import dev.orderly.registry.Person;
 import dev.orderly.testing.Race;
 import dev.orderly.time.MutableClock;
+import dev.orderly.token.TestKeys;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -27,16 +29,18 @@ class OneTimeCodeVerifierTest {
     private static final Instant START = Instant.parse("2021-07-26T15:00:05Z");
     private static final Person HONG = new Person(17, "홍길동", LocalDate.of(1964, 5, 5), "01012345678");
     private static final Person KIM = new Person(18, "김철수", LocalDate.of(1964, 5, 5), "01098765432");
+    private static final KeyedHash SECRET = new KeyedHash(TestKeys.secret(7), "test");
 
     private final MutableClock clock = MutableClock.at(START);
     private final InMemoryResidentRegistry registry = new InMemoryResidentRegistry().add(HONG).add(KIM);
     private final InMemoryChallengeStore challenges = new InMemoryChallengeStore(clock);
+    private final InMemoryDailyQuota quota = new InMemoryDailyQuota();
     private final RecordingSmsGateway sms = new RecordingSmsGateway();
     private final OneTimeCodeVerifier verifier = verifier(challenges, new SplittableRandom(5));
 
     @Test
     void aCodeIsSentToThePhoneOfTheMatchingResident() {
-        Verification.Started started = verifier.start("홍길동", HONG.birthDate(), "01012345678");
+        Verification.Started started = verifier.start(Claim.of("홍길동", HONG.birthDate(), "01012345678"));
 
         assertThat(started).isInstanceOfSatisfying(Verification.CodeSent.class, sent -> {
             assertThat(sent.maskedPhone()).isEqualTo("010-****-5678");
@@ -50,9 +54,9 @@ class OneTimeCodeVerifierTest {
 
     @Test
     void noCodeIsSentUnlessNameBirthDateAndPhoneAllMatch() {
-        assertThat(verifier.start("홍길순", HONG.birthDate(), HONG.phone())).isEqualTo(new Verification.NoMatch());
-        assertThat(verifier.start(HONG.name(), HONG.birthDate().plusDays(1), HONG.phone())).isEqualTo(new Verification.NoMatch());
-        assertThat(verifier.start(HONG.name(), HONG.birthDate(), KIM.phone())).isEqualTo(new Verification.NoMatch());
+        assertThat(verifier.start(Claim.of("홍길순", HONG.birthDate(), HONG.phone()))).isEqualTo(new Verification.NoMatch());
+        assertThat(verifier.start(Claim.of(HONG.name(), HONG.birthDate().plusDays(1), HONG.phone()))).isEqualTo(new Verification.NoMatch());
+        assertThat(verifier.start(Claim.of(HONG.name(), HONG.birthDate(), KIM.phone()))).isEqualTo(new Verification.NoMatch());
 
         assertThat(sms.sent()).isEmpty();
     }
@@ -141,7 +145,7 @@ class OneTimeCodeVerifierTest {
         };
         OneTimeCodeVerifier verifier = verifier(challenges, smallNumbers);
 
-        verifier.start(HONG.name(), HONG.birthDate(), HONG.phone());
+        verifier.start(Claim.of(HONG.name(), HONG.birthDate(), HONG.phone()));
 
         assertThat(sms.lastCode()).isEqualTo("000042");
     }
@@ -162,7 +166,7 @@ class OneTimeCodeVerifierTest {
     void aRightGuessStillInFlightWhenTheTriesRunOutIsRefused() throws Exception {
         InterleavingStore store = new InterleavingStore(challenges, 5);
         OneTimeCodeVerifier verifier = verifier(store, new SplittableRandom(9));
-        Verification.CodeSent sent = (Verification.CodeSent) verifier.start(HONG.name(), HONG.birthDate(), HONG.phone());
+        Verification.CodeSent sent = (Verification.CodeSent) verifier.start(Claim.of(HONG.name(), HONG.birthDate(), HONG.phone()));
         String code = sms.lastCode();
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
@@ -184,21 +188,117 @@ class OneTimeCodeVerifierTest {
 
     @Test
     void aLifetimeOrTryLimitThatCannotWorkIsRefusedAtStart() {
-        assertThatThrownBy(() -> new OneTimeCodeVerifier(registry, challenges, sms, clock, new SplittableRandom(), Duration.ZERO, 5))
+        assertThatThrownBy(() -> new OneTimeCodeVerifier.Limits(Duration.ZERO, 5, 5, 10))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT0S");
-        assertThatThrownBy(() -> new OneTimeCodeVerifier(registry, challenges, sms, clock, new SplittableRandom(), Duration.ofMinutes(-1), 5))
+        assertThatThrownBy(() -> new OneTimeCodeVerifier.Limits(Duration.ofMinutes(-1), 5, 5, 10))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new OneTimeCodeVerifier(registry, challenges, sms, clock, new SplittableRandom(), Duration.ofMinutes(3), 0))
+        assertThatThrownBy(() -> new OneTimeCodeVerifier.Limits(Duration.ofMinutes(3), 0, 5, 10))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0");
+        assertThatThrownBy(() -> new OneTimeCodeVerifier.Limits(Duration.ofMinutes(3), 5, 0, 10))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("per person");
+    }
+
+    @Test
+    void theDefaultsAreThreeMinutesFiveTriesFivePerPersonAndTenPerPhoneADay() {
+        assertThat(OneTimeCodeVerifier.Limits.DEFAULTS)
+                .isEqualTo(new OneTimeCodeVerifier.Limits(Duration.ofMinutes(3), 5, 5, 10));
+        assertThat(verifier.name()).isEqualTo("sms");
+        assertThat(verifier.claimFields()).containsExactlyInAnyOrder(Claim.Field.values());
+    }
+
+    @Test
+    void aPersonGetsFiveChallengesADayAndMoreFromMidnightInSeoul() {
+        for (int i = 0; i < 5; i++) {
+            assertThat(verifier.start(claimOf(HONG))).isInstanceOf(Verification.CodeSent.class);
+        }
+        Instant midnightInSeoul = Instant.parse("2021-07-27T15:00:00Z");
+
+        assertThat(verifier.start(claimOf(HONG))).isEqualTo(new Verification.TooManyChallenges(midnightInSeoul));
+        assertThat(sms.sent()).hasSize(5);
+        assertThat(verifier.start(claimOf(KIM))).as("another person is not held back").isInstanceOf(Verification.CodeSent.class);
+
+        clock.set(midnightInSeoul.minusNanos(1));
+        assertThat(verifier.start(claimOf(HONG))).isInstanceOf(Verification.TooManyChallenges.class);
+        clock.set(midnightInSeoul);
+        assertThat(verifier.start(claimOf(HONG))).isInstanceOf(Verification.CodeSent.class);
+    }
+
+    @Test
+    void aPhoneSharedByAFamilyGetsItsOwnDailyCapAcrossThePeopleUsingIt() {
+        Person mother = new Person(30, "이순자", LocalDate.of(1962, 1, 2), "01055554444");
+        Person father = new Person(31, "박영수", LocalDate.of(1961, 3, 4), "01055554444");
+        Person grandmother = new Person(32, "최말순", LocalDate.of(1940, 5, 6), "01055554444");
+        registry.add(mother).add(father).add(grandmother);
+        OneTimeCodeVerifier strict = new OneTimeCodeVerifier(registry, challenges, quota, sms, SECRET, clock, new SplittableRandom(3),
+                new OneTimeCodeVerifier.Limits(Duration.ofMinutes(3), 5, 5, 7));
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(strict.start(claimOf(mother))).isInstanceOf(Verification.CodeSent.class);
+        }
+        assertThat(strict.start(claimOf(father))).isInstanceOf(Verification.CodeSent.class);
+        assertThat(strict.start(claimOf(father))).isInstanceOf(Verification.CodeSent.class);
+
+        assertThat(strict.start(claimOf(grandmother))).isInstanceOf(Verification.TooManyChallenges.class);
+        assertThat(strict.start(claimOf(HONG))).as("other phones are not held back").isInstanceOf(Verification.CodeSent.class);
+    }
+
+    @Test
+    void aClaimThatMatchesNobodyUsesNoDailyChallenge() {
+        for (int i = 0; i < 20; i++) {
+            verifier.start(Claim.of("홍길순", HONG.birthDate(), HONG.phone()));
+        }
+
+        assertThat(verifier.start(claimOf(HONG))).isInstanceOf(Verification.CodeSent.class);
+    }
+
+    @Test
+    void theCodeIsNotKeptOnlyAKeyedHashOfIt() {
+        Verification.CodeSent sent = (Verification.CodeSent) verifier.start(claimOf(HONG));
+        Challenge stored = challenges.find(sent.challengeId()).orElseThrow();
+
+        assertThat(stored.codeMac()).doesNotContain(sms.lastCode()).hasSize(43);
+        assertThat(stored.toString()).doesNotContain(sms.lastCode()).doesNotContain(stored.codeMac());
+    }
+
+    @Test
+    void anSmsThatCannotBeHandedOverIsSaidSoAndItsChallengeIsDead() {
+        List<String> saved = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ChallengeStore recording = new ChallengeStore() {
+            @Override
+            public void save(Challenge challenge) {
+                saved.add(challenge.id());
+                challenges.save(challenge);
+            }
+
+            @Override
+            public Optional<Challenge> find(String id) {
+                return challenges.find(id);
+            }
+
+            @Override
+            public Optional<Challenge> update(String id, UnaryOperator<Challenge> change) {
+                return challenges.update(id, change);
+            }
+        };
+        OneTimeCodeVerifier verifier = new OneTimeCodeVerifier(registry, recording, quota, (phone, text) -> {
+            throw new SmsGateway.SmsDeliveryException("gateway down", null);
+        }, SECRET, clock, new SplittableRandom(1), OneTimeCodeVerifier.Limits.DEFAULTS);
+
+        assertThat(verifier.start(claimOf(HONG))).isEqualTo(new Verification.NotSent());
+        assertThat(saved).hasSize(1);
+        assertThat(challenges.find(saved.getFirst()).orElseThrow().used()).isTrue();
     }
 
     private OneTimeCodeVerifier verifier(ChallengeStore store, RandomGenerator random) {
-        return new OneTimeCodeVerifier(registry, store, sms, clock, random,
-                OneTimeCodeVerifier.DEFAULT_CODE_LIFETIME, OneTimeCodeVerifier.DEFAULT_MAX_TRIES);
+        return new OneTimeCodeVerifier(registry, store, quota, sms, SECRET, clock, random, OneTimeCodeVerifier.Limits.DEFAULTS);
+    }
+
+    private static Claim claimOf(Person p) {
+        return Claim.of(p.name(), p.birthDate(), p.phone());
     }
 
     private String start(Person person) {
-        Verification.Started started = verifier.start(person.name(), person.birthDate(), person.phone());
+        Verification.Started started = verifier.start(claimOf(person));
         assertThat(started).isInstanceOf(Verification.CodeSent.class);
         return ((Verification.CodeSent) started).challengeId();
     }

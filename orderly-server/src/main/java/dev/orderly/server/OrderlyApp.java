@@ -6,24 +6,31 @@ import dev.orderly.eligibility.Cohort;
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.orderly.gate.GateStore;
 import dev.orderly.gate.InMemoryGateStore;
+import dev.orderly.server.gate.Gates;
+import dev.orderly.server.gate.JwtPassSigner;
 import dev.orderly.server.redis.RedisGateStore;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisOptions;
-import dev.orderly.server.gate.Gates;
-import dev.orderly.server.gate.JwtPassSigner;
 import dev.orderly.gate.WaitingRoom;
-import dev.orderly.identity.InMemoryChallengeStore;
+import dev.orderly.identity.IdentityProviders;
 import dev.orderly.identity.OneTimeCodeVerifier;
 import dev.orderly.identity.SessionTokens;
+import dev.orderly.identity.Sessions;
 import dev.orderly.server.demo.DemoData;
 import dev.orderly.server.http.DevRoutes;
 import dev.orderly.server.http.HttpApi;
+import dev.orderly.server.http.RateLimits;
 import dev.orderly.server.postgres.Database;
 import dev.orderly.server.postgres.OutboxRelay;
 import dev.orderly.server.postgres.PostgresBookingStore;
+import dev.orderly.server.postgres.PostgresChallengeStore;
 import dev.orderly.server.postgres.PostgresCohortStore;
+import dev.orderly.server.postgres.PostgresDailyQuota;
+import dev.orderly.server.postgres.PostgresKeyRecords;
 import dev.orderly.server.postgres.PostgresResidentRegistry;
+import dev.orderly.server.postgres.PostgresSessionStore;
+import dev.orderly.server.registry.RegistryImporter;
 import dev.orderly.token.SigningKeys;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -34,6 +41,7 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -74,16 +82,29 @@ public final class OrderlyApp implements AutoCloseable {
     }
 
     public static OrderlyApp start(Settings settings, Clock clock) {
+        return start(settings, clock, List.of());
+    }
+
+    /** Starts with identity methods beyond the built-in SMS code, each behind a gate of its own. */
+    public static OrderlyApp start(Settings settings, Clock clock, List<IdentityMethodFactory> extraIdentityMethods) {
         Vertx vertx = Vertx.vertx();
         Database database = null;
         try {
             database = settings.databaseUrl()
                     .map(url -> Database.external(vertx, url, settings.databaseUser(), settings.databasePassword(), settings.databasePoolSize()))
                     .orElseGet(() -> Database.embedded(vertx, settings.dataDir().resolve("postgres"), settings.databasePoolSize()));
+            PrivacyKeys keys = PrivacyKeys.load(settings.identity(), settings.dataDir(), settings.demo(), new SecureRandom());
+            keys.checkAgainst(new PostgresKeyRecords(database.pool()));
             if (settings.demo()) {
-                seedDemo(database, settings, clock);
+                seedDemo(database, settings, clock, new RegistryImporter(keys.residentNumbers(), keys.phones(), keys.phoneCipher()));
             }
-            return wire(vertx, database, settings, clock);
+            PostgresResidentRegistry registry = new PostgresResidentRegistry(database.pool(), keys.residentNumbers(), keys.phones(),
+                    keys.phoneCipher());
+            long sealed = registry.sealUnsealed();
+            if (sealed > 0) {
+                LOG.info("sealed {} phone numbers that an older version kept in clear", sealed);
+            }
+            return wire(vertx, database, settings, clock, keys, registry, extraIdentityMethods);
         } catch (RuntimeException e) {
             if (database != null) {
                 database.close();
@@ -93,41 +114,57 @@ public final class OrderlyApp implements AutoCloseable {
         }
     }
 
-    private static void seedDemo(Database database, Settings settings, Clock clock) {
+    private static void seedDemo(Database database, Settings settings, Clock clock, RegistryImporter registry) {
         try (Connection conn = database.jdbc()) {
             if (DemoData.isEmpty(conn)) {
                 LOG.info("empty database: writing demo data ({} residents, {} clinics, seed {})",
                         settings.demoPeople(), settings.demoClinics(), settings.demoSeed());
-                new DemoData(settings.demoSeed(), settings.demoPeople(), settings.demoClinics(), clock).write(conn);
+                new DemoData(settings.demoSeed(), settings.demoPeople(), settings.demoClinics(), clock).write(conn, registry);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("could not write demo data: " + e.getMessage(), e);
         }
     }
 
-    private static OrderlyApp wire(Vertx vertx, Database database, Settings settings, Clock clock) {
+    private static OrderlyApp wire(Vertx vertx, Database database, Settings settings, Clock clock, PrivacyKeys privacy,
+                                   PostgresResidentRegistry registry, List<IdentityMethodFactory> extraIdentityMethods) {
         SecureRandom random = new SecureRandom();
         SigningKeys keys = SigningKeyFile.load(settings.signingKeys(), settings.dataDir());
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
+        if (!settings.demo()) {
+            throw new IllegalStateException("no SMS gateway other than the demo inbox is built in yet: run with ORDERLY_DEMO=true");
+        }
+        DevSmsInbox inbox = new DevSmsInbox(clock);
+        OneTimeCodeVerifier verifier = new OneTimeCodeVerifier(registry, new PostgresChallengeStore(database.pool(), clock),
+                new PostgresDailyQuota(database.pool()), inbox, privacy.secret(), clock, random,
+                new OneTimeCodeVerifier.Limits(settings.codeLifetime(), settings.codeMaxTries(), settings.identity().codesPerPersonPerDay(),
+                        settings.identity().codesPerPhonePerDay()));
+        List<IdentityProviders.Method> methods = new ArrayList<>();
+        methods.add(new IdentityProviders.Method(verifier, "identity", settings.identityGateRate()));
+        extraIdentityMethods.forEach(m -> methods.add(m.create(registry, clock)));
+        IdentityProviders providers = new IdentityProviders(methods);
+        // Each identity method has a gate of its own, admitting at the method's capacity; booking
+        // has one more, keyed by the verified person.
+        List<Gates.Standard> standard = new ArrayList<>();
+        providers.all().forEach(m -> standard.add(new Gates.Standard(m.gate(), m.admitPerSecond(), false)));
+        standard.add(new Gates.Standard(Gates.BOOKING, settings.bookingGateRate(), true));
         GateStore gateStore = settings.redisUrl()
                 .<GateStore>map(url -> new RedisGateStore(RedisAPI.api(Redis.createClient(vertx, new RedisOptions()
                         .setConnectionString(url).setMaxPoolSize(32).setMaxPoolWaiting(100_000))), settings.redisPrefix()))
                 .orElseGet(InMemoryGateStore::new);
-        Gates gates = new Gates(gateStore, settings.redisUrl().isEmpty(), keys, passKeys(settings), clock, meters,
-                new Gates.Defaults(settings.identityGateRate(), settings.bookingGateRate(), settings.passLifetime()));
+        Gates gates = new Gates(gateStore, settings.redisUrl().isEmpty(), keys, passKeys(settings), clock, meters, standard,
+                settings.passLifetime());
         WaitingRoom waitingRoom = gates.waitingRoom();
 
-        PostgresResidentRegistry registry = new PostgresResidentRegistry(database.pool());
         PostgresCohortStore cohorts = new PostgresCohortStore(database.pool(), clock);
         PostgresBookingStore bookingStore = new PostgresBookingStore(database.pool());
-        DevSmsInbox inbox = new DevSmsInbox(clock);
-        if (!settings.demo()) {
-            throw new IllegalStateException("no SMS gateway other than the demo inbox is built in yet: run with ORDERLY_DEMO=true");
-        }
-        OneTimeCodeVerifier verifier = new OneTimeCodeVerifier(registry, new InMemoryChallengeStore(clock), inbox, clock, random,
-                settings.codeLifetime(), settings.codeMaxTries());
-        SessionTokens sessions = new SessionTokens(keys, clock, settings.sessionLifetime());
+        Sessions sessions = new Sessions(new SessionTokens(keys, clock, settings.sessionLifetime(), settings.identity().sessionIdle()),
+                new PostgresSessionStore(database.pool()), clock);
+        IdentitySettings limits = settings.identity();
+        RateLimits rateLimits = new RateLimits(new RateLimits.Limits(limits.joinPerAddress(), limits.challengePerAddress(),
+                limits.challengePerPhone(), limits.verifyPerAddress(), limits.verifyPerChallenge()), limits.trustForwardedFor(),
+                privacy.secret(), clock, meters);
         BookingService booking = new BookingService(bookingStore, cohorts, clock, new BookingReferences(random),
                 settings.bookingHorizonDays());
 
@@ -138,12 +175,12 @@ public final class OrderlyApp implements AutoCloseable {
         AtomicBoolean databaseUp = new AtomicBoolean(true);
         String operatorToken = DataDirSecrets.load(settings.operatorToken(), settings.dataDir(), "operator.token",
                 DataDirSecrets::randomToken, "ORDERLY_OPERATOR_TOKEN");
-        HttpApi api = new HttpApi(new HttpApi.Parts(waitingRoom, verifier, sessions, registry, booking, bookingStore, meters,
-                meters::scrape, databaseUp::get, dev, settings.secureCookies(), settings.maxBodyBytes(),
-                operatorToken, gates.storeIsLocal(), gates.publicJwks(), gates::observe),
+        HttpApi api = new HttpApi(new HttpApi.Parts(waitingRoom, providers, sessions, registry, booking, bookingStore, meters,
+                meters::scrape, databaseUp::get, dev, settings.secureCookies(), settings.maxBodyBytes(), operatorToken,
+                gates.storeIsLocal(), gates.publicJwks(), gates::observe, rateLimits, clock),
                 blockingWork);
 
-        OutboxRelay relay = new OutboxRelay(database.pool(), inbox, clock);
+        OutboxRelay relay = new OutboxRelay(database.pool(), inbox, clock, privacy.phoneCipher());
         AtomicBoolean relaying = new AtomicBoolean();
         vertx.setPeriodic(RELAY_MILLIS, id -> {
             if (relaying.compareAndSet(false, true)) {

@@ -37,7 +37,15 @@ public record Settings(
         Optional<String> operatorToken,
         Optional<String> passKeys,
         Optional<String> redisUrl,
-        String redisPrefix) {
+        String redisPrefix,
+        IdentitySettings identity) {
+
+    public Settings {
+        if (identity.sessionIdle().compareTo(sessionLifetime) > 0) {
+            throw new InvalidSettingException("ORDERLY_SESSION_IDLE_MINUTES=" + identity.sessionIdle().toMinutes()
+                    + " is longer than ORDERLY_SESSION_LIFETIME_MINUTES=" + sessionLifetime.toMinutes());
+        }
+    }
 
     @Override
     public String toString() {
@@ -51,7 +59,7 @@ public record Settings(
                 + ", operatorToken=" + (operatorToken.isPresent() ? "set" : "from data folder")
                 + ", passKeys=" + (passKeys.isPresent() ? "set" : "from data folder")
                 + ", gateStore=" + redisUrl.map(u -> "redis " + u.replaceAll("//[^@/]*@", "//***@") + " prefix " + redisPrefix)
-                        .orElse("in memory") + "]";
+                        .orElse("in memory") + ", " + identity + "]";
     }
 
     /** The settings from this process's environment and system properties. */
@@ -94,7 +102,8 @@ public record Settings(
                 r.optionalText("ORDERLY_OPERATOR_TOKEN"),
                 r.optionalText("ORDERLY_PASS_KEYS"),
                 r.optionalText("ORDERLY_REDIS_URL"),
-                r.text("ORDERLY_REDIS_PREFIX", "orderly"));
+                r.text("ORDERLY_REDIS_PREFIX", "orderly"),
+                IdentitySettings.from(r));
     }
 
     /** A setting has a value that cannot be used. */
@@ -106,7 +115,7 @@ public record Settings(
         }
     }
 
-    private record Reader(Map<String, String> env) {
+    record Reader(Map<String, String> env) {
 
         Optional<String> optionalText(String name) {
             String v = env.get(name);

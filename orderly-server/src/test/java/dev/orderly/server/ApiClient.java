@@ -46,9 +46,29 @@ public final class ApiClient {
     }
 
     private ApiClient(int port, CookieManager cookies) {
+        this(port, cookies, null);
+    }
+
+    private ApiClient(int port, CookieManager cookies, java.net.InetAddress localAddress) {
         this.base = "http://127.0.0.1:" + port;
         this.cookies = cookies;
-        this.http = HttpClient.newBuilder().cookieHandler(cookies).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().cookieHandler(cookies).connectTimeout(Duration.ofSeconds(5));
+        if (localAddress != null) {
+            builder.localAddress(localAddress);
+        }
+        this.http = builder.build();
+    }
+
+    /**
+     * A browser on another machine, as the server sees it: its connections come from
+     * {@code localAddress} (any of 127.0.0.0/8 works on Linux loopback).
+     */
+    public static ApiClient from(String localAddress, int port) {
+        try {
+            return new ApiClient(port, new CookieManager(), java.net.InetAddress.getByName(localAddress));
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(localAddress, e);
+        }
     }
 
     /** The same browser (same cookies) talking to a server on another port, e.g. after a restart. */
@@ -105,11 +125,19 @@ public final class ApiClient {
 
     /** Joins the identity gate and polls (as the server directs) until admitted. */
     public JsonObject waitForIdentityPass(Duration deadline) {
-        return waitForPass("identity", deadline);
+        return waitForPass("identity", deadline, () -> { });
     }
 
     /** Joins {@code gate} and polls (as the server directs, at most every 200 ms) until admitted. */
     public JsonObject waitForPass(String gate, Duration deadline) {
+        return waitForPass(gate, deadline, () -> { });
+    }
+
+    /**
+     * Joins {@code gate} and polls (as the server directs) until admitted; {@code beforePoll} runs
+     * before each poll (a test on a fake clock moves the clock there, so the gate admits).
+     */
+    public JsonObject waitForPass(String gate, Duration deadline, Runnable beforePoll) {
         Answer joined = post("/api/gates/" + gate + "/join", null);
         if (joined.status() != 201 && joined.status() != 200) {
             throw new AssertionError("join failed: " + joined.status() + " " + joined.body());
@@ -120,6 +148,7 @@ public final class ApiClient {
             if (System.nanoTime() > until) {
                 throw new AssertionError("not admitted within " + deadline + ": " + status);
             }
+            beforePoll.run();
             pause(Math.min(200, status.getLong("pollAfterMs", 100L)));
             Answer a = get("/api/gates/" + gate + "/status");
             if (a.status() != 200) {

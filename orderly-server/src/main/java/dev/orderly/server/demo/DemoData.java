@@ -3,6 +3,9 @@ package dev.orderly.server.demo;
 import dev.orderly.booking.Product;
 import dev.orderly.eligibility.BookingWindow;
 import dev.orderly.eligibility.Cohort;
+import dev.orderly.registry.RegistryCsv;
+import dev.orderly.registry.ResidentRecord;
+import dev.orderly.server.registry.RegistryImporter;
 import dev.orderly.time.SeoulCalendar;
 import java.io.IOException;
 import java.io.StringReader;
@@ -15,7 +18,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.postgresql.PGConnection;
@@ -88,14 +93,17 @@ public final class DemoData {
         }
     }
 
-    /** Writes the whole demo data set in one transaction. */
-    public void write(Connection conn) throws SQLException {
+    /**
+     * Writes the whole demo data set in one transaction; the residents go through the registry
+     * import, in the same CSV format a real registry extract uses.
+     */
+    public void write(Connection conn, RegistryImporter registry) throws SQLException {
         long started = System.nanoTime();
         boolean autoCommit = conn.getAutoCommit();
         conn.setAutoCommit(false);
         try {
             CopyManager copy = conn.unwrap(PGConnection.class).getCopyAPI();
-            copy(copy, "COPY residents (id, name, birth_date, phone) FROM STDIN", this::residents);
+            importResidents(conn, registry);
             try (Statement s = conn.createStatement()) {
                 for (Product p : PRODUCTS) {
                     s.addBatch("INSERT INTO products (code, name, dose2_min_days, dose2_max_days) VALUES ('" + p.code() + "', '"
@@ -154,13 +162,39 @@ public final class DemoData {
         }
     }
 
-    /** A demo resident, as {@link #residents} writes them (for tests and the dev page). */
-    public record Resident(long id, String name, LocalDate birthDate, String phone) {
+    private void importResidents(Connection conn, RegistryImporter registry) throws SQLException {
+        StringBuilder csv = new StringBuilder(1 << 20);
+        residentsCsv(csv::append);
+        try {
+            RegistryImporter.Report report = registry.importCsv(conn, new StringReader(csv.toString()));
+            if (!report.imported()) {
+                throw new IllegalStateException("the demo residents did not import: " + report);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
-    /** The residents, in id order. Deterministic in the seed. */
-    public void residents(Consumer<String> out) {
-        forEachResident(r -> out.accept(r.id() + "\t" + r.name() + "\t" + r.birthDate() + "\t" + r.phone() + "\n"));
+    /**
+     * A demo resident, as {@link #residentsCsv} writes them (for tests and the dev page); imported
+     * into an empty registry, the one on line n + 1 gets id n.
+     */
+    public record Resident(long id, String residentNumber, String name, LocalDate birthDate, String phone) {
+
+        public ResidentRecord record() {
+            return new ResidentRecord(residentNumber, name, birthDate, phone);
+        }
+
+        @Override
+        public String toString() {
+            return "Resident[id=" + id + ", name=" + name + ", birthDate=" + birthDate + "]";
+        }
+    }
+
+    /** The residents in the registry's import format ({@link RegistryCsv}), header first. Deterministic in the seed. */
+    public void residentsCsv(Consumer<String> out) {
+        out.accept(RegistryCsv.HEADER + "\n");
+        forEachResident(r -> out.accept(RegistryCsv.line(r.record()) + "\n"));
     }
 
     public void forEachResident(Consumer<Resident> out) {
@@ -169,6 +203,7 @@ public final class DemoData {
         for (double b : AGE_BANDS) {
             total += b;
         }
+        Map<LocalDate, Integer> bornThatDay = new HashMap<>();
         for (long id = 1; id <= people; id++) {
             double pick = random.nextDouble() * total;
             int band = 0;
@@ -179,8 +214,28 @@ public final class DemoData {
             int maxAgeInBand = band == AGE_BANDS.length - 1 ? 15 : 5;
             long daysOld = (long) (band * 5 * 365.25) + random.nextLong((long) (maxAgeInBand * 365.25));
             LocalDate birth = AGE_REFERENCE.minusDays(daysOld);
-            out.accept(new Resident(id, name(random), birth, phone(id)));
+            String name = name(random);
+            int serial = bornThatDay.merge(birth, 1, Integer::sum);
+            out.accept(new Resident(id, residentNumber(birth, serial, id % 2 == 0), name, birth, phone(id)));
         }
+    }
+
+    /**
+     * A synthetic resident registration number: the birth date, the sex-and-century digit, the
+     * serial of the resident among those born that day (so numbers are unique), and a check digit
+     * made wrong on purpose, so that no demo number is a valid pre-2020 number of a real person.
+     */
+    static String residentNumber(LocalDate birth, int serial, boolean female) {
+        int centuryDigit = (birth.getYear() < 2000 ? 1 : 3) + (female ? 1 : 0);
+        String first12 = "%02d%02d%02d%d%05d".formatted(birth.getYear() % 100, birth.getMonthValue(), birth.getDayOfMonth(),
+                centuryDigit, serial);
+        int[] weights = {2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5};
+        int sum = 0;
+        for (int i = 0; i < 12; i++) {
+            sum += (first12.charAt(i) - '0') * weights[i];
+        }
+        int valid = (11 - sum % 11) % 10;
+        return first12 + (valid + 1) % 10;
     }
 
     private static String name(SplittableRandom random) {

@@ -23,9 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The waiting room of one node, wired: its store, the pass signer, the two standard gates
- * ({@code identity} in front of verification, {@code booking} keyed by person in front of
- * booking) created when absent, health measurement of the steps behind them, and a ticker that
+ * The waiting room of one node, wired: its store, the pass signer, the standard gates (one per
+ * identity method, e.g. {@code identity}, and {@code booking}, keyed by person) created when absent, health measurement of the steps behind them, and a ticker that
  * moves the marks every {@value #TICK_MILLIS} ms on a thread of its own (the store may block).
  */
 public final class Gates implements AutoCloseable {
@@ -42,12 +41,12 @@ public final class Gates implements AutoCloseable {
     private final ScheduledExecutorService ticker;
     private final Clock clock;
 
-    /** How the two standard gates start when first created. */
-    public record Defaults(double identityPerSecond, double bookingPerSecond, Duration passLifetime) {
+    /** A gate every run has, created (active, open from creation, fixed rate) when absent. */
+    public record Standard(String name, double perSecond, boolean keyedByPerson) {
     }
 
     public Gates(GateStore store, boolean storeIsLocal, SigningKeys keys, JWKSet passKeys, Clock clock, MeterRegistry meters,
-                 Defaults defaults) {
+                 java.util.List<Standard> standard, Duration passLifetime) {
         this.clock = clock;
         this.storeIsLocal = storeIsLocal;
         this.passes = new JwtPassSigner(passKeys);
@@ -55,15 +54,12 @@ public final class Gates implements AutoCloseable {
         this.waitingRoom = new WaitingRoom(store, new GateTokens(keys), passes, preQueueSecret, clock, new SecureRandom(),
                 gate -> health.containsKey(gate) ? health.get(gate).health() : DownstreamHealth.UNKNOWN);
         var now = clock.instant();
-        if (store.config(IDENTITY).isEmpty()) {
-            waitingRoom.configure(new GateConfig(IDENTITY, now, now, new AdmissionSettings.FixedRate(defaults.identityPerSecond()),
-                    defaults.passLifetime(), false, GateMode.ACTIVE, "", GateConfig.DEFAULT_MAX_POLL));
-        }
-        if (store.config(BOOKING).isEmpty()) {
-            waitingRoom.configure(new GateConfig(BOOKING, now, now, new AdmissionSettings.FixedRate(defaults.bookingPerSecond()),
-                    defaults.passLifetime(), true, GateMode.ACTIVE, "", GateConfig.DEFAULT_MAX_POLL));
-        }
-        for (String gate : new String[] {IDENTITY, BOOKING}) {
+        for (Standard g : standard) {
+            if (store.config(g.name()).isEmpty()) {
+                waitingRoom.configure(new GateConfig(g.name(), now, now, new AdmissionSettings.FixedRate(g.perSecond()), passLifetime,
+                        g.keyedByPerson(), GateMode.ACTIVE, "", GateConfig.DEFAULT_MAX_POLL));
+            }
+            String gate = g.name();
             Gauge.builder("orderly.gate.waiting", () -> waitingRoom.figures(gate).map(f -> (double) f.waiting()).orElse(0.0))
                     .tag("gate", gate).register(meters);
             Gauge.builder("orderly.gate.admitted", () -> waitingRoom.figures(gate).map(f -> (double) f.admitted()).orElse(0.0))

@@ -4,8 +4,8 @@ import dev.orderly.booking.BookingService;
 import dev.orderly.booking.BookingStore;
 import dev.orderly.gate.GateTokens;
 import dev.orderly.gate.WaitingRoom;
-import dev.orderly.identity.OneTimeCodeVerifier;
-import dev.orderly.identity.SessionTokens;
+import dev.orderly.identity.IdentityProviders;
+import dev.orderly.identity.Sessions;
 import dev.orderly.registry.ResidentRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -21,8 +21,11 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
@@ -45,6 +48,7 @@ public final class HttpApi {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
 
     static final String BROWSER_COOKIE = "orderly_bid";
+    private static final String LATE_COOKIES = "orderly.lateCookies";
 
     /** Told of every finished request: the route's path pattern, how long it took, its status. */
     @FunctionalInterface
@@ -53,11 +57,12 @@ public final class HttpApi {
     }
 
     /** What the API needs from the rest of the application. */
-    public record Parts(WaitingRoom waitingRoom, OneTimeCodeVerifier verifier, SessionTokens sessions,
+    public record Parts(WaitingRoom waitingRoom, IdentityProviders providers, Sessions sessions,
                         ResidentRegistry registry, BookingService booking, BookingStore bookingStore,
                         MeterRegistry meters, Supplier<String> metricsScrape, Supplier<Boolean> ready,
                         Optional<DevRoutes> dev, boolean secureCookies, int maxBodyBytes, String operatorToken,
-                        boolean gateStoreIsLocal, String jwks, RequestObserver requestObserver) {
+                        boolean gateStoreIsLocal, String jwks, RequestObserver requestObserver, RateLimits rateLimits,
+                        Clock clock) {
     }
 
     private final Parts parts;
@@ -72,6 +77,7 @@ public final class HttpApi {
     public Router router(Vertx vertx) {
         Router router = Router.router(vertx);
         router.route().handler(this::securityHeadersAndTiming);
+        router.route("/api/*").handler(new SameOriginCheck(this)::handle);
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(parts.maxBodyBytes()));
         router.route("/api/*").handler(this::browserId);
         router.route("/api/operator/*").handler(new OperatorAuth(this, parts.operatorToken())::handle);
@@ -86,9 +92,11 @@ public final class HttpApi {
         router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8")
                 .putHeader("Cache-Control", "max-age=60").end(openApi));
 
-        GateRoutes gates = new GateRoutes(this, parts.waitingRoom(), parts.meters(), parts.sessions(), parts.gateStoreIsLocal(),
+        GateRoutes gates = new GateRoutes(this, parts.waitingRoom(), parts.meters(), parts.sessions().tokens(), parts.gateStoreIsLocal(),
                 parts.jwks());
-        IdentityRoutes identity = new IdentityRoutes(this, gates, parts.verifier(), parts.sessions(), parts.registry(), parts.booking());
+        IdentityRoutes identity = new IdentityRoutes(this, gates, parts.providers(), parts.sessions(), parts.registry(), parts.booking(),
+                parts.rateLimits(), parts.meters(), parts.clock());
+        router.post("/api/gates/:gate/join").handler(ctx -> parts.rateLimits().join(ctx).ifPresentOrElse(r -> send(ctx, r), ctx::next));
         gates.mount(router);
         identity.mount(router);
         new BookingRoutes(this, gates, identity, parts.booking(), parts.bookingStore(), parts.meters()).mount(router);
@@ -127,6 +135,9 @@ public final class HttpApi {
         if (ctx.request().path().startsWith("/api/")) {
             r.putHeader("Cache-Control", "no-store");
         }
+        if (ctx.request().isSSL()) {
+            r.putHeader("Strict-Transport-Security", "max-age=31536000");
+        }
         Timer.Sample sample = Timer.start(parts.meters());
         long started = System.nanoTime();
         ctx.addBodyEndHandler(v -> {
@@ -149,7 +160,7 @@ public final class HttpApi {
             byte[] bytes = new byte[18];
             random.nextBytes(bytes);
             id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-            ctx.response().addCookie(cookie(BROWSER_COOKIE, id, Duration.ofDays(30)));
+            ctx.response().addCookie(cookie(BROWSER_COOKIE, id, Duration.ofDays(30)).setSecure(parts.secureCookies() || ctx.request().isSSL()));
         }
         ctx.put(BROWSER_COOKIE, id);
         ctx.next();
@@ -158,6 +169,20 @@ public final class HttpApi {
     Cookie cookie(String name, String value, Duration maxAge) {
         return Cookie.cookie(name, value).setPath("/").setHttpOnly(true).setSameSite(CookieSameSite.STRICT)
                 .setSecure(parts.secureCookies()).setMaxAge(maxAge.toSeconds());
+    }
+
+    /**
+     * Sets {@code cookie} on the answer this request will get, from code that runs before the
+     * answer is built (on the request's virtual thread, whose hand-back to the event loop orders it
+     * before {@link #send}).
+     */
+    void cookieLater(RoutingContext ctx, Cookie cookie) {
+        List<Cookie> late = ctx.get(LATE_COOKIES);
+        if (late == null) {
+            late = new ArrayList<>();
+            ctx.put(LATE_COOKIES, late);
+        }
+        late.add(cookie);
     }
 
     static String browser(RoutingContext ctx) {
@@ -199,7 +224,12 @@ public final class HttpApi {
         if (r.ended() || r.closed()) {
             return;
         }
-        reply.cookies().forEach(r::addCookie);
+        List<Cookie> late = ctx.get(LATE_COOKIES);
+        if (late != null) {
+            late.forEach(c -> r.addCookie(ctx.request().isSSL() ? c.setSecure(true) : c));
+        }
+        // Secure when served over TLS, whatever the setting says.
+        reply.cookies().forEach(c -> r.addCookie(ctx.request().isSSL() ? c.setSecure(true) : c));
         reply.headers().forEach(h -> r.putHeader(h[0], h[1]));
         r.setStatusCode(reply.status());
         if (reply.body() == null) {

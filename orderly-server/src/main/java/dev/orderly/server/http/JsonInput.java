@@ -60,7 +60,8 @@ public final class JsonInput {
         try {
             return LocalDate.parse(s);
         } catch (DateTimeParseException e) {
-            throw new BadRequest("'" + field + "' must be a date as YYYY-MM-DD, got '" + s + "'");
+            // The value is not echoed: whatever was typed here (a resident number, say) stays out of answers and logs.
+            throw new BadRequest("'" + field + "' must be a date as YYYY-MM-DD");
         }
     }
 

@@ -3,6 +3,9 @@ package dev.orderly.server.postgres;
 import static dev.orderly.server.postgres.Blocking.await;
 
 import dev.orderly.identity.SmsGateway;
+import dev.orderly.privacy.FieldCipher;
+import dev.orderly.privacy.PersonalData;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -24,6 +27,9 @@ import org.slf4j.LoggerFactory;
  * same rows), then sent outside any transaction, then marked. A node that dies mid-batch leaves
  * the lease to run out, and the batch is sent again. A failed send is retried after 2^attempts
  * seconds, at most an hour.
+ *
+ * <p>The phone number is unsealed only in memory, at sending; an error text from the gateway is
+ * stripped of anything like a phone number or code before it is logged or stored.
  */
 public final class OutboxRelay {
 
@@ -34,11 +40,13 @@ public final class OutboxRelay {
     private final Pool pool;
     private final SmsGateway sms;
     private final Clock clock;
+    private final FieldCipher phones;
 
-    public OutboxRelay(Pool pool, SmsGateway sms, Clock clock) {
+    public OutboxRelay(Pool pool, SmsGateway sms, Clock clock, FieldCipher phones) {
         this.pool = pool;
         this.sms = sms;
         this.clock = clock;
+        this.phones = phones;
     }
 
     /** Sends what is due; returns how many messages were sent. Call from a non-event-loop thread. */
@@ -49,7 +57,8 @@ public final class OutboxRelay {
                 FROM (SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $1
                       ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) due
                 WHERE o.id = due.id
-                RETURNING o.id, o.body, o.attempts, (SELECT phone FROM residents WHERE id = o.person_id) AS phone""")
+                RETURNING o.id, o.body, o.attempts, (SELECT phone_sealed FROM residents WHERE id = o.person_id) AS phone_sealed,
+                          (SELECT phone_key_id FROM residents WHERE id = o.person_id) AS phone_key_id""")
                 .execute(Tuple.of(PostgresBookingStore.utc(now), PostgresBookingStore.utc(now.plus(LEASE)), BATCH)));
         List<Tuple> updates = new ArrayList<>();
         int sent = 0;
@@ -58,14 +67,14 @@ public final class OutboxRelay {
             int attempts = r.getInteger("attempts");
             String error = null;
             try {
-                String phone = r.getString("phone");
-                if (phone == null) {
+                Buffer sealed = r.getBuffer("phone_sealed");
+                if (sealed == null) {
                     throw new IllegalStateException("resident no longer in the registry");
                 }
-                sms.send(phone, r.getString("body"));
+                sms.send(phones.open(r.getString("phone_key_id"), sealed.getBytes()), r.getString("body"));
                 sent++;
             } catch (RuntimeException e) {
-                error = e.getClass().getSimpleName() + ": " + e.getMessage();
+                error = e.getClass().getSimpleName() + ": " + PersonalData.redact(e.getMessage());
                 LOG.warn("outbox message {} not delivered (attempt {}): {}", id, attempts + 1, error);
             }
             Instant done = clock.instant();

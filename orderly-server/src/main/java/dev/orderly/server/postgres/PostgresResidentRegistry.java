@@ -2,8 +2,11 @@ package dev.orderly.server.postgres;
 
 import static dev.orderly.server.postgres.Blocking.await;
 
+import dev.orderly.privacy.FieldCipher;
+import dev.orderly.privacy.KeyedHash;
 import dev.orderly.registry.Person;
 import dev.orderly.registry.ResidentRegistry;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -13,42 +16,131 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The resident registry in PostgreSQL. */
+/**
+ * The resident registry in PostgreSQL. What it keeps of a resident: the name and birth date in the
+ * clear (shown to the person, used by eligibility), the resident registration number as a keyed
+ * hash only, and the phone number sealed (AES-256-GCM, with the key id) plus a keyed hash of it to
+ * look residents up by. The phone is unsealed only into a {@link Person} in memory.
+ *
+ * <p>Rows written before migration V3 hold the phone in clear; {@link #sealUnsealed} seals them,
+ * and {@link #reseal} moves numbers sealed with an old key to the current one, both in batches.
+ * Residents are added and changed by {@code RegistryImporter}.
+ */
 public final class PostgresResidentRegistry implements ResidentRegistry {
 
-    private final Pool pool;
+    private static final String COLUMNS = "id, name, birth_date, phone_sealed, phone_key_id, phone";
+    private static final int BATCH = 1000;
 
-    public PostgresResidentRegistry(Pool pool) {
+    private final Pool pool;
+    private final KeyedHash residentNumbers;
+    private final KeyedHash phones;
+    private final FieldCipher phoneCipher;
+
+    public PostgresResidentRegistry(Pool pool, KeyedHash residentNumbers, KeyedHash phones, FieldCipher phoneCipher) {
         this.pool = pool;
+        this.residentNumbers = residentNumbers;
+        this.phones = phones;
+        this.phoneCipher = phoneCipher;
     }
 
     @Override
     public Optional<Person> find(String name, LocalDate birthDate, String phone) {
-        return first(await(pool.preparedQuery(
-                "SELECT id, name, birth_date, phone FROM residents WHERE phone = $1 AND birth_date = $2 AND name = $3")
-                .execute(Tuple.of(phone, birthDate, name))));
+        return first(await(pool.preparedQuery("SELECT " + COLUMNS + " FROM residents WHERE phone_hash = $1 AND birth_date = $2 AND name = $3")
+                .execute(Tuple.of(Buffer.buffer(phones.of(phone)), birthDate, name))));
     }
 
     @Override
     public Optional<Person> byId(long id) {
-        return first(await(pool.preparedQuery("SELECT id, name, birth_date, phone FROM residents WHERE id = $1")
-                .execute(Tuple.of(id))));
+        return first(await(pool.preparedQuery("SELECT " + COLUMNS + " FROM residents WHERE id = $1").execute(Tuple.of(id))));
+    }
+
+    @Override
+    public Optional<Person> byResidentNumber(String residentNumber) {
+        return first(await(pool.preparedQuery("SELECT " + COLUMNS + " FROM residents WHERE resident_number_hash = $1")
+                .execute(Tuple.of(Buffer.buffer(residentNumbers.of(residentNumber))))));
     }
 
     /** Up to {@code count} residents born in [from, to], lowest ids first: for the demo page. */
     public List<Person> sample(LocalDate from, LocalDate to, int count) {
         List<Person> result = new ArrayList<>();
-        await(pool.preparedQuery("SELECT id, name, birth_date, phone FROM residents WHERE birth_date BETWEEN $1 AND $2 ORDER BY id LIMIT $3")
-                .execute(Tuple.of(from, to, count)))
-                .forEach(r -> result.add(new Person(r.getLong(0), r.getString(1), r.getLocalDate(2), r.getString(3))));
+        await(pool.preparedQuery("SELECT " + COLUMNS + " FROM residents WHERE birth_date BETWEEN $1 AND $2 ORDER BY id LIMIT $3")
+                .execute(Tuple.of(from, to, count))).forEach(r -> result.add(person(r)));
         return result;
     }
 
-    private static Optional<Person> first(RowSet<Row> rows) {
+    /** Seals every phone number still kept in clear (rows from before V3); returns how many. */
+    public long sealUnsealed() {
+        long sealed = 0;
+        while (true) {
+            List<Tuple> updates = new ArrayList<>();
+            for (Row r : await(pool.preparedQuery("SELECT id, phone FROM residents WHERE phone IS NOT NULL ORDER BY id LIMIT $1")
+                    .execute(Tuple.of(BATCH)))) {
+                updates.add(sealedRow(r.getLong(0), r.getString(1)));
+            }
+            if (updates.isEmpty()) {
+                return sealed;
+            }
+            await(pool.preparedQuery("""
+                    UPDATE residents SET phone = NULL, phone_hash = $2, phone_sealed = $3, phone_key_id = $4 WHERE id = $1""")
+                    .executeBatch(updates));
+            sealed += updates.size();
+        }
+    }
+
+    /**
+     * Re-seals, with the current key, every phone number sealed with another one; returns how many.
+     * Goes through the table once in id order, in batches; safe to run while the server serves.
+     */
+    public long reseal() {
+        long resealed = 0;
+        long after = Long.MIN_VALUE;
+        String current = phoneCipher.currentKeyId();
+        while (true) {
+            RowSet<Row> rows = await(pool.preparedQuery("""
+                    SELECT id, phone_sealed, phone_key_id FROM residents
+                    WHERE id > $1 AND phone_key_id IS NOT NULL AND phone_key_id <> $2 ORDER BY id LIMIT $3""")
+                    .execute(Tuple.of(after, current, BATCH)));
+            if (rows.size() == 0) {
+                return resealed;
+            }
+            List<Tuple> updates = new ArrayList<>();
+            for (Row r : rows) {
+                String phone = phoneCipher.open(r.getString(2), r.getBuffer(1).getBytes());
+                FieldCipher.Sealed sealed = phoneCipher.seal(phone);
+                updates.add(Tuple.of(r.getLong(0), Buffer.buffer(sealed.bytes()), sealed.keyId(), r.getString(2)));
+                after = r.getLong(0);
+            }
+            // Guarded by the old key id: a row the import rewrote meanwhile is left as the import wrote it.
+            await(pool.preparedQuery("UPDATE residents SET phone_sealed = $2, phone_key_id = $3 WHERE id = $1 AND phone_key_id = $4")
+                    .executeBatch(updates));
+            resealed += updates.size();
+        }
+    }
+
+    /** Key ids that seal at least one phone number. */
+    public List<String> keyIdsInUse() {
+        List<String> ids = new ArrayList<>();
+        // A loose index scan would be faster on a national table; this runs only after reseal.
+        await(pool.query("SELECT DISTINCT phone_key_id FROM residents WHERE phone_key_id IS NOT NULL ORDER BY 1").execute())
+                .forEach(r -> ids.add(r.getString(0)));
+        return ids;
+    }
+
+    private Tuple sealedRow(long id, String phone) {
+        FieldCipher.Sealed sealed = phoneCipher.seal(phone);
+        return Tuple.of(id, Buffer.buffer(phones.of(phone)), Buffer.buffer(sealed.bytes()), sealed.keyId());
+    }
+
+    private Optional<Person> first(RowSet<Row> rows) {
         if (rows.size() == 0) {
             return Optional.empty();
         }
-        Row r = rows.iterator().next();
-        return Optional.of(new Person(r.getLong(0), r.getString(1), r.getLocalDate(2), r.getString(3)));
+        return Optional.of(person(rows.iterator().next()));
+    }
+
+    private Person person(Row r) {
+        Buffer sealed = r.getBuffer(3);
+        String phone = sealed == null ? r.getString(5) : phoneCipher.open(r.getString(4), sealed.getBytes());
+        return new Person(r.getLong(0), r.getString(1), r.getLocalDate(2), phone);
     }
 }

@@ -1,0 +1,39 @@
+package dev.orderly.identity;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Port: each person's current session generation, the state behind "one active session per
+ * person". Shared by every node (PostgreSQL in a deployment), so a verification on one node ends
+ * the session another node is serving.
+ *
+ * <p>Verifying starts a new generation; a session token carries the generation it was issued in,
+ * and is honoured only while that is still the person's current, active generation. Logging out
+ * marks the generation inactive. One small record per person who ever verified.
+ */
+public interface SessionStore {
+
+    /**
+     * A person's session generation.
+     *
+     * @param number the generation, counting from 1
+     * @param since  when it began (the verification that started it)
+     * @param active false once the person logged out of it
+     */
+    record Generation(long number, Instant since, boolean active) {
+    }
+
+    /** What {@link #begin} did: the new generation, and the one it replaced, as it was. */
+    record Begun(Generation current, Optional<Generation> previous) {
+    }
+
+    /** Starts the person's next generation, ending whatever session they had; atomic per person. */
+    Begun begin(long personId, Instant now);
+
+    /** The person's current generation, or empty if they never verified. */
+    Optional<Generation> current(long personId);
+
+    /** Marks {@code generation} inactive if it is still the person's current one; returns whether it was. */
+    boolean end(long personId, long generation);
+}

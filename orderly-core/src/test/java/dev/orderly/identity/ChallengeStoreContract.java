@@ -1,0 +1,61 @@
+package dev.orderly.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orderly.testing.Race;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link ChallengeStore} promises. Bind it with a subclass per adapter. */
+public abstract class ChallengeStoreContract {
+
+    protected static final Instant NOW = Instant.parse("2021-08-09T11:00:00Z");
+
+    /** An empty store whose clock stands at {@link #NOW}; called once per test. */
+    protected abstract ChallengeStore newStore();
+
+    private static Challenge challenge(String id) {
+        return new Challenge(id, 17, "mac-" + id, NOW.plusSeconds(180), 0, false);
+    }
+
+    @Test
+    void aSavedChallengeIsFoundAsSaved() {
+        ChallengeStore store = newStore();
+        Challenge c = challenge("a1");
+
+        store.save(c);
+
+        assertThat(store.find("a1")).contains(c);
+        assertThat(store.find("b2")).isEmpty();
+    }
+
+    @Test
+    void anUpdateReplacesTheChallengeAndReturnsTheNewValue() {
+        ChallengeStore store = newStore();
+        store.save(challenge("a1"));
+
+        assertThat(store.update("a1", Challenge::withFailedTry).orElseThrow().failedTries()).isEqualTo(1);
+        assertThat(store.update("a1", Challenge::usedUp).orElseThrow()).isEqualTo(
+                new Challenge("a1", 17, "mac-a1", NOW.plusSeconds(180), 1, true));
+        assertThat(store.find("a1").orElseThrow().used()).isTrue();
+    }
+
+    @Test
+    void updatingAChallengeNobodySavedFindsNothing() {
+        assertThat(newStore().update("nope", Challenge::usedUp)).isEmpty();
+    }
+
+    @Test
+    void concurrentUpdatesAreAppliedOneAfterAnother() {
+        ChallengeStore store = newStore();
+        store.save(challenge("a1"));
+
+        List<Integer> seen = Race.run(16, Duration.ofSeconds(30),
+                i -> store.update("a1", Challenge::withFailedTry).orElseThrow().failedTries());
+
+        assertThat(seen).doesNotHaveDuplicates();
+        assertThat(store.find("a1").orElseThrow().failedTries()).isEqualTo(16);
+    }
+}

@@ -1,0 +1,9 @@
+package dev.orderly.identity;
+
+class InMemoryDailyQuotaTest extends DailyQuotaContract {
+
+    @Override
+    protected DailyQuota newQuota() {
+        return new InMemoryDailyQuota();
+    }
+}

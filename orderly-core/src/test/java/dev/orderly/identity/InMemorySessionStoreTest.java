@@ -1,0 +1,9 @@
+package dev.orderly.identity;
+
+class InMemorySessionStoreTest extends SessionStoreContract {
+
+    @Override
+    protected SessionStore newStore() {
+        return new InMemorySessionStore();
+    }
+}

@@ -1,0 +1,89 @@
+package dev.orderly.server.postgres;
+
+import static dev.orderly.server.postgres.Blocking.await;
+
+import dev.orderly.identity.Challenge;
+import dev.orderly.identity.ChallengeStore;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
+
+/**
+ * One-time-code challenges in PostgreSQL, shared by every node.
+ *
+ * <p>{@link #update} is a compare-and-set: read the row, apply the change, write it back only if
+ * the row is still as read ({@code failed_tries} and {@code used} are the only fields that change),
+ * else read again. Guesses at one challenge thus apply one after another without holding a lock
+ * across the round trip. Challenges are deleted an hour after they expire, by whichever node saves
+ * a challenge next (at most once a minute per node).
+ */
+public final class PostgresChallengeStore implements ChallengeStore {
+
+    private static final Duration KEEP_AFTER_EXPIRY = Duration.ofHours(1);
+    private static final Duration PURGE_EVERY = Duration.ofMinutes(1);
+
+    private final Pool pool;
+    private final Clock clock;
+    private final AtomicReference<Instant> lastPurge = new AtomicReference<>(Instant.MIN);
+
+    public PostgresChallengeStore(Pool pool, Clock clock) {
+        this.pool = pool;
+        this.clock = clock;
+    }
+
+    @Override
+    public void save(Challenge c) {
+        Instant now = clock.instant();
+        Instant last = lastPurge.get();
+        if (last.plus(PURGE_EVERY).isBefore(now) && lastPurge.compareAndSet(last, now)) {
+            await(pool.preparedQuery("DELETE FROM identity_challenges WHERE expires_at < $1")
+                    .execute(Tuple.of(PostgresBookingStore.utc(now.minus(KEEP_AFTER_EXPIRY)))));
+        }
+        await(pool.preparedQuery("""
+                INSERT INTO identity_challenges (id, person_id, code_mac, expires_at, failed_tries, used)
+                VALUES ($1, $2, $3, $4, $5, $6)""")
+                .execute(Tuple.of(c.id(), c.personId(), c.codeMac(), PostgresBookingStore.utc(c.expiresAt()), c.failedTries(), c.used())));
+    }
+
+    @Override
+    public Optional<Challenge> find(String id) {
+        RowSet<Row> rows = await(pool.preparedQuery(
+                "SELECT id, person_id, code_mac, expires_at, failed_tries, used FROM identity_challenges WHERE id = $1")
+                .execute(Tuple.of(id)));
+        if (rows.size() == 0) {
+            return Optional.empty();
+        }
+        Row r = rows.iterator().next();
+        return Optional.of(new Challenge(r.getString(0), r.getLong(1), r.getString(2), r.getOffsetDateTime(3).toInstant(),
+                r.getInteger(4), r.getBoolean(5)));
+    }
+
+    @Override
+    public Optional<Challenge> update(String id, UnaryOperator<Challenge> change) {
+        while (true) {
+            Optional<Challenge> found = find(id);
+            if (found.isEmpty()) {
+                return Optional.empty();
+            }
+            Challenge before = found.get();
+            Challenge after = change.apply(before);
+            if (after.equals(before)) {
+                return Optional.of(after);
+            }
+            int updated = await(pool.preparedQuery("""
+                    UPDATE identity_challenges SET failed_tries = $2, used = $3
+                    WHERE id = $1 AND failed_tries = $4 AND used = $5""")
+                    .execute(Tuple.of(id, after.failedTries(), after.used(), before.failedTries(), before.used()))).rowCount();
+            if (updated == 1) {
+                return Optional.of(after);
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.orderly.server.postgres;
+
+import static dev.orderly.server.postgres.Blocking.await;
+
+import dev.orderly.identity.DailyQuota;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.time.LocalDate;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Daily counts in PostgreSQL, shared by every node: one guarded upsert per use, so the count never
+ * passes the limit whatever the concurrency. Each node deletes days before yesterday the first time
+ * it counts on a new day.
+ */
+public final class PostgresDailyQuota implements DailyQuota {
+
+    private final Pool pool;
+    private final AtomicReference<LocalDate> purgedFor = new AtomicReference<>(LocalDate.MIN);
+
+    public PostgresDailyQuota(Pool pool) {
+        this.pool = pool;
+    }
+
+    @Override
+    public boolean tryTake(String key, LocalDate day, int limit) {
+        LocalDate purged = purgedFor.get();
+        if (day.isAfter(purged) && purgedFor.compareAndSet(purged, day)) {
+            await(pool.preparedQuery("DELETE FROM identity_daily_counts WHERE day < $1").execute(Tuple.of(day.minusDays(1))));
+        }
+        return await(pool.preparedQuery("""
+                INSERT INTO identity_daily_counts AS c (day, key, count) VALUES ($1, $2, 1)
+                ON CONFLICT (day, key) DO UPDATE SET count = c.count + 1 WHERE c.count < $3
+                RETURNING count""")
+                .execute(Tuple.of(day, key, limit))).size() == 1;
+    }
+}

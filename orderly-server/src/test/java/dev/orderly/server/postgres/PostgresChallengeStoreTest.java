@@ -1,0 +1,28 @@
+package dev.orderly.server.postgres;
+
+import dev.orderly.identity.ChallengeStore;
+import dev.orderly.identity.ChallengeStoreContract;
+import dev.orderly.time.MutableClock;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+class PostgresChallengeStoreTest extends ChallengeStoreContract {
+
+    private static PostgresTestDatabase db;
+
+    @BeforeAll
+    static void start() {
+        db = new PostgresTestDatabase();
+    }
+
+    @AfterAll
+    static void stop() {
+        db.close();
+    }
+
+    @Override
+    protected ChallengeStore newStore() {
+        db.truncate("identity_challenges");
+        return new PostgresChallengeStore(db.database.pool(), MutableClock.at(NOW));
+    }
+}

@@ -1,0 +1,27 @@
+package dev.orderly.server.postgres;
+
+import dev.orderly.identity.DailyQuota;
+import dev.orderly.identity.DailyQuotaContract;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+class PostgresDailyQuotaTest extends DailyQuotaContract {
+
+    private static PostgresTestDatabase db;
+
+    @BeforeAll
+    static void start() {
+        db = new PostgresTestDatabase();
+    }
+
+    @AfterAll
+    static void stop() {
+        db.close();
+    }
+
+    @Override
+    protected DailyQuota newQuota() {
+        db.truncate("identity_daily_counts");
+        return new PostgresDailyQuota(db.database.pool());
+    }
+}

@@ -1,0 +1,27 @@
+package dev.orderly.server.postgres;
+
+import dev.orderly.identity.SessionStore;
+import dev.orderly.identity.SessionStoreContract;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+class PostgresSessionStoreTest extends SessionStoreContract {
+
+    private static PostgresTestDatabase db;
+
+    @BeforeAll
+    static void start() {
+        db = new PostgresTestDatabase();
+    }
+
+    @AfterAll
+    static void stop() {
+        db.close();
+    }
+
+    @Override
+    protected SessionStore newStore() {
+        db.truncate("person_sessions");
+        return new PostgresSessionStore(db.database.pool());
+    }
+}

@@ -57,7 +57,7 @@ public sealed interface AdmissionSettings {
             if (maxPerSecond < minPerSecond) {
                 throw new IllegalArgumentException("maxPerSecond " + maxPerSecond + " is below minPerSecond " + minPerSecond);
             }
-            if (startPerSecond < minPerSecond || startPerSecond > maxPerSecond) {
+            if (!(startPerSecond >= minPerSecond && startPerSecond <= maxPerSecond)) { // NaN fails too
                 throw new IllegalArgumentException("startPerSecond " + startPerSecond + " is outside [" + minPerSecond + ", "
                         + maxPerSecond + "]");
             }

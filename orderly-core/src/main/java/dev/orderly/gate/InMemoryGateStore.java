@@ -138,6 +138,10 @@ public final class InMemoryGateStore implements GateStore {
 
     @Override
     public boolean spent(String gate, long rank) {
+        if (rank < 1) {
+            // -1 % 1024 is -1: a negative rank would read a bit of block 0 (rank 63 for -1).
+            return false;
+        }
         AtomicLongArray block = of(gate).spent.get(rank / BLOCK_BITS);
         if (block == null) {
             return false;

@@ -23,8 +23,9 @@ import java.util.random.RandomGenerator;
  * with no store lookup.
  *
  * <p>Order. People who join before opening hold pre-queue numbers; at the first tick after
- * opening the pre-queue's size is fixed and each number's rank is drawn by a keyed permutation
- * ({@link PreQueueOrder}); later joiners rank by their number. Admission moves the mark over ranks.
+ * opening (or the first join after opening, if that comes first) the pre-queue's size is fixed
+ * and each number's rank is drawn by a keyed permutation ({@link PreQueueOrder}); later joiners
+ * rank by their number. Admission moves the mark over ranks.
  *
  * <p>Nodes. Any number of nodes may tick the same gate: the policy step is applied by
  * compare-and-set on the progress version, so one tick wins per interval and the total rate is
@@ -37,6 +38,10 @@ public final class WaitingRoom {
 
     private static final Duration MIN_POLL = Duration.ofSeconds(1);
     private static final Duration RATE_WINDOW = Duration.ofSeconds(60);
+    /**
+     * The most admission time owed at once (ticks come every 100 ms): a first tick later than this
+     * after opening owes nothing, and a gap between ticks longer than this owes only this much.
+     */
     private static final Duration LATE_START = Duration.ofSeconds(1);
 
     /** What a node knows of a gate between ticks. */
@@ -129,6 +134,11 @@ public final class WaitingRoom {
         boolean keyed = config.keyedByPerson();
         if (keyed && (holder == null || holder.isEmpty())) {
             return new JoinRefused(new GateStatus.Refused(GateStatus.Reason.NEEDS_HOLDER));
+        }
+        if (phase == GatePhase.OPEN && !views.get(gate).progress().preQueueFixed()) {
+            // The pre-queue is who joined before opening: fix its size before handing out a number
+            // after opening, or this joiner would be drawn in with them (the first tick may be 100 ms off).
+            tick(config);
         }
         long sequence = keyed ? store.issueFor(gate, holder) : store.issue(gate);
         Ticket ticket = new Ticket(gate, sequence, now, browserId, keyed ? holder : "");
@@ -287,6 +297,10 @@ public final class WaitingRoom {
             if (!progress.preQueueFixed()) {
                 // Opening: owe the time since opening if we are on time, else start from now.
                 lastTick = Duration.between(config.opensAt(), now).compareTo(LATE_START) <= 0 ? config.opensAt() : null;
+            } else if (lastTick != null && lastTick.isBefore(now.minus(LATE_START))) {
+                // Nobody ticked for a while (every node stopped, or stalled): owe at most LATE_START,
+                // not the whole gap, which would let the line through in one burst on restart.
+                lastTick = now.minus(LATE_START);
             }
             long outstanding = outstanding(config, progress, now);
             AdmissionPolicy.Step step = AdmissionPolicy.of(config.admission())

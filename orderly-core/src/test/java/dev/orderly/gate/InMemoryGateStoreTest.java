@@ -7,4 +7,17 @@ class InMemoryGateStoreTest extends GateStoreContract {
     protected GateStore newStore() {
         return new InMemoryGateStore();
     }
+
+    // Cheap here, and a non-atomic update shows only in a long race when there are few cores:
+    // a thread may otherwise finish in one time slice and meet nobody.
+
+    @Override
+    protected int issuesPerThread() {
+        return 200_000;
+    }
+
+    @Override
+    protected int ranksPerSpendRace() {
+        return 100_000;
+    }
 }

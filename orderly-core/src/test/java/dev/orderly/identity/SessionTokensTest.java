@@ -91,7 +91,7 @@ class SessionTokensTest {
 
     @Test
     void aTicketSignedWithTheSameKeysIsNotASession() {
-        String ticket = new GateTokens(TestKeys.fixed("k1", 1)).encode(new Ticket("identity", 17, START, "browser-0123456789abcdef"));
+        String ticket = new GateTokens(TestKeys.fixed("k1", 1)).encode(new Ticket("identity", 17, START, "browser-0123456789abcdef", ""));
 
         assertThat(sessions.verify(ticket)).isEmpty();
     }

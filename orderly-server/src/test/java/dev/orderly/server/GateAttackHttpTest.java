@@ -38,7 +38,10 @@ class GateAttackHttpTest {
     @BeforeAll
     static void start() throws Exception {
         clock = MutableClock.at(START);
-        app = TestApp.start(Map.of("ORDERLY_GATE_IDENTITY_RATE", "5", "ORDERLY_PASS_LIFETIME_SECONDS", "60"), clock);
+        // One person verifies from five devices here: limits per person and phone are raised to allow it.
+        app = TestApp.start(Map.of("ORDERLY_GATE_IDENTITY_RATE", "5", "ORDERLY_PASS_LIFETIME_SECONDS", "60",
+                "ORDERLY_CODE_DAILY_PER_PERSON", "50", "ORDERLY_CODE_DAILY_PER_PHONE", "50",
+                "ORDERLY_RATE_CHALLENGE_PER_PHONE", "100/1m"), clock);
         operatorToken = app.operatorToken();
     }
 

@@ -69,8 +69,8 @@ class ProtectionHttpTest {
     }
 
     private static long issued() {
-        return new ApiClient(app.port()).get("/api/operator/gates", "Authorization", "Bearer " + OPERATOR).array()
-                .getJsonObject(0).getLong("issued");
+        return new ApiClient(app.port()).get("/api/operator/gates/identity", "Authorization", "Bearer " + OPERATOR).json()
+                .getJsonObject("figures").getLong("issued");
     }
 
     // ------------------------------------------------------------------ rate limits

@@ -38,16 +38,23 @@ class ThreeNodesShareOneRedisTest {
         String database = TestDatabase.fresh();
         byte[] secret = new byte[32];
         new java.security.SecureRandom().nextBytes(secret);
-        Map<String, String> shared = Map.of(
-                "ORDERLY_DATABASE_URL", database,
-                "ORDERLY_REDIS_URL", TestRedis.url(),
-                "ORDERLY_REDIS_PREFIX", "three-nodes-" + UUID.randomUUID(),
-                "ORDERLY_SIGNING_KEYS", "k1:" + Base64.getEncoder().encodeToString(secret),
-                "ORDERLY_PASS_KEYS", JwtPassSigner.generateKeys().toString(false),
-                "ORDERLY_OPERATOR_TOKEN", "operator-token-" + UUID.randomUUID(),
-                "ORDERLY_DEMO_PEOPLE", "2000",
-                "ORDERLY_DEMO_CLINICS", "60",
-                "ORDERLY_GATE_IDENTITY_RATE", Double.toString(RATE));
+        byte[] hashKey = new byte[32];
+        byte[] phoneKey = new byte[32];
+        new java.security.SecureRandom().nextBytes(hashKey);
+        new java.security.SecureRandom().nextBytes(phoneKey);
+        Map<String, String> shared = Map.ofEntries(
+                Map.entry("ORDERLY_PII_HASH_KEY", Base64.getEncoder().encodeToString(hashKey)),
+                Map.entry("ORDERLY_PHONE_KEYS", "p1:" + Base64.getEncoder().encodeToString(phoneKey)),
+                Map.entry("ORDERLY_RATE_JOIN_PER_ADDRESS", "1000/10s"),
+                Map.entry("ORDERLY_DATABASE_URL", database),
+                Map.entry("ORDERLY_REDIS_URL", TestRedis.url()),
+                Map.entry("ORDERLY_REDIS_PREFIX", "three-nodes-" + UUID.randomUUID()),
+                Map.entry("ORDERLY_SIGNING_KEYS", "k1:" + Base64.getEncoder().encodeToString(secret)),
+                Map.entry("ORDERLY_PASS_KEYS", JwtPassSigner.generateKeys().toString(false)),
+                Map.entry("ORDERLY_OPERATOR_TOKEN", "operator-token-" + UUID.randomUUID()),
+                Map.entry("ORDERLY_DEMO_PEOPLE", "2000"),
+                Map.entry("ORDERLY_DEMO_CLINICS", "60"),
+                Map.entry("ORDERLY_GATE_IDENTITY_RATE", Double.toString(RATE)));
         List<Process> nodes = new ArrayList<>();
         try {
             int first = start(nodes, shared);
@@ -101,8 +108,12 @@ class ThreeNodesShareOneRedisTest {
             double took = (System.nanoTime() - joinedAt) / 1e9;
             assertThat(took).as("60 people at 20/s take about 3 s, not 1 s").isGreaterThan(PEOPLE / RATE * 0.6);
         } finally {
-            nodes.forEach(Process::destroy);
-            for (Process p : nodes) {
+            List<Process> started;
+            synchronized (nodes) {
+                started = List.copyOf(nodes);
+            }
+            started.forEach(Process::destroy);
+            for (Process p : started) {
                 if (!p.waitFor(20, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                 }

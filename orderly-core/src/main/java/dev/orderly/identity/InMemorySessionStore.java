@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Session generations in one node's memory: the reference model, for tests and single-node trials. */
 public final class InMemorySessionStore implements SessionStore {
@@ -12,13 +13,12 @@ public final class InMemorySessionStore implements SessionStore {
 
     @Override
     public Begun begin(long personId, Instant now) {
-        @SuppressWarnings("unchecked")
-        Optional<Generation>[] previous = new Optional[] {Optional.empty()};
+        AtomicReference<Generation> previous = new AtomicReference<>();
         Generation current = generations.compute(personId, (id, prev) -> {
-            previous[0] = Optional.ofNullable(prev);
+            previous.set(prev);
             return new Generation(prev == null ? 1 : prev.number() + 1, now, true);
         });
-        return new Begun(current, previous[0]);
+        return new Begun(current, Optional.ofNullable(previous.get()));
     }
 
     @Override

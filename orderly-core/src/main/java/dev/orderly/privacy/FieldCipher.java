@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
@@ -48,13 +50,26 @@ public final class FieldCipher {
     private static final int TAG_BITS = 128;
 
     private final EncryptionKeys keys;
+    private final Map<String, SecretKeySpec> specs = new HashMap<>();
     private final byte[] aad;
     private final SecureRandom random;
+    // Cipher.getInstance looks the provider up each time, which costs more than the encryption of a
+    // phone number; each thread keeps one instance and re-initialises it per value.
+    private final ThreadLocal<Cipher> cipher = ThreadLocal.withInitial(FieldCipher::newCipher);
 
     public FieldCipher(EncryptionKeys keys, String purpose, SecureRandom random) {
         this.keys = Objects.requireNonNull(keys, "keys");
+        keys.ids().forEach(id -> specs.put(id, new SecretKeySpec(keys.byId(id).orElseThrow(), "AES")));
         this.aad = ("orderly:" + Objects.requireNonNull(purpose, "purpose")).getBytes(StandardCharsets.UTF_8);
         this.random = Objects.requireNonNull(random, "random");
+    }
+
+    private static Cipher newCipher() {
+        try {
+            return Cipher.getInstance(TRANSFORMATION);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK cannot do " + TRANSFORMATION, e);
+        }
     }
 
     /** {@code plaintext} sealed with the current key. */
@@ -63,9 +78,8 @@ public final class FieldCipher {
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
         try {
-            Cipher c = Cipher.getInstance(TRANSFORMATION);
-            c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(keys.byId(keys.currentKeyId()).orElseThrow(), "AES"),
-                    new GCMParameterSpec(TAG_BITS, nonce));
+            Cipher c = cipher.get();
+            c.init(Cipher.ENCRYPT_MODE, specs.get(keys.currentKeyId()), new GCMParameterSpec(TAG_BITS, nonce));
             c.updateAAD(aad);
             byte[] ciphertext = c.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
             return new Sealed(keys.currentKeyId(), ByteBuffer.allocate(NONCE_BYTES + ciphertext.length).put(nonce).put(ciphertext).array());
@@ -76,13 +90,16 @@ public final class FieldCipher {
 
     /** The plaintext of a value sealed with key {@code keyId}. */
     public String open(String keyId, byte[] sealed) {
-        byte[] key = keys.byId(keyId).orElseThrow(() -> new CannotOpen("no key '" + keyId + "' is configured; keys held: " + keys.ids()));
+        SecretKeySpec key = specs.get(keyId);
+        if (key == null) {
+            throw new CannotOpen("no key '" + keyId + "' is configured; keys held: " + keys.ids());
+        }
         if (sealed == null || sealed.length < NONCE_BYTES + TAG_BITS / 8) {
             throw new CannotOpen("sealed value is too short to be one");
         }
         try {
-            Cipher c = Cipher.getInstance(TRANSFORMATION);
-            c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, sealed, 0, NONCE_BYTES));
+            Cipher c = cipher.get();
+            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 0, NONCE_BYTES));
             c.updateAAD(aad);
             return new String(c.doFinal(sealed, NONCE_BYTES, sealed.length - NONCE_BYTES), StandardCharsets.UTF_8);
         } catch (AEADBadTagException e) {

@@ -30,6 +30,7 @@ public final class KeyedHash {
 
     private final byte[] key;
     private final String purpose;
+    private final byte[] prefix;
     private final ThreadLocal<Mac> mac;
 
     /**
@@ -46,6 +47,8 @@ public final class KeyedHash {
         }
         this.key = key.clone();
         this.purpose = purpose;
+        byte[] p = purpose.getBytes(StandardCharsets.UTF_8);
+        this.prefix = java.util.Arrays.copyOf(p, p.length + 1);
         this.mac = ThreadLocal.withInitial(() -> newMac(this.key));
     }
 
@@ -58,8 +61,7 @@ public final class KeyedHash {
     public byte[] of(String value) {
         Objects.requireNonNull(value, "value");
         Mac m = mac.get();
-        m.update(purpose.getBytes(StandardCharsets.UTF_8));
-        m.update((byte) 0);
+        m.update(prefix);
         return m.doFinal(value.getBytes(StandardCharsets.UTF_8));
     }
 

@@ -257,6 +257,6 @@ class IdentityHttpTest {
         assertThat(sms.getString("name")).isEqualTo("sms");
         assertThat(sms.getString("gate")).isEqualTo("identity");
         assertThat(sms.getBoolean("primary")).isTrue();
-        assertThat(sms.getJsonArray("claims").getList()).containsExactly("name", "birthDate", "phone");
+        assertThat(sms.getJsonArray("claims").stream().map(String::valueOf).toList()).containsExactly("name", "birthDate", "phone");
     }
 }

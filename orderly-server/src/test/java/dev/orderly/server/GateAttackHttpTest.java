@@ -228,17 +228,27 @@ class GateAttackHttpTest {
 
     @Test
     void goingOfflineForMinutesKeepsThePlaceAndGainsNothing() {
+        // A slow line of its own, so that five minutes offline end while still waiting.
+        String auth = "Bearer " + operatorToken;
+        ApiClient op = browser();
+        assertThat(op.put("/api/operator/gates/airplane", new JsonObject().put("opensAt", clock.instant().toString())
+                .put("admission", new JsonObject().put("policy", "FIXED_RATE").put("perSecond", 0.001)), "Authorization", auth)
+                .status()).isEqualTo(201);
+        ApiClient first = browser();
         ApiClient offline = browser();
         ApiClient steady = browser();
-        String offlineTicket = offline.post("/api/gates/identity/join", null).json().getString("ticket");
-        steady.post("/api/gates/identity/join", null);
+        first.post("/api/gates/airplane/join", null);
+        String offlineTicket = offline.post("/api/gates/airplane/join", null).json().getString("ticket");
+        steady.post("/api/gates/airplane/join", null);
+        long rankBefore = pollUntil(offline, "airplane", s -> s.getLong("rank") > 0).getLong("rank");
         // Airplane mode: the offline browser says nothing for five minutes; the clock moves on.
         clock.advance(Duration.ofMinutes(5));
-        JsonObject back = offline.get("/api/gates/identity/status").json();
-        assertThat(offline.get("/api/gates/identity/status", "Orderly-Ticket", offlineTicket).status()).isEqualTo(200);
-        assertThat(back.getString("state")).isIn("waiting", "admitted");
+        JsonObject back = offline.get("/api/gates/airplane/status").json();
+        assertThat(back.getString("state")).isEqualTo("waiting");
+        assertThat(back.getLong("rank")).isEqualTo(rankBefore);
+        assertThat(steady.get("/api/gates/airplane/status").json().getLong("rank")).isGreaterThan(rankBefore);
         // Rejoining does not move it back (or forward): the same ticket comes back.
-        assertThat(offline.post("/api/gates/identity/join", null).json().getString("ticket")).isEqualTo(offlineTicket);
+        assertThat(offline.post("/api/gates/airplane/join", null).json().getString("ticket")).isEqualTo(offlineTicket);
     }
 
     @Test

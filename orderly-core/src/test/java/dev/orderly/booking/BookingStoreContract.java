@@ -271,16 +271,18 @@ public abstract class BookingStoreContract {
     }
 
     @Test
-    public void aFailedAttemptIsNotRememberedUnderItsKey() {
+    public void aFailedAttemptIsRememberedUnderItsKeyLikeAnyFirstAnswer() {
         givenPfizerAtClinicOne();
         store.setCapacity(1, DAY, PFZ, 0);
         capacity(1, PFZ, DAY.plusDays(3), DAY.plusDays(5), 5);
         BookingRequest request = request(1, 1, DAY, PFZ);
-        assertThat(store.book(request, "k", reference(), NOW)).isInstanceOf(BookingOutcome.DayFull.class);
+        assertThat(store.book(request, "k", reference(), NOW)).isEqualTo(new BookingOutcome.DayFull(1, DAY, PFZ));
 
         store.setCapacity(1, DAY, PFZ, 1);
 
-        assertThat(store.book(request, "k", reference(), NOW)).isInstanceOf(BookingOutcome.Booked.class);
+        assertThat(store.book(request, "k", reference(), NOW)).isEqualTo(new BookingOutcome.DayFull(1, DAY, PFZ));
+        assertThat(store.remembered(1, "k")).contains(new Remembered(request.fingerprint(), new BookingOutcome.DayFull(1, DAY, PFZ)));
+        assertThat(store.book(request, "k2", reference(), NOW)).isInstanceOf(BookingOutcome.Booked.class);
     }
 
     // --- cancelling -----------------------------------------------------------------------------
@@ -549,8 +551,10 @@ public abstract class BookingStoreContract {
         return new BookingRequest(personId, clinicId, day, product);
     }
 
+    /** A new booking attempt (a fresh key each time). */
     private BookingOutcome book(long personId, long clinicId, LocalDate day) {
-        return store.book(request(personId, clinicId, day, PFZ), "key-" + personId + "-" + day, reference(), NOW);
+        return store.book(request(personId, clinicId, day, PFZ), "key-" + personId + "-" + day + "-" + references.incrementAndGet(),
+                reference(), NOW);
     }
 
     /** A reference no other booking in this store has. */

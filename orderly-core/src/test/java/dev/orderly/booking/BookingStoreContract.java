@@ -59,6 +59,15 @@ public abstract class BookingStoreContract {
         store = newStore();
     }
 
+    /** Checks an adapter adds after every test (e.g. its own consistency queries); none by default. */
+    protected void afterEveryTest() {
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    protected void checkAfterEveryTest() {
+        afterEveryTest();
+    }
+
     // --- booking both doses ---------------------------------------------------------------------
 
     @Test

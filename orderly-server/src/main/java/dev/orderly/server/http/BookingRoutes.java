@@ -156,6 +156,8 @@ final class BookingRoutes {
         api.run(ctx, () -> identity.person(ctx).map(p -> switch (booking.cancel(p)) {
             case CancelOutcome.Cancelled c -> Reply.json(200, reservationJson(c.reservation()).put("status", "CANCELLED"));
             case CancelOutcome.NothingToCancel n -> Reply.problem(404, "no-reservation", "No reservation", "you hold no active reservation");
+            case BookingOutcome.KeyReused k -> Reply.problem(422, "idempotency-key-reused", "Idempotency key reused",
+                    "the Idempotency-Key was already used for a different request");
         }).orElseGet(IdentityRoutes::notVerified));
     }
 }

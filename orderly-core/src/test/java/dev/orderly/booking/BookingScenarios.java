@@ -32,7 +32,7 @@ public final class BookingScenarios {
 
     public static final LocalDate FIRST_DAY = LocalDate.of(2021, 8, 16);
     public static final int DAYS = 10;
-    static final Instant START = Instant.parse("2021-08-01T01:00:00Z");
+    public static final Instant START = Instant.parse("2021-08-01T01:00:00Z");
     static final Map<String, Product> PRODUCTS = Map.of(
             "PFZ", new Product("PFZ", "Pfizer-BioNTech", 2, 4),
             "MOD", new Product("MOD", "Moderna", 1, 3));
@@ -75,7 +75,7 @@ public final class BookingScenarios {
     }
 
     /** A person's capacity group. */
-    static int groupOf(long person) {
+    public static int groupOf(long person) {
         return (int) (person % 3);
     }
 

@@ -183,9 +183,25 @@ public final class BookingRules {
     /** The fingerprint of every cancellation (a person has one reservation to cancel). */
     public static final String CANCEL_FINGERPRINT = "cancel";
 
-    /** The days a booking or a dose-1 move on {@code day} may touch: dose 1's day through the interval's end. */
-    public static LocalDate lastDayTouched(LocalDate day, Offer offer) {
-        return day.plusDays(offer.dose2MaxDays());
+    /**
+     * The days whose capacity a booking or dose-1 move to {@code day} may read or change: {@code day}
+     * itself and the dose-2 interval, as {from, to} pairs (inclusive).
+     */
+    public static List<LocalDate[]> daysTouched(LocalDate day, Offer offer) {
+        return List.of(new LocalDate[] {day, day},
+                new LocalDate[] {day.plusDays(offer.dose2MinDays()), day.plusDays(offer.dose2MaxDays())});
+    }
+
+    /** The days whose capacity a change or cancellation of {@code holding} may read or change. */
+    public static List<LocalDate[]> daysTouched(Holding holding, Offer offer) {
+        Reservation r = holding.reservation();
+        List<LocalDate[]> days = new ArrayList<>();
+        days.add(new LocalDate[] {r.dose1Day(), r.dose1Day()});
+        days.add(new LocalDate[] {r.dose2Day(), r.dose2Day()});
+        if (offer != null) {
+            days.add(new LocalDate[] {r.dose1Day().plusDays(offer.dose2MinDays()), r.dose1Day().plusDays(offer.dose2MaxDays())});
+        }
+        return days;
     }
 
     private record Plan(Bucket dose1, Bucket dose2, Object refusal) {

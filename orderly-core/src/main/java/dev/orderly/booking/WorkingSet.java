@@ -58,7 +58,7 @@ public final class WorkingSet implements Ledger {
     private final boolean bounded;
     private final Map<ClinicProduct, Offer> offers = new HashMap<>();
     private final Set<ClinicProduct> offersLoaded = new HashSet<>();
-    private final Map<ClinicProduct, LocalDate[]> daysLoaded = new HashMap<>();
+    private final Map<ClinicProduct, List<LocalDate[]>> daysLoaded = new HashMap<>();
     private final Map<DayKey, TreeMap<Integer, int[]>> buckets = new HashMap<>();
     private final Map<Long, Holding> holdings = new HashMap<>();
     private final Set<Long> personsLoaded = new HashSet<>();
@@ -103,8 +103,7 @@ public final class WorkingSet implements Ledger {
 
     /** Records that every bucket of the clinic and product from {@code from} to {@code to} has been put in. */
     public WorkingSet coverDays(long clinicId, String product, LocalDate from, LocalDate to) {
-        daysLoaded.merge(new ClinicProduct(clinicId, product), new LocalDate[] {from, to},
-                (a, b) -> new LocalDate[] {a[0].isBefore(b[0]) ? a[0] : b[0], a[1].isAfter(b[1]) ? a[1] : b[1]});
+        daysLoaded.computeIfAbsent(new ClinicProduct(clinicId, product), k -> new ArrayList<>()).add(new LocalDate[] {from, to});
         return this;
     }
 
@@ -196,11 +195,9 @@ public final class WorkingSet implements Ledger {
 
     @Override
     public List<BucketCapacity> buckets(long clinicId, String product, LocalDate day) {
-        if (bounded) {
-            LocalDate[] range = daysLoaded.get(new ClinicProduct(clinicId, product));
-            if (range == null || day.isBefore(range[0]) || day.isAfter(range[1])) {
-                throw new IllegalStateException("capacity of clinic " + clinicId + " " + product + " on " + day + " was not loaded");
-            }
+        if (bounded && daysLoaded.getOrDefault(new ClinicProduct(clinicId, product), List.of()).stream()
+                .noneMatch(r -> !day.isBefore(r[0]) && !day.isAfter(r[1]))) {
+            throw new IllegalStateException("capacity of clinic " + clinicId + " " + product + " on " + day + " was not loaded");
         }
         TreeMap<Integer, int[]> groups = buckets.get(new DayKey(clinicId, product, day));
         if (groups == null) {

@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * (one WAL flush) for the whole batch. Under light load a batch is a single command and nothing
  * waits for company; under a storm batches grow by themselves. The caller's answer is completed
  * only after the batch committed, so nothing answered "booked" can be lost. Lanes lock disjoint
- * capacity rows (a clinic belongs to one lane) and so run in parallel. Queues are bounded: when
+ * capacity rows (a clinic belongs to one lane) and so run in parallel; so a batch first runs
+ * optimistically, reading without row locks (see {@link BookingTransaction#run(List, boolean)}),
+ * and runs again with locks only if another transaction changed what it read. Queues are bounded: when
  * one is full the caller waits (back-pressure) rather than memory growing without bound.
  */
 final class BookingLanes implements AutoCloseable {
@@ -35,10 +37,12 @@ final class BookingLanes implements AutoCloseable {
     }
 
     private final BookingTransaction transaction;
-    private final ToIntFunction<BookingCommand> route;
+    private final ToIntFunction<BookingCommand.Book> route;
     private final int maxBatch;
     private final List<BlockingQueue<Pending>> queues = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    private final java.util.concurrent.atomic.LongAdder batches = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder committed = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean closed;
 
     /**
@@ -46,7 +50,7 @@ final class BookingLanes implements AutoCloseable {
      * @param maxBatch most commands committed together; at least 1
      * @param route    the lane key of a command (e.g. its clinic); any int
      */
-    BookingLanes(BookingTransaction transaction, int lanes, int maxBatch, ToIntFunction<BookingCommand> route) {
+    BookingLanes(BookingTransaction transaction, int lanes, int maxBatch, ToIntFunction<BookingCommand.Book> route) {
         if (lanes < 1 || maxBatch < 1) {
             throw new IllegalArgumentException("lanes (" + lanes + ") and maxBatch (" + maxBatch + ") must be at least 1");
         }
@@ -61,8 +65,8 @@ final class BookingLanes implements AutoCloseable {
         }
     }
 
-    /** Runs {@code command} in its lane and waits for the committed answer. */
-    StoreAnswer submit(BookingCommand command) {
+    /** Runs the booking {@code command} in its lane and waits for the committed answer. */
+    StoreAnswer submit(BookingCommand.Book command) {
         if (closed) {
             throw new StoreException("the booking engine is shut down", null);
         }
@@ -96,9 +100,11 @@ final class BookingLanes implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
+                batches.increment();
+                committed.add(batch.size());
                 List<Object> results;
                 try {
-                    results = transaction.run(batch.stream().map(Pending::command).toList());
+                    results = transaction.run(batch.stream().map(Pending::command).toList(), true);
                 } catch (RuntimeException e) {
                     LOG.warn("a batch of {} bookings failed: {}", batch.size(), e.toString());
                     batch.forEach(p -> p.answer().completeExceptionally(e));
@@ -117,6 +123,11 @@ final class BookingLanes implements AutoCloseable {
                 batch.clear();
             }
         }
+    }
+
+    /** Batches run so far, and the commands in them. */
+    long[] figures() {
+        return new long[] {batches.sum(), committed.sum()};
     }
 
     @Override

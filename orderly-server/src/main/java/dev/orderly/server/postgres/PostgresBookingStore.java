@@ -86,13 +86,22 @@ public final class PostgresBookingStore implements BookingStore, AutoCloseable {
         this.engine = engine;
         this.transaction = new BookingTransaction(pool);
         this.lanes = engine == Engine.BATCHED
-                ? new BookingLanes(transaction, lanes, maxBatch, c -> c instanceof BookingCommand.Book b
-                        ? Long.hashCode(b.request().clinicId()) : Long.hashCode(c.personId()))
+                ? new BookingLanes(transaction, lanes, maxBatch, b -> Long.hashCode(b.request().clinicId()))
                 : null;
     }
 
     public Engine engine() {
         return engine;
+    }
+
+    /** Nanoseconds all booking transactions of this process spent per phase (connect, five loads, decide, write, commit). */
+    public static long[] phaseNanos() {
+        return Arrays.stream(BookingTransaction.PHASE_NANOS).mapToLong(java.util.concurrent.atomic.LongAdder::sum).toArray();
+    }
+
+    /** For {@link Engine#BATCHED}: batches committed so far and the bookings in them ({0, 0} for the other engines). */
+    public long[] batchFigures() {
+        return lanes == null ? new long[] {0, 0} : lanes.figures();
     }
 
     @Override

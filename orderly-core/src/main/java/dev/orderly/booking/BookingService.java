@@ -37,12 +37,14 @@ public final class BookingService {
     private final Clock clock;
     private final BookingReferences references;
     private final int horizonDays;
+    private final AvailabilityCache availability;
 
     /**
      * @param horizonDays dose 1 may be booked up to this many days ahead (Seoul calendar); at least 1
+     * @param searchFreshFor how long a search answer may be reused (see {@link AvailabilityCache}); zero: never
      */
     public BookingService(BookingStore store, CohortStore cohorts, SpecialGroupStore specialGroups, Clock clock,
-                          BookingReferences references, int horizonDays) {
+                          BookingReferences references, int horizonDays, java.time.Duration searchFreshFor) {
         if (horizonDays < 1) {
             throw new IllegalArgumentException("horizonDays must be at least 1, was " + horizonDays);
         }
@@ -52,6 +54,13 @@ public final class BookingService {
         this.clock = clock;
         this.references = references;
         this.horizonDays = horizonDays;
+        this.availability = new AvailabilityCache(store, clock, searchFreshFor, 10_000);
+    }
+
+    /** A service whose searches always read the store. */
+    public BookingService(BookingStore store, CohortStore cohorts, SpecialGroupStore specialGroups, Clock clock,
+                          BookingReferences references, int horizonDays) {
+        this(store, cohorts, specialGroups, clock, references, horizonDays, java.time.Duration.ZERO);
     }
 
     /** A service for cohorts without special-group lists. */
@@ -118,7 +127,11 @@ public final class BookingService {
                 EligibilityRules.capacityGroup(person, eligible.cohort()));
         for (int attempt = 1; ; attempt++) {
             try {
-                return store.book(request, idempotencyKey, references.next(), now);
+                BookingOutcome outcome = store.book(request, idempotencyKey, references.next(), now);
+                if (outcome instanceof BookingOutcome.Booked) {
+                    availability.forget(clinicId);
+                }
+                return outcome;
             } catch (ReferenceInUseException e) {
                 if (attempt >= REFERENCE_TRIES) {
                     throw e;
@@ -149,8 +162,8 @@ public final class BookingService {
         if (day.isBefore(first) || day.isAfter(last)) {
             return refused(person, idempotencyKey, fingerprint, new BookingOutcome.DayOutOfRange(day, first, last), ChangeOutcome.class);
         }
-        return store.change(new ChangeRequest.MoveDose1(person.id(), clinicId, day, product,
-                EligibilityRules.capacityGroup(person, eligible.cohort())), idempotencyKey, clock.instant());
+        return changed(held.get(), store.change(new ChangeRequest.MoveDose1(person.id(), clinicId, day, product,
+                EligibilityRules.capacityGroup(person, eligible.cohort())), idempotencyKey, clock.instant()));
     }
 
     /** Moves dose 2 to {@code day}, at the same clinic, within the product's interval after dose 1. */
@@ -174,8 +187,8 @@ public final class BookingService {
             return refused(person, idempotencyKey, fingerprint,
                     new BookingOutcome.DayOutOfRange(day, today.plusDays(1), held.get().dose1Day().plusDays(maxDays)), ChangeOutcome.class);
         }
-        return store.change(new ChangeRequest.MoveDose2(person.id(), day, EligibilityRules.capacityGroup(person, eligible.cohort())),
-                idempotencyKey, clock.instant());
+        return changed(held.get(), store.change(new ChangeRequest.MoveDose2(person.id(), day,
+                EligibilityRules.capacityGroup(person, eligible.cohort())), idempotencyKey, clock.instant()));
     }
 
     public Optional<Reservation> reservationOf(Person person) {
@@ -184,17 +197,32 @@ public final class BookingService {
 
     /** Cancels the person's reservation; always allowed. */
     public CancelOutcome cancel(Person person, String idempotencyKey) {
-        return store.cancel(person.id(), idempotencyKey, clock.instant());
+        CancelOutcome outcome = store.cancel(person.id(), idempotencyKey, clock.instant());
+        if (outcome instanceof CancelOutcome.Cancelled c) {
+            availability.forget(c.reservation().clinicId());
+        }
+        return outcome;
+    }
+
+    private ChangeOutcome changed(Reservation before, ChangeOutcome outcome) {
+        if (outcome instanceof ChangeOutcome.Changed c) {
+            availability.forget(before.clinicId());
+            availability.forget(c.reservation().clinicId());
+        }
+        return outcome;
     }
 
     public CancelOutcome cancel(Person person) {
         return cancel(person, null);
     }
 
-    /** Clinics with what {@code viewer} (when known) may book; everything when no viewer. */
+    /**
+     * Clinics with what {@code viewer} (when known) may book; every bucket counted when no viewer.
+     * Answers may be reused for a short while (see the constructor).
+     */
     public List<ClinicAvailability> search(Optional<Person> viewer, String province, String district, LocalDate from, int days) {
         int group = viewer.map(this::capacityGroup).orElse(Bucket.EVERY_GROUP);
-        return store.search(province, district, from, days, group);
+        return availability.search(province, district, from, days, group);
     }
 
     private <T extends StoreAnswer> T refused(Person person, String key, String fingerprint, T refusal, Class<T> kind) {

@@ -18,6 +18,9 @@ import dev.orderly.server.postgres.OutboxRelay;
 import dev.orderly.server.postgres.PostgresBookingStore;
 import dev.orderly.server.postgres.PostgresCohortStore;
 import dev.orderly.server.postgres.PostgresResidentRegistry;
+import dev.orderly.server.postgres.PostgresSpecialGroupStore;
+import dev.orderly.server.http.BookingOperations;
+import dev.orderly.eligibility.SpecialGroupUpload;
 import dev.orderly.token.SigningKeys;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -111,7 +114,10 @@ public final class OrderlyApp implements AutoCloseable {
 
         PostgresResidentRegistry registry = new PostgresResidentRegistry(database.pool());
         PostgresCohortStore cohorts = new PostgresCohortStore(database.pool(), clock);
-        PostgresBookingStore bookingStore = new PostgresBookingStore(database.pool());
+        PostgresBookingStore bookingStore = settings.bookingLanes() == 0
+                ? new PostgresBookingStore(database.pool(), PostgresBookingStore.Engine.LOCK_ROWS, 1, 1)
+                : new PostgresBookingStore(database.pool(), PostgresBookingStore.Engine.BATCHED, settings.bookingLanes(), settings.bookingMaxBatch());
+        PostgresSpecialGroupStore specialGroups = new PostgresSpecialGroupStore(database.pool());
         DevSmsInbox inbox = new DevSmsInbox(clock);
         if (!settings.demo()) {
             throw new IllegalStateException("no SMS gateway other than the demo inbox is built in yet: run with ORDERLY_DEMO=true");
@@ -119,8 +125,8 @@ public final class OrderlyApp implements AutoCloseable {
         OneTimeCodeVerifier verifier = new OneTimeCodeVerifier(registry, new InMemoryChallengeStore(clock), inbox, clock, random,
                 settings.codeLifetime(), settings.codeMaxTries());
         SessionTokens sessions = new SessionTokens(keys, clock, settings.sessionLifetime());
-        BookingService booking = new BookingService(bookingStore, cohorts, clock, new BookingReferences(random),
-                settings.bookingHorizonDays());
+        BookingService booking = new BookingService(bookingStore, cohorts, specialGroups, clock, new BookingReferences(random),
+                settings.bookingHorizonDays(), settings.searchCacheFor());
 
         ExecutorService blockingWork = Executors.newVirtualThreadPerTaskExecutor();
         Optional<DevRoutes> dev = settings.demo()
@@ -131,7 +137,8 @@ public final class OrderlyApp implements AutoCloseable {
                 meters::scrape, databaseUp::get, dev, settings.secureCookies(), settings.maxBodyBytes(), settings.passLifetime(),
                 DataDirSecrets.load(settings.operatorToken(), settings.dataDir(), "operator.token", DataDirSecrets::randomToken,
                         "ORDERLY_OPERATOR_TOKEN"),
-                List.of(identityGate.name())),
+                List.of(identityGate.name()),
+                new BookingOperations(cohorts, specialGroups, new SpecialGroupUpload(registry, specialGroups), settings.maxUploadBytes())),
                 blockingWork);
 
         vertx.setPeriodic(TICK_MILLIS, id -> waitingRoom.tick());
@@ -191,6 +198,7 @@ public final class OrderlyApp implements AutoCloseable {
     public void close() {
         server.close().toCompletionStage().toCompletableFuture().join();
         blockingWork.shutdown();
+        bookingStore.close();
         database.close();
         vertx.close().toCompletionStage().toCompletableFuture().join();
     }

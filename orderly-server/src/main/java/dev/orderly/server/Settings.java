@@ -33,7 +33,11 @@ public record Settings(
         boolean secureCookies,
         int maxBodyBytes,
         Optional<String> signingKeys,
-        Optional<String> operatorToken) {
+        Optional<String> operatorToken,
+        int bookingLanes,
+        int bookingMaxBatch,
+        Duration searchCacheFor,
+        int maxUploadBytes) {
 
     @Override
     public String toString() {
@@ -44,7 +48,9 @@ public record Settings(
                 + ", sessionLifetime=" + sessionLifetime + ", codeLifetime=" + codeLifetime + ", codeMaxTries=" + codeMaxTries
                 + ", bookingHorizonDays=" + bookingHorizonDays + ", secureCookies=" + secureCookies
                 + ", maxBodyBytes=" + maxBodyBytes + ", signingKeys=" + (signingKeys.isPresent() ? "set" : "from data folder")
-                + ", operatorToken=" + (operatorToken.isPresent() ? "set" : "from data folder") + "]";
+                + ", operatorToken=" + (operatorToken.isPresent() ? "set" : "from data folder")
+                + ", bookingLanes=" + bookingLanes + ", bookingMaxBatch=" + bookingMaxBatch + ", searchCacheFor=" + searchCacheFor
+                + ", maxUploadBytes=" + maxUploadBytes + "]";
     }
 
     /** The settings from this process's environment and system properties. */
@@ -83,7 +89,11 @@ public record Settings(
                 r.bool("ORDERLY_SECURE_COOKIES", false),
                 r.integer("ORDERLY_MAX_BODY_BYTES", 16_384, 256, 10_485_760),
                 r.optionalText("ORDERLY_SIGNING_KEYS"),
-                r.optionalText("ORDERLY_OPERATOR_TOKEN"));
+                r.optionalText("ORDERLY_OPERATOR_TOKEN"),
+                r.integer("ORDERLY_BOOKING_LANES", 4, 0, 64),
+                r.integer("ORDERLY_BOOKING_MAX_BATCH", 256, 1, 10_000),
+                Duration.ofMillis(r.integer("ORDERLY_SEARCH_CACHE_MILLIS", 1_000, 0, 60_000)),
+                r.integer("ORDERLY_MAX_UPLOAD_BYTES", 8_388_608, 1_024, 104_857_600));
     }
 
     /** A setting has a value that cannot be used. */

@@ -142,7 +142,7 @@ public final class BookingBenchmark {
             vertx.close().toCompletionStage().toCompletableFuture().join();
         }
         System.out.println();
-        System.out.println("| engine | bookings/s | attempts/s | attempt p50 ms | attempt p99 ms | max ms | booked | attempts | requests a commit | CPU ms a booking (java + postgres) | search p50 ms | search p99 ms | searches | checks |");
+        System.out.println("| engine | bookings/s | attempts/s | attempt p50 ms | attempt p99 ms | max ms | booked | attempts | requests a commit | CPU ms a booking (java + postgres) | search p50 / p99 ms | cached search p50 / p99 ms | searches | checks |");
         System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         results.forEach(r -> System.out.println(r.row()));
         Result baseline = results.stream().filter(r -> r.engine == PostgresBookingStore.Engine.LOCK_ROWS).findFirst().orElse(null);
@@ -162,7 +162,7 @@ public final class BookingBenchmark {
     }
 
     record Result(PostgresBookingStore.Engine engine, int booked, int attempts, double seconds, long[] latencies, long[] searches,
-                  List<String> problems, double meanBatch, double javaCpuMsPerBooking, double pgCpuMsPerBooking) {
+                  List<String> problems, double meanBatch, double javaCpuMsPerBooking, double pgCpuMsPerBooking, long[] cachedSearches) {
         double bookingsPerSecond() {
             return booked / seconds;
         }
@@ -174,10 +174,11 @@ public final class BookingBenchmark {
         }
 
         String row() {
-            return String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.2f | %.2f | %.1f | %d | %d | %.1f | %.3f + %.3f | %.2f | %.2f | %d | %s |", engine,
+            return String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.2f | %.2f | %.1f | %d | %d | %.1f | %.3f + %.3f | %.2f / %.2f | %.3f / %.3f | %d | %s |", engine,
                     bookingsPerSecond(), attempts / seconds, ms(percentile(latencies, 0.50)), ms(percentile(latencies, 0.99)),
                     ms(percentile(latencies, 1.0)), booked, attempts, meanBatch, javaCpuMsPerBooking, pgCpuMsPerBooking,
                     ms(percentile(searches, 0.50)), ms(percentile(searches, 0.99)),
+                    ms(percentile(cachedSearches, 0.50)), ms(percentile(cachedSearches, 0.99)),
                     searches.length, problems.isEmpty() ? "ok" : String.join("; ", problems));
         }
     }
@@ -243,6 +244,9 @@ public final class BookingBenchmark {
         List<long[]> latencyParts = java.util.Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean stormOn = new AtomicBoolean(true);
         List<Long> searchLatencies = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Long> cachedLatencies = java.util.Collections.synchronizedList(new ArrayList<>());
+        dev.orderly.booking.AvailabilityCache cache = new dev.orderly.booking.AvailabilityCache(searchStore, java.time.Clock.systemUTC(),
+                java.time.Duration.ofSeconds(1), 10_000);
         Instant now = Instant.parse("2021-08-09T11:00:00Z");
         BookingReferences references = new BookingReferences(new SplittableRandom(config.seed ^ engine.ordinal()));
         Object referenceLock = new Object();
@@ -261,6 +265,10 @@ public final class BookingBenchmark {
                     long t0 = System.nanoTime();
                     searchStore.search(PROVINCE, district(clinic), FIRST_DAY, config.days);
                     searchLatencies.add(System.nanoTime() - t0);
+                    // The same search through a 1-second cache, as the HTTP API answers it.
+                    long t1 = System.nanoTime();
+                    cache.search(PROVINCE, district(pick(cdf, random)), FIRST_DAY, config.days, Bucket.EVERY_GROUP);
+                    cachedLatencies.add(System.nanoTime() - t1);
                 }
             });
             Map<Integer, Long> backendsBefore = backendCpu(db, false);
@@ -345,12 +353,13 @@ public final class BookingBenchmark {
             }
             long[] latencies = latencyParts.stream().flatMapToLong(Arrays::stream).sorted().toArray();
             long[] searches = searchLatencies.stream().mapToLong(Long::longValue).sorted().toArray();
+            long[] cached = cachedLatencies.stream().mapToLong(Long::longValue).sorted().toArray();
             long[] batches = store.batchFigures();
             long[] phases = PostgresBookingStore.phaseNanos();
             System.out.println("  phases (ms total: connect, keys, holdings, offers, capacity, references, decide, write, commit): "
                     + Arrays.toString(Arrays.stream(phases).map(x -> x / 1_000_000).toArray()));
             return new Result(engine, booked.size(), attempts.get(), seconds, latencies, searches, problems,
-                    batches[0] == 0 ? 1.0 : (double) batches[1] / batches[0], javaCpu / 1e6 / booked.size(), pgCpu / 1e6 / booked.size());
+                    batches[0] == 0 ? 1.0 : (double) batches[1] / batches[0], javaCpu / 1e6 / booked.size(), pgCpu / 1e6 / booked.size(), cached);
         }
     }
 

@@ -51,7 +51,7 @@ public final class HttpApi {
                         ResidentRegistry registry, BookingService booking, BookingStore bookingStore,
                         MeterRegistry meters, Supplier<String> metricsScrape, Supplier<Boolean> ready,
                         Optional<DevRoutes> dev, boolean secureCookies, int maxBodyBytes, Duration passLifetime,
-                        String operatorToken, java.util.List<String> gateNames) {
+                        String operatorToken, java.util.List<String> gateNames, BookingOperations bookingOperations) {
     }
 
     private final Parts parts;
@@ -66,6 +66,7 @@ public final class HttpApi {
     public Router router(Vertx vertx) {
         Router router = Router.router(vertx);
         router.route().handler(this::securityHeadersAndTiming);
+        router.route(OperatorBookingRoutes.UPLOADS).handler(BodyHandler.create(false).setBodyLimit(parts.bookingOperations().maxUploadBytes()));
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(parts.maxBodyBytes()));
         router.route("/api/*").handler(this::browserId);
         router.route("/api/operator/*").handler(new OperatorAuth(this, parts.operatorToken())::handle);
@@ -86,6 +87,7 @@ public final class HttpApi {
         identity.mount(router);
         new BookingRoutes(this, identity, parts.booking(), parts.bookingStore(), parts.meters()).mount(router);
         new OperatorRoutes(this, parts.waitingRoom(), parts.gateNames()).mount(router);
+        new OperatorBookingRoutes(this, parts.bookingStore(), parts.bookingOperations()).mount(router);
         parts.dev().ifPresent(dev -> dev.mount(router, this));
 
         router.route("/api/*").handler(ctx -> send(ctx, Reply.problem(404, "not-found", "Not found",

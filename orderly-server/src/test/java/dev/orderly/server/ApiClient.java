@@ -40,21 +40,28 @@ public final class ApiClient {
     private final String base;
     private final CookieManager cookies;
     private final HttpClient http;
+    private final String bearer;
 
     public ApiClient(int port) {
-        this(port, new CookieManager());
+        this(port, new CookieManager(), null);
     }
 
-    private ApiClient(int port, CookieManager cookies) {
+    private ApiClient(int port, CookieManager cookies, String bearer) {
         this.base = "http://127.0.0.1:" + port;
         this.cookies = cookies;
+        this.bearer = bearer;
         this.http = HttpClient.newBuilder().cookieHandler(cookies).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** The same browser sending {@code Authorization: Bearer <token>} with every request (an operator). */
+    public ApiClient withBearer(String token) {
+        return new ApiClient(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), cookies, token);
     }
 
     /** The same browser (same cookies) talking to a server on another port, e.g. after a restart. */
     public ApiClient withPort(int port) {
         // Cookies are scoped by host, not port, so the jar carries over as a browser's would.
-        return new ApiClient(port, cookies);
+        return new ApiClient(port, cookies, bearer);
     }
 
     public CookieManager cookies() {
@@ -75,12 +82,21 @@ public final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body)), headers);
     }
 
+    public Answer put(String path, Object json, String... headers) {
+        String body = json == null ? "" : json instanceof String s ? s : Json.encode(json);
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)), headers);
+    }
+
     public Answer postRaw(String path, String contentType, String body, String... headers) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body)), headers);
     }
 
     private Answer send(HttpRequest.Builder request, String... headers) {
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
         for (int i = 0; i + 1 < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }

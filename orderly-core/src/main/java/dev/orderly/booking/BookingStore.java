@@ -8,13 +8,16 @@ import java.util.Optional;
 /**
  * Port: clinics, capacity and reservations, with the invariants booking relies on.
  *
- * <p>Every implementation guarantees, under any number of concurrent callers:
+ * <p>Every implementation decides by {@link BookingRules} and guarantees, under any number of
+ * concurrent callers:
  * <ul>
- *   <li>no clinic-day-product is ever booked beyond its capacity;</li>
- *   <li>a person holds at most one active reservation;</li>
- *   <li>dose 1 and dose 2 are booked together or not at all;</li>
- *   <li>a request retried with the same idempotency key gets the first booking back, not a second;</li>
- *   <li>an answer of {@link BookingOutcome.Booked} is given only after it is durable.</li>
+ *   <li>no bucket (clinic-day-product, shared or of one rotation group) is ever booked beyond
+ *       its capacity, and capacity never goes below zero;</li>
+ *   <li>a person holds at most one active reservation, and so at most one active appointment per dose;</li>
+ *   <li>dose 1 and dose 2 are booked, moved and cancelled together or not at all;</li>
+ *   <li>a request retried with the same idempotency key gets the first answer back, whatever it was;</li>
+ *   <li>an answer is given only after what it reports is durable (committed);</li>
+ *   <li>a booking, change or cancellation queues its confirmation message in the same step.</li>
  * </ul>
  */
 public interface BookingStore {
@@ -22,11 +25,29 @@ public interface BookingStore {
     /** Adds or replaces a product. */
     void saveProduct(Product product);
 
-    /** Adds or replaces a clinic. */
+    /**
+     * Adds or replaces a clinic.
+     *
+     * @throws IllegalStateException when it would stop offering a product it has places booked for
+     */
     void saveClinic(Clinic clinic);
 
-    /** Sets the capacity of one clinic-day-product; places already booked stay booked. */
-    void setCapacity(long clinicId, LocalDate day, String product, int capacity);
+    /** Sets the shared capacity of one clinic-day-product, as {@link #setCapacity(List)} does. */
+    default void setCapacity(long clinicId, LocalDate day, String product, int capacity) {
+        setCapacity(List.of(new CapacitySetting(new Bucket(clinicId, product, day, Bucket.SHARED), capacity)));
+    }
+
+    /**
+     * Sets the capacity of buckets, all or none; places already booked stay booked. A capacity of
+     * zero closes a bucket.
+     *
+     * @throws IllegalArgumentException when a capacity is negative, or a clinic does not offer the product
+     * @throws IllegalStateException    when a bucket has more places booked than its new capacity
+     */
+    void setCapacity(List<CapacitySetting> settings);
+
+    /** Every bucket of a clinic from {@code from} for {@code days} days, by day, product and group. */
+    List<BucketCapacity> capacity(long clinicId, LocalDate from, int days);
 
     List<Product> products();
 
@@ -37,22 +58,43 @@ public interface BookingStore {
 
     /**
      * Clinics in a province (and district, when not null), with their availability from
-     * {@code from} for {@code days} days, in clinic name order.
+     * {@code from} for {@code days} days, in clinic name order; every bucket counted.
      */
-    List<ClinicAvailability> search(String province, String district, LocalDate from, int days);
+    default List<ClinicAvailability> search(String province, String district, LocalDate from, int days) {
+        return search(province, district, from, days, Bucket.EVERY_GROUP);
+    }
 
     /**
-     * Books dose 1 on the request's day and dose 2 on the first day with room within
-     * {@code product}'s interval, at the same clinic, atomically.
+     * As {@link #search(String, String, LocalDate, int)}, counting only the buckets someone of
+     * capacity group {@code group} may book ({@link Bucket#EVERY_GROUP}: all). A day appears when
+     * it has such a bucket.
+     */
+    List<ClinicAvailability> search(String province, String district, LocalDate from, int days, int group);
+
+    /**
+     * Books dose 1 on the request's day and dose 2 on the first day with room within the
+     * product's interval, at the same clinic, atomically.
      *
      * @param idempotencyKey null, or a key that makes a retry return the first answer
      * @param reference      the reference to give a new reservation
+     * @throws ReferenceInUseException when {@code reference} is taken; book again with another
      */
     BookingOutcome book(BookingRequest request, String idempotencyKey, String reference, Instant now);
+
+    /** Moves a dose of the person's active reservation; see {@link ChangeRequest}. */
+    ChangeOutcome change(ChangeRequest request, String idempotencyKey, Instant now);
+
+    /** Cancels the person's active reservation (both doses), returning their places. */
+    CancelOutcome cancel(long personId, String idempotencyKey, Instant now);
+
+    /** Cancels without an idempotency key. */
+    default CancelOutcome cancel(long personId, Instant now) {
+        return cancel(personId, null, now);
+    }
 
     /** The person's active reservation, if any. */
     Optional<Reservation> active(long personId);
 
-    /** Cancels the person's active reservation (both doses), returning their places. */
-    CancelOutcome cancel(long personId, Instant now);
+    /** The first answer given to the person's request with this key, if any. */
+    Optional<Remembered> remembered(long personId, String idempotencyKey);
 }

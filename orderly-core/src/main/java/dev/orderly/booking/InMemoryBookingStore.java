@@ -7,55 +7,96 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The booking store in one node's memory, every operation under one lock: the reference model
- * that the other adapters are tested against, and a store for tests of the layers above.
+ * The booking store in one node's memory, every operation under one lock: the reference adapter
+ * that the others are tested against, and a store for tests of the layers above. Decisions are
+ * {@link BookingRules} on one {@link WorkingSet} holding everything.
  */
 public final class InMemoryBookingStore implements BookingStore {
 
-    private record DayKey(long clinicId, LocalDate day, String product) {
-    }
-
-    private static final class Day {
-        int capacity;
-        int booked;
-    }
-
-    private record Remembered(BookingRequest request, Reservation reservation) {
-    }
-
     private final Map<String, Product> products = new TreeMap<>();
     private final Map<Long, Clinic> clinics = new TreeMap<>();
-    private final Map<DayKey, Day> days = new HashMap<>();
-    private final Map<Long, Reservation> activeByPerson = new HashMap<>();
-    private final Map<String, Remembered> byKey = new HashMap<>();
+    private final WorkingSet state = WorkingSet.whole();
+    private final Map<Bucket, Boolean> known = new TreeMap<>(Comparator.comparingLong(Bucket::clinicId)
+            .thenComparing(Bucket::day).thenComparing(Bucket::product).thenComparingInt(Bucket::group));
+    private final List<WorkingSet.Message> outbox = new ArrayList<>();
 
     @Override
     public synchronized void saveProduct(Product product) {
         products.put(product.code(), product);
+        clinics.values().forEach(this::offers);
     }
 
     @Override
     public synchronized void saveClinic(Clinic clinic) {
+        Clinic before = clinics.get(clinic.id());
+        if (before != null) {
+            for (String dropped : before.products()) {
+                if (!clinic.products().contains(dropped) && booked(clinic.id(), dropped) > 0) {
+                    throw new IllegalStateException("clinic " + clinic.id() + " has places booked for " + dropped
+                            + "; it cannot stop offering it");
+                }
+            }
+            before.products().stream().filter(p -> !clinic.products().contains(p)).forEach(p -> {
+                known.keySet().removeIf(b -> b.clinicId() == clinic.id() && b.product().equals(p));
+                state.putOffer(clinic.id(), p, null);
+            });
+        }
         clinics.put(clinic.id(), clinic);
+        offers(clinic);
+    }
+
+    private void offers(Clinic clinic) {
+        for (String p : clinic.products()) {
+            Product product = products.get(p);
+            state.putOffer(clinic.id(), p, product == null ? null : new Offer(clinic.name(), product.dose2MinDays(), product.dose2MaxDays()));
+        }
+    }
+
+    private int booked(long clinicId, String product) {
+        return known.keySet().stream().filter(b -> b.clinicId() == clinicId && b.product().equals(product))
+                .mapToInt(b -> state.bucket(b).booked()).sum();
     }
 
     @Override
-    public synchronized void setCapacity(long clinicId, LocalDate day, String product, int capacity) {
-        if (capacity < 0) {
-            throw new IllegalArgumentException("capacity must not be negative, was " + capacity);
+    public synchronized void setCapacity(List<CapacitySetting> settings) {
+        for (CapacitySetting s : settings) {
+            Bucket b = s.bucket();
+            if (s.capacity() < 0) {
+                throw new IllegalArgumentException("capacity must not be negative, was " + s.capacity());
+            }
+            Clinic clinic = clinics.get(b.clinicId());
+            if (clinic == null || !clinic.products().contains(b.product())) {
+                throw new IllegalArgumentException("clinic " + b.clinicId() + " does not offer " + b.product());
+            }
+            BucketCapacity now = state.bucket(b);
+            if (now != null && now.booked() > s.capacity()) {
+                throw new IllegalStateException("clinic " + b.clinicId() + " " + b.product() + " on " + b.day()
+                        + groupLabel(b) + " has more places booked than the new capacity " + s.capacity());
+            }
         }
-        Day d = days.computeIfAbsent(new DayKey(clinicId, day, product), k -> new Day());
-        if (d.booked > capacity) {
-            throw new IllegalStateException("clinic " + clinicId + " " + product + " on " + day
-                    + " has more places booked than the new capacity " + capacity);
+        for (CapacitySetting s : settings) {
+            state.setCapacity(s.bucket(), s.capacity());
+            known.put(s.bucket(), true);
         }
-        d.capacity = capacity;
+    }
+
+    static String groupLabel(Bucket b) {
+        return b.group() == Bucket.SHARED ? "" : " (group " + b.group() + ")";
+    }
+
+    @Override
+    public synchronized List<BucketCapacity> capacity(long clinicId, LocalDate from, int days) {
+        LocalDate to = from.plusDays(days);
+        List<BucketCapacity> result = new ArrayList<>();
+        known.keySet().stream()
+                .filter(b -> b.clinicId() == clinicId && !b.day().isBefore(from) && b.day().isBefore(to))
+                .forEach(b -> result.add(state.bucket(b)));
+        return result;
     }
 
     @Override
@@ -76,7 +117,7 @@ public final class InMemoryBookingStore implements BookingStore {
     }
 
     @Override
-    public synchronized List<ClinicAvailability> search(String province, String district, LocalDate from, int days) {
+    public synchronized List<ClinicAvailability> search(String province, String district, LocalDate from, int days, int group) {
         List<ClinicAvailability> result = new ArrayList<>();
         clinics.values().stream()
                 .filter(c -> c.province().equals(province) && (district == null || c.district().equals(district)))
@@ -86,9 +127,18 @@ public final class InMemoryBookingStore implements BookingStore {
                     for (int i = 0; i < days; i++) {
                         LocalDate d = from.plusDays(i);
                         for (String p : new TreeSet<>(c.products())) {
-                            Day day = this.days.get(new DayKey(c.id(), d, p));
-                            if (day != null) {
-                                list.add(new DayAvailability(d, p, day.capacity, Math.max(0, day.capacity - day.booked)));
+                            int capacity = 0;
+                            int remaining = 0;
+                            boolean any = false;
+                            for (BucketCapacity b : state.buckets(c.id(), p, d)) {
+                                if (group == Bucket.EVERY_GROUP || b.bucket().usableBy(group)) {
+                                    any = true;
+                                    capacity += b.capacity();
+                                    remaining += Math.max(0, b.capacity() - b.booked());
+                                }
+                            }
+                            if (any) {
+                                list.add(new DayAvailability(d, p, capacity, remaining));
                             }
                         }
                     }
@@ -99,76 +149,60 @@ public final class InMemoryBookingStore implements BookingStore {
 
     @Override
     public synchronized BookingOutcome book(BookingRequest request, String idempotencyKey, String reference, Instant now) {
-        if (idempotencyKey != null) {
-            Remembered first = byKey.get(rememberKey(request.personId(), idempotencyKey));
-            if (first != null) {
-                return first.request().equals(request)
-                        ? new BookingOutcome.Booked(first.reservation())
-                        : new BookingOutcome.KeyReused(idempotencyKey);
-            }
+        try {
+            return BookingRules.book(state, request, idempotencyKey, reference, now);
+        } finally {
+            commit();
         }
-        Reservation existing = activeByPerson.get(request.personId());
-        if (existing != null) {
-            return new BookingOutcome.AlreadyBooked(existing);
+    }
+
+    @Override
+    public synchronized ChangeOutcome change(ChangeRequest request, String idempotencyKey, Instant now) {
+        try {
+            return BookingRules.change(state, request, idempotencyKey, now);
+        } finally {
+            commit();
         }
-        Clinic clinic = clinics.get(request.clinicId());
-        Product product = products.get(request.product());
-        Day dose1 = days.get(new DayKey(request.clinicId(), request.day(), request.product()));
-        if (clinic == null || product == null || !clinic.products().contains(request.product()) || dose1 == null) {
-            return new BookingOutcome.NotOffered(request.clinicId(), request.product());
+    }
+
+    @Override
+    public synchronized CancelOutcome cancel(long personId, String idempotencyKey, Instant now) {
+        try {
+            return BookingRules.cancel(state, personId, idempotencyKey, now);
+        } finally {
+            commit();
         }
-        if (dose1.booked >= dose1.capacity) {
-            return new BookingOutcome.DayFull(request.clinicId(), request.day(), request.product());
-        }
-        LocalDate from = request.day().plusDays(product.dose2MinDays());
-        LocalDate to = request.day().plusDays(product.dose2MaxDays());
-        LocalDate dose2Day = null;
-        Day dose2 = null;
-        for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
-            Day candidate = days.get(new DayKey(request.clinicId(), d, request.product()));
-            if (candidate != null && candidate.booked < candidate.capacity) {
-                dose2Day = d;
-                dose2 = candidate;
-                break;
-            }
-        }
-        if (dose2 == null) {
-            return new BookingOutcome.NoSecondDoseDay(from, to);
-        }
-        dose1.booked++;
-        dose2.booked++;
-        Reservation reservation = new Reservation(reference, request.personId(), clinic.id(), clinic.name(),
-                request.product(), request.day(), Objects.requireNonNull(dose2Day), now);
-        activeByPerson.put(request.personId(), reservation);
-        if (idempotencyKey != null) {
-            byKey.put(rememberKey(request.personId(), idempotencyKey), new Remembered(request, reservation));
-        }
-        return new BookingOutcome.Booked(reservation);
+    }
+
+    private void commit() {
+        outbox.addAll(state.changes().messages());
+        state.clearChanges();
     }
 
     @Override
     public synchronized Optional<Reservation> active(long personId) {
-        return Optional.ofNullable(activeByPerson.get(personId));
+        return state.holding(personId).map(Holding::reservation);
     }
 
     @Override
-    public synchronized CancelOutcome cancel(long personId, Instant now) {
-        Reservation r = activeByPerson.remove(personId);
-        if (r == null) {
-            return new CancelOutcome.NothingToCancel();
-        }
-        days.get(new DayKey(r.clinicId(), r.dose1Day(), r.product())).booked--;
-        days.get(new DayKey(r.clinicId(), r.dose2Day(), r.product())).booked--;
-        return new CancelOutcome.Cancelled(r);
+    public synchronized Optional<Remembered> remembered(long personId, String idempotencyKey) {
+        return state.remembered(personId, idempotencyKey);
     }
 
-    /** Places booked on one clinic-day-product (for tests and checks). */
+    /** Places booked on one clinic-day-product, every bucket counted (for tests and checks). */
     public synchronized int booked(long clinicId, LocalDate day, String product) {
-        Day d = days.get(new DayKey(clinicId, day, product));
-        return d == null ? 0 : d.booked;
+        return state.buckets(clinicId, product, day).stream().mapToInt(BucketCapacity::booked).sum();
     }
 
-    private static String rememberKey(long personId, String key) {
-        return personId + "\u0000" + key;
+    /** Messages queued so far, oldest first (for tests). */
+    public synchronized List<WorkingSet.Message> outbox() {
+        return List.copyOf(outbox);
+    }
+
+    /** Active reservations per person (for tests and checks). */
+    public synchronized Map<Long, Holding> holdings() {
+        Map<Long, Holding> all = new HashMap<>();
+        state.holdings().forEach(h -> all.put(h.reservation().personId(), h));
+        return all;
     }
 }

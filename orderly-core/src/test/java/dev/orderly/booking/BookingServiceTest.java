@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.orderly.eligibility.BookingWindow;
 import dev.orderly.eligibility.Cohort;
 import dev.orderly.eligibility.Eligibility;
+import dev.orderly.eligibility.InMemoryCohortStore;
 import dev.orderly.registry.Person;
 import dev.orderly.time.MutableClock;
 import java.time.Instant;
@@ -30,7 +31,7 @@ class BookingServiceTest {
 
     private final MutableClock clock = MutableClock.at(WINDOW.opensAt());
     private final InMemoryBookingStore store = new InMemoryBookingStore();
-    private final BookingService service = new BookingService(store, () -> List.of(FIFTIES), clock,
+    private final BookingService service = new BookingService(store, new InMemoryCohortStore(FIFTIES), clock,
             new BookingReferences(new SplittableRandom(3)), HORIZON_DAYS);
 
     @BeforeEach
@@ -141,7 +142,7 @@ class BookingServiceTest {
 
     @Test
     void aHorizonOfLessThanOneDayIsRefused() {
-        assertThatThrownBy(() -> new BookingService(store, List::of, clock, new BookingReferences(new SplittableRandom()), 0))
+        assertThatThrownBy(() -> new BookingService(store, new InMemoryCohortStore(), clock, new BookingReferences(new SplittableRandom()), 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0");
     }
 

@@ -59,6 +59,15 @@ public abstract class BookingStoreContract {
         store = newStore();
     }
 
+    /** Checks an adapter adds after every test (e.g. its own consistency queries); none by default. */
+    protected void afterEveryTest() {
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    protected void checkAfterEveryTest() {
+        afterEveryTest();
+    }
+
     // --- booking both doses ---------------------------------------------------------------------
 
     @Test
@@ -271,16 +280,18 @@ public abstract class BookingStoreContract {
     }
 
     @Test
-    public void aFailedAttemptIsNotRememberedUnderItsKey() {
+    public void aFailedAttemptIsRememberedUnderItsKeyLikeAnyFirstAnswer() {
         givenPfizerAtClinicOne();
         store.setCapacity(1, DAY, PFZ, 0);
         capacity(1, PFZ, DAY.plusDays(3), DAY.plusDays(5), 5);
         BookingRequest request = request(1, 1, DAY, PFZ);
-        assertThat(store.book(request, "k", reference(), NOW)).isInstanceOf(BookingOutcome.DayFull.class);
+        assertThat(store.book(request, "k", reference(), NOW)).isEqualTo(new BookingOutcome.DayFull(1, DAY, PFZ));
 
         store.setCapacity(1, DAY, PFZ, 1);
 
-        assertThat(store.book(request, "k", reference(), NOW)).isInstanceOf(BookingOutcome.Booked.class);
+        assertThat(store.book(request, "k", reference(), NOW)).isEqualTo(new BookingOutcome.DayFull(1, DAY, PFZ));
+        assertThat(store.remembered(1, "k")).contains(new Remembered(request.fingerprint(), new BookingOutcome.DayFull(1, DAY, PFZ)));
+        assertThat(store.book(request, "k2", reference(), NOW)).isInstanceOf(BookingOutcome.Booked.class);
     }
 
     // --- cancelling -----------------------------------------------------------------------------
@@ -521,6 +532,242 @@ public abstract class BookingStoreContract {
         assertThat(remaining(1, DAY, PFZ)).isEqualTo(threads - 1);
     }
 
+    @Test
+    public void aThousandClientsRacingForTheLastPlaceOfADayLeaveOneBookedAndTheDayAtZero() {
+        int clients = 1_000;
+        givenPfizerAtClinicOne();
+        store.setCapacity(1, DAY, PFZ, 1);
+        store.setCapacity(1, DAY.plusDays(3), PFZ, clients);
+
+        List<BookingOutcome> outcomes = Race.run(clients, RACE_TIMEOUT,
+                i -> store.book(request(20_000 + i, 1, DAY, PFZ), "last-" + i, "OR-LAST" + i, NOW));
+
+        assertThat(outcomes).filteredOn(o -> o instanceof BookingOutcome.Booked).hasSize(1);
+        assertThat(outcomes).filteredOn(o -> !(o instanceof BookingOutcome.Booked))
+                .hasSize(clients - 1)
+                .containsOnly(new BookingOutcome.DayFull(1, DAY, PFZ));
+        assertThat(dayAvailability(1, DAY, PFZ)).isEqualTo(new DayAvailability(DAY, PFZ, 1, 0));
+        assertThat(store.capacity(1, DAY, 1)).containsExactly(new BucketCapacity(new Bucket(1, PFZ, DAY, Bucket.SHARED), 1, 1));
+    }
+
+    // --- changing ---------------------------------------------------------------------------------
+
+    @Test
+    public void movingDoseOneReplansDoseTwoAndGivesTheOldPlacesBackAtOnce() {
+        givenPfizerAtClinicOne();
+        capacity(1, PFZ, DAY, DAY.plusDays(9), 1);
+        Reservation before = booked(book(1, 1, DAY));
+        assertThat(before.dose2Day()).isEqualTo(DAY.plusDays(3));
+
+        ChangeOutcome moved = store.change(new ChangeRequest.MoveDose1(1, 1, DAY.plusDays(2), PFZ, Bucket.SHARED), "move-1", NOW.plusSeconds(60));
+
+        Reservation after = new Reservation(before.reference(), 1, 1, "Alpha Clinic", PFZ, DAY.plusDays(2), DAY.plusDays(5),
+                NOW, NOW.plusSeconds(60));
+        assertThat(moved).isEqualTo(new ChangeOutcome.Changed(after));
+        assertThat(store.active(1)).contains(after);
+        assertThat(remaining(1, DAY, PFZ)).isEqualTo(1);
+        assertThat(remaining(1, DAY.plusDays(3), PFZ)).isEqualTo(1);
+        assertThat(remaining(1, DAY.plusDays(2), PFZ)).isZero();
+        assertThat(remaining(1, DAY.plusDays(5), PFZ)).isZero();
+        assertThat(booked(book(2, 1, DAY)).dose2Day()).isEqualTo(DAY.plusDays(3));
+    }
+
+    @Test
+    public void movingDoseOneCountsThePlacesItGivesUpAsFree() {
+        givenPfizerAtClinicOne();
+        capacity(1, PFZ, DAY, DAY.plusDays(9), 1);
+        Reservation before = booked(book(1, 1, DAY));
+
+        ChangeOutcome moved = store.change(new ChangeRequest.MoveDose1(1, 1, DAY.plusDays(1), PFZ, Bucket.SHARED), null, NOW);
+
+        assertThat(moved).isInstanceOfSatisfying(ChangeOutcome.Changed.class, c -> {
+            assertThat(c.reservation().dose1Day()).isEqualTo(DAY.plusDays(1));
+            assertThat(c.reservation().dose2Day()).isEqualTo(DAY.plusDays(4));
+            assertThat(c.reservation().reference()).isEqualTo(before.reference());
+        });
+    }
+
+    @Test
+    public void aMoveToAFullDayChangesNothing() {
+        givenPfizerAtClinicOne();
+        capacity(1, PFZ, DAY, DAY.plusDays(9), 1);
+        Reservation mine = booked(book(1, 1, DAY));
+        booked(book(2, 1, DAY.plusDays(1)));
+
+        assertThat(store.change(new ChangeRequest.MoveDose1(1, 1, DAY.plusDays(1), PFZ, Bucket.SHARED), null, NOW))
+                .isEqualTo(new BookingOutcome.DayFull(1, DAY.plusDays(1), PFZ));
+        assertThat(store.change(new ChangeRequest.MoveDose1(1, 99, DAY.plusDays(1), PFZ, Bucket.SHARED), null, NOW))
+                .isEqualTo(new BookingOutcome.NotOffered(99, PFZ));
+        assertThat(store.active(1)).contains(mine);
+        assertThat(remaining(1, DAY, PFZ)).isZero();
+    }
+
+    @Test
+    public void doseTwoMovesWithinItsIntervalOnly() {
+        givenPfizerAtClinicOne();
+        capacity(1, PFZ, DAY, DAY.plusDays(9), 1);
+        Reservation before = booked(book(1, 1, DAY));
+        booked(book(2, 1, DAY.plusDays(1))); // takes DAY+4 for dose 2
+
+        assertThat(store.change(new ChangeRequest.MoveDose2(1, DAY.plusDays(6), Bucket.SHARED), null, NOW))
+                .isEqualTo(new ChangeOutcome.OutsideInterval(DAY.plusDays(3), DAY.plusDays(5)));
+        assertThat(store.change(new ChangeRequest.MoveDose2(1, DAY.plusDays(4), Bucket.SHARED), null, NOW))
+                .isEqualTo(new BookingOutcome.DayFull(1, DAY.plusDays(4), PFZ));
+        ChangeOutcome moved = store.change(new ChangeRequest.MoveDose2(1, DAY.plusDays(5), Bucket.SHARED), "d2", NOW.plusSeconds(5));
+
+        assertThat(moved).isEqualTo(new ChangeOutcome.Changed(new Reservation(before.reference(), 1, 1, "Alpha Clinic", PFZ, DAY,
+                DAY.plusDays(5), NOW, NOW.plusSeconds(5))));
+        assertThat(remaining(1, DAY.plusDays(3), PFZ)).isEqualTo(1);
+        assertThat(remaining(1, DAY.plusDays(5), PFZ)).isZero();
+        assertThat(store.change(new ChangeRequest.MoveDose2(1, DAY.plusDays(5), Bucket.SHARED), "d2", NOW.plusSeconds(9))).isEqualTo(moved);
+        assertThat(store.change(new ChangeRequest.MoveDose2(1, DAY.plusDays(3), Bucket.SHARED), "d2", NOW))
+                .isEqualTo(new BookingOutcome.KeyReused("d2"));
+    }
+
+    @Test
+    public void someoneWithoutAReservationHasNothingToChange() {
+        givenPfizerAtClinicOne();
+        openDayAndInterval(1, PFZ, 1);
+
+        assertThat(store.change(new ChangeRequest.MoveDose1(1, 1, DAY, PFZ, Bucket.SHARED), null, NOW))
+                .isEqualTo(new ChangeOutcome.NothingToChange());
+        assertThat(store.change(new ChangeRequest.MoveDose2(1, DAY.plusDays(3), Bucket.SHARED), null, NOW))
+                .isEqualTo(new ChangeOutcome.NothingToChange());
+    }
+
+    @Test
+    public void aRetriedCancellationGetsTheFirstAnswerAndTheKeyBelongsToIt() {
+        givenPfizerAtClinicOne();
+        openDayAndInterval(1, PFZ, 1);
+        Reservation r = booked(book(1, 1, DAY));
+
+        assertThat(store.cancel(1, "bye", NOW)).isEqualTo(new CancelOutcome.Cancelled(r));
+        assertThat(store.cancel(1, "bye", NOW)).isEqualTo(new CancelOutcome.Cancelled(r));
+        assertThat(store.cancel(1, "bye-2", NOW)).isEqualTo(new CancelOutcome.NothingToCancel());
+        assertThat(store.book(request(1, 1, DAY, PFZ), "bye", reference(), NOW)).isEqualTo(new BookingOutcome.KeyReused("bye"));
+        assertThat(remaining(1, DAY, PFZ)).isEqualTo(1);
+    }
+
+    @Test
+    public void theFirstAnswerIsRememberedUnderItsKey() {
+        givenPfizerAtClinicOne();
+        openDayAndInterval(1, PFZ, 1);
+        BookingRequest request = request(1, 1, DAY, PFZ);
+        Reservation r = booked(store.book(request, "k", "OR-KEPT", NOW));
+
+        assertThat(store.remembered(1, "k")).contains(new Remembered(request.fingerprint(), new BookingOutcome.Booked(r)));
+        assertThat(store.remembered(1, "other")).isEmpty();
+        assertThat(store.remembered(2, "k")).isEmpty();
+    }
+
+    // --- rotation groups --------------------------------------------------------------------------
+
+    @Test
+    public void aSplitDayKeepsEachGroupsPlacesForThatGroup() {
+        givenPfizerAtClinicOne();
+        store.setCapacity(List.of(
+                new CapacitySetting(new Bucket(1, PFZ, DAY, 3), 1),
+                new CapacitySetting(new Bucket(1, PFZ, DAY, 5), 1),
+                new CapacitySetting(new Bucket(1, PFZ, DAY.plusDays(3), Bucket.SHARED), 10)));
+
+        assertThat(store.book(new BookingRequest(1, 1, DAY, PFZ, 7), null, reference(), NOW)).isEqualTo(new BookingOutcome.DayFull(1, DAY, PFZ));
+        assertThat(store.book(new BookingRequest(2, 1, DAY, PFZ, Bucket.SHARED), null, reference(), NOW))
+                .isEqualTo(new BookingOutcome.DayFull(1, DAY, PFZ));
+        assertThat(store.book(new BookingRequest(3, 1, DAY, PFZ, 3), null, reference(), NOW)).isInstanceOf(BookingOutcome.Booked.class);
+        assertThat(store.book(new BookingRequest(4, 1, DAY, PFZ, 3), null, reference(), NOW)).isEqualTo(new BookingOutcome.DayFull(1, DAY, PFZ));
+        assertThat(store.book(new BookingRequest(5, 1, DAY, PFZ, 5), null, reference(), NOW)).isInstanceOf(BookingOutcome.Booked.class);
+
+        assertThat(store.capacity(1, DAY, 1)).containsExactly(
+                new BucketCapacity(new Bucket(1, PFZ, DAY, 3), 1, 1), new BucketCapacity(new Bucket(1, PFZ, DAY, 5), 1, 1));
+    }
+
+    @Test
+    public void aPersonTakesTheirGroupsPlaceFirstThenASharedOne() {
+        givenPfizerAtClinicOne();
+        store.setCapacity(List.of(
+                new CapacitySetting(new Bucket(1, PFZ, DAY, Bucket.SHARED), 1),
+                new CapacitySetting(new Bucket(1, PFZ, DAY, 4), 1),
+                new CapacitySetting(new Bucket(1, PFZ, DAY.plusDays(3), Bucket.SHARED), 10)));
+
+        booked(store.book(new BookingRequest(1, 1, DAY, PFZ, 4), null, reference(), NOW));
+        assertThat(store.capacity(1, DAY, 1)).containsExactly(
+                new BucketCapacity(new Bucket(1, PFZ, DAY, Bucket.SHARED), 1, 0), new BucketCapacity(new Bucket(1, PFZ, DAY, 4), 1, 1));
+        booked(store.book(new BookingRequest(2, 1, DAY, PFZ, 4), null, reference(), NOW));
+        assertThat(store.book(new BookingRequest(3, 1, DAY, PFZ, 4), null, reference(), NOW)).isEqualTo(new BookingOutcome.DayFull(1, DAY, PFZ));
+
+        store.cancel(1, NOW);
+        assertThat(store.capacity(1, DAY, 1)).containsExactly(
+                new BucketCapacity(new Bucket(1, PFZ, DAY, Bucket.SHARED), 1, 1), new BucketCapacity(new Bucket(1, PFZ, DAY, 4), 1, 0));
+    }
+
+    @Test
+    public void searchForAGroupCountsOnlyThePlacesItMayTake() {
+        givenPfizerAtClinicOne();
+        store.setCapacity(List.of(
+                new CapacitySetting(new Bucket(1, PFZ, DAY, Bucket.SHARED), 2),
+                new CapacitySetting(new Bucket(1, PFZ, DAY, 1), 3),
+                new CapacitySetting(new Bucket(1, PFZ, DAY, 2), 4),
+                new CapacitySetting(new Bucket(1, PFZ, DAY.plusDays(1), 2), 5)));
+
+        assertThat(store.search("Seoul", null, DAY, 2, 1).getFirst().days()).containsExactly(new DayAvailability(DAY, PFZ, 5, 5));
+        assertThat(store.search("Seoul", null, DAY, 2, 2).getFirst().days())
+                .containsExactly(new DayAvailability(DAY, PFZ, 6, 6), new DayAvailability(DAY.plusDays(1), PFZ, 5, 5));
+        assertThat(store.search("Seoul", null, DAY, 2).getFirst().days())
+                .containsExactly(new DayAvailability(DAY, PFZ, 9, 9), new DayAvailability(DAY.plusDays(1), PFZ, 5, 5));
+    }
+
+    // --- capacity and catalogue rules ---------------------------------------------------------------
+
+    @Test
+    public void capacitySettingsApplyAllOrNone() {
+        givenPfizerAtClinicOne();
+        openDayAndInterval(1, PFZ, 2);
+        booked(book(1, 1, DAY));
+        booked(book(2, 1, DAY));
+
+        assertThatThrownBy(() -> store.setCapacity(List.of(
+                new CapacitySetting(new Bucket(1, PFZ, DAY.plusDays(1), Bucket.SHARED), 9),
+                new CapacitySetting(new Bucket(1, PFZ, DAY, Bucket.SHARED), 1))))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> store.setCapacity(List.of(
+                new CapacitySetting(new Bucket(1, PFZ, DAY.plusDays(1), Bucket.SHARED), 9),
+                new CapacitySetting(new Bucket(1, MOD, DAY, Bucket.SHARED), 1))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not offer " + MOD);
+
+        assertThat(store.capacity(1, DAY.plusDays(1), 1)).isEmpty();
+        assertThat(dayAvailability(1, DAY, PFZ)).isEqualTo(new DayAvailability(DAY, PFZ, 2, 0));
+    }
+
+    @Test
+    public void aClinicCannotStopOfferingAProductItHasBookingsFor() {
+        givenPfizerAtClinicOne();
+        store.saveProduct(new Product(MOD, "Moderna", 3, 5));
+        openDayAndInterval(1, PFZ, 2);
+        booked(book(1, 1, DAY));
+
+        assertThatThrownBy(() -> store.saveClinic(clinic(1, "Alpha Clinic", "Seoul", "Jongno", MOD)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining(PFZ);
+        assertThat(store.clinic(1).orElseThrow().products()).containsExactly(PFZ);
+
+        store.cancel(1, NOW);
+        store.saveClinic(clinic(1, "Alpha Clinic", "Seoul", "Jongno", MOD));
+        assertThat(store.clinic(1).orElseThrow().products()).containsExactly(MOD);
+    }
+
+    @Test
+    public void aTakenReferenceIsRefusedAndChangesNothing() {
+        givenPfizerAtClinicOne();
+        openDayAndInterval(1, PFZ, 5);
+        booked(store.book(request(1, 1, DAY, PFZ), null, "OR-TWICE", NOW));
+
+        assertThatThrownBy(() -> store.book(request(2, 1, DAY, PFZ), "k", "OR-TWICE", NOW)).isInstanceOf(ReferenceInUseException.class);
+
+        assertThat(store.active(2)).isEmpty();
+        assertThat(store.remembered(2, "k")).isEmpty();
+        assertThat(remaining(1, DAY, PFZ)).isEqualTo(4);
+        assertThat(booked(store.book(request(2, 1, DAY, PFZ), "k", "OR-OTHER", NOW)).reference()).isEqualTo("OR-OTHER");
+    }
+
     // --- helpers --------------------------------------------------------------------------------
 
     /** Pfizer (dose 2 three to five days after dose 1) at clinic 1, "Alpha Clinic", Seoul Jongno. */
@@ -549,8 +796,10 @@ public abstract class BookingStoreContract {
         return new BookingRequest(personId, clinicId, day, product);
     }
 
+    /** A new booking attempt (a fresh key each time). */
     private BookingOutcome book(long personId, long clinicId, LocalDate day) {
-        return store.book(request(personId, clinicId, day, PFZ), "key-" + personId + "-" + day, reference(), NOW);
+        return store.book(request(personId, clinicId, day, PFZ), "key-" + personId + "-" + day + "-" + references.incrementAndGet(),
+                reference(), NOW);
     }
 
     /** A reference no other booking in this store has. */

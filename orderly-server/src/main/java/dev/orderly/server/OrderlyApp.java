@@ -31,6 +31,9 @@ import dev.orderly.server.postgres.PostgresKeyRecords;
 import dev.orderly.server.postgres.PostgresResidentRegistry;
 import dev.orderly.server.postgres.PostgresSessionStore;
 import dev.orderly.server.registry.RegistryImporter;
+import dev.orderly.server.postgres.PostgresSpecialGroupStore;
+import dev.orderly.server.http.BookingOperations;
+import dev.orderly.eligibility.SpecialGroupUpload;
 import dev.orderly.token.SigningKeys;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -158,15 +161,18 @@ public final class OrderlyApp implements AutoCloseable {
         WaitingRoom waitingRoom = gates.waitingRoom();
 
         PostgresCohortStore cohorts = new PostgresCohortStore(database.pool(), clock);
-        PostgresBookingStore bookingStore = new PostgresBookingStore(database.pool());
+        PostgresBookingStore bookingStore = settings.bookingLanes() == 0
+                ? new PostgresBookingStore(database.pool(), PostgresBookingStore.Engine.LOCK_ROWS, 1, 1)
+                : new PostgresBookingStore(database.pool(), PostgresBookingStore.Engine.BATCHED, settings.bookingLanes(), settings.bookingMaxBatch());
+        PostgresSpecialGroupStore specialGroups = new PostgresSpecialGroupStore(database.pool());
         Sessions sessions = new Sessions(new SessionTokens(keys, clock, settings.sessionLifetime(), settings.identity().sessionIdle()),
                 new PostgresSessionStore(database.pool()), clock);
         IdentitySettings limits = settings.identity();
         RateLimits rateLimits = new RateLimits(new RateLimits.Limits(limits.joinPerAddress(), limits.challengePerAddress(),
                 limits.challengePerPhone(), limits.verifyPerAddress(), limits.verifyPerChallenge()), limits.trustForwardedFor(),
                 privacy.secret(), clock, meters);
-        BookingService booking = new BookingService(bookingStore, cohorts, clock, new BookingReferences(random),
-                settings.bookingHorizonDays());
+        BookingService booking = new BookingService(bookingStore, cohorts, specialGroups, clock, new BookingReferences(random),
+                settings.bookingHorizonDays(), settings.searchCacheFor());
 
         ExecutorService blockingWork = Executors.newVirtualThreadPerTaskExecutor();
         Optional<DevRoutes> dev = settings.demo()
@@ -177,7 +183,8 @@ public final class OrderlyApp implements AutoCloseable {
                 DataDirSecrets::randomToken, "ORDERLY_OPERATOR_TOKEN");
         HttpApi api = new HttpApi(new HttpApi.Parts(waitingRoom, providers, sessions, registry, booking, bookingStore, meters,
                 meters::scrape, databaseUp::get, dev, settings.secureCookies(), settings.maxBodyBytes(), operatorToken,
-                gates.storeIsLocal(), gates.publicJwks(), gates::observe, rateLimits, clock),
+                gates.storeIsLocal(), gates.publicJwks(), gates::observe, rateLimits, clock,
+                new BookingOperations(cohorts, specialGroups, new SpecialGroupUpload(registry, specialGroups), settings.maxUploadBytes())),
                 blockingWork);
 
         OutboxRelay relay = new OutboxRelay(database.pool(), inbox, clock, privacy.phoneCipher());
@@ -253,6 +260,7 @@ public final class OrderlyApp implements AutoCloseable {
         gates.close();
         server.close().toCompletionStage().toCompletableFuture().join();
         blockingWork.shutdown();
+        bookingStore.close();
         database.close();
         vertx.close().toCompletionStage().toCompletableFuture().join();
     }

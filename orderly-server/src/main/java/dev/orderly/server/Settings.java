@@ -38,7 +38,11 @@ public record Settings(
         Optional<String> passKeys,
         Optional<String> redisUrl,
         String redisPrefix,
-        IdentitySettings identity) {
+        IdentitySettings identity,
+        int bookingLanes,
+        int bookingMaxBatch,
+        Duration searchCacheFor,
+        int maxUploadBytes) {
 
     public Settings {
         if (identity.sessionIdle().compareTo(sessionLifetime) > 0) {
@@ -59,7 +63,9 @@ public record Settings(
                 + ", operatorToken=" + (operatorToken.isPresent() ? "set" : "from data folder")
                 + ", passKeys=" + (passKeys.isPresent() ? "set" : "from data folder")
                 + ", gateStore=" + redisUrl.map(u -> "redis " + u.replaceAll("//[^@/]*@", "//***@") + " prefix " + redisPrefix)
-                        .orElse("in memory") + ", " + identity + "]";
+                        .orElse("in memory") + ", " + identity
+                + ", bookingLanes=" + bookingLanes + ", bookingMaxBatch=" + bookingMaxBatch + ", searchCacheFor=" + searchCacheFor
+                + ", maxUploadBytes=" + maxUploadBytes + "]";
     }
 
     /** The settings from this process's environment and system properties. */
@@ -103,7 +109,12 @@ public record Settings(
                 r.optionalText("ORDERLY_PASS_KEYS"),
                 r.optionalText("ORDERLY_REDIS_URL"),
                 r.text("ORDERLY_REDIS_PREFIX", "orderly"),
-                IdentitySettings.from(r));
+                IdentitySettings.from(r),
+                r.integer("ORDERLY_BOOKING_LANES", 4, 0, 64),
+                r.integer("ORDERLY_BOOKING_MAX_BATCH", 256, 1, 10_000),
+                Duration.ofMillis(r.integer("ORDERLY_SEARCH_CACHE_MILLIS", 1_000, 0, 60_000)),
+                r.integer("ORDERLY_MAX_UPLOAD_BYTES", 8_388_608, 1_024, 104_857_600));
+
     }
 
     /** A setting has a value that cannot be used. */

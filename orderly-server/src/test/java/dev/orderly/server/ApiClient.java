@@ -40,18 +40,16 @@ public final class ApiClient {
     private final String base;
     private final CookieManager cookies;
     private final HttpClient http;
+    private final String bearer;
 
     public ApiClient(int port) {
-        this(port, new CookieManager());
+        this(port, new CookieManager(), null, null);
     }
 
-    private ApiClient(int port, CookieManager cookies) {
-        this(port, cookies, null);
-    }
-
-    private ApiClient(int port, CookieManager cookies, java.net.InetAddress localAddress) {
+    private ApiClient(int port, CookieManager cookies, String bearer, java.net.InetAddress localAddress) {
         this.base = "http://127.0.0.1:" + port;
         this.cookies = cookies;
+        this.bearer = bearer;
         HttpClient.Builder builder = HttpClient.newBuilder().cookieHandler(cookies).connectTimeout(Duration.ofSeconds(5));
         if (localAddress != null) {
             builder.localAddress(localAddress);
@@ -65,16 +63,21 @@ public final class ApiClient {
      */
     public static ApiClient from(String localAddress, int port) {
         try {
-            return new ApiClient(port, new CookieManager(), java.net.InetAddress.getByName(localAddress));
+            return new ApiClient(port, new CookieManager(), null, java.net.InetAddress.getByName(localAddress));
         } catch (java.net.UnknownHostException e) {
             throw new IllegalArgumentException(localAddress, e);
         }
     }
 
+    /** The same browser sending {@code Authorization: Bearer <token>} with every request (an operator). */
+    public ApiClient withBearer(String token) {
+        return new ApiClient(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), cookies, token, null);
+    }
+
     /** The same browser (same cookies) talking to a server on another port, e.g. after a restart. */
     public ApiClient withPort(int port) {
         // Cookies are scoped by host, not port, so the jar carries over as a browser's would.
-        return new ApiClient(port, cookies);
+        return new ApiClient(port, cookies, bearer, null);
     }
 
     public CookieManager cookies() {
@@ -107,6 +110,9 @@ public final class ApiClient {
     }
 
     private Answer send(HttpRequest.Builder request, String... headers) {
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
         for (int i = 0; i + 1 < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }

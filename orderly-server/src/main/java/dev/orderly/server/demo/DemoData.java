@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A synthetic nation for trying Orderly out: residents whose ages follow Korea's 2021 age
  * pyramid, clinics across the 17 provinces in proportion to population, two vaccine products and
- * one cohort (born 1962–1966, the 55–59-year-olds of July 2021) whose window is open from the day
- * the data is made for {@link #WINDOW_DAYS} days.
+ * the cohorts of {@link #cohortsFor}: born 1962–1966 (the 55–59-year-olds of July 2021) open from
+ * the day the data is made for {@link #WINDOW_DAYS} days, born 1967–1971 opening later with a
+ * re-opening for the unbooked, born 1972–2003 in the ten-part rotation.
  *
  * <p>The same seed and sizes give the same residents and clinics, byte for byte; only the window
  * and the capacity days are placed relative to the day of generation.
@@ -54,6 +55,26 @@ public final class DemoData {
         Instant opens = SeoulCalendar.startOf(SeoulCalendar.dateAt(generatedAt));
         return new Cohort("born-1962-1966", "1962–1966년생 (55–59세)", LocalDate.of(1962, 1, 1), LocalDate.of(1966, 12, 31),
                 java.util.Set.of("PFZ", "MOD"), List.of(new BookingWindow(opens, opens.plus(Duration.ofDays(WINDOW_DAYS)))));
+    }
+
+    /**
+     * Every demo cohort, as 2021 ran them: the 55–59-year-olds open now ({@link #cohortFor}, first in
+     * id order: the dev page shows its residents); the 50–54-year-olds open the day after tomorrow at
+     * 20:00 KST for a week, then re-open for a week to those who have not booked; the 18–49-year-olds
+     * open now for 20 days in the ten-part rotation by the last digit of the birth date.
+     */
+    public static List<Cohort> cohortsFor(Instant generatedAt) {
+        LocalDate today = SeoulCalendar.dateAt(generatedAt);
+        Instant fiftiesOpen = SeoulCalendar.startOf(today.plusDays(2)).plus(Duration.ofHours(20));
+        Instant fiftiesReopen = fiftiesOpen.plus(Duration.ofDays(10));
+        Cohort fifties = new Cohort("born-1967-1971", "1967–1971년생 (50–54세)", LocalDate.of(1967, 1, 1), LocalDate.of(1971, 12, 31),
+                java.util.Set.of("PFZ", "MOD"), List.of(new BookingWindow(fiftiesOpen, fiftiesOpen.plus(Duration.ofDays(7))),
+                        new BookingWindow(fiftiesReopen, fiftiesReopen.plus(Duration.ofDays(7)), true)));
+        Instant youngOpen = SeoulCalendar.startOf(today);
+        Cohort young = new Cohort("born-1972-2003", "1972–2003년생 (18–49세, 10부제)", LocalDate.of(1972, 1, 1), LocalDate.of(2003, 12, 31),
+                java.util.Optional.empty(), java.util.Set.of("PFZ", "MOD"), List.of(new BookingWindow(youngOpen, youngOpen.plus(Duration.ofDays(20)))),
+                java.util.Optional.of(dev.orderly.eligibility.Rotation.DEFAULT));
+        return List.of(cohortFor(generatedAt), fifties, young);
     }
 
     // Share of the population per five-year age band, 0-4 ... 85+ (Statistics Korea, 2021, rounded).
@@ -124,21 +145,27 @@ public final class DemoData {
                     }
                 }
             }));
-            Cohort cohort = cohortFor(clock.instant());
-            try (var ps = conn.prepareStatement("INSERT INTO cohorts (id, name, born_from, born_to, products) VALUES (?, ?, ?, ?, ?)")) {
-                ps.setString(1, cohort.id());
-                ps.setString(2, cohort.name());
-                ps.setObject(3, cohort.bornFrom());
-                ps.setObject(4, cohort.bornTo());
-                ps.setArray(5, conn.createArrayOf("text", cohort.products().stream().sorted().toArray()));
-                ps.executeUpdate();
-            }
-            try (var ps = conn.prepareStatement("INSERT INTO cohort_windows (cohort_id, opens_at, closes_at) VALUES (?, ?, ?)")) {
-                for (BookingWindow w : cohort.windows()) {
+            for (Cohort cohort : cohortsFor(clock.instant())) {
+                try (var ps = conn.prepareStatement("""
+                        INSERT INTO cohorts (id, name, born_from, born_to, products, rotation_digit, rotation_mapping)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
                     ps.setString(1, cohort.id());
-                    ps.setObject(2, w.opensAt().atOffset(java.time.ZoneOffset.UTC));
-                    ps.setObject(3, w.closesAt().atOffset(java.time.ZoneOffset.UTC));
+                    ps.setString(2, cohort.name());
+                    ps.setObject(3, cohort.bornFrom());
+                    ps.setObject(4, cohort.bornTo());
+                    ps.setArray(5, conn.createArrayOf("text", cohort.products().stream().sorted().toArray()));
+                    ps.setObject(6, cohort.rotation().map(r -> (short) r.digitIndex()).orElse(null), java.sql.Types.SMALLINT);
+                    ps.setString(7, cohort.rotation().map(dev.orderly.eligibility.Rotation::mapping).orElse(null));
                     ps.executeUpdate();
+                }
+                try (var ps = conn.prepareStatement("INSERT INTO cohort_windows (cohort_id, opens_at, closes_at, unbooked_only) VALUES (?, ?, ?, ?)")) {
+                    for (BookingWindow w : cohort.windows()) {
+                        ps.setString(1, cohort.id());
+                        ps.setObject(2, w.opensAt().atOffset(java.time.ZoneOffset.UTC));
+                        ps.setObject(3, w.closesAt().atOffset(java.time.ZoneOffset.UTC));
+                        ps.setBoolean(4, w.unbookedOnly());
+                        ps.executeUpdate();
+                    }
                 }
             }
             conn.commit();

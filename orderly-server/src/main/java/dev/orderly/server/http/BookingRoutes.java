@@ -4,6 +4,7 @@ import dev.orderly.booking.BookingOutcome;
 import dev.orderly.booking.BookingService;
 import dev.orderly.booking.BookingStore;
 import dev.orderly.booking.CancelOutcome;
+import dev.orderly.booking.ChangeOutcome;
 import dev.orderly.booking.ClinicAvailability;
 import dev.orderly.booking.Reservation;
 import dev.orderly.gate.PassCheck;
@@ -19,10 +20,12 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Booking over HTTP: products, regions, clinic search with availability, book, show and cancel.
- * Every call touches the database and so runs on a virtual thread. Booking needs a pass of the
- * booking gate (one place per verified person) and spends it; search, show and cancel do not
- * (search reads cheap, cacheable data; cancelling must always be possible).
+ * Booking over HTTP: products, regions, clinic search with availability, book, show, change and
+ * cancel. Every call touches the database and so runs on a virtual thread. Booking, changing and
+ * cancelling take an optional {@code Idempotency-Key}: a retry with the same key gets the first
+ * answer. Booking needs a pass of the booking gate (one place per verified person) and spends it;
+ * search, show, change and cancel do not (search reads cheap, cached data; a person who holds a
+ * reservation may always move or cancel it).
  */
 final class BookingRoutes {
 
@@ -59,6 +62,8 @@ final class BookingRoutes {
         router.get("/api/clinics").handler(this::searchClinics);
         router.post("/api/reservations").handler(this::book);
         router.get("/api/reservations/mine").handler(this::myReservation);
+        router.put("/api/reservations/mine").handler(this::moveDose1);
+        router.put("/api/reservations/mine/dose2").handler(this::moveDose2);
         router.delete("/api/reservations/mine").handler(this::cancel);
     }
 
@@ -90,7 +95,8 @@ final class BookingRoutes {
                     : (int) (booking.lastBookableDay().toEpochDay() - first.toEpochDay() + 1);
             span = Math.max(1, Math.min(MAX_SEARCH_DAYS, span));
             JsonArray clinics = new JsonArray();
-            for (ClinicAvailability ca : store.search(province, district, first, span)) {
+            Optional<Person> viewer = ctx.request().getCookie(IdentityRoutes.SESSION_COOKIE) == null ? Optional.empty() : identity.person(ctx);
+            for (ClinicAvailability ca : booking.search(viewer, province, district, first, span)) {
                 JsonArray daysJson = new JsonArray();
                 ca.days().forEach(d -> daysJson.add(new JsonObject().put("day", d.day().toString()).put("product", d.product())
                         .put("capacity", d.capacity()).put("remaining", d.remaining())));
@@ -104,11 +110,16 @@ final class BookingRoutes {
         });
     }
 
-    private void book(RoutingContext ctx) {
+    private static String idempotencyKey(RoutingContext ctx) {
         String key = ctx.request().getHeader("Idempotency-Key");
         if (key != null && !IDEMPOTENCY_KEY.matcher(key).matches()) {
             throw new BadRequest("'Idempotency-Key' must be 1-100 of A-Z a-z 0-9 . _ : -");
         }
+        return key;
+    }
+
+    private void book(RoutingContext ctx) {
+        String key = idempotencyKey(ctx);
         JsonInput in = JsonInput.of(ctx, Set.of("clinicId", "day", "product"));
         long clinicId = in.number("clinicId");
         LocalDate day = in.date("day");
@@ -168,7 +179,7 @@ final class BookingRoutes {
             case BookingOutcome.NotEligible n -> Reply.problem(403, "not-eligible", "Not eligible now",
                     "you may not book now").with("eligibility", IdentityRoutes.eligibilityJson(n.why()));
             case BookingOutcome.KeyReused k -> Reply.problem(422, "idempotency-key-reused", "Idempotency key reused",
-                    "the Idempotency-Key was already used for a different booking request");
+                    "the Idempotency-Key was already used for a different request");
         };
     }
 
@@ -176,7 +187,7 @@ final class BookingRoutes {
         return new JsonObject().put("reference", r.reference())
                 .put("clinic", new JsonObject().put("id", r.clinicId()).put("name", r.clinicName()))
                 .put("product", r.product()).put("dose1Day", r.dose1Day().toString()).put("dose2Day", r.dose2Day().toString())
-                .put("bookedAt", r.bookedAt().toString());
+                .put("bookedAt", r.bookedAt().toString()).put("changedAt", r.changedAt().toString());
     }
 
     private void myReservation(RoutingContext ctx) {
@@ -186,10 +197,50 @@ final class BookingRoutes {
                 .orElseGet(IdentityRoutes::notVerified));
     }
 
+    private void moveDose1(RoutingContext ctx) {
+        String key = idempotencyKey(ctx);
+        JsonInput in = JsonInput.of(ctx, Set.of("clinicId", "day", "product"));
+        long clinicId = in.number("clinicId");
+        LocalDate day = in.date("day");
+        String product = in.text("product", 16);
+        api.run(ctx, () -> identity.person(ctx)
+                .map(p -> changeReply(booking.moveDose1(p, clinicId, day, product, key)))
+                .orElseGet(IdentityRoutes::notVerified));
+    }
+
+    private void moveDose2(RoutingContext ctx) {
+        String key = idempotencyKey(ctx);
+        JsonInput in = JsonInput.of(ctx, Set.of("day"));
+        LocalDate day = in.date("day");
+        api.run(ctx, () -> identity.person(ctx)
+                .map(p -> changeReply(booking.moveDose2(p, day, key)))
+                .orElseGet(IdentityRoutes::notVerified));
+    }
+
+    static Reply changeReply(ChangeOutcome outcome) {
+        return switch (outcome) {
+            case ChangeOutcome.Changed c -> Reply.json(200, reservationJson(c.reservation()));
+            case ChangeOutcome.NothingToChange n -> Reply.problem(404, "no-reservation", "No reservation",
+                    "you hold no active reservation to change");
+            case ChangeOutcome.OutsideInterval o -> Reply.problem(422, "outside-interval", "Outside the dose-2 interval",
+                    "dose 2 must be from " + o.from() + " to " + o.to()).with("from", o.from().toString()).with("to", o.to().toString());
+            case ChangeOutcome.TooLate t -> Reply.problem(409, "too-late", "Too late to move",
+                    "the appointment on " + t.day() + " is today or past and can no longer be moved").with("day", t.day().toString());
+            case BookingOutcome.DayFull f -> bookingReply(f);
+            case BookingOutcome.NoSecondDoseDay n -> bookingReply(n);
+            case BookingOutcome.NotOffered n -> bookingReply(n);
+            case BookingOutcome.DayOutOfRange d -> bookingReply(d);
+            case BookingOutcome.NotEligible n -> bookingReply(n);
+            case BookingOutcome.KeyReused k -> bookingReply(k);
+        };
+    }
+
     private void cancel(RoutingContext ctx) {
-        api.run(ctx, () -> identity.person(ctx).map(p -> switch (booking.cancel(p)) {
+        String key = idempotencyKey(ctx);
+        api.run(ctx, () -> identity.person(ctx).map(p -> switch (booking.cancel(p, key)) {
             case CancelOutcome.Cancelled c -> Reply.json(200, reservationJson(c.reservation()).put("status", "CANCELLED"));
             case CancelOutcome.NothingToCancel n -> Reply.problem(404, "no-reservation", "No reservation", "you hold no active reservation");
+            case BookingOutcome.KeyReused k -> bookingReply(k);
         }).orElseGet(IdentityRoutes::notVerified));
     }
 }

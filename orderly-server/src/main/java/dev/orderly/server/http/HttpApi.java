@@ -62,7 +62,7 @@ public final class HttpApi {
                         MeterRegistry meters, Supplier<String> metricsScrape, Supplier<Boolean> ready,
                         Optional<DevRoutes> dev, boolean secureCookies, int maxBodyBytes, String operatorToken,
                         boolean gateStoreIsLocal, String jwks, RequestObserver requestObserver, RateLimits rateLimits,
-                        Clock clock) {
+                        Clock clock, BookingOperations bookingOperations) {
     }
 
     private final Parts parts;
@@ -78,6 +78,7 @@ public final class HttpApi {
         Router router = Router.router(vertx);
         router.route().handler(this::securityHeadersAndTiming);
         router.route("/api/*").handler(new SameOriginCheck(this)::handle);
+        router.route(OperatorBookingRoutes.UPLOADS).handler(BodyHandler.create(false).setBodyLimit(parts.bookingOperations().maxUploadBytes()));
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(parts.maxBodyBytes()));
         router.route("/api/*").handler(this::browserId);
         router.route("/api/operator/*").handler(new OperatorAuth(this, parts.operatorToken())::handle);
@@ -101,6 +102,7 @@ public final class HttpApi {
         identity.mount(router);
         new BookingRoutes(this, gates, identity, parts.booking(), parts.bookingStore(), parts.meters()).mount(router);
         new OperatorRoutes(this, parts.waitingRoom()).mount(router);
+        new OperatorBookingRoutes(this, parts.bookingStore(), parts.bookingOperations()).mount(router);
         parts.dev().ifPresent(dev -> dev.mount(router, this));
 
         router.route("/api/*").handler(ctx -> send(ctx, Reply.problem(404, "not-found", "Not found",

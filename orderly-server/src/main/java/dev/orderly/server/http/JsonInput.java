@@ -73,6 +73,69 @@ public final class JsonInput {
         throw new BadRequest("'" + field + "' is required and must be a whole number");
     }
 
+    /** A nested JSON value read as strictly as a body: an object with only the named fields; {@code where} names it in messages. */
+    public static JsonInput of(Object value, Set<String> allowed, String where) {
+        if (!(value instanceof JsonObject json)) {
+            throw new BadRequest("'" + where + "' must be a JSON object");
+        }
+        Set<String> unknown = new TreeSet<>(json.fieldNames());
+        unknown.removeAll(allowed);
+        if (!unknown.isEmpty()) {
+            throw new BadRequest("unknown field(s) " + unknown + " in '" + where + "'; expected only " + new TreeSet<>(allowed));
+        }
+        return new JsonInput(json);
+    }
+
+    public boolean has(String field) {
+        return json.getValue(field) != null;
+    }
+
+    /** The field's raw value (null when absent), for nested objects and arrays. */
+    public Object raw(String field) {
+        return json.getValue(field);
+    }
+
+    public java.time.Instant instant(String field) {
+        String s = text(field, 40);
+        try {
+            return java.time.Instant.parse(s);
+        } catch (DateTimeParseException e) {
+            throw new BadRequest("'" + field + "' must be an instant as 2021-08-09T11:00:00Z, got '" + s + "'");
+        }
+    }
+
+    public boolean bool(String field, boolean fallback) {
+        Object v = json.getValue(field);
+        if (v == null) {
+            return fallback;
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        throw new BadRequest("'" + field + "' must be true or false");
+    }
+
+    /** A whole number from {@code min} to {@code max}. */
+    public int integer(String field, int min, int max) {
+        long v = number(field);
+        if (v < min || v > max) {
+            throw new BadRequest("'" + field + "' must be a whole number from " + min + " to " + max);
+        }
+        return (int) v;
+    }
+
+    /** A JSON array of at most {@code maxItems} items. */
+    public io.vertx.core.json.JsonArray array(String field, int maxItems) {
+        Object v = json.getValue(field);
+        if (!(v instanceof io.vertx.core.json.JsonArray a)) {
+            throw new BadRequest("'" + field + "' is required and must be an array");
+        }
+        if (a.size() > maxItems) {
+            throw new BadRequest("'" + field + "' must have at most " + maxItems + " items");
+        }
+        return a;
+    }
+
     /** Parses a query or path value as a date, naming {@code what} if it fails. */
     public static LocalDate date(String what, String value) {
         try {

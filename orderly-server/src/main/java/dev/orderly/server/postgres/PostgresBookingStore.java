@@ -5,13 +5,21 @@ import static dev.orderly.server.postgres.Blocking.await;
 import dev.orderly.booking.BookingOutcome;
 import dev.orderly.booking.BookingRequest;
 import dev.orderly.booking.BookingStore;
+import dev.orderly.booking.Bucket;
+import dev.orderly.booking.BucketCapacity;
 import dev.orderly.booking.CancelOutcome;
+import dev.orderly.booking.CapacitySetting;
+import dev.orderly.booking.ChangeOutcome;
+import dev.orderly.booking.ChangeRequest;
 import dev.orderly.booking.Clinic;
 import dev.orderly.booking.ClinicAvailability;
 import dev.orderly.booking.DayAvailability;
 import dev.orderly.booking.Product;
 import dev.orderly.booking.Region;
+import dev.orderly.booking.Remembered;
 import dev.orderly.booking.Reservation;
+import dev.orderly.booking.StoreAnswer;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -33,28 +41,77 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
- * Booking on PostgreSQL.
+ * Booking on PostgreSQL, by one of three engines ({@link Engine}), all deciding by the same
+ * {@code BookingRules} and all passing the same contract.
  *
- * <p>One booking is one short transaction: conditional {@code UPDATE ... WHERE booked < capacity}
- * on the dose-1 day, then on the first dose-2 day with room, then the reservation insert. Rows of
- * one clinic and product are always locked in ascending day order (dose 2 is later than dose 1),
- * so two bookings can wait on each other but never deadlock. The table's CHECK
- * {@code booked <= capacity} and the partial unique index on active reservations hold the
- * invariants even against a faulty query. The answer is given after COMMIT, so a "booked" answer
- * is durable.
+ * <p>Design note. The tables hold the invariants whatever the code does: {@code 0 <= booked <=
+ * capacity} per bucket (CHECK), one active appointment per person and dose (partial unique
+ * index), one remembered answer per person and key (primary key). The engines differ in how they
+ * get there under contention; see {@link BookingTransaction} (lock rows, decide, write) and
+ * {@link BookingLanes} (serialise per clinic in memory, commit many bookings at once). Every
+ * answer is given after COMMIT. Changes and cancellations always run as their own locking
+ * transaction; only booking is batched.
  */
-public final class PostgresBookingStore implements BookingStore {
+public final class PostgresBookingStore implements BookingStore, AutoCloseable {
 
-    private static final String ONE_ACTIVE = "reservations_one_active_per_person";
-    private static final String ONE_PER_KEY = "reservations_by_idempotency_key";
+    /** How bookings reach the database. */
+    public enum Engine {
+        /** One transaction per booking: SELECT ... FOR UPDATE on the capacity rows, decide, write. The naive baseline. */
+        LOCK_ROWS,
+        /** One transaction per booking: conditional UPDATE ... SET booked = booked + 1 WHERE booked &lt; capacity, then inserts. The plain design. */
+        CONDITIONAL_UPDATE,
+        /** Bookings serialised per clinic in lanes and committed in batches ({@link BookingLanes}). The default. */
+        BATCHED
+    }
 
     private final Pool pool;
+    private final Engine engine;
+    private final BookingTransaction transaction;
+    private final BookingLanes lanes;
 
+    /** The default engine: {@link Engine#BATCHED} with 4 lanes of at most 256 bookings a commit. */
     public PostgresBookingStore(Pool pool) {
-        this.pool = pool;
+        this(pool, Engine.BATCHED, 4, 256);
     }
+
+    /**
+     * @param lanes    for {@link Engine#BATCHED}: lanes (each holds one connection while it commits); at least 1
+     * @param maxBatch for {@link Engine#BATCHED}: most bookings committed together; at least 1
+     */
+    public PostgresBookingStore(Pool pool, Engine engine, int lanes, int maxBatch) {
+        this.pool = pool;
+        this.engine = engine;
+        this.transaction = new BookingTransaction(pool);
+        this.lanes = engine == Engine.BATCHED
+                ? new BookingLanes(transaction, lanes, maxBatch, b -> Long.hashCode(b.request().clinicId()))
+                : null;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    /** Nanoseconds all booking transactions of this process spent per phase (connect, five loads, decide, write, commit). */
+    public static long[] phaseNanos() {
+        return Arrays.stream(BookingTransaction.PHASE_NANOS).mapToLong(java.util.concurrent.atomic.LongAdder::sum).toArray();
+    }
+
+    /** For {@link Engine#BATCHED}: batches committed so far and the bookings in them ({0, 0} for the other engines). */
+    public long[] batchFigures() {
+        return lanes == null ? new long[] {0, 0} : lanes.figures();
+    }
+
+    @Override
+    public void close() {
+        if (lanes != null) {
+            lanes.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ catalogue and capacity
 
     @Override
     public void saveProduct(Product p) {
@@ -66,31 +123,84 @@ public final class PostgresBookingStore implements BookingStore {
 
     @Override
     public void saveClinic(Clinic c) {
-        await(pool.withTransaction(conn -> conn.preparedQuery("""
-                        INSERT INTO clinics (id, name, province, district, address) VALUES ($1, $2, $3, $4, $5)
-                        ON CONFLICT (id) DO UPDATE SET name = $2, province = $3, district = $4, address = $5""")
-                .execute(Tuple.of(c.id(), c.name(), c.province(), c.district(), c.address()))
-                .compose(x -> conn.preparedQuery("DELETE FROM clinic_products WHERE clinic_id = $1 AND NOT (product = ANY($2))")
-                        .execute(Tuple.tuple().addLong(c.id()).addArrayOfString(c.products().toArray(String[]::new))))
-                .compose(x -> conn.preparedQuery("""
-                                INSERT INTO clinic_products (clinic_id, product) SELECT $1, unnest($2::text[])
-                                ON CONFLICT DO NOTHING""")
-                        .execute(Tuple.tuple().addLong(c.id()).addArrayOfString(c.products().toArray(String[]::new))))));
+        String[] products = c.products().toArray(String[]::new);
+        inTransaction(conn -> {
+            RowSet<Row> held = await(conn.preparedQuery("""
+                    SELECT product FROM day_capacity WHERE clinic_id = $1 AND NOT (product = ANY($2)) AND booked > 0 LIMIT 1""")
+                    .execute(Tuple.tuple().addLong(c.id()).addArrayOfString(products)));
+            if (held.size() > 0) {
+                throw new IllegalStateException("clinic " + c.id() + " has places booked for " + held.iterator().next().getString(0)
+                        + "; it cannot stop offering it");
+            }
+            await(conn.preparedQuery("""
+                    INSERT INTO clinics (id, name, province, district, address) VALUES ($1, $2, $3, $4, $5)
+                    ON CONFLICT (id) DO UPDATE SET name = $2, province = $3, district = $4, address = $5""")
+                    .execute(Tuple.of(c.id(), c.name(), c.province(), c.district(), c.address())));
+            await(conn.preparedQuery("DELETE FROM clinic_products WHERE clinic_id = $1 AND NOT (product = ANY($2))")
+                    .execute(Tuple.tuple().addLong(c.id()).addArrayOfString(products)));
+            await(conn.preparedQuery("""
+                    INSERT INTO clinic_products (clinic_id, product) SELECT $1, unnest($2::text[])
+                    ON CONFLICT DO NOTHING""").execute(Tuple.tuple().addLong(c.id()).addArrayOfString(products)));
+            return null;
+        });
     }
 
     @Override
-    public void setCapacity(long clinicId, LocalDate day, String product, int capacity) {
-        if (capacity < 0) {
-            throw new IllegalArgumentException("capacity must not be negative, was " + capacity);
+    public void setCapacity(List<CapacitySetting> settings) {
+        for (CapacitySetting s : settings) {
+            if (s.capacity() < 0) {
+                throw new IllegalArgumentException("capacity must not be negative, was " + s.capacity());
+            }
         }
-        RowSet<Row> rows = await(pool.preparedQuery("""
-                INSERT INTO day_capacity (clinic_id, product, day, capacity) VALUES ($1, $2, $3, $4)
-                ON CONFLICT (clinic_id, product, day) DO UPDATE SET capacity = $4 WHERE day_capacity.booked <= $4
-                RETURNING capacity""").execute(Tuple.of(clinicId, product, day, capacity)));
-        if (rows.rowCount() == 0) {
-            throw new IllegalStateException("clinic " + clinicId + " " + product + " on " + day
-                    + " has more places booked than the new capacity " + capacity);
+        if (settings.isEmpty()) {
+            return;
         }
+        inTransaction(conn -> {
+            RowSet<Row> notOffered = await(conn.preparedQuery("""
+                    SELECT q.clinic_id, q.product FROM unnest($1::bigint[], $2::text[]) AS q(clinic_id, product)
+                    WHERE NOT EXISTS (SELECT 1 FROM clinic_products cp WHERE cp.clinic_id = q.clinic_id AND cp.product = q.product)
+                    LIMIT 1""").execute(Tuple.tuple()
+                    .addArrayOfLong(settings.stream().map(s -> s.bucket().clinicId()).toArray(Long[]::new))
+                    .addArrayOfString(settings.stream().map(s -> s.bucket().product()).toArray(String[]::new))));
+            if (notOffered.size() > 0) {
+                Row r = notOffered.iterator().next();
+                throw new IllegalArgumentException("clinic " + r.getLong(0) + " does not offer " + r.getString(1));
+            }
+            RowSet<Row> set = await(conn.preparedQuery("""
+                    INSERT INTO day_capacity (clinic_id, product, day, grp, capacity)
+                    SELECT * FROM unnest($1::bigint[], $2::text[], $3::date[], $4::smallint[], $5::int[])
+                    ON CONFLICT (clinic_id, product, day, grp) DO UPDATE SET capacity = excluded.capacity
+                    WHERE day_capacity.booked <= excluded.capacity
+                    RETURNING clinic_id, product, day, grp""").execute(Tuple.tuple()
+                    .addArrayOfLong(settings.stream().map(s -> s.bucket().clinicId()).toArray(Long[]::new))
+                    .addArrayOfString(settings.stream().map(s -> s.bucket().product()).toArray(String[]::new))
+                    .addArrayOfLocalDate(settings.stream().map(s -> s.bucket().day()).toArray(LocalDate[]::new))
+                    .addArrayOfShort(settings.stream().map(s -> (short) s.bucket().group()).toArray(Short[]::new))
+                    .addArrayOfInteger(settings.stream().map(CapacitySetting::capacity).toArray(Integer[]::new))));
+            Set<Bucket> done = new HashSet<>();
+            set.forEach(r -> done.add(new Bucket(r.getLong(0), r.getString(1), r.getLocalDate(2), r.getShort(3))));
+            for (CapacitySetting s : settings) {
+                if (!done.contains(s.bucket())) {
+                    Bucket b = s.bucket();
+                    throw new IllegalStateException("clinic " + b.clinicId() + " " + b.product() + " on " + b.day()
+                            + (b.group() == Bucket.SHARED ? "" : " (group " + b.group() + ")")
+                            + " has more places booked than the new capacity " + s.capacity());
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<BucketCapacity> capacity(long clinicId, LocalDate from, int days) {
+        List<BucketCapacity> result = new ArrayList<>();
+        await(pool.preparedQuery("""
+                SELECT product, day, grp, capacity, booked FROM day_capacity
+                WHERE clinic_id = $1 AND day >= $2 AND day < $3 ORDER BY day, product, grp""")
+                .execute(Tuple.of(clinicId, from, from.plusDays(days))))
+                .forEach(r -> result.add(new BucketCapacity(new Bucket(clinicId, r.getString(0), r.getLocalDate(1), r.getShort(2)),
+                        r.getInteger(3), r.getInteger(4))));
+        return result;
     }
 
     @Override
@@ -125,135 +235,61 @@ public final class PostgresBookingStore implements BookingStore {
     }
 
     @Override
-    public List<ClinicAvailability> search(String province, String district, LocalDate from, int days) {
+    public List<ClinicAvailability> search(String province, String district, LocalDate from, int days, int group) {
+        // MVCC: this read never waits for the row locks bookings hold; it sees the last committed counts.
         RowSet<Row> rows = await(pool.preparedQuery("""
                 SELECT c.id, c.name, c.province, c.district, c.address,
                        (SELECT coalesce(array_agg(product), '{}') FROM clinic_products WHERE clinic_id = c.id),
-                       dc.day, dc.product, dc.capacity, dc.booked
+                       dc.day, dc.product, sum(dc.capacity)::int, sum(greatest(dc.capacity - dc.booked, 0))::int
                 FROM clinics c
                 LEFT JOIN day_capacity dc ON dc.clinic_id = c.id AND dc.day >= $3 AND dc.day < $4
+                     AND ($5 = -2 OR dc.grp = -1 OR dc.grp = $5)
+                     AND EXISTS (SELECT 1 FROM clinic_products cp WHERE cp.clinic_id = c.id AND cp.product = dc.product)
                 WHERE c.province = $1 AND ($2::text IS NULL OR c.district = $2)
+                GROUP BY c.id, dc.day, dc.product
                 ORDER BY c.name, c.id, dc.day, dc.product""")
-                .execute(Tuple.of(province, district, from, from.plusDays(days))));
+                .execute(Tuple.of(province, district, from, from.plusDays(days), group)));
         Map<Long, Clinic> clinics = new LinkedHashMap<>();
         Map<Long, List<DayAvailability>> daysOf = new LinkedHashMap<>();
         for (Row r : rows) {
             Clinic c = clinics.computeIfAbsent(r.getLong(0), id -> clinicOf(r));
             List<DayAvailability> list = daysOf.computeIfAbsent(c.id(), id -> new ArrayList<>());
             if (r.getLocalDate(6) != null) {
-                int capacity = r.getInteger(8);
-                list.add(new DayAvailability(r.getLocalDate(6), r.getString(7), capacity, Math.max(0, capacity - r.getInteger(9))));
+                list.add(new DayAvailability(r.getLocalDate(6), r.getString(7), r.getInteger(8), r.getInteger(9)));
             }
         }
         return clinics.values().stream().map(c -> new ClinicAvailability(c, daysOf.get(c.id()))).toList();
     }
 
+    // ------------------------------------------------------------------ booking, changing, cancelling
+
     @Override
     public BookingOutcome book(BookingRequest request, String idempotencyKey, String reference, Instant at) {
         // PostgreSQL keeps microseconds; answer with what a retry will read back.
-        Instant now = at.truncatedTo(ChronoUnit.MICROS);
-        try {
-            return inTransaction(conn -> bookIn(conn, request, idempotencyKey, reference, now));
-        } catch (RuntimeException e) {
-            if (Blocking.isUniqueViolation(e, ONE_ACTIVE) || Blocking.isUniqueViolation(e, ONE_PER_KEY)) {
-                // A concurrent request of the same person won; answer as if we had come second.
-                return inTransaction(conn -> answerForExisting(conn, request, idempotencyKey))
-                        .orElseThrow(() -> e);
-            }
+        BookingCommand.Book command = new BookingCommand.Book(request, idempotencyKey, reference, at.truncatedTo(ChronoUnit.MICROS));
+        return (BookingOutcome) switch (engine) {
+            case BATCHED -> lanes.submit(command);
+            case LOCK_ROWS -> single(command);
+            case CONDITIONAL_UPDATE -> bookConditionally(command);
+        };
+    }
+
+    @Override
+    public ChangeOutcome change(ChangeRequest request, String idempotencyKey, Instant at) {
+        return (ChangeOutcome) single(new BookingCommand.Change(request, idempotencyKey, at.truncatedTo(ChronoUnit.MICROS)));
+    }
+
+    @Override
+    public CancelOutcome cancel(long personId, String idempotencyKey, Instant at) {
+        return (CancelOutcome) single(new BookingCommand.Cancel(personId, idempotencyKey, at.truncatedTo(ChronoUnit.MICROS)));
+    }
+
+    private StoreAnswer single(BookingCommand command) {
+        Object result = transaction.run(List.of(command)).getFirst();
+        if (result instanceof RuntimeException e) {
             throw e;
         }
-    }
-
-    private Optional<BookingOutcome> answerForExisting(SqlConnection conn, BookingRequest request, String key) {
-        if (key != null) {
-            Optional<BookingOutcome> remembered = remembered(conn, request, key);
-            if (remembered.isPresent()) {
-                return remembered;
-            }
-        }
-        return activeIn(conn, request.personId()).map(BookingOutcome.AlreadyBooked::new);
-    }
-
-    private Optional<BookingOutcome> remembered(SqlConnection conn, BookingRequest request, String key) {
-        RowSet<Row> rows = await(conn.preparedQuery(SELECT_RESERVATION + " WHERE r.person_id = $1 AND r.idempotency_key = $2")
-                .execute(Tuple.of(request.personId(), key)));
-        if (rows.size() == 0) {
-            return Optional.empty();
-        }
-        Row row = rows.iterator().next();
-        return Optional.of(fingerprint(request).equals(row.getString("request_fingerprint"))
-                ? new BookingOutcome.Booked(reservationOf(row))
-                : new BookingOutcome.KeyReused(key));
-    }
-
-    private BookingOutcome bookIn(SqlConnection conn, BookingRequest request, String key, String reference, Instant now) {
-        if (key != null) {
-            Optional<BookingOutcome> remembered = remembered(conn, request, key);
-            if (remembered.isPresent()) {
-                return remembered.get();
-            }
-        }
-        Optional<Reservation> existing = activeIn(conn, request.personId());
-        if (existing.isPresent()) {
-            // It may be this very request, committed by a concurrent retry after our first look.
-            return answerForExisting(conn, request, key).orElse(new BookingOutcome.AlreadyBooked(existing.get()));
-        }
-        RowSet<Row> offer = await(conn.preparedQuery("""
-                SELECT c.name, p.dose2_min_days, p.dose2_max_days
-                FROM clinic_products cp JOIN clinics c ON c.id = cp.clinic_id JOIN products p ON p.code = cp.product
-                WHERE cp.clinic_id = $1 AND cp.product = $2""").execute(Tuple.of(request.clinicId(), request.product())));
-        if (offer.size() == 0) {
-            return new BookingOutcome.NotOffered(request.clinicId(), request.product());
-        }
-        Row o = offer.iterator().next();
-        String clinicName = o.getString(0);
-        LocalDate dose2From = request.day().plusDays(o.getInteger(1));
-        LocalDate dose2To = request.day().plusDays(o.getInteger(2));
-
-        RowSet<Row> dose1 = await(conn.preparedQuery("""
-                UPDATE day_capacity SET booked = booked + 1
-                WHERE clinic_id = $1 AND product = $2 AND day = $3 AND booked < capacity RETURNING day""")
-                .execute(Tuple.of(request.clinicId(), request.product(), request.day())));
-        if (dose1.rowCount() == 0) {
-            RowSet<Row> day = await(conn.preparedQuery("SELECT 1 FROM day_capacity WHERE clinic_id = $1 AND product = $2 AND day = $3")
-                    .execute(Tuple.of(request.clinicId(), request.product(), request.day())));
-            return day.size() == 0
-                    ? new BookingOutcome.NotOffered(request.clinicId(), request.product())
-                    : new BookingOutcome.DayFull(request.clinicId(), request.day(), request.product());
-        }
-        Optional<LocalDate> dose2Day = takeFirstDayWithRoom(conn, request, dose2From, dose2To);
-        if (dose2Day.isEmpty()) {
-            throw new Rollback(new BookingOutcome.NoSecondDoseDay(dose2From, dose2To));
-        }
-        Reservation reservation = new Reservation(reference, request.personId(), request.clinicId(), clinicName,
-                request.product(), request.day(), dose2Day.get(), now);
-        await(conn.preparedQuery("""
-                INSERT INTO reservations (reference, person_id, clinic_id, product, dose1_day, dose2_day, status, booked_at,
-                                          idempotency_key, request_fingerprint)
-                VALUES ($1, $2, $3, $4, $5, $6, 'ACTIVE', $7, $8, $9)""")
-                .execute(Tuple.from(List.of(reference, request.personId(), request.clinicId(), request.product(),
-                        request.day(), dose2Day.get(), utc(now))).addString(key).addString(key == null ? null : fingerprint(request))));
-        Outbox.enqueue(conn, "BOOKED", reservation, now);
-        return new BookingOutcome.Booked(reservation);
-    }
-
-    /** Takes a place on the first day in [from, to] that has room, trying the next if one fills meanwhile. */
-    private Optional<LocalDate> takeFirstDayWithRoom(SqlConnection conn, BookingRequest request, LocalDate from, LocalDate to) {
-        RowSet<Row> candidates = await(conn.preparedQuery("""
-                SELECT day FROM day_capacity
-                WHERE clinic_id = $1 AND product = $2 AND day BETWEEN $3 AND $4 AND booked < capacity ORDER BY day""")
-                .execute(Tuple.of(request.clinicId(), request.product(), from, to)));
-        for (Row candidate : candidates) {
-            LocalDate day = candidate.getLocalDate(0);
-            RowSet<Row> taken = await(conn.preparedQuery("""
-                    UPDATE day_capacity SET booked = booked + 1
-                    WHERE clinic_id = $1 AND product = $2 AND day = $3 AND booked < capacity RETURNING day""")
-                    .execute(Tuple.of(request.clinicId(), request.product(), day)));
-            if (taken.rowCount() == 1) {
-                return Optional.of(day);
-            }
-        }
-        return Optional.empty();
+        return (StoreAnswer) result;
     }
 
     @Override
@@ -263,52 +299,36 @@ public final class PostgresBookingStore implements BookingStore {
 
     private Optional<Reservation> activeIn(SqlConnection conn, long personId) {
         var client = conn == null ? pool : conn;
-        RowSet<Row> rows = await(client.preparedQuery(SELECT_RESERVATION + " WHERE r.person_id = $1 AND r.status = 'ACTIVE'")
-                .execute(Tuple.of(personId)));
-        return rows.size() == 0 ? Optional.empty() : Optional.of(reservationOf(rows.iterator().next()));
+        RowSet<Row> rows = await(client.preparedQuery("""
+                SELECT r1.reference, r1.person_id, r1.clinic_id, c.name, r1.product, r1.day, r2.day, r1.created_at, r1.changed_at
+                FROM reservations r1 JOIN reservations r2 ON r2.reference = r1.reference AND r2.dose = 2
+                JOIN clinics c ON c.id = r1.clinic_id
+                WHERE r1.person_id = $1 AND r1.dose = 1 AND r1.status = 'ACTIVE'""").execute(Tuple.of(personId)));
+        if (rows.size() == 0) {
+            return Optional.empty();
+        }
+        Row r = rows.iterator().next();
+        return Optional.of(new Reservation(r.getString(0), r.getLong(1), r.getLong(2), r.getString(3), r.getString(4),
+                r.getLocalDate(5), r.getLocalDate(6), r.getOffsetDateTime(7).toInstant(), r.getOffsetDateTime(8).toInstant()));
     }
 
     @Override
-    public CancelOutcome cancel(long personId, Instant now) {
-        return inTransaction(conn -> {
-            RowSet<Row> rows = await(conn.preparedQuery("""
-                    UPDATE reservations r SET status = 'CANCELLED', cancelled_at = $2
-                    FROM clinics c WHERE c.id = r.clinic_id AND r.person_id = $1 AND r.status = 'ACTIVE'
-                    RETURNING r.reference, r.person_id, r.clinic_id, c.name AS clinic_name, r.product, r.dose1_day,
-                              r.dose2_day, r.booked_at, r.request_fingerprint""")
-                    .execute(Tuple.of(personId, utc(now))));
-            if (rows.rowCount() == 0) {
-                return new CancelOutcome.NothingToCancel();
-            }
-            Reservation r = reservationOf(rows.iterator().next());
-            await(conn.preparedQuery("""
-                    UPDATE day_capacity SET booked = booked - 1
-                    WHERE clinic_id = $1 AND product = $2 AND day = ANY($3)""")
-                    .execute(Tuple.tuple().addLong(r.clinicId()).addString(r.product())
-                            .addArrayOfLocalDate(new LocalDate[] {r.dose1Day(), r.dose2Day()})));
-            Outbox.enqueue(conn, "CANCELLED", r, now);
-            return new CancelOutcome.Cancelled(r);
-        });
+    public Optional<Remembered> remembered(long personId, String idempotencyKey) {
+        return rememberedIn(null, personId, idempotencyKey);
     }
 
-    private static final String SELECT_RESERVATION = """
-            SELECT r.reference, r.person_id, r.clinic_id, c.name AS clinic_name, r.product, r.dose1_day, r.dose2_day,
-                   r.booked_at, r.request_fingerprint
-            FROM reservations r JOIN clinics c ON c.id = r.clinic_id""";
-
-    private static Reservation reservationOf(Row r) {
-        return new Reservation(r.getString("reference"), r.getLong("person_id"), r.getLong("clinic_id"),
-                r.getString("clinic_name"), r.getString("product"), r.getLocalDate("dose1_day"),
-                r.getLocalDate("dose2_day"), r.getOffsetDateTime("booked_at").toInstant());
+    private Optional<Remembered> rememberedIn(SqlConnection conn, long personId, String key) {
+        var client = conn == null ? pool : conn;
+        RowSet<Row> rows = await(client.preparedQuery("SELECT fingerprint, answer FROM request_keys WHERE person_id = $1 AND key = $2")
+                .execute(Tuple.of(personId, key)));
+        if (rows.size() == 0) {
+            return Optional.empty();
+        }
+        Row r = rows.iterator().next();
+        return Optional.of(new Remembered(r.getString(0), AnswerCodec.decode(r.getString(1))));
     }
 
-    private static String fingerprint(BookingRequest r) {
-        return r.clinicId() + "|" + r.day() + "|" + r.product();
-    }
-
-    static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
-    }
+    // ------------------------------------------------------------------ the plain design: conditional UPDATE
 
     /** Ends a transaction with ROLLBACK and this outcome as the answer. */
     private static final class Rollback extends RuntimeException {
@@ -321,20 +341,131 @@ public final class PostgresBookingStore implements BookingStore {
         }
     }
 
-    private <T> T inTransaction(java.util.function.Function<SqlConnection, T> work) {
+    private BookingOutcome bookConditionally(BookingCommand.Book command) {
+        BookingRequest request = command.request();
+        try {
+            return inTransaction(conn -> conditionally(conn, command));
+        } catch (Rollback r) {
+            return command.key() == null ? r.outcome : rememberAlone(request.personId(), command.key(), request.fingerprint(), r.outcome,
+                    command.now());
+        } catch (PgException e) {
+            if (BookingTransaction.retryable(e)) {
+                // A concurrent request of the same person, key or reference won: decide again on locked rows.
+                return (BookingOutcome) single(command);
+            }
+            throw e;
+        }
+    }
+
+    private BookingOutcome conditionally(SqlConnection conn, BookingCommand.Book command) {
+        BookingRequest r = command.request();
+        String key = command.key();
+        if (key != null) {
+            Optional<Remembered> first = rememberedIn(conn, r.personId(), key);
+            if (first.isPresent()) {
+                return first.get().fingerprint().equals(r.fingerprint())
+                        ? (BookingOutcome) first.get().answer()
+                        : new BookingOutcome.KeyReused(key);
+            }
+        }
+        BookingOutcome outcome = decideConditionally(conn, command);
+        if (key != null) {
+            await(conn.preparedQuery("INSERT INTO request_keys (person_id, key, fingerprint, answer, created_at) VALUES ($1, $2, $3, $4, $5)")
+                    .execute(Tuple.of(r.personId(), key, r.fingerprint(), AnswerCodec.encode(outcome), utc(command.now()))));
+        }
+        return outcome;
+    }
+
+    private BookingOutcome decideConditionally(SqlConnection conn, BookingCommand.Book command) {
+        BookingRequest r = command.request();
+        Optional<Reservation> existing = activeIn(conn, r.personId());
+        if (existing.isPresent()) {
+            return new BookingOutcome.AlreadyBooked(existing.get());
+        }
+        RowSet<Row> offer = await(conn.preparedQuery("""
+                SELECT c.name, p.dose2_min_days, p.dose2_max_days
+                FROM clinic_products cp JOIN clinics c ON c.id = cp.clinic_id JOIN products p ON p.code = cp.product
+                WHERE cp.clinic_id = $1 AND cp.product = $2""").execute(Tuple.of(r.clinicId(), r.product())));
+        if (offer.size() == 0) {
+            return new BookingOutcome.NotOffered(r.clinicId(), r.product());
+        }
+        Row o = offer.iterator().next();
+        Integer dose1Group = take(conn, r, r.day(), r.group());
+        if (dose1Group == null) {
+            RowSet<Row> any = await(conn.preparedQuery("SELECT 1 FROM day_capacity WHERE clinic_id = $1 AND product = $2 AND day = $3 LIMIT 1")
+                    .execute(Tuple.of(r.clinicId(), r.product(), r.day())));
+            return any.size() == 0 ? new BookingOutcome.NotOffered(r.clinicId(), r.product())
+                    : new BookingOutcome.DayFull(r.clinicId(), r.day(), r.product());
+        }
+        LocalDate from = r.day().plusDays(o.getInteger(1));
+        LocalDate to = r.day().plusDays(o.getInteger(2));
+        LocalDate dose2Day = null;
+        Integer dose2Group = null;
+        RowSet<Row> candidates = await(conn.preparedQuery("""
+                SELECT day FROM day_capacity
+                WHERE clinic_id = $1 AND product = $2 AND day BETWEEN $3 AND $4 AND (grp = -1 OR grp = $5) AND booked < capacity
+                GROUP BY day ORDER BY day""").execute(Tuple.of(r.clinicId(), r.product(), from, to, r.group())));
+        for (Row candidate : candidates) {
+            dose2Group = take(conn, r, candidate.getLocalDate(0), r.group());
+            if (dose2Group != null) {
+                dose2Day = candidate.getLocalDate(0);
+                break;
+            }
+        }
+        if (dose2Day == null) {
+            throw new Rollback(new BookingOutcome.NoSecondDoseDay(from, to));
+        }
+        Reservation reservation = new Reservation(command.reference(), r.personId(), r.clinicId(), o.getString(0), r.product(),
+                r.day(), dose2Day, command.now(), command.now());
+        OffsetDateTime now = utc(command.now());
+        await(conn.preparedQuery("""
+                INSERT INTO reservations (reference, dose, person_id, clinic_id, product, day, grp, status, created_at, changed_at)
+                VALUES ($1, 1, $2, $3, $4, $5, $6, 'ACTIVE', $8, $8), ($1, 2, $2, $3, $4, $7, $9, 'ACTIVE', $8, $8)""")
+                .execute(Tuple.from(List.of(command.reference(), r.personId(), r.clinicId(), r.product(), r.day(),
+                        dose1Group.shortValue(), dose2Day, now, dose2Group.shortValue()))));
+        await(conn.preparedQuery("""
+                INSERT INTO outbox (kind, person_id, reference, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $5)""")
+                .execute(Tuple.of("BOOKED", r.personId(), command.reference(), Outbox.body("BOOKED", reservation), now)));
+        return new BookingOutcome.Booked(reservation);
+    }
+
+    /** Takes a place on {@code day} from the person's group's bucket, else the shared one; the group taken, or null. */
+    private static Integer take(SqlConnection conn, BookingRequest r, LocalDate day, int group) {
+        for (int g : group == Bucket.SHARED ? new int[] {Bucket.SHARED} : new int[] {group, Bucket.SHARED}) {
+            RowSet<Row> taken = await(conn.preparedQuery("""
+                    UPDATE day_capacity SET booked = booked + 1
+                    WHERE clinic_id = $1 AND product = $2 AND day = $3 AND grp = $4 AND booked < capacity RETURNING grp""")
+                    .execute(Tuple.of(r.clinicId(), r.product(), day, (short) g)));
+            if (taken.rowCount() == 1) {
+                return g;
+            }
+        }
+        return null;
+    }
+
+    /** Remembers a refusal decided in a rolled-back transaction; when a concurrent retry remembered first, answers with that. */
+    private BookingOutcome rememberAlone(long personId, String key, String fingerprint, BookingOutcome outcome, Instant now) {
+        RowSet<Row> inserted = await(pool.preparedQuery("""
+                INSERT INTO request_keys (person_id, key, fingerprint, answer, created_at) VALUES ($1, $2, $3, $4, $5)
+                ON CONFLICT DO NOTHING RETURNING 1""").execute(Tuple.of(personId, key, fingerprint, AnswerCodec.encode(outcome), utc(now))));
+        if (inserted.rowCount() == 1) {
+            return outcome;
+        }
+        Remembered first = remembered(personId, key).orElseThrow();
+        return first.fingerprint().equals(fingerprint) ? (BookingOutcome) first.answer() : new BookingOutcome.KeyReused(key);
+    }
+
+    // ------------------------------------------------------------------ plumbing and checks
+
+    private <T> T inTransaction(Function<SqlConnection, T> work) {
         SqlConnection conn = await(pool.getConnection());
         try {
             Transaction tx = await(conn.begin());
             T result;
             try {
                 result = work.apply(conn);
-            } catch (Rollback r) {
-                await(tx.rollback());
-                @SuppressWarnings("unchecked")
-                T outcome = (T) r.outcome;
-                return outcome;
             } catch (RuntimeException e) {
-                tx.rollback();
+                await(tx.rollback());
                 throw e;
             }
             await(tx.commit());
@@ -344,11 +475,38 @@ public final class PostgresBookingStore implements BookingStore {
         }
     }
 
-    /** Every clinic-day-product whose bookings exceed its capacity (must always be empty). */
+    static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    /** Every bucket whose bookings exceed its capacity (must always be empty). */
     public Set<String> overbookedDays() {
         Set<String> result = new HashSet<>();
-        await(pool.query("SELECT clinic_id, product, day FROM day_capacity WHERE booked > capacity").execute())
-                .forEach(r -> result.add(r.getLong(0) + "/" + r.getString(1) + "/" + r.getLocalDate(2)));
+        await(pool.query("SELECT clinic_id, product, day, grp FROM day_capacity WHERE booked > capacity").execute())
+                .forEach(r -> result.add(r.getLong(0) + "/" + r.getString(1) + "/" + r.getLocalDate(2) + "/" + r.getShort(3)));
+        return result;
+    }
+
+    /**
+     * Every bucket whose booked count differs from the active appointments in it, and every person
+     * with more than one active appointment for a dose (both must always be empty).
+     */
+    public List<String> inconsistencies() {
+        List<String> result = new ArrayList<>();
+        await(pool.query("""
+                SELECT coalesce(dc.clinic_id, a.clinic_id), coalesce(dc.product, a.product), coalesce(dc.day, a.day),
+                       coalesce(dc.grp, a.grp), coalesce(dc.booked, 0), coalesce(a.n, 0)
+                FROM day_capacity dc
+                FULL JOIN (SELECT clinic_id, product, day, grp, count(*)::int AS n FROM reservations WHERE status = 'ACTIVE'
+                           GROUP BY clinic_id, product, day, grp) a
+                  ON a.clinic_id = dc.clinic_id AND a.product = dc.product AND a.day = dc.day AND a.grp = dc.grp
+                WHERE coalesce(dc.booked, 0) <> coalesce(a.n, 0)""").execute())
+                .forEach(r -> result.add("bucket " + r.getLong(0) + "/" + r.getString(1) + "/" + r.getLocalDate(2) + "/" + r.getShort(3)
+                        + " counts " + r.getInteger(4) + " booked but holds " + r.getInteger(5) + " active appointments"));
+        await(pool.query("""
+                SELECT person_id, dose, count(*) FROM reservations WHERE status = 'ACTIVE' GROUP BY person_id, dose HAVING count(*) > 1""")
+                .execute())
+                .forEach(r -> result.add("person " + r.getLong(0) + " holds " + r.getLong(2) + " active appointments for dose " + r.getShort(1)));
         return result;
     }
 }

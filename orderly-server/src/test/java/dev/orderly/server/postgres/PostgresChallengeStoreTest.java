@@ -12,7 +12,7 @@ class PostgresChallengeStoreTest extends ChallengeStoreContract {
 
     @BeforeAll
     static void start() {
-        db = new PostgresTestDatabase();
+        db = PostgresTestDatabase.start();
     }
 
     @AfterAll
@@ -22,7 +22,7 @@ class PostgresChallengeStoreTest extends ChallengeStoreContract {
 
     @Override
     protected ChallengeStore newStore() {
-        db.truncate("identity_challenges");
-        return new PostgresChallengeStore(db.database.pool(), MutableClock.at(NOW));
+        db.sql("TRUNCATE identity_challenges CASCADE");
+        return new PostgresChallengeStore(db.database().pool(), MutableClock.at(NOW));
     }
 }

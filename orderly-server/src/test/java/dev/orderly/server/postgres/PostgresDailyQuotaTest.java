@@ -11,7 +11,7 @@ class PostgresDailyQuotaTest extends DailyQuotaContract {
 
     @BeforeAll
     static void start() {
-        db = new PostgresTestDatabase();
+        db = PostgresTestDatabase.start();
     }
 
     @AfterAll
@@ -21,7 +21,7 @@ class PostgresDailyQuotaTest extends DailyQuotaContract {
 
     @Override
     protected DailyQuota newQuota() {
-        db.truncate("identity_daily_counts");
-        return new PostgresDailyQuota(db.database.pool());
+        db.sql("TRUNCATE identity_daily_counts CASCADE");
+        return new PostgresDailyQuota(db.database().pool());
     }
 }

@@ -29,7 +29,7 @@ class PostgresResidentRegistryTest extends ResidentRegistryContract {
 
     @BeforeAll
     static void start() {
-        db = new PostgresTestDatabase();
+        db = PostgresTestDatabase.start();
     }
 
     @AfterAll
@@ -39,10 +39,10 @@ class PostgresResidentRegistryTest extends ResidentRegistryContract {
 
     @Override
     protected ResidentRegistry registryOf(List<ResidentRecord> records) {
-        db.truncate("residents");
+        db.sql("TRUNCATE residents CASCADE");
         StringBuilder csv = new StringBuilder(RegistryCsv.HEADER).append('\n');
         records.forEach(r -> csv.append(RegistryCsv.line(r)).append('\n'));
-        try (Connection c = db.database.jdbc()) {
+        try (Connection c = db.database().jdbc()) {
             RegistryImporter.Report report = TestPrivacy.importer(KEYS).importCsv(c, new StringReader(csv.toString()));
             assertThat(report.imported()).as(report.toString()).isTrue();
         } catch (Exception e) {
@@ -52,7 +52,7 @@ class PostgresResidentRegistryTest extends ResidentRegistryContract {
     }
 
     private static PostgresResidentRegistry registry(PrivacyKeys keys) {
-        return new PostgresResidentRegistry(db.database.pool(), keys.residentNumbers(), keys.phones(), keys.phoneCipher());
+        return new PostgresResidentRegistry(db.database().pool(), keys.residentNumbers(), keys.phones(), keys.phoneCipher());
     }
 
     @Test
@@ -71,8 +71,8 @@ class PostgresResidentRegistryTest extends ResidentRegistryContract {
 
     @Test
     void phonesKeptInClearByAnOlderVersionAreSealedAndFoundAfterwards() throws Exception {
-        db.truncate("residents");
-        try (Connection c = db.database.jdbc(); Statement s = c.createStatement()) {
+        db.sql("TRUNCATE residents CASCADE");
+        try (Connection c = db.database().jdbc(); Statement s = c.createStatement()) {
             s.execute("INSERT INTO residents (id, name, birth_date, phone) VALUES (7, '이영희', '1963-02-01', '01077778888')");
         }
         PostgresResidentRegistry registry = registry(KEYS);
@@ -103,7 +103,7 @@ class PostgresResidentRegistryTest extends ResidentRegistryContract {
 
     private static String tableAsText(String table) throws Exception {
         StringBuilder out = new StringBuilder();
-        try (Connection c = db.database.jdbc(); Statement s = c.createStatement();
+        try (Connection c = db.database().jdbc(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT t::text FROM " + table + " t")) {
             while (rs.next()) {
                 out.append(rs.getString(1)).append('\n');

@@ -11,7 +11,7 @@ class PostgresSessionStoreTest extends SessionStoreContract {
 
     @BeforeAll
     static void start() {
-        db = new PostgresTestDatabase();
+        db = PostgresTestDatabase.start();
     }
 
     @AfterAll
@@ -21,7 +21,7 @@ class PostgresSessionStoreTest extends SessionStoreContract {
 
     @Override
     protected SessionStore newStore() {
-        db.truncate("person_sessions");
-        return new PostgresSessionStore(db.database.pool());
+        db.sql("TRUNCATE person_sessions CASCADE");
+        return new PostgresSessionStore(db.database().pool());
     }
 }

@@ -1,0 +1,103 @@
+package dev.orderly.booking;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Search answers kept for a short while, so that a booking storm's searches cost the database one
+ * query per distinct search and period instead of one each.
+ *
+ * <p>Design note. An answer is at most {@code freshFor} old (by the injected clock; a clock set
+ * back counts as stale). Concurrent misses of one search wait for a single load instead of all
+ * querying ("single flight"). Being stale costs nothing but a refused choice: booking always
+ * decides on the current capacity. A booking, change or cancellation made through this node
+ * {@linkplain #forget forgets} the answers showing its clinic, so a person sees their own change at
+ * once (other nodes' changes within {@code freshFor}). At most {@code maxEntries} answers are kept;
+ * past that, stale ones are dropped, then all.
+ */
+public final class AvailabilityCache {
+
+    private record Key(String province, String district, LocalDate from, int days, int group) {
+    }
+
+    private record Entry(Instant at, List<ClinicAvailability> answer) {
+    }
+
+    private final BookingStore store;
+    private final Clock clock;
+    private final Duration freshFor;
+    private final int maxEntries;
+    private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
+    private final Map<Key, CompletableFuture<Entry>> loading = new ConcurrentHashMap<>();
+    private final Map<Long, Set<Key>> keysByClinic = new ConcurrentHashMap<>();
+
+    /**
+     * @param freshFor   how long an answer is used; zero or negative: no caching
+     * @param maxEntries most answers kept; at least 1
+     */
+    public AvailabilityCache(BookingStore store, Clock clock, Duration freshFor, int maxEntries) {
+        if (maxEntries < 1) {
+            throw new IllegalArgumentException("maxEntries must be at least 1, was " + maxEntries);
+        }
+        this.store = store;
+        this.clock = clock;
+        this.freshFor = freshFor;
+        this.maxEntries = maxEntries;
+    }
+
+    /** As {@link BookingStore#search(String, String, LocalDate, int, int)}, possibly up to {@code freshFor} old. */
+    public List<ClinicAvailability> search(String province, String district, LocalDate from, int days, int group) {
+        if (freshFor.isZero() || freshFor.isNegative()) {
+            return store.search(province, district, from, days, group);
+        }
+        Key key = new Key(province, district, from, days, group);
+        Instant now = clock.instant();
+        Entry cached = entries.get(key);
+        if (cached != null && fresh(cached, now)) {
+            return cached.answer();
+        }
+        CompletableFuture<Entry> mine = new CompletableFuture<>();
+        CompletableFuture<Entry> running = loading.putIfAbsent(key, mine);
+        if (running != null) {
+            return running.join().answer();
+        }
+        try {
+            Entry loaded = new Entry(now, store.search(province, district, from, days, group));
+            if (entries.size() >= maxEntries) {
+                entries.values().removeIf(e -> !fresh(e, now));
+                if (entries.size() >= maxEntries) {
+                    entries.clear();
+                    keysByClinic.clear();
+                }
+            }
+            entries.put(key, loaded);
+            loaded.answer().forEach(a -> keysByClinic.computeIfAbsent(a.clinic().id(), c -> ConcurrentHashMap.newKeySet()).add(key));
+            mine.complete(loaded);
+            return loaded.answer();
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            loading.remove(key, mine);
+        }
+    }
+
+    /** Drops every kept answer that shows {@code clinicId}: its places changed. */
+    public void forget(long clinicId) {
+        Set<Key> keys = keysByClinic.remove(clinicId);
+        if (keys != null) {
+            keys.forEach(entries::remove);
+        }
+    }
+
+    private boolean fresh(Entry e, Instant now) {
+        return !now.isBefore(e.at()) && now.isBefore(e.at().plus(freshFor));
+    }
+}

@@ -1,0 +1,264 @@
+package dev.orderly.server.http;
+
+import dev.orderly.booking.BookingStore;
+import dev.orderly.booking.Bucket;
+import dev.orderly.booking.BucketCapacity;
+import dev.orderly.booking.CapacitySetting;
+import dev.orderly.booking.Product;
+import dev.orderly.eligibility.BookingWindow;
+import dev.orderly.eligibility.Cohort;
+import dev.orderly.eligibility.Rotation;
+import dev.orderly.eligibility.SpecialGroupUpload;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The operator's side of eligibility and booking, under {@code /api/operator/} (behind
+ * {@link OperatorAuth}): cohorts and their windows, special-group lists (CSV upload) and
+ * capacity. Bad input is a 4xx problem and changes nothing; a change that breaks a rule of the
+ * domain (a window closing before it opens, capacity below what is booked) is refused whole.
+ */
+final class OperatorBookingRoutes {
+
+    /** Where special-group lists are uploaded (a larger body limit applies there). */
+    static final String UPLOADS = "/api/operator/special-groups";
+
+    /** Most days one capacity request may set. */
+    private static final int MAX_CAPACITY_DAYS = 366;
+
+    private final HttpApi api;
+    private final BookingStore store;
+    private final BookingOperations ops;
+
+    OperatorBookingRoutes(HttpApi api, BookingStore store, BookingOperations ops) {
+        this.api = api;
+        this.store = store;
+        this.ops = ops;
+    }
+
+    void mount(Router router) {
+        router.get("/api/operator/cohorts").handler(ctx -> api.run(ctx, () -> Reply.json(200,
+                new JsonArray(ops.cohorts().all().stream().map(OperatorBookingRoutes::cohortJson).toList()))));
+        router.put("/api/operator/cohorts/:id").handler(this::saveCohort);
+        router.delete("/api/operator/cohorts/:id").handler(this::deleteCohort);
+        router.post("/api/operator/cohorts/:id/windows").handler(this::addWindow);
+        router.post(UPLOADS).handler(this::upload);
+        router.get(UPLOADS).handler(ctx -> api.run(ctx, () -> Reply.json(200, new JsonArray(ops.specialGroups().sizes().entrySet().stream()
+                .map(e -> new JsonObject().put("group", e.getKey()).put("members", e.getValue())).toList()))));
+        router.put("/api/operator/capacity").handler(this::setCapacity);
+        router.get("/api/operator/capacity").handler(this::capacity);
+    }
+
+    // ------------------------------------------------------------------ cohorts
+
+    private static String cohortId(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        if (id == null || !Cohort.ID.matcher(id).matches()) {
+            throw new BadRequest("a cohort id is 1-64 of a-z, 0-9 and '-'");
+        }
+        return id;
+    }
+
+    private void saveCohort(RoutingContext ctx) {
+        String id = cohortId(ctx);
+        JsonInput in = JsonInput.of(ctx, Set.of("name", "bornFrom", "bornTo", "products", "specialGroup", "rotation", "windows"));
+        String name = in.text("name", 100);
+        LocalDate bornFrom = in.date("bornFrom");
+        LocalDate bornTo = in.date("bornTo");
+        Set<String> products = new LinkedHashSet<>();
+        for (Object p : in.array("products", 20)) {
+            if (!(p instanceof String code) || code.isBlank() || code.length() > 16) {
+                throw new BadRequest("'products' must be product codes (see /api/products)");
+            }
+            products.add(code);
+        }
+        Optional<String> group = in.has("specialGroup") ? Optional.of(in.text("specialGroup", 64)) : Optional.empty();
+        Optional<Rotation> rotation = Optional.empty();
+        if (in.has("rotation")) {
+            JsonInput r = JsonInput.of(in.raw("rotation"), Set.of("digitIndex", "mapping"), "rotation");
+            int digit = r.has("digitIndex") ? r.integer("digitIndex", 0, 7) : Rotation.DEFAULT.digitIndex();
+            String mapping = r.has("mapping") ? r.text("mapping", 10) : Rotation.DEFAULT.mapping();
+            rotation = Optional.of(rotation(digit, mapping));
+        }
+        List<BookingWindow> windows = new ArrayList<>();
+        for (Object w : in.array("windows", 100)) {
+            windows.add(window(JsonInput.of(w, Set.of("opensAt", "closesAt", "unbookedOnly"), "windows[]")));
+        }
+        Optional<String> groupChosen = group;
+        Optional<Rotation> rotationChosen = rotation;
+        api.run(ctx, () -> {
+            Set<String> known = store.products().stream().map(Product::code).collect(Collectors.toSet());
+            Set<String> unknown = products.stream().filter(p -> !known.contains(p)).collect(Collectors.toCollection(java.util.TreeSet::new));
+            if (!unknown.isEmpty()) {
+                return Reply.problem(422, "unknown-product", "Unknown product", "no product " + unknown + " (see /api/products)");
+            }
+            Cohort cohort;
+            try {
+                cohort = new Cohort(id, name, bornFrom, bornTo, groupChosen, products, windows, rotationChosen);
+            } catch (IllegalArgumentException e) {
+                return Reply.problem(422, "invalid-cohort", "Invalid cohort", e.getMessage());
+            }
+            boolean existed = ops.cohorts().all().stream().anyMatch(c -> c.id().equals(id));
+            ops.cohorts().save(cohort);
+            return Reply.json(existed ? 200 : 201, cohortJson(cohort));
+        });
+    }
+
+    private static Rotation rotation(int digit, String mapping) {
+        try {
+            return new Rotation(digit, mapping);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(e.getMessage());
+        }
+    }
+
+    private static BookingWindow window(JsonInput w) {
+        var opens = w.instant("opensAt");
+        var closes = w.instant("closesAt");
+        if (!closes.isAfter(opens)) {
+            throw new BadRequest("a window's 'closesAt' (" + closes + ") must be after its 'opensAt' (" + opens + ")");
+        }
+        return new BookingWindow(opens, closes, w.bool("unbookedOnly", false));
+    }
+
+    private void deleteCohort(RoutingContext ctx) {
+        String id = cohortId(ctx);
+        api.run(ctx, () -> ops.cohorts().delete(id)
+                ? new Reply(204, null, false, new ArrayList<>(), new ArrayList<>())
+                : Reply.problem(404, "unknown-cohort", "Unknown cohort", "no cohort " + id));
+    }
+
+    private void addWindow(RoutingContext ctx) {
+        String id = cohortId(ctx);
+        BookingWindow window = window(JsonInput.of(ctx, Set.of("opensAt", "closesAt", "unbookedOnly")));
+        api.run(ctx, () -> ops.cohorts().all().stream().filter(c -> c.id().equals(id)).findFirst()
+                .map(c -> {
+                    Cohort more = c.withWindow(window);
+                    ops.cohorts().save(more);
+                    return Reply.json(201, cohortJson(more));
+                })
+                .orElseGet(() -> Reply.problem(404, "unknown-cohort", "Unknown cohort", "no cohort " + id)));
+    }
+
+    static JsonObject cohortJson(Cohort c) {
+        JsonObject json = new JsonObject().put("id", c.id()).put("name", c.name()).put("bornFrom", c.bornFrom().toString())
+                .put("bornTo", c.bornTo().toString()).put("products", new JsonArray(c.products().stream().sorted().toList()))
+                .put("windows", new JsonArray(c.windows().stream().map(w -> new JsonObject().put("opensAt", w.opensAt().toString())
+                        .put("closesAt", w.closesAt().toString()).put("unbookedOnly", w.unbookedOnly())).toList()));
+        c.specialGroup().ifPresent(g -> json.put("specialGroup", g));
+        c.rotation().ifPresent(r -> json.put("rotation", new JsonObject().put("digitIndex", r.digitIndex()).put("mapping", r.mapping())));
+        return json;
+    }
+
+    // ------------------------------------------------------------------ special groups
+
+    private void upload(RoutingContext ctx) {
+        String contentType = ctx.request().getHeader("Content-Type");
+        if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("text/csv")) {
+            throw new BadRequest("send the list as text/csv: resident_id,name,birth_date,group");
+        }
+        String replaceParam = ctx.queryParams().get("replace");
+        if (replaceParam != null && !replaceParam.equals("true") && !replaceParam.equals("false")) {
+            throw new BadRequest("'replace' must be true or false");
+        }
+        boolean replace = "true".equals(replaceParam);
+        byte[] bytes = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+        String csv;
+        try {
+            csv = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new BadRequest("the list must be UTF-8 text");
+        }
+        api.run(ctx, () -> switch (ops.upload().upload(csv, replace)) {
+            case SpecialGroupUpload.Outcome.Stored s -> Reply.json(201, new JsonObject().put("accepted", s.accepted()).put("rejected", 0)
+                    .put("groups", new JsonArray(List.copyOf(s.groups()))).put("replaced", replace));
+            case SpecialGroupUpload.Outcome.Refused r -> Reply.problem(422, "rejected-rows", "Rows rejected",
+                            r.rejected() + " row(s) rejected; nothing was stored. Fix them and upload the whole file again")
+                    .with("accepted", r.accepted()).with("rejected", r.rejected())
+                    .with("rejections", new JsonArray(r.rejections().stream()
+                            .map(x -> new JsonObject().put("line", x.line()).put("reason", x.reason())).toList()));
+        });
+    }
+
+    // ------------------------------------------------------------------ capacity
+
+    private void setCapacity(RoutingContext ctx) {
+        JsonInput in = JsonInput.of(ctx, Set.of("clinicId", "product", "from", "to", "capacity", "group", "splitByRotation"));
+        long clinicId = in.number("clinicId");
+        String product = in.text("product", 16);
+        LocalDate from = in.date("from");
+        LocalDate to = in.has("to") ? in.date("to") : from;
+        if (to.isBefore(from) || ChronoUnit.DAYS.between(from, to) >= MAX_CAPACITY_DAYS) {
+            throw new BadRequest("'to' must be from 'from' to " + (MAX_CAPACITY_DAYS - 1) + " days after it");
+        }
+        int capacity = in.integer("capacity", 0, 1_000_000);
+        boolean split = in.bool("splitByRotation", false);
+        if (split && in.has("group")) {
+            throw new BadRequest("give either 'group' or 'splitByRotation', not both");
+        }
+        int group = in.has("group") ? in.integer("group", Bucket.SHARED, 9) : Bucket.SHARED;
+        List<CapacitySetting> settings = new ArrayList<>();
+        for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
+            if (split) {
+                // The day's places go to the ten rotation groups, as evenly as they divide; nothing stays shared.
+                settings.add(new CapacitySetting(new Bucket(clinicId, product, d, Bucket.SHARED), 0));
+                for (int g = 0; g < 10; g++) {
+                    settings.add(new CapacitySetting(new Bucket(clinicId, product, d, g), capacity / 10 + (g < capacity % 10 ? 1 : 0)));
+                }
+            } else {
+                settings.add(new CapacitySetting(new Bucket(clinicId, product, d, group), capacity));
+            }
+        }
+        api.run(ctx, () -> {
+            try {
+                store.setCapacity(settings);
+            } catch (IllegalArgumentException e) {
+                return Reply.problem(422, "not-offered", "Not offered", e.getMessage());
+            } catch (IllegalStateException e) {
+                return Reply.problem(409, "below-booked", "Below what is booked", e.getMessage() + "; nothing was changed");
+            }
+            return Reply.json(200, new JsonObject().put("buckets", bucketsJson(store.capacity(clinicId, from, (int) ChronoUnit.DAYS.between(from, to) + 1)
+                    .stream().filter(b -> b.bucket().product().equals(product)).toList())));
+        });
+    }
+
+    private void capacity(RoutingContext ctx) {
+        String clinic = ctx.queryParams().get("clinicId");
+        long clinicId;
+        try {
+            clinicId = Long.parseLong(clinic == null ? "" : clinic);
+        } catch (NumberFormatException e) {
+            throw new BadRequest("'clinicId' is required and must be a whole number");
+        }
+        LocalDate from = JsonInput.date("from", ctx.queryParams().get("from"));
+        String daysParam = ctx.queryParams().get("days");
+        int days;
+        try {
+            days = daysParam == null ? 14 : Integer.parseInt(daysParam);
+        } catch (NumberFormatException e) {
+            days = -1;
+        }
+        if (days < 1 || days > MAX_CAPACITY_DAYS) {
+            throw new BadRequest("'days' must be a whole number from 1 to " + MAX_CAPACITY_DAYS);
+        }
+        int span = days;
+        api.run(ctx, () -> Reply.json(200, new JsonObject().put("clinicId", clinicId).put("buckets", bucketsJson(store.capacity(clinicId, from, span)))));
+    }
+
+    private static JsonArray bucketsJson(List<BucketCapacity> buckets) {
+        return new JsonArray(buckets.stream().map(b -> new JsonObject().put("day", b.bucket().day().toString())
+                .put("product", b.bucket().product()).put("group", b.bucket().group() == Bucket.SHARED ? null : b.bucket().group())
+                .put("capacity", b.capacity()).put("booked", b.booked())).toList());
+    }
+}

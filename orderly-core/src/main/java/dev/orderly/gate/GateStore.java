@@ -32,6 +32,13 @@ public interface GateStore {
      */
     long issueFor(String gate, String holder);
 
+    /**
+     * Gives {@code holder} a new place at the back of the line if their place is still
+     * {@code previous} (e.g. its pass expired or was used), atomically; returns the holder's place
+     * after the call, so concurrent callers agree on one new place.
+     */
+    long reissueFor(String gate, String holder, long previous);
+
     /** How many places have been handed out (the highest sequence number, or 0). */
     long issued(String gate);
 

@@ -67,6 +67,12 @@ public final class InMemoryGateStore implements GateStore {
     }
 
     @Override
+    public long reissueFor(String gate, String holder, long previous) {
+        Gate g = of(gate);
+        return g.holders.compute(holder, (h, current) -> current == null || current == previous ? g.issued.incrementAndGet() : current);
+    }
+
+    @Override
     public long issued(String gate) {
         return of(gate).issued.get();
     }

@@ -142,7 +142,14 @@ public final class WaitingRoom {
         }
         long sequence = keyed ? store.issueFor(gate, holder) : store.issue(gate);
         Ticket ticket = new Ticket(gate, sequence, now, browserId, keyed ? holder : "");
-        return new Joined(tokens.encode(ticket), ticket, statusOf(ticket, now));
+        GateStatus status = statusOf(ticket, now);
+        if (keyed && status instanceof GateStatus.Refused r
+                && (r.reason() == GateStatus.Reason.PASS_EXPIRED || r.reason() == GateStatus.Reason.PASS_SPENT)) {
+            // The holder's turn came and went (used, or let expire): one new place at the back.
+            ticket = new Ticket(gate, store.reissueFor(gate, holder, sequence), now, browserId, holder);
+            status = statusOf(ticket, now);
+        }
+        return new Joined(tokens.encode(ticket), ticket, status);
     }
 
     /** Where the ticket stands now, asked by the browser {@code browserId}. */

@@ -192,6 +192,19 @@ public abstract class GateStoreContract {
     }
 
     @Test
+    public void aHolderWhoseTurnWentByIsGivenOneNewNumberAtTheBack() {
+        long first = store.issueFor("booking", "person:1");
+        store.issue("booking");
+        long second = store.reissueFor("booking", "person:1", first);
+        assertThat(second).isEqualTo(3);
+        assertThat(store.issueFor("booking", "person:1")).isEqualTo(second);
+        // A caller that saw the old number late gets the new one, not a third.
+        assertThat(store.reissueFor("booking", "person:1", first)).isEqualTo(second);
+        assertThat(store.reissueFor("booking", "person:9", 0)).isEqualTo(4);
+        assertThat(store.issued("booking")).isEqualTo(4);
+    }
+
+    @Test
     public void manyThreadsAskingForOneHolderGetOneNumber() {
         int threads = Math.max(2, holderThreads()) * 2;
 

@@ -470,6 +470,28 @@ class WaitingRoomTest {
         assertThat(room.check(GATE, admitted.get(4).passToken(), browser(4))).isEqualTo(new PassCheck.Refused(PassCheck.Reason.SPENT));
     }
 
+    @Test
+    void aHolderWhosePassWasUsedOrExpiredJoinsAgainAtTheBackNotStuckForever() {
+        WaitingRoom room = room(keyed(gate(100)));
+        clock.set(OPENS.plusSeconds(1));
+        room.tick();
+        WaitingRoom.Joined first = joined(room.join(GATE, browser(0), "person:42"));
+        tickFor(room, Duration.ofSeconds(1));
+        GateStatus.Admitted turn = admitted(status(room, first));
+        assertThat(room.spend(turn.pass())).isTrue();
+        joined(room.join(GATE, browser(1), "person:7"));
+
+        WaitingRoom.Joined again = joined(room.join(GATE, browser(0), "person:42"));
+        assertThat(again.ticket().sequence()).as("a new place, behind person 7").isEqualTo(3);
+        assertThat(joined(room.join(GATE, browser(2), "person:42")).ticket().sequence()).as("still one place per person").isEqualTo(3);
+
+        tickFor(room, Duration.ofSeconds(1));
+        GateStatus.Admitted secondTurn = admitted(status(room, again));
+        clock.advance(PASS_LIFETIME.plusSeconds(1));
+        assertThat(status(room, again)).isEqualTo(new GateStatus.Refused(GateStatus.Reason.PASS_EXPIRED));
+        assertThat(joined(room.join(GATE, browser(0), "person:42")).ticket().sequence()).isGreaterThan(secondTurn.rank());
+    }
+
     // --- refusals -------------------------------------------------------------------------------
 
     @Test

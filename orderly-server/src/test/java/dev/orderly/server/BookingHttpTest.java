@@ -41,6 +41,7 @@ class BookingHttpTest {
             resident = b.get("/api/dev/residents").array().getJsonObject(0);
         }
         assertThat(b.verifyAs(resident).status()).isEqualTo(200);
+        b.waitForPass("booking", Duration.ofSeconds(20));
         return b;
     }
 

@@ -159,6 +159,7 @@ class OperatorBookingHttpTest {
         ApiClient citizen = new ApiClient(app.port());
         citizen.waitForIdentityPass(Duration.ofSeconds(20));
         assertThat(citizen.verifyAs(citizen.get("/api/dev/residents").array().getJsonObject(0)).status()).isEqualTo(200);
+        citizen.waitForPass("booking", Duration.ofSeconds(20));
         JsonObject choice = BookingHttpTest.choice(citizen, 0);
         choice.remove("province");
         assertThat(citizen.post("/api/reservations", choice).status()).isEqualTo(201);

@@ -43,6 +43,13 @@ public final class RedisGateStore implements GateStore {
             redis.call('HSET', KEYS[1], ARGV[1], s)
             return s""";
 
+    private static final String REISSUE_FOR = """
+            local s = redis.call('HGET', KEYS[1], ARGV[1])
+            if s and s ~= ARGV[2] then return tonumber(s) end
+            s = redis.call('INCR', KEYS[2])
+            redis.call('HSET', KEYS[1], ARGV[1], s)
+            return s""";
+
     private static final String ADVANCE = """
             local v = redis.call('HGET', KEYS[1], 'v') or '0'
             if v ~= ARGV[1] then return 0 end
@@ -162,6 +169,11 @@ public final class RedisGateStore implements GateStore {
     @Override
     public long issueFor(String gate, String holder) {
         return eval(ISSUE_FOR, List.of(key(gate, "holders"), key(gate, "seq")), List.of(holder)).toLong();
+    }
+
+    @Override
+    public long reissueFor(String gate, String holder, long previous) {
+        return eval(REISSUE_FOR, List.of(key(gate, "holders"), key(gate, "seq")), List.of(holder, Long.toString(previous))).toLong();
     }
 
     @Override

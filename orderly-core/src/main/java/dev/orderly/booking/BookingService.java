@@ -140,19 +140,22 @@ public final class BookingService {
         }
     }
 
-    /** Moves dose 1 to {@code day} at {@code clinicId} with {@code product}; dose 2 is planned again. */
+    /**
+     * Moves dose 1 to {@code day} at {@code clinicId} with {@code product}; dose 2 is planned again.
+     * Needs a window the person may use while holding a reservation (not one for the unbooked only).
+     */
     public ChangeOutcome moveDose1(Person person, long clinicId, LocalDate day, String product, String idempotencyKey) {
         String fingerprint = new ChangeRequest.MoveDose1(person.id(), clinicId, day, product, Bucket.SHARED).fingerprint();
         Optional<Reservation> held = store.active(person.id());
         if (held.isEmpty()) {
             return refused(person, idempotencyKey, fingerprint, new ChangeOutcome.NothingToChange(), ChangeOutcome.class);
         }
+        if (!held.get().dose1Day().isAfter(SeoulCalendar.today(clock))) {
+            return refused(person, idempotencyKey, fingerprint, new ChangeOutcome.TooLate(held.get().dose1Day()), ChangeOutcome.class);
+        }
         Eligibility eligibility = changeEligibility(person);
         if (!(eligibility instanceof Eligibility.Eligible eligible)) {
             return refused(person, idempotencyKey, fingerprint, new BookingOutcome.NotEligible(eligibility), ChangeOutcome.class);
-        }
-        if (!held.get().dose1Day().isAfter(SeoulCalendar.today(clock))) {
-            return refused(person, idempotencyKey, fingerprint, new ChangeOutcome.TooLate(held.get().dose1Day()), ChangeOutcome.class);
         }
         if (!eligible.cohort().products().contains(product)) {
             return refused(person, idempotencyKey, fingerprint, new BookingOutcome.NotOffered(clinicId, product), ChangeOutcome.class);
@@ -166,17 +169,17 @@ public final class BookingService {
                 EligibilityRules.capacityGroup(person, eligible.cohort())), idempotencyKey, clock.instant()));
     }
 
-    /** Moves dose 2 to {@code day}, at the same clinic, within the product's interval after dose 1. */
+    /**
+     * Moves dose 2 to {@code day}, at the same clinic, within the product's interval after dose 1.
+     * Unlike booking and moving dose 1, this needs no open window.
+     */
     public ChangeOutcome moveDose2(Person person, LocalDate day, String idempotencyKey) {
         String fingerprint = new ChangeRequest.MoveDose2(person.id(), day, Bucket.SHARED).fingerprint();
         Optional<Reservation> held = store.active(person.id());
         if (held.isEmpty()) {
             return refused(person, idempotencyKey, fingerprint, new ChangeOutcome.NothingToChange(), ChangeOutcome.class);
         }
-        Eligibility eligibility = changeEligibility(person);
-        if (!(eligibility instanceof Eligibility.Eligible eligible)) {
-            return refused(person, idempotencyKey, fingerprint, new BookingOutcome.NotEligible(eligibility), ChangeOutcome.class);
-        }
+        // No window needed: dose 2 follows the dose 1 already booked, weeks after any window closed.
         LocalDate today = SeoulCalendar.today(clock);
         if (!held.get().dose2Day().isAfter(today)) {
             return refused(person, idempotencyKey, fingerprint, new ChangeOutcome.TooLate(held.get().dose2Day()), ChangeOutcome.class);
@@ -187,8 +190,8 @@ public final class BookingService {
             return refused(person, idempotencyKey, fingerprint,
                     new BookingOutcome.DayOutOfRange(day, today.plusDays(1), held.get().dose1Day().plusDays(maxDays)), ChangeOutcome.class);
         }
-        return changed(held.get(), store.change(new ChangeRequest.MoveDose2(person.id(), day,
-                EligibilityRules.capacityGroup(person, eligible.cohort())), idempotencyKey, clock.instant()));
+        return changed(held.get(), store.change(new ChangeRequest.MoveDose2(person.id(), day, capacityGroup(person)),
+                idempotencyKey, clock.instant()));
     }
 
     public Optional<Reservation> reservationOf(Person person) {

@@ -147,6 +147,87 @@ class BookingServiceTest {
     }
 
     @Test
+    void aBookingRetriedJustAfterTheWindowClosedStillGetsItsReservation() {
+        Reservation r = ((BookingOutcome.Booked) service.book(HONG, 1, TODAY.plusDays(1), "MOD", "late-retry")).reservation();
+        clock.set(WINDOW.closesAt().plusSeconds(1));
+
+        assertThat(service.book(HONG, 1, TODAY.plusDays(1), "MOD", "late-retry")).isEqualTo(new BookingOutcome.Booked(r));
+        assertThat(service.book(HONG, 1, TODAY.plusDays(2), "MOD", "late-retry")).isEqualTo(new BookingOutcome.KeyReused("late-retry"));
+        assertThat(service.book(HONG, 1, TODAY.plusDays(1), "MOD", "new-key")).isInstanceOf(BookingOutcome.NotEligible.class);
+    }
+
+    @Test
+    void eligibilitySaysAlreadyBookedOnceTheyHoldAReservation() {
+        Reservation r = ((BookingOutcome.Booked) service.book(HONG, 1, TODAY.plusDays(1), "MOD", "k")).reservation();
+
+        assertThat(service.eligibility(HONG)).isEqualTo(new Eligibility.AlreadyBooked(r.reference()));
+        service.cancel(HONG);
+        assertThat(service.eligibility(HONG)).isInstanceOf(Eligibility.Eligible.class);
+    }
+
+    @Test
+    void movingDoseOneReplansDoseTwoAndTheOldPlacesAreFreeAtOnce() {
+        service.book(HONG, 1, TODAY.plusDays(1), "MOD", "k");
+
+        ChangeOutcome moved = service.moveDose1(HONG, 1, TODAY.plusDays(3), "MOD", "m");
+
+        assertThat(moved).isInstanceOfSatisfying(ChangeOutcome.Changed.class, c -> {
+            assertThat(c.reservation().dose1Day()).isEqualTo(TODAY.plusDays(3));
+            assertThat(c.reservation().dose2Day()).isEqualTo(TODAY.plusDays(3 + 28));
+            assertThat(c.reservation().changedAt()).isEqualTo(clock.instant());
+        });
+        assertThat(store.booked(1, TODAY.plusDays(1), "MOD")).isZero();
+        assertThat(store.booked(1, TODAY.plusDays(1 + 28), "MOD")).isZero();
+        assertThat(service.moveDose1(HONG, 1, TODAY.plusDays(3), "PFZ", "p")).isEqualTo(new BookingOutcome.NotOffered(1, "PFZ"));
+        assertThat(service.moveDose1(HONG, 1, TODAY, "MOD", "t")).isInstanceOf(BookingOutcome.DayOutOfRange.class);
+    }
+
+    @Test
+    void aDoseDueTodayCanNoLongerBeMoved() {
+        Reservation r = ((BookingOutcome.Booked) service.book(HONG, 1, TODAY.plusDays(1), "MOD", "k")).reservation();
+        clock.set(SeoulStart.of(TODAY.plusDays(1)));
+
+        assertThat(service.moveDose1(HONG, 1, TODAY.plusDays(4), "MOD", null)).isEqualTo(new ChangeOutcome.TooLate(r.dose1Day()));
+        assertThat(service.moveDose2(HONG, r.dose2Day().plusDays(1), null)).isInstanceOf(ChangeOutcome.Changed.class);
+    }
+
+    @Test
+    void changesNeedAWindowThatIsNotOnlyForTheUnbooked() {
+        BookingWindow reopening = new BookingWindow(WINDOW.closesAt().plusSeconds(3600), WINDOW.closesAt().plusSeconds(7 * 86_400), true);
+        Cohort withReopening = new Cohort("born-1962-1966", "Ages 55-59", LocalDate.of(1962, 1, 1), LocalDate.of(1966, 12, 31),
+                Set.of("MOD"), List.of(WINDOW, reopening));
+        BookingService reopened = new BookingService(store, new InMemoryCohortStore(withReopening), clock,
+                new BookingReferences(new SplittableRandom(5)), HORIZON_DAYS);
+        reopened.book(HONG, 1, TODAY.plusDays(3), "MOD", "k");
+        clock.set(reopening.opensAt().plusSeconds(60));
+
+        assertThat(reopened.moveDose1(HONG, 1, TODAY.plusDays(5), "MOD", null))
+                .isEqualTo(new BookingOutcome.NotEligible(new Eligibility.Closed(withReopening, WINDOW.closesAt())));
+        assertThat(reopened.cancel(HONG)).isInstanceOf(CancelOutcome.Cancelled.class);
+        assertThat(reopened.book(HONG, 1, TODAY.plusDays(5), "MOD", "again")).isInstanceOf(BookingOutcome.Booked.class);
+    }
+
+    @Test
+    void aTakenReferenceIsReplacedByAFreshOne() {
+        BookingReferences same = new BookingReferences(new SplittableRandom(1));
+        BookingReferences again = new BookingReferences(new SplittableRandom(1));
+        BookingService first = new BookingService(store, new InMemoryCohortStore(FIFTIES), clock, same, HORIZON_DAYS);
+        BookingService second = new BookingService(store, new InMemoryCohortStore(FIFTIES), clock, again, HORIZON_DAYS);
+        Person kim = new Person(19, "김영희", LocalDate.of(1963, 3, 3), "01055556666");
+
+        Reservation a = ((BookingOutcome.Booked) first.book(HONG, 1, TODAY.plusDays(1), "MOD", null)).reservation();
+        Reservation b = ((BookingOutcome.Booked) second.book(kim, 1, TODAY.plusDays(1), "MOD", null)).reservation();
+
+        assertThat(b.reference()).isNotEqualTo(a.reference());
+    }
+
+    private static final class SeoulStart {
+        static Instant of(LocalDate day) {
+            return dev.orderly.time.SeoulCalendar.startOf(day);
+        }
+    }
+
+    @Test
     void referencesUseOnlyCharactersThatCannotBeMisread() {
         BookingReferences references = new BookingReferences(new SplittableRandom(11));
         for (int i = 0; i < 1_000; i++) {

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
 class OperatorBookingHttpTest {
 
     private static final String TOKEN = BookingHttpTest.TOKEN;
+    /** Tables and the columns that only requests change (the outbox relay marks messages sent in the background). */
     private static final String[] TABLES = {"cohorts", "cohort_windows", "special_group_members", "day_capacity", "reservations",
-        "request_keys", "outbox"};
+        "request_keys", "(SELECT id, kind, person_id, reference, body FROM outbox) AS"};
 
     private static OrderlyApp app;
     private static ApiClient operator;
@@ -142,6 +143,19 @@ class OperatorBookingHttpTest {
         assertThat(replaced.status()).isEqualTo(201);
         assertThat(operator.get("/api/operator/special-groups").array())
                 .contains(new JsonObject().put("group", "carers").put("members", 1));
+    }
+
+    @Test
+    void aListFarLargerThanAnOrdinaryRequestBodyIsAccepted() throws Exception {
+        String list = csv(1_500).replace(",carers\n", ",reservists\n");
+        assertThat(list.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isGreaterThan(16_384);
+
+        ApiClient.Answer stored = operator.postRaw("/api/operator/special-groups", "text/csv", list);
+
+        assertThat(stored.status()).as(stored.body()).isEqualTo(201);
+        assertThat(stored.json().getInteger("accepted")).isEqualTo(1_500);
+        assertThat(operator.get("/api/operator/special-groups").array())
+                .contains(new JsonObject().put("group", "reservists").put("members", 1_500));
     }
 
     @Test

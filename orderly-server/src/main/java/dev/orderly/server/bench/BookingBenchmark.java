@@ -272,6 +272,8 @@ public final class BookingBenchmark {
                 }
             });
             Map<Integer, Long> backendsBefore = backendCpu(db, false);
+            long[] phasesBefore = PostgresBookingStore.phaseNanos();
+            long rerunsBefore = PostgresBookingStore.reruns();
             long javaBefore = javaCpu();
             long started = System.nanoTime();
             List<Future<?>> running = new ArrayList<>();
@@ -356,8 +358,13 @@ public final class BookingBenchmark {
             long[] cached = cachedLatencies.stream().mapToLong(Long::longValue).sorted().toArray();
             long[] batches = store.batchFigures();
             long[] phases = PostgresBookingStore.phaseNanos();
-            System.out.println("  phases (ms total: connect, keys, holdings, offers, capacity, references, decide, write, commit): "
-                    + Arrays.toString(Arrays.stream(phases).map(x -> x / 1_000_000).toArray()));
+            for (int i = 0; i < phases.length; i++) {
+                phases[i] -= phasesBefore[i];
+            }
+            System.out.println("  " + engine + " " + people + " people: time in booking transactions by phase, ms summed over threads"
+                    + " (connection and BEGIN, keys, holdings, offers, capacity, references, decide, write, commit): "
+                    + Arrays.toString(Arrays.stream(phases).map(x -> x / 1_000_000).toArray())
+                    + "; transactions run again: " + (PostgresBookingStore.reruns() - rerunsBefore));
             return new Result(engine, booked.size(), attempts.get(), seconds, latencies, searches, problems,
                     batches[0] == 0 ? 1.0 : (double) batches[1] / batches[0], javaCpu / 1e6 / booked.size(), pgCpu / 1e6 / booked.size(), cached);
         }

@@ -204,7 +204,10 @@ final class BookingRoutes {
         LocalDate day = in.date("day");
         String product = in.text("product", 16);
         api.run(ctx, () -> identity.person(ctx)
-                .map(p -> changeReply(booking.moveDose1(p, clinicId, day, product, key)))
+                .map(p -> {
+                    ChangeOutcome outcome = booking.moveDose1(p, clinicId, day, product, key);
+                    return counted("changes", outcome, changeReply(outcome));
+                })
                 .orElseGet(IdentityRoutes::notVerified));
     }
 
@@ -213,8 +216,16 @@ final class BookingRoutes {
         JsonInput in = JsonInput.of(ctx, Set.of("day"));
         LocalDate day = in.date("day");
         api.run(ctx, () -> identity.person(ctx)
-                .map(p -> changeReply(booking.moveDose2(p, day, key)))
+                .map(p -> {
+                    ChangeOutcome outcome = booking.moveDose2(p, day, key);
+                    return counted("changes", outcome, changeReply(outcome));
+                })
                 .orElseGet(IdentityRoutes::notVerified));
+    }
+
+    private Reply counted(String what, Object outcome, Reply reply) {
+        meters.counter("orderly.bookings." + what, "outcome", outcome.getClass().getSimpleName()).increment();
+        return reply;
     }
 
     static Reply changeReply(ChangeOutcome outcome) {
@@ -237,10 +248,10 @@ final class BookingRoutes {
 
     private void cancel(RoutingContext ctx) {
         String key = idempotencyKey(ctx);
-        api.run(ctx, () -> identity.person(ctx).map(p -> switch (booking.cancel(p, key)) {
+        api.run(ctx, () -> identity.person(ctx).map(p -> booking.cancel(p, key)).map(outcome -> counted("cancellations", outcome, switch (outcome) {
             case CancelOutcome.Cancelled c -> Reply.json(200, reservationJson(c.reservation()).put("status", "CANCELLED"));
             case CancelOutcome.NothingToCancel n -> Reply.problem(404, "no-reservation", "No reservation", "you hold no active reservation");
             case BookingOutcome.KeyReused k -> bookingReply(k);
-        }).orElseGet(IdentityRoutes::notVerified));
+        })).orElseGet(IdentityRoutes::notVerified));
     }
 }

@@ -99,6 +99,11 @@ public final class PostgresBookingStore implements BookingStore, AutoCloseable {
         return Arrays.stream(BookingTransaction.PHASE_NANOS).mapToLong(java.util.concurrent.atomic.LongAdder::sum).toArray();
     }
 
+    /** Booking transactions of this process run again after a conflict, deadlock or unique violation. */
+    public static long reruns() {
+        return BookingTransaction.RERUNS.sum();
+    }
+
     /** For {@link Engine#BATCHED}: batches committed so far and the bookings in them ({0, 0} for the other engines). */
     public long[] batchFigures() {
         return lanes == null ? new long[] {0, 0} : lanes.figures();
@@ -358,6 +363,8 @@ public final class PostgresBookingStore implements BookingStore, AutoCloseable {
     }
 
     private BookingOutcome conditionally(SqlConnection conn, BookingCommand.Book command) {
+        // As in BookingTransaction: cached generic plans must not scan the growing tables whole.
+        await(conn.query("SET LOCAL enable_seqscan = off").execute());
         BookingRequest r = command.request();
         String key = command.key();
         if (key != null) {

@@ -11,6 +11,8 @@ CONNECTIONS=${3:-64}
 PORT=${PORT:-8099}
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 DATA=$(mktemp -d)
+# wrk is one address: the per-address join limit would answer most joins with 429, so lift it.
+export ORDERLY_RATE_JOIN_PER_ADDRESS=999999999/1s
 export ORDERLY_HTTP_PORT=$PORT ORDERLY_DATA_DIR=$DATA ORDERLY_GATE_IDENTITY_RATE=0.001 ORDERLY_DEMO_PEOPLE=1000 ORDERLY_DEMO_CLINICS=17
 if [ "$STORE" = redis ]; then
   export ORDERLY_REDIS_URL=${ORDERLY_REDIS_URL:-redis://127.0.0.1:6379} ORDERLY_REDIS_PREFIX=bench-$$

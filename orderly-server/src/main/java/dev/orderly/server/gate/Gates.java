@@ -11,7 +11,6 @@ import dev.orderly.gate.WaitingRoom;
 import dev.orderly.token.SigningKeys;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -51,7 +50,14 @@ public final class Gates implements AutoCloseable {
         this.storeIsLocal = storeIsLocal;
         this.passes = new JwtPassSigner(passKeys);
         byte[] preQueueSecret = keys.keys().get(keys.currentKeyId());
-        this.waitingRoom = new WaitingRoom(store, new GateTokens(keys), passes, preQueueSecret, clock, new SecureRandom(),
+        // Poll jitter needs no secrecy, and a shared SecureRandom is a lock on every status answer.
+        java.util.random.RandomGenerator jitter = new java.util.random.RandomGenerator() {
+            @Override
+            public long nextLong() {
+                return java.util.concurrent.ThreadLocalRandom.current().nextLong();
+            }
+        };
+        this.waitingRoom = new WaitingRoom(store, new GateTokens(keys), passes, preQueueSecret, clock, jitter,
                 gate -> health.containsKey(gate) ? health.get(gate).health() : DownstreamHealth.UNKNOWN);
         var now = clock.instant();
         for (Standard g : standard) {

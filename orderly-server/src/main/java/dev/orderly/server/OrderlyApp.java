@@ -191,17 +191,22 @@ public final class OrderlyApp implements AutoCloseable {
         AtomicBoolean relaying = new AtomicBoolean();
         vertx.setPeriodic(RELAY_MILLIS, id -> {
             if (relaying.compareAndSet(false, true)) {
-                blockingWork.execute(() -> {
-                    try {
-                        relay.relayDue();
-                        databaseUp.set(true);
-                    } catch (RuntimeException e) {
-                        databaseUp.set(false);
-                        LOG.warn("outbox relay failed: {}", e.toString());
-                    } finally {
-                        relaying.set(false);
-                    }
-                });
+                try {
+                    blockingWork.execute(() -> {
+                        try {
+                            relay.relayDue();
+                            databaseUp.set(true);
+                        } catch (RuntimeException e) {
+                            databaseUp.set(false);
+                            LOG.warn("outbox relay failed: {}", e.toString());
+                        } finally {
+                            relaying.set(false);
+                        }
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException closing) {
+                    // close() has begun and the timer fired once more: what is due goes at the next start.
+                    relaying.set(false);
+                }
             }
         });
 

@@ -297,9 +297,11 @@ public final class WaitingRoom {
         String gate = config.name();
         Instant now = clock.instant();
         GateProgress progress = store.progress(gate);
-        GatePhase phase = config.phaseAt(now);
-        if (phase == GatePhase.OPEN) {
-            long preQueue = progress.preQueueFixed() ? progress.preQueueSize() : store.issued(gate);
+        long issued = store.issued(gate);
+        long outstanding = outstanding(config, progress, now);
+        GateProgress next = null;
+        if (config.phaseAt(now) == GatePhase.OPEN) {
+            long preQueue = progress.preQueueFixed() ? progress.preQueueSize() : issued;
             Instant lastTick = progress.lastTick();
             if (!progress.preQueueFixed()) {
                 // Opening: owe the time since opening if we are on time, else start from now.
@@ -309,23 +311,32 @@ public final class WaitingRoom {
                 // not the whole gap, which would let the line through in one burst on restart.
                 lastTick = now.minus(LATE_START);
             }
-            long outstanding = outstanding(config, progress, now);
             AdmissionPolicy.Step step = AdmissionPolicy.of(config.admission())
                     .step(lastTick, progress.carry(), progress.rate(), new AdmissionPolicy.Signals(outstanding, health.apply(gate)), now);
-            long issued = store.issued(gate);
             long newMark = Math.min(issued, progress.mark() + step.admit());
             // Owed places nobody is waiting for are not kept for later: no burst when a crowd arrives.
             double carry = newMark < progress.mark() + step.admit() ? 0 : step.carry();
-            store.advance(gate, progress, progress.next(newMark, preQueue, step.lastTick(), carry, step.rate()), now);
+            next = progress.next(newMark, preQueue, step.lastTick(), carry, step.rate());
         } else if (progress.lastTick() != null) {
             // Paused or closed: nothing is owed for the time the gate did not admit.
-            store.advance(gate, progress, progress.next(progress.mark(), progress.preQueueSize(), null, 0, progress.rate()), now);
+            next = progress.next(progress.mark(), progress.preQueueSize(), null, 0, progress.rate());
+        }
+        if (next != null) {
+            if (store.advance(gate, progress, next, now)) {
+                // Everyone this tick admitted holds a fresh pass.
+                outstanding += next.mark() - progress.mark();
+                progress = next;
+            } else {
+                // Another node's tick won this round: show what it made.
+                progress = store.progress(gate);
+                outstanding = outstanding(config, progress, now);
+            }
         }
         if (now.getEpochSecond() % 10 == 0) {
             Duration keep = max(config.passLifetime(), RATE_WINDOW).plus(RATE_WINDOW);
             store.trimCheckpoints(gate, now.minus(keep));
         }
-        refresh(gate);
+        publish(config, progress, issued, outstanding, now);
     }
 
     private long outstanding(GateConfig config, GateProgress progress, Instant now) {
@@ -333,10 +344,16 @@ public final class WaitingRoom {
         return Math.max(0, progress.mark() - since - store.spentAbove(config.name(), since));
     }
 
+    /** Reads a gate afresh from the store into this node's view. */
     private View refresh(String gate) {
         GateConfig config = store.config(gate).orElseThrow(() -> new IllegalStateException("gate '" + gate + "' is not configured"));
         GateProgress progress = store.progress(gate);
         Instant now = clock.instant();
+        return publish(config, progress, store.issued(gate), outstanding(config, progress, now), now);
+    }
+
+    private View publish(GateConfig config, GateProgress progress, long issued, long outstanding, Instant now) {
+        String gate = config.name();
         Instant windowStart = now.minus(RATE_WINDOW);
         if (windowStart.isBefore(config.opensAt())) {
             windowStart = config.opensAt();
@@ -353,7 +370,7 @@ public final class WaitingRoom {
                 : progress.preQueueFixed()
                         ? new PreQueueOrder(PreQueueOrder.keyFor(preQueueSecret, gate, config.opensAt().toEpochMilli()), progress.preQueueSize())
                         : null;
-        View view = new View(config, progress, store.issued(gate), measured, outstanding(config, progress, now), order);
+        View view = new View(config, progress, issued, measured, outstanding, order);
         views.put(gate, view);
         return view;
     }

@@ -14,7 +14,17 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class ShiftingClock extends Clock {
 
-    private final AtomicReference<Duration> offset = new AtomicReference<>(Duration.ZERO);
+    private final AtomicReference<Duration> offset;
+    private final ZoneId zone;
+
+    public ShiftingClock() {
+        this(new AtomicReference<>(Duration.ZERO), ZoneOffset.UTC);
+    }
+
+    private ShiftingClock(AtomicReference<Duration> offset, ZoneId zone) {
+        this.offset = offset;
+        this.zone = zone;
+    }
 
     /** From now on the clock reads about {@code instant} (plus the real time that passes). */
     public void jumpTo(Instant instant) {
@@ -28,11 +38,12 @@ public final class ShiftingClock extends Clock {
 
     @Override
     public ZoneId getZone() {
-        return ZoneOffset.UTC;
+        return zone;
     }
 
+    /** The same shifted time seen in {@code newZone}; a jump on either clock moves both. */
     @Override
-    public Clock withZone(ZoneId zone) {
-        throw new UnsupportedOperationException("Orderly reads instants only");
+    public Clock withZone(ZoneId newZone) {
+        return new ShiftingClock(offset, newZone);
     }
 }

@@ -22,26 +22,30 @@ public final class JsonInput {
     }
 
     public static JsonInput of(RoutingContext ctx, Set<String> allowed) {
-        String contentType = ctx.request().getHeader("Content-Type");
-        if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-            throw new BadRequest("send the body as application/json");
-        }
-        JsonObject json;
-        try {
-            Object parsed = ctx.body().buffer() == null ? null : io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
-            if (!(parsed instanceof JsonObject o)) {
-                throw new BadRequest("the body must be a JSON object");
-            }
-            json = o;
-        } catch (DecodeException e) {
-            throw new BadRequest("the body is not valid JSON");
-        }
+        JsonObject json = object(ctx);
         Set<String> unknown = new TreeSet<>(json.fieldNames());
         unknown.removeAll(allowed);
         if (!unknown.isEmpty()) {
             throw new BadRequest("unknown field(s) " + unknown + "; expected only " + new TreeSet<>(allowed));
         }
         return new JsonInput(json);
+    }
+
+    /** The body as a JSON object: sent as application/json, valid JSON, an object; else a {@link BadRequest}. */
+    public static JsonObject object(RoutingContext ctx) {
+        String contentType = ctx.request().getHeader("Content-Type");
+        if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            throw new BadRequest("send the body as application/json");
+        }
+        try {
+            Object parsed = ctx.body().buffer() == null ? null : io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
+            if (parsed instanceof JsonObject o) {
+                return o;
+            }
+        } catch (DecodeException e) {
+            throw new BadRequest("the body is not valid JSON");
+        }
+        throw new BadRequest("the body must be a JSON object");
     }
 
     public String text(String field, int maxLength) {

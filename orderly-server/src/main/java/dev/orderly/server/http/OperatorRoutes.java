@@ -53,23 +53,12 @@ final class OperatorRoutes {
         return Reply.problem(404, "unknown-gate", "Unknown gate", "there is no gate '" + gate + "'");
     }
 
+    /** The body as a JSON object; an empty body counts as {} (pause and close take an optional message). */
     private static JsonObject body(RoutingContext ctx) {
-        String contentType = ctx.request().getHeader("Content-Type");
         if (ctx.body().buffer() == null || ctx.body().buffer().length() == 0) {
             return new JsonObject();
         }
-        if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-            throw new BadRequest("send the body as application/json");
-        }
-        try {
-            Object parsed = io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
-            if (parsed instanceof JsonObject o) {
-                return o;
-            }
-        } catch (io.vertx.core.json.DecodeException e) {
-            throw new BadRequest("the body is not valid JSON");
-        }
-        throw new BadRequest("the body must be a JSON object");
+        return JsonInput.object(ctx);
     }
 
     private void configure(RoutingContext ctx) {

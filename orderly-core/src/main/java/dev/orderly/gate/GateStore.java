@@ -3,6 +3,8 @@ package dev.orderly.gate;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Port: the shared state of every gate. Waiting people cost nothing here; what grows is one entry
@@ -25,6 +27,15 @@ public interface GateStore {
 
     /** The next place in line for {@code gate}, starting at 1. */
     long issue(String gate);
+
+    /**
+     * As {@link #issue(String)}, answered later rather than waited for: a remote store completes
+     * the stage when its answer arrives, and may give numbers to several callers in one round trip
+     * — in the order they called, with no number skipped. A local store answers at once.
+     */
+    default CompletionStage<Long> issueLater(String gate) {
+        return CompletableFuture.completedFuture(issue(gate));
+    }
 
     /**
      * The place of {@code holder} (e.g. a verified person) in {@code gate}: the same number on

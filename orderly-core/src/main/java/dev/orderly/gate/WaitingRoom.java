@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
@@ -123,23 +125,16 @@ public final class WaitingRoom {
         }
         GateConfig config = found.get();
         Instant now = clock.instant();
-        GatePhase phase = config.phaseAt(now);
-        if (phase == GatePhase.SCHEDULED) {
-            return new JoinRefused(new GateStatus.Refused(GateStatus.Reason.NOT_YET_JOINABLE,
-                    "joins open at " + config.joinFrom()));
+        Optional<JoinRefused> refused = refusal(config, now, holder);
+        if (refused.isPresent()) {
+            return refused.get();
         }
-        if (phase == GatePhase.CLOSED) {
-            return new JoinRefused(new GateStatus.Refused(GateStatus.Reason.GATE_CLOSED, config.message()));
-        }
-        boolean keyed = config.keyedByPerson();
-        if (keyed && (holder == null || holder.isEmpty())) {
-            return new JoinRefused(new GateStatus.Refused(GateStatus.Reason.NEEDS_HOLDER));
-        }
-        if (phase == GatePhase.OPEN && !views.get(gate).progress().preQueueFixed()) {
+        if (mustFixPreQueue(config, now)) {
             // The pre-queue is who joined before opening: fix its size before handing out a number
             // after opening, or this joiner would be drawn in with them (the first tick may be 100 ms off).
             tick(config);
         }
+        boolean keyed = config.keyedByPerson();
         long sequence = keyed ? store.issueFor(gate, holder) : store.issue(gate);
         Ticket ticket = new Ticket(gate, sequence, now, browserId, keyed ? holder : "");
         GateStatus status = statusOf(ticket, now);
@@ -150,6 +145,51 @@ public final class WaitingRoom {
             status = statusOf(ticket, now);
         }
         return new Joined(tokens.encode(ticket), ticket, status);
+    }
+
+    /**
+     * The same as {@link #join(String, String, String)} for a browser without a holder, when it
+     * needs nothing from the store but a number ({@link GateStore#issueLater}): the caller need not
+     * wait on a thread of its own. Empty when the join needs more (a gate this node has not seen
+     * yet, a keyed gate, the pre-queue to be fixed): then call {@code join}.
+     */
+    public Optional<CompletionStage<JoinOutcome>> joinLater(String gate, String browserId) {
+        View v = views.get(gate);
+        if (v == null || v.config().keyedByPerson()) {
+            return Optional.empty();
+        }
+        GateConfig config = v.config();
+        Instant now = clock.instant();
+        Optional<JoinRefused> refused = refusal(config, now, null);
+        if (refused.isPresent()) {
+            return Optional.of(CompletableFuture.completedFuture(refused.get()));
+        }
+        if (mustFixPreQueue(config, now)) {
+            return Optional.empty();
+        }
+        return Optional.of(store.issueLater(gate).thenApply(sequence -> {
+            Ticket ticket = new Ticket(gate, sequence, now, browserId, "");
+            return new Joined(tokens.encode(ticket), ticket, statusOf(ticket, now));
+        }));
+    }
+
+    private static Optional<JoinRefused> refusal(GateConfig config, Instant now, String holder) {
+        GatePhase phase = config.phaseAt(now);
+        if (phase == GatePhase.SCHEDULED) {
+            return Optional.of(new JoinRefused(new GateStatus.Refused(GateStatus.Reason.NOT_YET_JOINABLE,
+                    "joins open at " + config.joinFrom())));
+        }
+        if (phase == GatePhase.CLOSED) {
+            return Optional.of(new JoinRefused(new GateStatus.Refused(GateStatus.Reason.GATE_CLOSED, config.message())));
+        }
+        if (config.keyedByPerson() && (holder == null || holder.isEmpty())) {
+            return Optional.of(new JoinRefused(new GateStatus.Refused(GateStatus.Reason.NEEDS_HOLDER)));
+        }
+        return Optional.empty();
+    }
+
+    private boolean mustFixPreQueue(GateConfig config, Instant now) {
+        return config.phaseAt(now) == GatePhase.OPEN && !views.get(config.name()).progress().preQueueFixed();
     }
 
     /** Where the ticket stands now, asked by the browser {@code browserId}. */

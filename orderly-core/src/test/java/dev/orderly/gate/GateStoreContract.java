@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -177,6 +179,44 @@ public abstract class GateStoreContract {
         assertThat(store.issued("identity")).isEqualTo(total);
         for (long[] mine : issued) {
             assertThat(mine).as("numbers one caller got, in the order it got them").isSorted();
+        }
+    }
+
+    @Test
+    public void numbersAnsweredLaterFollowTheOrderOfAskingAndShareTheCounter() {
+        assertThat(store.issue("identity")).isEqualTo(1);
+        List<CompletableFuture<Long>> asked = new ArrayList<>();
+        for (int n = 0; n < 500; n++) {
+            asked.add(store.issueLater("identity").toCompletableFuture());
+        }
+        List<Long> got = asked.stream().map(f -> f.orTimeout(30, TimeUnit.SECONDS).join()).toList();
+
+        assertThat(got).as("one number each, in the order asked, none skipped")
+                .isEqualTo(LongStream.rangeClosed(2, 501).boxed().toList());
+        assertThat(store.issue("identity")).isEqualTo(502);
+        assertThat(store.issued("identity")).isEqualTo(502);
+        assertThat(store.issued("booking")).isZero();
+    }
+
+    @Test
+    public void concurrentCallersAskingLaterNeverGetTheSameNumber() {
+        int threads = issueThreads();
+        int each = issuesPerThread() / 10;
+
+        // Half the callers ask to be answered later, half wait for each number.
+        List<long[]> issued = Race.run(threads, RACE_TIMEOUT, i -> {
+            List<CompletableFuture<Long>> mine = new ArrayList<>(each);
+            for (int n = 0; n < each; n++) {
+                mine.add(i % 2 == 0 ? store.issueLater("identity").toCompletableFuture()
+                        : CompletableFuture.completedFuture(store.issue("identity")));
+            }
+            return mine.stream().mapToLong(f -> f.orTimeout(30, TimeUnit.SECONDS).join()).toArray();
+        });
+
+        long total = (long) threads * each;
+        assertThat(sorted(issued)).as("%d numbers handed out", total).isEqualTo(oneTo(total));
+        for (long[] mine : issued) {
+            assertThat(mine).as("numbers one caller got, in the order it asked").isSorted();
         }
     }
 

@@ -109,6 +109,40 @@ class WaitingRoomTest {
     }
 
     @Test
+    void aJoinAnsweredLaterIsTheSameJoinInTheSameLine() {
+        WaitingRoom room = room(gate(10), keyed(named("booking", gate(10))));
+        clock.set(OPENS.plusSeconds(1));
+        room.tick();
+        WaitingRoom.Joined first = join(room, 0);
+
+        WaitingRoom.Joined later = joined(room.joinLater(GATE, browser(1)).orElseThrow().toCompletableFuture().join());
+
+        assertThat(later.ticket()).isEqualTo(new Ticket(GATE, 2, clock.instant(), browser(1), ""));
+        assertThat(later.token()).isEqualTo(tokens.encode(later.ticket()));
+        assertThat(waiting(later.status()).rank()).isEqualTo(waiting(first.status()).rank() + 1);
+        assertThat(join(room, 2).ticket().sequence()).isEqualTo(3);
+        assertThat(room.joinLater("booking", browser(3))).as("a keyed gate needs its holder's place: join it").isEmpty();
+        assertThat(room.joinLater("nowhere", browser(3))).as("a gate this node has not seen: join it").isEmpty();
+    }
+
+    @Test
+    void aJoinAnsweredLaterIsRefusedAsAJoinIsAndLeavesTheFirstJoinAfterOpeningToFixThePreQueue() {
+        Instant joinFrom = OPENS.minus(Duration.ofMinutes(30));
+        WaitingRoom room = room(withJoinFrom(gate(10), joinFrom));
+        clock.set(joinFrom.minusMillis(1));
+        assertThat(room.joinLater(GATE, browser(0)).orElseThrow().toCompletableFuture().join())
+                .isInstanceOfSatisfying(WaitingRoom.JoinRefused.class,
+                        r -> assertThat(r.refusal().reason()).isEqualTo(GateStatus.Reason.NOT_YET_JOINABLE));
+        assertThat(store.issued(GATE)).isZero();
+
+        clock.set(joinFrom);
+        assertThat(joined(room.joinLater(GATE, browser(0)).orElseThrow().toCompletableFuture().join()).status())
+                .isInstanceOfSatisfying(GateStatus.Waiting.class, w -> assertThat(w.inPreQueue()).isTrue());
+        clock.set(OPENS.plusMillis(50));
+        assertThat(room.joinLater(GATE, browser(1))).as("no tick has fixed the pre-queue yet").isEmpty();
+    }
+
+    @Test
     void joiningAGateThatDoesNotExistIsRefused() {
         WaitingRoom room = room(gate(10));
 

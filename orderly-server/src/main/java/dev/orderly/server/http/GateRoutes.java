@@ -11,6 +11,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /**
@@ -97,6 +99,14 @@ final class GateRoutes {
         Cookie session = ctx.request().getCookie(IdentityRoutes.SESSION_COOKIE);
         String holder = session == null ? null
                 : sessions.verify(session.getValue()).map(s -> "person:" + s.personId()).orElse(null);
+        if (!storeIsLocal && held == null && holder == null) {
+            // A first join needs only a number from the store: answer when it comes, holding no thread meanwhile.
+            Optional<CompletionStage<WaitingRoom.JoinOutcome>> later = waitingRoom.joinLater(gate, browser);
+            if (later.isPresent()) {
+                api.later(ctx, later.get().thenApply(outcome -> joinReply(gate, outcome)));
+                return;
+            }
+        }
         reply(ctx, () -> {
             // A browser that already holds a place keeps it: a second tab or a refresh is not a new place.
             if (held != null) {
@@ -105,16 +115,20 @@ final class GateRoutes {
                     return statusReply(gate, status).with("ticket", held.getValue());
                 }
             }
-            return switch (waitingRoom.join(gate, browser, holder)) {
-                case WaitingRoom.Joined joined -> {
-                    meters.counter("orderly.gate.joins", "gate", gate).increment();
-                    Reply r = statusReply(gate, joined.status()).with("ticket", joined.token());
-                    yield new Reply(201, r.body(), r.problem(), r.cookies(), r.headers())
-                            .cookie(api.cookie(ticketCookie(gate), joined.token(), Duration.ofDays(1)));
-                }
-                case WaitingRoom.JoinRefused refused -> refusal(gate, refused.refusal());
-            };
+            return joinReply(gate, waitingRoom.join(gate, browser, holder));
         });
+    }
+
+    private Reply joinReply(String gate, WaitingRoom.JoinOutcome outcome) {
+        return switch (outcome) {
+            case WaitingRoom.Joined joined -> {
+                meters.counter("orderly.gate.joins", "gate", gate).increment();
+                Reply r = statusReply(gate, joined.status()).with("ticket", joined.token());
+                yield new Reply(201, r.body(), r.problem(), r.cookies(), r.headers())
+                        .cookie(api.cookie(ticketCookie(gate), joined.token(), Duration.ofDays(1)));
+            }
+            case WaitingRoom.JoinRefused refused -> refusal(gate, refused.refusal());
+        };
     }
 
     private void status(RoutingContext ctx) {

@@ -27,6 +27,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -233,6 +235,26 @@ public final class HttpApi {
             }
             context.runOnContext(v -> send(ctx, reply));
         });
+    }
+
+    /** Sends {@code reply} when it completes, on the request's event loop; a failure goes to the failure handler. */
+    void later(RoutingContext ctx, CompletionStage<Reply> reply) {
+        Context context = Vertx.currentContext();
+        reply.whenComplete((r, e) -> {
+            if (Vertx.currentContext() == context) {
+                deliver(ctx, r, e);
+            } else {
+                context.runOnContext(v -> deliver(ctx, r, e));
+            }
+        });
+    }
+
+    private void deliver(RoutingContext ctx, Reply reply, Throwable failure) {
+        if (failure == null) {
+            send(ctx, reply);
+        } else {
+            ctx.fail(failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure);
+        }
     }
 
     void send(RoutingContext ctx, Reply reply) {

@@ -13,7 +13,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -23,7 +26,8 @@ import java.util.function.Function;
  * Cluster each gate's keys live on one shard and its scripts run there atomically; gate configs
  * live in one hash. Per gate:
  * <ul>
- *   <li>{@code seq}: the counter (INCR);</li>
+ *   <li>{@code seq}: the counter (INCR; joins that need only a number share an INCRBY, see
+ *       {@link CoalescingCounter});</li>
  *   <li>{@code holders}: hash holder → number, set once by a script;</li>
  *   <li>{@code progress}: hash of version {@code v}, mark {@code m} and the encoded progress {@code p},
  *       replaced by a compare-and-set script that also writes the checkpoints;</li>
@@ -106,6 +110,7 @@ public final class RedisGateStore implements GateStore {
 
     private final RedisAPI redis;
     private final String prefix;
+    private final Map<String, CoalescingCounter> counters = new ConcurrentHashMap<>();
 
     /** @param prefix key prefix, e.g. {@code orderly}; tests use a fresh one each */
     public RedisGateStore(RedisAPI redis, String prefix) {
@@ -164,6 +169,14 @@ public final class RedisGateStore implements GateStore {
     @Override
     public long issue(String gate) {
         return await(redis.incr(key(gate, "seq"))).toLong();
+    }
+
+    @Override
+    public CompletionStage<Long> issueLater(String gate) {
+        return counters.computeIfAbsent(gate, g -> {
+            String key = key(g, "seq");
+            return new CoalescingCounter(n -> redis.incrby(key, Long.toString(n)));
+        }).next();
     }
 
     @Override

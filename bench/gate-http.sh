@@ -31,13 +31,22 @@ curl -s -c "$DATA/cj" -X POST $URL/api/gates/identity/join > "$DATA/join.json"
 export TICKET=$(sed 's/.*"ticket":"\([^"]*\)".*/\1/' "$DATA/join.json")
 export BID=$(awk '/orderly_bid/ {print $7}' "$DATA/cj")
 
+busy() { awk '/^cpu / {print $2+$3+$4+$7+$8}' /proc/stat; }
+ticks() { local t=0 p; for p in "$@"; do [ -r /proc/$p/stat ] && t=$((t + $(awk '{print $14+$15}' /proc/$p/stat))); done; echo $t; }
 run() { # name, wrk args...
   local name=$1; shift
-  wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_EACH}s" --latency "$@" > "$DATA/$name.txt"
-  printf '%-8s %12s req/s   p50 %8s   p99 %8s   non-2xx %s\n' "$name" \
+  local redis_pids; redis_pids=$(pgrep -d' ' redis-server || true)
+  local b0 o0; b0=$(busy); o0=$(ticks $SERVER $redis_pids)
+  wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_EACH}s" --latency "$@" > "$DATA/$name.txt" &
+  local w=$!; local w0; w0=$(ticks $w)
+  local wt; wt=$(ticks $w); while kill -0 $w 2>/dev/null; do wt=$(ticks $w); sleep 0.2; done; wait $w
+  # Share of the machine's busy CPU that went to anything but Orderly, Redis and wrk: a quiet run is near 0.
+  local others; others=$(awk -v b="$(( $(busy) - b0 ))" -v o="$(( $(ticks $SERVER $redis_pids) - o0 + wt - w0 ))" \
+    'BEGIN { printf "%.0f%%", (b > 0 ? 100 * (b - o) / b : 0) }')
+  printf '%-8s %12s req/s   p50 %8s   p99 %8s   non-2xx %s   other processes %s\n' "$name" \
     "$(awk '/Requests\/sec/ {print $2}' "$DATA/$name.txt")" \
     "$(awk '$1=="50%" {print $2}' "$DATA/$name.txt")" "$(awk '$1=="99%" {print $2}' "$DATA/$name.txt")" \
-    "$(awk '/Non-2xx/ {print $NF}' "$DATA/$name.txt" | grep . || echo 0)"
+    "$(awk '/Non-2xx/ {print $NF}' "$DATA/$name.txt" | grep . || echo 0)" "$others"
 }
 run warmup -s bench/join.lua "$URL" >/dev/null
 BEFORE=$(heap)

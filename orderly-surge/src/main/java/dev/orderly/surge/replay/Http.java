@@ -61,9 +61,12 @@ final class Http {
     private final List<URI> targets;
     private final RunMetrics metrics;
     private final BooleanSupplier botsActive;
+    private final BooleanSupplier stopped;
     private int next;
 
-    Http(Vertx vertx, List<URI> targets, int connectionsPerTarget, RunMetrics metrics, BooleanSupplier botsActive) {
+    Http(Vertx vertx, List<URI> targets, int connectionsPerTarget, RunMetrics metrics, BooleanSupplier botsActive,
+            BooleanSupplier stopped) {
+        this.stopped = stopped;
         this.targets = List.copyOf(targets);
         this.metrics = metrics;
         this.botsActive = botsActive;
@@ -111,6 +114,10 @@ final class Http {
                 .compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), b, resp.headers(), null)))
                 .otherwise(e -> new Answer(0, null, null, String.valueOf(e.getMessage())))
                 .map(a -> {
+                    if (stopped.getAsBoolean()) {
+                        // The run is over: answers cut off by closing the client are not the server's doing.
+                        return a;
+                    }
                     long micros = (System.nanoTime() - start) / 1_000;
                     Boolean gateWhileBots = endpoint.startsWith("identity.join") || endpoint.startsWith("identity.status")
                             ? botsActive.getAsBoolean() : null;

@@ -111,7 +111,7 @@ public final class Replay {
 
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
                 .setBlockedThreadCheckInterval(10).setBlockedThreadCheckIntervalUnit(TimeUnit.SECONDS));
-        http = new Http(vertx, options.targets(), options.connectionsPerTarget(), metrics, this::botsActive);
+        http = new Http(vertx, options.targets(), options.connectionsPerTarget(), metrics, this::botsActive, () -> stopped);
         Context context = vertx.getOrCreateContext();
         long wallAtStart = System.nanoTime();
         context.runOnContext(v -> start(wallAtStart, Duration.between(startedAt, opensAt)));
@@ -579,11 +579,6 @@ public final class Replay {
             if (cheat != null) {
                 metrics.cheatPeople.merge(cheat, 1L, Long::sum);
             }
-            if (cheat == Cheat.DIRECT_BOOKING) {
-                // Straight to the protected step, no pass.
-                http.send("cheat", HttpMethod.POST, "/api/identity/challenges", first, null, identity())
-                        .onSuccess(a -> metrics.cheatAttempt(cheat, a.ok()));
-            }
             // The first tab opens now; more tabs of the same browser once it has its cookie, others at once.
             tabs.getFirst().join(false);
             for (int i = 1; i < tabs.size(); i++) {
@@ -611,6 +606,11 @@ public final class Replay {
                     }
                 }
                 tryTicketTricks(tab);
+                if (cheat == Cheat.DIRECT_BOOKING) {
+                    // Straight to the protected step without a pass (after the join, so the browser id is settled).
+                    http.send("cheat", HttpMethod.POST, "/api/identity/challenges", tab.browser, null, identity())
+                            .onSuccess(a -> metrics.cheatAttempt(cheat, a.ok()));
+                }
             }
         }
 
@@ -782,7 +782,7 @@ public final class Replay {
                 }
                 if (tickets.size() == expected && expected > 1) {
                     metrics.sharedPlaceChecks++;
-                    if (tickets.stream().distinct().count() > 1) {
+                    if (tickets.stream().map(Replay::placeOf).distinct().count() > 1) {
                         metrics.sharedPlaceViolations++;
                     }
                 }
@@ -867,6 +867,21 @@ public final class Replay {
 
     private static boolean isPassProblem(String problem) {
         return problem != null && (problem.equals("no-pass") || problem.startsWith("pass-") || problem.equals("invalid-pass"));
+    }
+
+    /** The place number a ticket holds (its payload is {@code gate|number|...}); tickets of one place may differ in other fields. */
+    static String placeOf(String ticket) {
+        String[] parts = ticket.split("\\.");
+        if (parts.length < 2) {
+            return ticket;
+        }
+        try {
+            String payload = new String(java.util.Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+            String[] fields = payload.split("\\|");
+            return fields.length > 1 ? fields[0] + "|" + fields[1] : payload;
+        } catch (IllegalArgumentException e) {
+            return ticket;
+        }
     }
 
     private static String enc(String s) {

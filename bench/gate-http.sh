@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end gate throughput on this machine: wrk against a running Orderly, hello-world (/health)
 # vs join vs status, in one run. Usage: bench/gate-http.sh [memory|redis] [seconds] [connections]
-# Needs wrk (apt-get install wrk) and a built server (./mvnw -q -DskipTests package).
+# Needs wrk (apt-get install wrk) and a built server (./mvnw -q -DskipTests package; JAR= names another copy).
 # The identity gate is set to admit almost nobody, so status answers are the common "waiting" case.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +17,7 @@ export ORDERLY_HTTP_PORT=$PORT ORDERLY_DATA_DIR=$DATA ORDERLY_GATE_IDENTITY_RATE
 if [ "$STORE" = redis ]; then
   export ORDERLY_REDIS_URL=${ORDERLY_REDIS_URL:-redis://127.0.0.1:6379} ORDERLY_REDIS_PREFIX=bench-$$
 fi
-"$JAVA" ${JVM_OPTS:--Xms1g -Xmx1g} -jar orderly-server/target/orderly-server.jar > "$DATA/server.log" 2>&1 &
+"$JAVA" ${JVM_OPTS:--Xms1g -Xmx1g} -jar "${JAR:-orderly-server/target/orderly-server.jar}" > "$DATA/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
 for _ in $(seq 1 120); do grep -q "Orderly is running" "$DATA/server.log" && break; sleep 0.5; done

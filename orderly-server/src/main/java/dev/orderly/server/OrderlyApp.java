@@ -157,7 +157,7 @@ public final class OrderlyApp implements AutoCloseable {
                         .setConnectionString(url).setMaxPoolSize(32).setMaxPoolWaiting(100_000))), settings.redisPrefix()))
                 .orElseGet(InMemoryGateStore::new);
         Gates gates = new Gates(gateStore, settings.redisUrl().isEmpty(), keys, passKeys(settings), clock, meters, standard,
-                settings.passLifetime());
+                settings.passLifetime(), settings.gateOpening().opensAt().orElse(clock.instant()), settings.gateOpening().preQueue());
         WaitingRoom waitingRoom = gates.waitingRoom();
 
         PostgresCohortStore cohorts = new PostgresCohortStore(database.pool(), clock);

@@ -2,6 +2,9 @@ package dev.orderly.server;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +29,7 @@ public record Settings(
         long demoSeed,
         double identityGateRate,
         double bookingGateRate,
+        GateOpening gateOpening,
         Duration passLifetime,
         Duration sessionLifetime,
         Duration codeLifetime,
@@ -56,7 +60,8 @@ public record Settings(
         // Never print secrets: the database password and signing keys are shown as set or not.
         return "Settings[http=" + httpHost + ":" + httpPort + ", database=" + databaseUrl.orElse("embedded in " + dataDir)
                 + ", demo=" + demo + " (" + demoPeople + " people, " + demoClinics + " clinics, seed " + demoSeed + ")"
-                + ", identityGateRate=" + identityGateRate + "/s, bookingGateRate=" + bookingGateRate + "/s, passLifetime=" + passLifetime
+                + ", identityGateRate=" + identityGateRate + "/s, bookingGateRate=" + bookingGateRate + "/s, gateOpening=" + gateOpening
+                + ", passLifetime=" + passLifetime
                 + ", sessionLifetime=" + sessionLifetime + ", codeLifetime=" + codeLifetime + ", codeMaxTries=" + codeMaxTries
                 + ", bookingHorizonDays=" + bookingHorizonDays + ", secureCookies=" + secureCookies
                 + ", maxBodyBytes=" + maxBodyBytes + ", signingKeys=" + (signingKeys.isPresent() ? "set" : "from data folder")
@@ -97,6 +102,8 @@ public record Settings(
                 r.integer("ORDERLY_DEMO_SEED", 20210726, Integer.MIN_VALUE, Integer.MAX_VALUE),
                 r.decimal("ORDERLY_GATE_IDENTITY_RATE", 50, 0.001, 1_000_000),
                 r.decimal("ORDERLY_GATE_BOOKING_RATE", 50, 0.001, 1_000_000),
+                new GateOpening(r.instant("ORDERLY_GATES_OPEN_AT"),
+                        Duration.ofMinutes(r.integer("ORDERLY_GATES_PRE_QUEUE_MINUTES", 0, 0, 10_080))),
                 Duration.ofSeconds(r.integer("ORDERLY_PASS_LIFETIME_SECONDS", 600, 10, 86_400)),
                 Duration.ofMinutes(r.integer("ORDERLY_SESSION_LIFETIME_MINUTES", 30, 1, 1_440)),
                 Duration.ofSeconds(r.integer("ORDERLY_CODE_LIFETIME_SECONDS", 180, 30, 3_600)),
@@ -115,6 +122,14 @@ public record Settings(
                 Duration.ofMillis(r.integer("ORDERLY_SEARCH_CACHE_MILLIS", 1_000, 0, 60_000)),
                 r.integer("ORDERLY_MAX_UPLOAD_BYTES", 8_388_608, 1_024, 104_857_600));
 
+    }
+
+    /**
+     * When the gates created at start open ({@code opensAt} empty: at once), and for how long
+     * before that they take joins into the pre-queue. Gates that already exist (in Redis) keep
+     * their own times.
+     */
+    public record GateOpening(Optional<Instant> opensAt, Duration preQueue) {
     }
 
     /** A setting has a value that cannot be used. */
@@ -167,6 +182,17 @@ public record Settings(
             } catch (NumberFormatException e) {
                 throw new InvalidSettingException(name + "=" + v.get() + " is not a number");
             }
+        }
+
+        /** An ISO-8601 date and time with its offset, e.g. {@code 2021-07-26T20:00:00+09:00}. */
+        Optional<Instant> instant(String name) {
+            return optionalText(name).map(v -> {
+                try {
+                    return OffsetDateTime.parse(v).toInstant();
+                } catch (DateTimeParseException e) {
+                    throw new InvalidSettingException(name + "=" + v + " is not a date and time with an offset, such as 2021-07-26T20:00:00+09:00");
+                }
+            });
         }
 
         boolean bool(String name, boolean fallback) {

@@ -40,12 +40,15 @@ public final class Gates implements AutoCloseable {
     private final ScheduledExecutorService ticker;
     private final Clock clock;
 
-    /** A gate every run has, created (active, open from creation, fixed rate) when absent. */
+    /**
+     * A gate every run has, created when absent: active, at a fixed rate, opening at the given
+     * time (taking joins into the pre-queue for the given period before it).
+     */
     public record Standard(String name, double perSecond, boolean keyedByPerson) {
     }
 
     public Gates(GateStore store, boolean storeIsLocal, SigningKeys keys, JWKSet passKeys, Clock clock, MeterRegistry meters,
-                 java.util.List<Standard> standard, Duration passLifetime) {
+                 java.util.List<Standard> standard, Duration passLifetime, java.time.Instant opensAt, Duration preQueue) {
         this.clock = clock;
         this.storeIsLocal = storeIsLocal;
         this.passes = new JwtPassSigner(passKeys);
@@ -59,10 +62,9 @@ public final class Gates implements AutoCloseable {
         };
         this.waitingRoom = new WaitingRoom(store, new GateTokens(keys), passes, preQueueSecret, clock, jitter,
                 gate -> health.containsKey(gate) ? health.get(gate).health() : DownstreamHealth.UNKNOWN);
-        var now = clock.instant();
         for (Standard g : standard) {
             if (store.config(g.name()).isEmpty()) {
-                waitingRoom.configure(new GateConfig(g.name(), now, now, new AdmissionSettings.FixedRate(g.perSecond()), passLifetime,
+                waitingRoom.configure(new GateConfig(g.name(), opensAt.minus(preQueue), opensAt, new AdmissionSettings.FixedRate(g.perSecond()), passLifetime,
                         g.keyedByPerson(), GateMode.ACTIVE, "", GateConfig.DEFAULT_MAX_POLL));
             }
             String gate = g.name();

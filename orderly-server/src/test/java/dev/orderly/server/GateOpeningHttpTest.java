@@ -29,7 +29,10 @@ class GateOpeningHttpTest {
             assertThat(joined.json().getMap()).containsEntry("state", "waiting").containsEntry("phase", "PRE_QUEUE")
                     .containsEntry("inPreQueue", true);
             assertThat(Instant.parse(joined.json().getString("opensAt"))).isEqualTo(opensAt);
-            assertThat(early.get("/api/gates/identity").json().getString("phase")).isEqualTo("PRE_QUEUE");
+            JsonObject info = early.get("/api/gates/identity").json();
+            assertThat(info.getString("phase")).isEqualTo("PRE_QUEUE");
+            assertThat(Instant.parse(info.getString("opensAt"))).isEqualTo(opensAt);
+            assertThat(Instant.parse(info.getString("joinFrom"))).isEqualTo(opensAt.minus(Duration.ofMinutes(30)));
 
             JsonObject admitted = early.waitForPass("identity", Duration.ofSeconds(30));
             assertThat(Instant.now()).isAfterOrEqualTo(opensAt);

@@ -65,7 +65,9 @@ final class GateRoutes {
 
     private void gateInfo(RoutingContext ctx) {
         String gate = ctx.pathParam("gate");
-        reply(ctx, () -> waitingRoom.figures(gate).map(f -> Reply.json(200, figuresJson(f)))
+        // When the gate takes joins and opens is public: the landing page and load tests plan by it.
+        reply(ctx, () -> waitingRoom.figures(gate).flatMap(f -> waitingRoom.gate(gate).map(c -> Reply.json(200, figuresJson(f)
+                        .put("joinFrom", c.joinFrom().toString()).put("opensAt", c.opensAt().toString()))))
                 .orElseGet(() -> unknownGate(gate)));
     }
 

@@ -49,6 +49,13 @@ public interface BookingStore {
     /** Every bucket of a clinic from {@code from} for {@code days} days, by day, product and group. */
     List<BucketCapacity> capacity(long clinicId, LocalDate from, int days);
 
+    /**
+     * Checks the invariants above on everything the store holds (overbooked buckets, two active
+     * appointments of one person for a dose, booked counts that disagree with the appointments).
+     * Reads the whole store: for operators and tests, not for a request path.
+     */
+    IntegrityReport checkIntegrity();
+
     List<Product> products();
 
     Optional<Clinic> clinic(long clinicId);

@@ -26,6 +26,11 @@ public final class InMemoryBookingStore implements BookingStore {
     private final List<WorkingSet.Message> outbox = new ArrayList<>();
 
     @Override
+    public synchronized IntegrityReport checkIntegrity() {
+        return state.integrity();
+    }
+
+    @Override
     public synchronized void saveProduct(Product product) {
         products.put(product.code(), product);
         clinics.values().forEach(this::offers);

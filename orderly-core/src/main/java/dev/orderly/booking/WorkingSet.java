@@ -284,6 +284,38 @@ public final class WorkingSet implements Ledger {
         return List.copyOf(holdings.values());
     }
 
+    /**
+     * The invariants checked on what this set holds. One holding per person is kept by
+     * construction here, so only bucket counts can disagree.
+     */
+    public IntegrityReport integrity() {
+        Map<Bucket, Integer> held = new HashMap<>();
+        for (Holding h : holdings.values()) {
+            held.merge(h.dose1Bucket(), 1, Integer::sum);
+            held.merge(h.dose2Bucket(), 1, Integer::sum);
+        }
+        List<String> overbooked = new ArrayList<>();
+        List<String> mismatches = new ArrayList<>();
+        buckets.forEach((day, groups) -> groups.forEach((group, state) -> {
+            Bucket b = new Bucket(day.clinicId(), day.product(), day.day(), group);
+            if (state[1] > state[0]) {
+                overbooked.add(describe(b) + " booked " + state[1] + " of " + state[0]);
+            }
+            int appointments = held.getOrDefault(b, 0);
+            if (appointments != state[1]) {
+                mismatches.add(describe(b) + " counts " + state[1] + " booked but holds " + appointments + " appointments");
+            }
+        }));
+        held.keySet().stream().filter(b -> bucket(b) == null)
+                .forEach(b -> mismatches.add(describe(b) + " holds appointments but does not exist"));
+        return new IntegrityReport(overbooked, List.of(), mismatches);
+    }
+
+    /** How an integrity report names a bucket: clinic/product/day/group. */
+    public static String describe(Bucket b) {
+        return b.clinicId() + "/" + b.product() + "/" + b.day() + "/" + b.group();
+    }
+
     private int[] state(Bucket bucket) {
         TreeMap<Integer, int[]> groups = buckets.get(new DayKey(bucket.clinicId(), bucket.product(), bucket.day()));
         int[] state = groups == null ? null : groups.get(bucket.group());

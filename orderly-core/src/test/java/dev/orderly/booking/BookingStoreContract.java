@@ -65,6 +65,7 @@ public abstract class BookingStoreContract {
 
     @org.junit.jupiter.api.AfterEach
     protected void checkAfterEveryTest() {
+        assertThat(store.checkIntegrity()).isEqualTo(new IntegrityReport(List.of(), List.of(), List.of()));
         afterEveryTest();
     }
 

@@ -176,7 +176,7 @@ public final class OrderlyApp implements AutoCloseable {
 
         ExecutorService blockingWork = Executors.newVirtualThreadPerTaskExecutor();
         Optional<DevRoutes> dev = settings.demo()
-                ? Optional.of(new DevRoutes(inbox, n -> demoSamples(registry, cohorts.all(), n)))
+                ? Optional.of(new DevRoutes(inbox, (n, offset) -> demoSamples(registry, cohorts.all(), n, offset)))
                 : Optional.empty();
         AtomicBoolean databaseUp = new AtomicBoolean(true);
         String operatorToken = DataDirSecrets.load(settings.operatorToken(), settings.dataDir(), "operator.token",
@@ -217,12 +217,12 @@ public final class OrderlyApp implements AutoCloseable {
         return new OrderlyApp(vertx, database, server, blockingWork, inbox, bookingStore, gates, operatorToken);
     }
 
-    private static List<DevRoutes.SampleResident> demoSamples(PostgresResidentRegistry registry, List<Cohort> cohorts, int n) {
+    private static List<DevRoutes.SampleResident> demoSamples(PostgresResidentRegistry registry, List<Cohort> cohorts, int n, int offset) {
         if (cohorts.isEmpty()) {
             return List.of();
         }
         Cohort c = cohorts.getFirst();
-        return registry.sample(c.bornFrom(), c.bornTo(), n).stream()
+        return registry.sample(c.bornFrom(), c.bornTo(), n, offset).stream()
                 .map(p -> new DevRoutes.SampleResident(p.name(), p.birthDate().toString(), p.phone()))
                 .toList();
     }

@@ -50,6 +50,39 @@ class OperatorBookingHttpTest {
     }
 
     @Test
+    void theIntegrityCheckCountsEachKindOfFindingAndIsForOperatorsOnly() {
+        ApiClient citizen = new ApiClient(app.port());
+        assertProblem(citizen.get("/api/operator/integrity"), 401, "operator-only");
+        ApiClient.Answer check = operator.get("/api/operator/integrity");
+        assertThat(check.status()).isEqualTo(200);
+        assertThat(check.json().getMap()).containsEntry("clean", true).containsEntry("overbookedBuckets", 0)
+                .containsEntry("peopleWithTwoAppointments", 0).containsEntry("countMismatches", 0);
+        assertThat(check.json().getJsonArray("findings")).isEmpty();
+    }
+
+    @Test
+    void aLoadTestPagesThroughDemoResidentsAndReadsEachOnesCodeByPhone() {
+        ApiClient citizen = new ApiClient(app.port());
+        JsonArray four = citizen.get("/api/dev/residents?count=4").array();
+        assertThat(four).hasSize(4);
+        assertThat(citizen.get("/api/dev/residents?count=2&offset=2").array().getList()).isEqualTo(four.getList().subList(2, 4));
+        assertProblem(citizen.get("/api/dev/residents?count=0"), 400, "bad-request");
+        assertProblem(citizen.get("/api/dev/residents?count=100001"), 400, "bad-request");
+        assertProblem(citizen.get("/api/dev/residents?offset=-1"), 400, "bad-request");
+        assertProblem(citizen.get("/api/dev/residents?count=lots"), 400, "bad-request");
+
+        JsonObject resident = four.getJsonObject(3);
+        assertProblem(citizen.get("/api/dev/sms?phone=" + resident.getString("phone")), 404, "no-message");
+        citizen.waitForPass("identity", Duration.ofSeconds(30));
+        assertThat(citizen.post("/api/identity/challenges", new JsonObject().put("name", resident.getString("name"))
+                .put("birthDate", resident.getString("birthDate")).put("phone", resident.getString("phone"))).status()).isEqualTo(201);
+        JsonObject message = citizen.get("/api/dev/sms?phone=" + resident.getString("phone").replace("-", "")).json();
+        assertThat(message.getString("text")).containsPattern("\\d{6}");
+        assertThat(message.getString("to")).doesNotContain(resident.getString("phone").substring(4, 8));
+        assertProblem(citizen.get("/api/dev/sms?phone=12345"), 400, "bad-request");
+    }
+
+    @Test
     void withoutTheTokenNothingIsServed() {
         ApiClient stranger = new ApiClient(app.port());
         assertProblem(stranger.get("/api/operator/cohorts"), 401, "operator-only");

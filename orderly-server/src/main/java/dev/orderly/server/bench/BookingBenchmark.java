@@ -1,5 +1,6 @@
 package dev.orderly.server.bench;
 
+import dev.orderly.booking.IntegrityReport;
 import dev.orderly.booking.BookingOutcome;
 import dev.orderly.booking.BookingReferences;
 import dev.orderly.booking.BookingRequest;
@@ -339,8 +340,10 @@ public final class BookingBenchmark {
             searcher.join();
 
             List<String> problems = new ArrayList<>();
-            problems.addAll(store.overbookedDays().stream().map(d -> "overbooked " + d).toList());
-            problems.addAll(store.inconsistencies());
+            IntegrityReport integrity = store.checkIntegrity();
+            problems.addAll(integrity.overbooked().stream().map(d -> "overbooked " + d).toList());
+            problems.addAll(integrity.doubleBooked());
+            problems.addAll(integrity.countMismatches());
             Map<Long, String> active = new HashMap<>();
             try (Connection c = db.jdbc(); Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT person_id, reference FROM reservations WHERE status = 'ACTIVE' AND dose = 1")) {

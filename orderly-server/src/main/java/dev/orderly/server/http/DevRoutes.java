@@ -1,15 +1,18 @@
 package dev.orderly.server.http;
 
+import dev.orderly.registry.PhoneNumbers;
 import dev.orderly.server.DevSmsInbox;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.util.List;
-import java.util.function.IntFunction;
+import java.util.function.BiFunction;
 
 /**
- * Routes that exist only in demo runs: the SMS inbox where a demo user reads their code, and a
- * few residents of the open cohort to try the walk with. Never mounted when demo mode is off.
+ * Routes that exist only in demo runs: the SMS inbox where a demo user reads their code, and
+ * residents of the open cohort to try the walk with. A load test plays many residents at once:
+ * it pages through them ({@code count}, {@code offset}) and reads each one's code by phone
+ * ({@code /api/dev/sms?phone=}). Never mounted when demo mode is off.
  */
 public final class DevRoutes {
 
@@ -17,21 +20,55 @@ public final class DevRoutes {
     public record SampleResident(String name, String birthDate, String phone) {
     }
 
-    private final DevSmsInbox inbox;
-    private final IntFunction<List<SampleResident>> samples;
+    /** Most residents one page lists. */
+    static final int MAX_RESIDENTS = 100_000;
 
-    public DevRoutes(DevSmsInbox inbox, IntFunction<List<SampleResident>> samples) {
+    private final DevSmsInbox inbox;
+    private final BiFunction<Integer, Integer, List<SampleResident>> samples;
+
+    /** {@code samples} answers (count, offset) with residents of the open cohort in a stable order. */
+    public DevRoutes(DevSmsInbox inbox, BiFunction<Integer, Integer, List<SampleResident>> samples) {
         this.inbox = inbox;
         this.samples = samples;
     }
 
     void mount(Router router, HttpApi api) {
-        router.get("/api/dev/sms").handler(ctx -> api.send(ctx, Reply.json(200, new JsonArray(inbox.messages().stream()
-                .map(m -> new JsonObject().put("at", m.at().toString()).put("to", m.maskedPhone())
-                        .put("toLast4", m.phoneLast4()).put("text", m.text()))
-                .toList()))));
-        router.get("/api/dev/residents").handler(ctx -> api.run(ctx, () -> Reply.json(200, new JsonArray(samples.apply(8).stream()
-                .map(r -> new JsonObject().put("name", r.name()).put("birthDate", r.birthDate()).put("phone", r.phone()))
-                .toList()))));
+        router.get("/api/dev/sms").handler(ctx -> {
+            String phone = ctx.queryParams().get("phone");
+            if (phone == null) {
+                api.send(ctx, Reply.json(200, new JsonArray(inbox.messages().stream().map(DevRoutes::messageJson).toList())));
+                return;
+            }
+            String digits = PhoneNumbers.normalise(phone)
+                    .orElseThrow(() -> new BadRequest("'phone' must be a Korean mobile number such as 010-1234-5678"));
+            api.send(ctx, inbox.latestTo(digits).map(m -> Reply.json(200, messageJson(m)))
+                    .orElseGet(() -> Reply.problem(404, "no-message", "No message", "No message to that phone is kept")));
+        });
+        router.get("/api/dev/residents").handler(ctx -> {
+            int count = whole(ctx.queryParams().get("count"), "count", 8, 1, MAX_RESIDENTS);
+            int offset = whole(ctx.queryParams().get("offset"), "offset", 0, 0, Integer.MAX_VALUE);
+            api.run(ctx, () -> Reply.json(200, new JsonArray(samples.apply(count, offset).stream()
+                    .map(r -> new JsonObject().put("name", r.name()).put("birthDate", r.birthDate()).put("phone", r.phone()))
+                    .toList())));
+        });
+    }
+
+    private static JsonObject messageJson(DevSmsInbox.Message m) {
+        return new JsonObject().put("at", m.at().toString()).put("to", m.maskedPhone()).put("toLast4", m.phoneLast4()).put("text", m.text());
+    }
+
+    private static int whole(String raw, String name, int absent, int min, int max) {
+        if (raw == null) {
+            return absent;
+        }
+        try {
+            int value = Integer.parseInt(raw);
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new BadRequest("'" + name + "' must be a whole number from " + min + " to " + max);
     }
 }

@@ -4,6 +4,7 @@ import dev.orderly.booking.BookingStore;
 import dev.orderly.booking.Bucket;
 import dev.orderly.booking.BucketCapacity;
 import dev.orderly.booking.CapacitySetting;
+import dev.orderly.booking.IntegrityReport;
 import dev.orderly.booking.Product;
 import dev.orderly.eligibility.BookingWindow;
 import dev.orderly.eligibility.Cohort;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The operator's side of eligibility and booking, under {@code /api/operator/} (behind
@@ -36,6 +38,9 @@ final class OperatorBookingRoutes {
 
     /** Most days one capacity request may set. */
     private static final int MAX_CAPACITY_DAYS = 366;
+
+    /** Most findings of each kind an integrity answer lists. */
+    private static final int MAX_LISTED = 100;
 
     private final HttpApi api;
     private final BookingStore store;
@@ -58,6 +63,7 @@ final class OperatorBookingRoutes {
                 .map(e -> new JsonObject().put("group", e.getKey()).put("members", e.getValue())).toList()))));
         router.put("/api/operator/capacity").handler(this::setCapacity);
         router.get("/api/operator/capacity").handler(this::capacity);
+        router.get("/api/operator/integrity").handler(ctx -> api.run(ctx, () -> Reply.json(200, integrityJson(store.checkIntegrity()))));
     }
 
     // ------------------------------------------------------------------ cohorts
@@ -254,6 +260,16 @@ final class OperatorBookingRoutes {
         }
         int span = days;
         api.run(ctx, () -> Reply.json(200, new JsonObject().put("clinicId", clinicId).put("buckets", bucketsJson(store.capacity(clinicId, from, span)))));
+    }
+
+    /** Counts first (what a dashboard or a load test checks), then up to {@link #MAX_LISTED} of each finding. */
+    private static JsonObject integrityJson(IntegrityReport report) {
+        return new JsonObject().put("clean", report.isClean())
+                .put("overbookedBuckets", report.overbooked().size())
+                .put("peopleWithTwoAppointments", report.doubleBooked().size())
+                .put("countMismatches", report.countMismatches().size())
+                .put("findings", new JsonArray(Stream.of(report.overbooked(), report.doubleBooked(), report.countMismatches())
+                        .flatMap(l -> l.stream().limit(MAX_LISTED)).toList()));
     }
 
     private static JsonArray bucketsJson(List<BucketCapacity> buckets) {

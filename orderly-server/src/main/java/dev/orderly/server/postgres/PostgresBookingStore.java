@@ -14,11 +14,13 @@ import dev.orderly.booking.ChangeRequest;
 import dev.orderly.booking.Clinic;
 import dev.orderly.booking.ClinicAvailability;
 import dev.orderly.booking.DayAvailability;
+import dev.orderly.booking.IntegrityReport;
 import dev.orderly.booking.Product;
 import dev.orderly.booking.Region;
 import dev.orderly.booking.Remembered;
 import dev.orderly.booking.Reservation;
 import dev.orderly.booking.StoreAnswer;
+import dev.orderly.booking.WorkingSet;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -183,7 +185,7 @@ public final class PostgresBookingStore implements BookingStore, AutoCloseable {
                     .addArrayOfShort(settings.stream().map(s -> (short) s.bucket().group()).toArray(Short[]::new))
                     .addArrayOfInteger(settings.stream().map(CapacitySetting::capacity).toArray(Integer[]::new))));
             Set<Bucket> done = new HashSet<>();
-            set.forEach(r -> done.add(new Bucket(r.getLong(0), r.getString(1), r.getLocalDate(2), r.getShort(3))));
+            set.forEach(r -> done.add(bucket(r)));
             for (CapacitySetting s : settings) {
                 if (!done.contains(s.bucket())) {
                     Bucket b = s.bucket();
@@ -486,20 +488,12 @@ public final class PostgresBookingStore implements BookingStore, AutoCloseable {
         return instant.atOffset(ZoneOffset.UTC);
     }
 
-    /** Every bucket whose bookings exceed its capacity (must always be empty). */
-    public Set<String> overbookedDays() {
-        Set<String> result = new HashSet<>();
-        await(pool.query("SELECT clinic_id, product, day, grp FROM day_capacity WHERE booked > capacity").execute())
-                .forEach(r -> result.add(r.getLong(0) + "/" + r.getString(1) + "/" + r.getLocalDate(2) + "/" + r.getShort(3)));
-        return result;
-    }
-
-    /**
-     * Every bucket whose booked count differs from the active appointments in it, and every person
-     * with more than one active appointment for a dose (both must always be empty).
-     */
-    public List<String> inconsistencies() {
-        List<String> result = new ArrayList<>();
+    @Override
+    public IntegrityReport checkIntegrity() {
+        List<String> overbooked = new ArrayList<>();
+        await(pool.query("SELECT clinic_id, product, day, grp, booked, capacity FROM day_capacity WHERE booked > capacity").execute())
+                .forEach(r -> overbooked.add(WorkingSet.describe(bucket(r)) + " booked " + r.getInteger(4) + " of " + r.getInteger(5)));
+        List<String> mismatches = new ArrayList<>();
         await(pool.query("""
                 SELECT coalesce(dc.clinic_id, a.clinic_id), coalesce(dc.product, a.product), coalesce(dc.day, a.day),
                        coalesce(dc.grp, a.grp), coalesce(dc.booked, 0), coalesce(a.n, 0)
@@ -508,12 +502,18 @@ public final class PostgresBookingStore implements BookingStore, AutoCloseable {
                            GROUP BY clinic_id, product, day, grp) a
                   ON a.clinic_id = dc.clinic_id AND a.product = dc.product AND a.day = dc.day AND a.grp = dc.grp
                 WHERE coalesce(dc.booked, 0) <> coalesce(a.n, 0)""").execute())
-                .forEach(r -> result.add("bucket " + r.getLong(0) + "/" + r.getString(1) + "/" + r.getLocalDate(2) + "/" + r.getShort(3)
-                        + " counts " + r.getInteger(4) + " booked but holds " + r.getInteger(5) + " active appointments"));
+                .forEach(r -> mismatches.add(WorkingSet.describe(bucket(r)) + " counts " + r.getInteger(4) + " booked but holds "
+                        + r.getInteger(5) + " appointments"));
+        List<String> doubleBooked = new ArrayList<>();
         await(pool.query("""
                 SELECT person_id, dose, count(*) FROM reservations WHERE status = 'ACTIVE' GROUP BY person_id, dose HAVING count(*) > 1""")
                 .execute())
-                .forEach(r -> result.add("person " + r.getLong(0) + " holds " + r.getLong(2) + " active appointments for dose " + r.getShort(1)));
-        return result;
+                .forEach(r -> doubleBooked.add("person " + r.getLong(0) + " holds " + r.getLong(2) + " active appointments for dose "
+                        + r.getShort(1)));
+        return new IntegrityReport(overbooked, doubleBooked, mismatches);
+    }
+
+    private static Bucket bucket(Row r) {
+        return new Bucket(r.getLong(0), r.getString(1), r.getLocalDate(2), r.getShort(3));
     }
 }

@@ -46,7 +46,7 @@ class MigrationToBookingEngineTest {
                     .isEqualTo(new BookingOutcome.Booked(old));
             assertThat(store.capacity(1, LocalDate.of(2021, 8, 16), 1))
                     .containsExactly(new BucketCapacity(new Bucket(1, "PFZ", LocalDate.of(2021, 8, 16), Bucket.SHARED), 5, 1));
-            assertThat(store.inconsistencies()).isEmpty();
+            assertThat(store.checkIntegrity().isClean()).isTrue();
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().join();
         }

@@ -1,0 +1,24 @@
+package dev.orderly.booking;
+
+import java.util.List;
+
+/**
+ * What a store found when it checked its own invariants: every list must be empty. Entries name
+ * buckets and internal person ids, never personal data, so the report may be shown to operators.
+ *
+ * @param overbooked         buckets booked beyond their capacity
+ * @param doubleBooked       people holding more than one active appointment for a dose
+ * @param countMismatches    buckets whose booked count differs from the active appointments in them
+ */
+public record IntegrityReport(List<String> overbooked, List<String> doubleBooked, List<String> countMismatches) {
+
+    public IntegrityReport {
+        overbooked = List.copyOf(overbooked);
+        doubleBooked = List.copyOf(doubleBooked);
+        countMismatches = List.copyOf(countMismatches);
+    }
+
+    public boolean isClean() {
+        return overbooked.isEmpty() && doubleBooked.isEmpty() && countMismatches.isEmpty();
+    }
+}

@@ -61,7 +61,8 @@ final class Calendar {
         int a = index(from);
         int b = index(from + 8 * mean);
         ensure(b);
-        double kept = 1 - Math.exp(-8.0);
+        // The bins' shares of the exponential, cut at b and scaled so that exactly the amount is due.
+        double kept = 1 - Math.exp(-((b + 1) * step - from) / mean);
         for (int i = a; i <= b; i++) {
             double lo = Math.max(0, i * step - from);
             double hi = (i + 1) * step - from;
@@ -70,9 +71,9 @@ final class Calendar {
         }
     }
 
-    /** Removes and returns what is due in the step that holds {@code time}. */
-    double take(double time) {
-        int i = index(time);
+    /** Removes and returns what is due in step {@code index}, [index × step, (index + 1) × step). */
+    double take(long index) {
+        int i = (int) index;
         if (i >= due.length) {
             return 0;
         }
@@ -81,12 +82,4 @@ final class Calendar {
         return v;
     }
 
-    /** Total still due at or after {@code time}. */
-    double pendingFrom(double time) {
-        double sum = 0;
-        for (int i = Math.max(0, index(time)); i < due.length; i++) {
-            sum += due[i];
-        }
-        return sum;
-    }
 }

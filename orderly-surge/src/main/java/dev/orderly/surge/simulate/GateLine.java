@@ -56,7 +56,7 @@ final class GateLine {
         double lo;
         double hi;
         double tickets;
-        final double arrival;
+        double arrival;
         final ArrivalMix mix;
         boolean active = true;
 
@@ -131,6 +131,8 @@ final class GateLine {
     private double[] admittedAtTick = new double[1024];
     private double[] spentAtTick = new double[1024];
     private int ticks;
+    private int windowStart;
+    private double windowOutstanding;
 
     private double noticedTickets;
     private double area;
@@ -176,6 +178,8 @@ final class GateLine {
             // The join's own answer is the first poll; the cohort's next round comes after the interval it gives.
             loop.at(now + pollInterval(c, now), l -> poll(c));
         }
+        // The cohort's arrival is its tickets' mean issue time, so waits are measured from when each joined.
+        open.arrival = (open.arrival * open.tickets + now * tickets) / (open.tickets + tickets);
         open.hi += tickets;
         open.tickets += tickets;
         issued += tickets;
@@ -200,11 +204,14 @@ final class GateLine {
             } else if (last.isBefore(instant.minusMillis((long) (LATE_START * 1000)))) {
                 last = instant.minusMillis((long) (LATE_START * 1000));
             }
-            AdmissionPolicy.Step step = policy.step(last, carry, rate,
-                    new AdmissionPolicy.Signals(Math.round(outstanding()), health.get()), instant);
+            // Only the policies that read a signal pay for measuring it.
+            long outstanding = settings.admission() instanceof AdmissionSettings.ConcurrencyTarget ? Math.round(outstanding()) : 0;
+            DownstreamHealth h = settings.admission() instanceof AdmissionSettings.Adaptive ? health.get() : DownstreamHealth.UNKNOWN;
+            AdmissionPolicy.Step step = policy.step(last, carry, rate, new AdmissionPolicy.Signals(outstanding, h), instant);
             double newMark = Math.min(issued, mark + step.admit());
             carry = newMark < mark + step.admit() ? 0 : step.carry();
             admittedAtTick[ticks] = newMark - mark;
+            windowOutstanding += newMark - mark;
             mark = newMark;
             lastTick = step.lastTick();
             rate = step.rate();
@@ -230,16 +237,18 @@ final class GateLine {
     /** People who used their pass (completed the step behind the gate) now. */
     void spent(double people) {
         spentAtTick[Math.max(0, ticks - 1)] += people;
+        windowOutstanding -= people;
     }
 
     /** Admitted within the pass lifetime and not spent: what a concurrency target steers by. */
     private double outstanding() {
+        // A running sum over the window: what leaves it (passes expired) is subtracted once.
         int window = (int) Math.ceil(settings.passLifetime() / tick);
-        double sum = 0;
-        for (int i = Math.max(0, ticks - window); i < ticks; i++) {
-            sum += admittedAtTick[i] - spentAtTick[i];
+        while (windowStart < ticks - window) {
+            windowOutstanding -= admittedAtTick[windowStart] - spentAtTick[windowStart];
+            windowStart++;
         }
-        return Math.max(0, sum);
+        return Math.max(0, windowOutstanding);
     }
 
     private void draw(double now) {
@@ -307,6 +316,9 @@ final class GateLine {
         }
         if (c.tickets <= 1e-9 || c.lo >= c.hi - 1e-9) {
             c.active = false;
+            if (c == open) {
+                open = null; // later joins start a cohort of their own, with its own polls
+            }
             return;
         }
         double interval = pollInterval(c, now);

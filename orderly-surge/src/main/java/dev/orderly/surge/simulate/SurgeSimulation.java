@@ -58,8 +58,9 @@ public final class SurgeSimulation {
             pending += people;
         }
 
-        double take(double time) {
-            double n = due.take(time);
+        /** What came due in step {@code index}, [index × TICK, (index + 1) × TICK). */
+        double take(long index) {
+            double n = due.take(index);
             pending -= n;
             return n;
         }
@@ -130,6 +131,8 @@ public final class SurgeSimulation {
     private final Stage bookingPage = new Stage();
     private final Stage book = new Stage();
 
+    private long ticks;
+    private boolean truncated;
     private double arrived;
     private double booked;
     private double notEligible;
@@ -181,28 +184,32 @@ public final class SurgeSimulation {
     }
 
     private void tick(EventLoop l) {
-        double t = l.now();
+        // Tick times are whole multiples of the step, never sums of steps: a sum drifts, and an event
+        // that lands between the drifted and the true boundary would be filed in a step already taken.
+        long step = ++ticks;
+        double t = step * TICK;
         double from = t - TICK;
         double half = t - TICK / 2;
+        long previous = step - 1;
 
         double expected = (m.arrivalRate(from) + m.arrivalRate(t)) / 2 * TICK;
         double people = poisson(expected);
         arrived += people;
         joins.add(half, people * m.tabsPerPerson());
 
-        double joining = joins.take(half);
-        double idPolls = identityPolls.take(half);
-        double bPolls = bookingPolls.take(half);
+        double joining = joins.take(previous);
+        double idPolls = identityPolls.take(previous);
+        double bPolls = bookingPolls.take(previous);
         double refresh = m.refresherShare() * liveWaitingCache / m.refreshInterval() * TICK;
         double admittedPolls = identity.admittedPolls() - lastIdentityAdmittedPolls + booking.admittedPolls() - lastBookingAdmittedPolls;
         lastIdentityAdmittedPolls = identity.admittedPolls();
         lastBookingAdmittedPolls = booking.admittedPolls();
-        double page = identityPage.take(half);
-        double challenges = challenge.take(half);
-        double verifies = verify.take(half);
-        double bJoins = bookingJoin.take(half);
-        double bPages = bookingPage.take(half);
-        double attempts = book.take(half) * m.attemptsPerBooking();
+        double page = identityPage.take(previous);
+        double challenges = challenge.take(previous);
+        double verifies = verify.take(previous);
+        double bJoins = bookingJoin.take(previous);
+        double bPages = bookingPage.take(previous);
+        double attempts = book.take(previous) * m.attemptsPerBooking();
 
         double joinRequests = joining + refresh;
         double statusRequests = idPolls + bPolls + admittedPolls;
@@ -278,7 +285,6 @@ public final class SurgeSimulation {
         identity.tick();
         booking.tick();
 
-        long step = Math.round(t / TICK);
         if (step % 10 == 0) {
             everySecond(t);
         }
@@ -290,7 +296,9 @@ public final class SurgeSimulation {
                 && verify.pending < 1e-3 && bookingJoin.pending < 1e-3 && bookingPage.pending < 1e-3 && book.pending < 1e-3
                 && identity.issued() - identity.noticedTickets() < 1e-3 && booking.issued() - booking.noticedTickets() < 1e-3;
         if (!done && t + TICK <= m.maxSeconds() + 1e-9) {
-            l.at(t + TICK, this::tick);
+            l.at((step + 1) * TICK, this::tick);
+        } else {
+            truncated = !done;
         }
     }
 
@@ -382,7 +390,7 @@ public final class SurgeSimulation {
                 SimulationResult.Waits.of(identityWaits), SimulationResult.Waits.of(bookingWaits),
                 Double.isNaN(identity.drainedAt()) ? Double.NaN : identity.drainedAt() - opensAt,
                 Double.isNaN(booking.drainedAt()) ? Double.NaN : booking.drainedAt() - opensAt,
-                loop.now() - opensAt, loop.now() >= m.maxSeconds() - 1e-6, identity.meanUnnoticed(), firstUnhealthy,
+                ticks * TICK - opensAt, truncated, identity.meanUnnoticed(), firstUnhealthy,
                 components, requests, samples, loop.fired());
     }
 

@@ -26,6 +26,7 @@ public final class EventLoop {
     private int size;
     private long scheduled;
     private long fired;
+    private boolean stopped;
 
     /** Simulated seconds since the loop started. */
     public double now() {
@@ -76,9 +77,14 @@ public final class EventLoop {
         at(now + delay, event);
     }
 
+    /** Ends the run after the current event: what is still scheduled never fires. */
+    public void stop() {
+        stopped = true;
+    }
+
     /** Fires every event due at or before {@code end}, then sets the clock to {@code end}. */
     public void runUntil(double end) {
-        while (size > 0 && times[0] <= end) {
+        while (!stopped && size > 0 && times[0] <= end) {
             fireNext();
         }
         if (end > now) {
@@ -86,9 +92,9 @@ public final class EventLoop {
         }
     }
 
-    /** Fires events until none is left. */
+    /** Fires events until none is left or {@link #stop()} is called. */
     public void runAll() {
-        while (size > 0) {
+        while (!stopped && size > 0) {
             fireNext();
         }
     }

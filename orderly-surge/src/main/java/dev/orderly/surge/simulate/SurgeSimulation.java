@@ -289,6 +289,7 @@ public final class SurgeSimulation {
             everySecond(t);
         }
         if (stopWhenUnhealthy && unhealthy) {
+            l.stop();
             return;
         }
         boolean arrivalsOver = t > m.preQueue() + m.window();
@@ -298,7 +299,9 @@ public final class SurgeSimulation {
         if (!done && t + TICK <= m.maxSeconds() + 1e-9) {
             l.at((step + 1) * TICK, this::tick);
         } else {
+            // Cohorts of people still in line would poll on forever without ticks to admit them.
             truncated = !done;
+            l.stop();
         }
     }
 

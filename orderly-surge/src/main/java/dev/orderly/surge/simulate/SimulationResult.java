@@ -17,6 +17,7 @@ import java.util.Locale;
  * @param unused             tickets admitted whose holder had given up
  * @param booked             people who booked
  * @param notEligible        people told they are not eligible
+ * @param leftAfterErrors    people (tabs, for joins) who gave up after failed requests
  * @param identityWait       waits from arrival to noticing admission at the identity gate
  * @param bookingWait        waits from joining the booking gate to noticing admission
  * @param identityDrained    when the identity gate's mark caught up with every ticket for good
@@ -31,7 +32,7 @@ import java.util.Locale;
  * @param events             events the engine fired
  */
 public record SimulationResult(int nodes, String gateStore, double arrived, double tickets, double admitted, double duplicates,
-                               double unused, double booked, double notEligible, Waits identityWait, Waits bookingWait,
+                               double unused, double booked, double notEligible, double leftAfterErrors, Waits identityWait, Waits bookingWait,
                                double identityDrained, double bookingDrained, double ended, boolean truncated, double meanQueue,
                                double firstUnhealthy, List<Component> components, List<Requests> requests, List<Sample> samples,
                                long events) {
@@ -85,6 +86,7 @@ public record SimulationResult(int nodes, String gateStore, double arrived, doub
         num(b, "unused", unused);
         num(b, "booked", booked);
         num(b, "notEligible", notEligible);
+        num(b, "leftAfterErrors", leftAfterErrors);
         waits(b, "identityWait", identityWait);
         waits(b, "bookingWait", bookingWait);
         num(b, "identityDrainedSeconds", identityDrained);

@@ -41,6 +41,12 @@ public final class SurgeSimulation {
     private static final double REDIS_PASS_CHECK = 1;
     private static final double REDIS_ADMITTED_POLL = 5;
     private static final double REDIS_TICK_PER_GATE = 8;
+    /**
+     * Share of failed requests whose person tries again (the rest leave the night): ten attempts on
+     * average before giving up. Without such a bound, retries of everyone stuck behind an overloaded
+     * component would grow without limit, which no real crowd does.
+     */
+    static final double RETRY_SHARE = 0.9;
     private static final int HEALTH_STEPS = 100; // the 10-second window of the server's StepHealth
 
     /** A step people go through: what is due when, and how much is still to come. */
@@ -132,6 +138,7 @@ public final class SurgeSimulation {
     private final Stage book = new Stage();
 
     private long ticks;
+    private double leftAfterErrors;
     private boolean truncated;
     private double arrived;
     private double booked;
@@ -255,24 +262,24 @@ public final class SurgeSimulation {
 
         // Joins: a failed join is tried again; a successful one holds a ticket (the browser's first) or the cookie's.
         double joined = joining * okJoin;
-        joins.add(half + m.retryAfter(), joining - joined);
+        joins.add(half + m.retryAfter(), retry(joining - joined));
         identity.issue(joined * m.ticketsPerPerson() / m.tabsPerPerson());
 
         advance(identityPage, challenge, page, okOther, t);
         advance(challenge, verify, challenges, okChallenge, t);
         double verified = verifies * okVerify;
-        verify.add(half + m.retryAfter(), verifies - verified);
+        verify.add(half + m.retryAfter(), retry(verifies - verified));
         identity.spent(verified);
         bookingJoin.addExponential(t, m.think(), verified);
         double bJoined = bJoins * okOther;
-        bookingJoin.add(half + m.retryAfter(), bJoins - bJoined);
+        bookingJoin.add(half + m.retryAfter(), retry(bJoins - bJoined));
         booking.issue(bJoined);
         double pagesOk = bPages * okOther;
-        bookingPage.add(half + m.retryAfter(), bPages - pagesOk);
+        bookingPage.add(half + m.retryAfter(), retry(bPages - pagesOk));
         notEligible += pagesOk * (1 - m.eligibleShare());
         book.addExponential(t, m.think(), pagesOk * m.eligibleShare());
         double bookedNow = attempts / m.attemptsPerBooking() * okBook;
-        book.add(half + m.retryAfter(), attempts / m.attemptsPerBooking() - bookedNow);
+        book.add(half + m.retryAfter(), retry(attempts / m.attemptsPerBooking() - bookedNow));
         booked += bookedNow;
         booking.spent(bookedNow);
 
@@ -307,8 +314,14 @@ public final class SurgeSimulation {
 
     private void advance(Stage from, Stage to, double people, double ok, double t) {
         double through = people * ok;
-        from.add(t - TICK / 2 + m.retryAfter(), people - through);
+        from.add(t - TICK / 2 + m.retryAfter(), retry(people - through));
         to.addExponential(t, m.think(), through);
+    }
+
+    /** What of {@code failed} tries again; the rest left. */
+    private double retry(double failed) {
+        leftAfterErrors += failed * (1 - RETRY_SHARE);
+        return failed * RETRY_SHARE;
     }
 
     private void count(Kind kind, double requests) {
@@ -389,7 +402,7 @@ public final class SurgeSimulation {
         }
         return new SimulationResult(m.deployment().nodes(), m.deployment().gateStore().name().toLowerCase(java.util.Locale.ROOT),
                 arrived, identity.issued(), identity.usefulAdmitted(), identity.duplicateAdmitted(), identity.unusedAdmitted(),
-                booked, notEligible,
+                booked, notEligible, leftAfterErrors,
                 SimulationResult.Waits.of(identityWaits), SimulationResult.Waits.of(bookingWaits),
                 Double.isNaN(identity.drainedAt()) ? Double.NaN : identity.drainedAt() - opensAt,
                 Double.isNaN(booking.drainedAt()) ? Double.NaN : booking.drainedAt() - opensAt,

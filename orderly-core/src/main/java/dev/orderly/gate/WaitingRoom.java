@@ -38,7 +38,6 @@ import java.util.random.RandomGenerator;
  */
 public final class WaitingRoom {
 
-    private static final Duration MIN_POLL = Duration.ofSeconds(1);
     private static final Duration RATE_WINDOW = Duration.ofSeconds(60);
     /**
      * The most admission time owed at once (ticks come every 100 ms): a first tick later than this
@@ -228,13 +227,15 @@ public final class WaitingRoom {
         if (rank == 0) {
             // In the pre-queue: the order is drawn at opening; on average half of it goes first.
             long inPreQueue = Math.max(view.issued(), ticket.sequence());
-            Duration eta = untilOpen.plus(secondsFor(inPreQueue / 2.0, rate));
-            Duration poll = pollAfter(untilOpen.isZero() ? MIN_POLL : untilOpen.dividedBy(2), config);
-            return new GateStatus.Waiting(ticket.gate(), 0, inPreQueue - 1, eta, poll, phase, config.opensAt(), config.message());
+            Duration afterOpening = secondsFor(inPreQueue / 2.0, rate);
+            Duration poll = PollSchedule.preQueue(untilOpen, afterOpening, config.maxPollInterval()).pick(random);
+            return new GateStatus.Waiting(ticket.gate(), 0, inPreQueue - 1, untilOpen.plus(afterOpening), poll, phase,
+                    config.opensAt(), config.message());
         }
         long ahead = rank - progress.mark() - 1;
         Duration eta = untilOpen.plus(secondsFor(ahead + 1, rate));
-        Duration poll = phase == GatePhase.PAUSED ? pollAfter(Duration.ofSeconds(20), config) : pollAfter(eta.dividedBy(4), config);
+        Duration poll = (phase == GatePhase.PAUSED ? PollSchedule.paused(config.maxPollInterval())
+                : PollSchedule.ranked(eta, config.maxPollInterval())).pick(random);
         return new GateStatus.Waiting(ticket.gate(), rank, ahead, eta, poll, phase, config.opensAt(), config.message());
     }
 
@@ -267,13 +268,6 @@ public final class WaitingRoom {
 
     private static Duration secondsFor(double people, double perSecond) {
         return Duration.ofMillis((long) Math.ceil(people * 1000.0 / Math.max(perSecond, 1e-3)));
-    }
-
-    private Duration pollAfter(Duration wanted, GateConfig config) {
-        // Spread a crowd that joined together over +-20%, so it does not poll together.
-        long base = Math.clamp(wanted.toMillis(), MIN_POLL.toMillis(), config.maxPollInterval().toMillis());
-        long jitter = base / 5;
-        return Duration.ofMillis(base - jitter + random.nextLong(2 * jitter + 1));
     }
 
     /**

@@ -714,6 +714,39 @@ class WaitingRoomTest {
         assertThat(polls).as("different poll times among 100 people far back").hasSizeGreaterThan(50);
     }
 
+    @Test
+    void aBigPreQueueNearTheOpeningIsToldToComeBackAfterItSpreadOverAQuarterOfItsWait() {
+        WaitingRoom room = room(gate(10));
+        List<WaitingRoom.Joined> line = joinMany(room, 0, 2_000);
+        clock.set(OPENS.minusSeconds(5));
+        room.tick();
+
+        int[] perSecondAfterOpening = new int[40];
+        for (WaitingRoom.Joined j : line) {
+            Duration poll = waiting(status(room, j)).pollAfter();
+            // 2,000 in the pre-queue at 10/s: 100 s expected after opening, a quarter of it is 25 s.
+            assertThat(poll).as("never before the opening").isGreaterThanOrEqualTo(Duration.ofSeconds(5))
+                    .isLessThanOrEqualTo(Duration.ofSeconds(30));
+            perSecondAfterOpening[(int) poll.minusSeconds(5).toSeconds()]++;
+        }
+        int busiest = java.util.Arrays.stream(perSecondAfterOpening).max().orElseThrow();
+        assertThat(busiest).as("polls in the busiest second after opening (80 a second on average)").isLessThan(160);
+    }
+
+    @Test
+    void farFromTheOpeningAPreQueuePagePollsAtHalfTheTimeLeftWithinTheLongestInterval() {
+        WaitingRoom room = room(NO_JITTER, gate(10));
+        WaitingRoom.Joined j = join(room, 0);
+
+        clock.set(OPENS.minusSeconds(100));
+        assertThat(waiting(status(room, j)).pollAfter()).isEqualTo(Duration.ofSeconds(50));
+        clock.set(OPENS.minus(Duration.ofMinutes(9)));
+        assertThat(waiting(status(room, j)).pollAfter()).isEqualTo(GateConfig.DEFAULT_MAX_POLL);
+        clock.set(OPENS.minusMillis(300));
+        assertThat(waiting(status(room, j)).pollAfter()).as("one alone: within the first seconds after opening")
+                .isBetween(Duration.ofSeconds(1), Duration.ofMillis(1_300));
+    }
+
     @Property(tries = 100)
     void pollAfterStaysWithinASecondAndTheLongestIntervalGivenOrTakeAFifth(
             @ForAll @IntRange(min = 1, max = 200) int joiners, @ForAll @DoubleRange(min = 0.01, max = 5_000) double perSecond,
@@ -733,9 +766,13 @@ class WaitingRoomTest {
         room.tick();
 
         Duration max = Duration.ofSeconds(maxPollSeconds).multipliedBy(6).dividedBy(5);
+        Duration untilOpen = secondsFromOpening < 0 ? Duration.ofSeconds(-secondsFromOpening) : Duration.ZERO;
         for (WaitingRoom.Joined j : line) {
             if (status(room, j) instanceof GateStatus.Waiting w) {
-                assertThat(w.pollAfter()).isBetween(Duration.ofMillis(800), max);
+                // A pre-queue page near the opening is sent past it, by at most the longest interval.
+                Duration most = w.inPreQueue() && untilOpen.plusSeconds(maxPollSeconds).compareTo(max) > 0
+                        ? untilOpen.plusSeconds(Math.max(1, maxPollSeconds)) : max;
+                assertThat(w.pollAfter()).isBetween(Duration.ofMillis(800), most);
             }
         }
     }

@@ -3,6 +3,8 @@ package dev.orderly.surge.simulate;
 import dev.orderly.gate.AdmissionPolicy;
 import dev.orderly.gate.AdmissionSettings;
 import dev.orderly.gate.DownstreamHealth;
+import dev.orderly.gate.PollSchedule;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,8 +19,9 @@ import java.util.function.Supplier;
  * {@link AdmissionPolicy#of(AdmissionSettings)} itself, called every tick with the real tick's
  * rules (the pre-queue's size fixed at the first tick after opening, time owed from the opening if
  * on time, a gap owing at most one second, owed places nobody waits for not carried); the poll
- * interval is {@code WaitingRoom}'s rule (pre-queue: half the time to the opening; in line: a
- * quarter of the estimated wait; both within [1 s, max poll], spread ±20 %); the wait estimate uses
+ * window is {@link PollSchedule}'s, which {@code WaitingRoom} answers by (pre-queue: half the time
+ * to the opening, then one poll after it spread over a quarter of the expected wait; in line: a
+ * quarter of the estimated wait, within [1 s, max poll], spread ±20 %); the wait estimate uses
  * the larger of the measured 60-second rate and the policy's known rate.
  *
  * <p>Cohorts. Tickets issued within one {@code cohortSeconds} hold consecutive numbers, so they
@@ -37,7 +40,6 @@ import java.util.function.Supplier;
 final class GateLine {
 
     static final int PRE_QUEUE_SLICES = 200;
-    private static final double MIN_POLL = 1.0;
     private static final double LATE_START = 1.0;
     private static final double RATE_WINDOW = 60.0;
 
@@ -176,15 +178,15 @@ final class GateLine {
             openInPreQueue = inPreQueue;
             (inPreQueue ? preQueue : active).add(c);
             // The join's own answer is the first poll; the cohort's next round comes after the interval it gives.
-            loop.at(now + pollInterval(c, now), l -> poll(c));
+            loop.at(now + pollWindow(c, now).mean(), l -> poll(c));
         }
         // The cohort's arrival is its tickets' mean issue time, so waits are measured from when each joined.
         open.arrival = (open.arrival * open.tickets + now * tickets) / (open.tickets + tickets);
         open.hi += tickets;
         open.tickets += tickets;
         issued += tickets;
-        double interval = pollInterval(open, now);
-        polls.addUniform(now + 0.8 * interval, now + 1.2 * interval, tickets * settings.tabsPerTicket() * liveShare(open, now));
+        Window w = pollWindow(open, now);
+        polls.addUniform(now + w.lo, now + w.hi, tickets * settings.tabsPerTicket() * liveShare(open, now));
     }
 
     // ------------------------------------------------------------------ ticking
@@ -271,13 +273,16 @@ final class GateLine {
         preQueue.clear();
         open = null;
         int slices = (int) Math.min(PRE_QUEUE_SLICES, Math.max(1, Math.ceil(size)));
+        double spread = seconds(PollSchedule.preQueue(Duration.ZERO, duration(size / 2 / Math.max(estimateRate(), 1e-3)),
+                duration(settings.maxPoll())).latest());
         for (int s = 0; s < slices; s++) {
             double lo = size * s / slices;
             double hi = size * (s + 1) / slices;
             Cohort c = new Cohort(lo, hi, hi - lo, Double.NaN, mix);
             active.add(c);
-            // Pre-queue pages poll every second in the last seconds before the opening.
-            double first = MIN_POLL * (0.8 + 0.4 * (s + 0.5) / slices);
+            // Pre-queue pages were told to come back after the opening, spread over this window
+            // (their load was counted when they were told); a slice of ranks stands for a uniform draw of them.
+            double first = spread * (s + 0.5) / slices;
             loop.at(now + first, l -> poll(c));
         }
     }
@@ -321,23 +326,34 @@ final class GateLine {
             }
             return;
         }
-        double interval = pollInterval(c, now);
-        polls.addUniform(now + 0.8 * interval, now + 1.2 * interval, c.tickets * liveShare(c, now) * settings.tabsPerTicket());
-        loop.at(now + interval, l -> poll(c));
+        Window w = pollWindow(c, now);
+        polls.addUniform(now + w.lo, now + w.hi, c.tickets * liveShare(c, now) * settings.tabsPerTicket());
+        loop.at(now + w.mean(), l -> poll(c));
     }
 
-    private double pollInterval(Cohort c, double now) {
-        double untilOpen = Math.max(0, settings.opensAt() - now);
-        if (!drawn) {
-            return clampPoll(untilOpen <= 0 ? MIN_POLL : untilOpen / 2);
+    /** A poll window in seconds from now. */
+    private record Window(double lo, double hi) {
+        double mean() {
+            return (lo + hi) / 2;
         }
-        double ahead = Math.max(0, c.lo - mark);
-        double eta = untilOpen + (ahead + 1) / Math.max(estimateRate(), 1e-3);
-        return clampPoll(eta / 4);
     }
 
-    private double clampPoll(double seconds) {
-        return Math.max(MIN_POLL, Math.min(settings.maxPoll(), seconds));
+    private Window pollWindow(Cohort c, double now) {
+        double untilOpen = Math.max(0, settings.opensAt() - now);
+        Duration maxPoll = duration(settings.maxPoll());
+        double rate = Math.max(estimateRate(), 1e-3);
+        PollSchedule.Window w = drawn
+                ? PollSchedule.ranked(duration(untilOpen + (Math.max(0, c.lo - mark) + 1) / rate), maxPoll)
+                : PollSchedule.preQueue(duration(untilOpen), duration(issued / 2 / rate), maxPoll);
+        return new Window(seconds(w.earliest()), seconds(w.latest()));
+    }
+
+    private static Duration duration(double seconds) {
+        return Duration.ofNanos((long) (Math.min(seconds, 1e9) * 1e9));
+    }
+
+    private static double seconds(Duration d) {
+        return d.toNanos() / 1e9;
     }
 
     /** The larger of the measured rate over the last minute and the policy's known rate, as {@code WaitingRoom}. */

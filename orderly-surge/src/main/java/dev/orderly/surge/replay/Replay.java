@@ -386,16 +386,17 @@ public final class Replay {
     private final class Tab {
         final Person person;
         final Browser browser;
-        String gate = "identity";
+        final String gate;
         String ticket;
         long rank;
         boolean preQueue;
         boolean stopped;
         boolean wentOffline;
 
-        Tab(Person person, Browser browser) {
+        Tab(Person person, Browser browser, String gate) {
             this.person = person;
             this.browser = browser;
+            this.gate = gate;
         }
 
         void join(boolean refresh) {
@@ -572,7 +573,7 @@ public final class Replay {
             Browser first = new Browser(address);
             for (int i = 0; i < count; i++) {
                 Browser b = i == 0 || random.nextDouble() >= scenario.population().otherDeviceShare() ? first : new Browser(address);
-                tabs.add(new Tab(this, b));
+                tabs.add(new Tab(this, b, "identity"));
             }
             tabsLeft = tabs.size();
             metrics.arrived(count);
@@ -752,21 +753,20 @@ public final class Replay {
                         "Idempotency-Key", "surge-" + runId + "-" + id + "-direct").onSuccess(a -> metrics.cheatAttempt(cheat, a.ok()));
             }
             phase = Phase.BOOKING_LINE;
-            // Every still-open tab of the verified browser joins the booking line; they must share one place.
+            // Every tab of the verified browser joins the booking line; they must share one place. New tabs, not the
+            // identity gate's: those may still have a poll or a refresh timer pending, which must find them stopped
+            // (reviving them sent booking-gate polls before the booking ticket existed: 400 no-ticket).
             List<Tab> line = new ArrayList<>();
             for (Tab t : tabs) {
                 if (t.browser == tab.browser) {
-                    line.add(t);
+                    line.add(new Tab(this, t.browser, "booking"));
                 }
             }
+            tabs.clear();
+            tabs.addAll(line);
             tabsLeft = line.size();
             List<String> tickets = new ArrayList<>();
             for (Tab t : line) {
-                t.gate = "booking";
-                t.ticket = null;
-                t.rank = 0;
-                t.stopped = false;
-                t.wentOffline = false;
                 later(random.nextInt(1, 500), () -> {
                     t.join(false);
                     sharedPlaceCheck(t, tickets, line.size());

@@ -745,7 +745,8 @@ public final class Replay {
                         String problem = a.problem();
                         if (a.status() == 201) {
                             String challengeId = a.json().getString("challengeId");
-                            later(thinkMillis(random), () -> readCode(tab, challengeId));
+                            // The dev inbox is each node's own: the code is read from the node that sent it.
+                            later(thinkMillis(random), () -> readCode(tab, challengeId, a.target()));
                         } else if (a.status() == 422 && "no-match".equals(problem) && resident == null) {
                             metrics.notEligibleRefusedAsExpected++;
                             finish(Outcome.NOT_ELIGIBLE);
@@ -764,8 +765,8 @@ public final class Replay {
                     });
         }
 
-        private void readCode(Tab tab, String challengeId) {
-            http.send("dev.sms", HttpMethod.GET, "/api/dev/sms?phone=" + enc(resident.phone()), null, "192.0.2.2", null)
+        private void readCode(Tab tab, String challengeId, int node) {
+            http.sendTo(node, "dev.sms", HttpMethod.GET, "/api/dev/sms?phone=" + enc(resident.phone()), null, "192.0.2.2", null)
                     .onSuccess(a -> {
                         Matcher m = a.ok() ? CODE.matcher(a.json().getString("text", "")) : null;
                         if (m == null || !m.find()) {

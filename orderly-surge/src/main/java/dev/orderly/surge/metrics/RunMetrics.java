@@ -66,6 +66,8 @@ public final class RunMetrics {
     public long rankChanges;
     public long sharedPlaceChecks;
     public long sharedPlaceViolations;
+    /** People whose first identity join was answered in the pre-queue (placed by the shuffle at the opening). */
+    public long preQueueJoiners;
     public long peopleRateLimited;
     public long rateLimitedAnswers;
     public long notEligibleRefusedAsExpected;

@@ -23,8 +23,8 @@ import java.util.function.BooleanSupplier;
  * {@code X-Forwarded-For}.
  */
 final class Http {
-    /** An answer; status 0 when none came (connection refused, reset, timed out). */
-    record Answer(int status, Buffer body, MultiMap headers, String failure) {
+    /** An answer from the target at {@code target} (an index); status 0 when none came (connection refused, reset, timed out). */
+    record Answer(int status, Buffer body, MultiMap headers, String failure, int target) {
         JsonObject json() {
             try {
                 return body == null || body.length() == 0 ? new JsonObject() : new JsonObject(body);
@@ -82,8 +82,15 @@ final class Http {
      */
     Future<Answer> send(String endpoint, HttpMethod method, String path, Browser browser, String address,
             JsonObject body, String... headers) {
-        URI target = targets.get(next);
+        int target = next;
         next = (next + 1) % targets.size();
+        return sendTo(target, endpoint, method, path, browser, address, body, headers);
+    }
+
+    /** As {@link #send}, to the target at index {@code targetIndex}: for what only that node knows (its dev SMS inbox). */
+    Future<Answer> sendTo(int targetIndex, String endpoint, HttpMethod method, String path, Browser browser, String address,
+            JsonObject body, String... headers) {
+        URI target = targets.get(targetIndex);
         RequestOptions options = new RequestOptions().setMethod(method).setAbsoluteURI(target.resolve(path).toString())
                 .setIdleTimeout(30_000);
         options.putHeader("Accept", "application/json");
@@ -111,8 +118,8 @@ final class Http {
         Buffer sent = payload;
         return client.request(options)
                 .compose(req -> sent == null ? req.send() : req.send(sent))
-                .compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), b, resp.headers(), null)))
-                .otherwise(e -> new Answer(0, null, null, String.valueOf(e.getMessage())))
+                .compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), b, resp.headers(), null, targetIndex)))
+                .otherwise(e -> new Answer(0, null, null, String.valueOf(e.getMessage()), targetIndex))
                 .map(a -> {
                     if (stopped.getAsBoolean()) {
                         // The run is over: answers cut off by closing the client are not the server's doing.

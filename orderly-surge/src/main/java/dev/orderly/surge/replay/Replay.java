@@ -51,7 +51,7 @@ public final class Replay {
 
     /** What a run produced: the figures, the settings it ran with, and what it noted. */
     public record Result(RunMetrics metrics, Instant startedAt, Instant opensAt, double seconds, long peoplePlanned,
-            List<String> notes, JsonObject integrity, boolean gatesConfigured) {
+            List<String> notes, JsonObject integrity, boolean gatesConfigured, boolean followedServerOpening) {
     }
 
     private static final Pattern CODE = Pattern.compile("\\b(\\d{6})\\b");
@@ -102,10 +102,35 @@ public final class Replay {
                     + scenario.scale() + ": lower --scale, or start the server with more ORDERLY_DEMO_PEOPLE");
         }
         provinces = setup.provinces();
+        Instant now = Instant.now();
+        Setup.GateTimes server = setup.gateTimes("identity");
+        // A gate still before its opening is the night the server was set up for: the arrivals follow its clock.
+        boolean follow = server != null && now.isBefore(server.opensAt());
+        Instant opensAt;
+        Instant preQueueFrom;
+        boolean configured;
+        if (follow) {
+            opensAt = server.opensAt();
+            preQueueFrom = server.joinFrom().isAfter(now) ? server.joinFrom() : now;
+            configured = configureGates(setup, null, null);
+            notes.add(String.format(Locale.ROOT, "The identity gate had not opened: the arrivals followed the server's gate, "
+                    + "pre-queue arrivals (%.0f%%) over the %.1f s from %s to its opening at %s, the spike at the opening "
+                    + "(arrivals.preQueue not used)%s.", scenario.arrivals().beforeOpening() * 100,
+                    Duration.between(preQueueFrom, opensAt).toMillis() / 1000.0, preQueueFrom, opensAt,
+                    preQueueFrom.equals(opensAt) ? "; the gate has no pre-queue, so they arrived with the spike" : ""));
+        } else {
+            opensAt = now.plus(scenario.arrivals().preQueue());
+            preQueueFrom = now;
+            configured = configureGates(setup, now, opensAt);
+            if (server != null && !configured) {
+                notes.add("The identity gate was already open when the run started (since " + server.opensAt() + "): the replay "
+                        + "kept its own arrival curve, and its pre-queue arrivals joined an open line (none shuffled; fairness "
+                        + "counts them). Start the server with ORDERLY_GATES_OPEN_AT in the future to replay a pre-queue.");
+            }
+        }
         Instant startedAt = Instant.now();
-        Instant opensAt = startedAt.plus(scenario.arrivals().preQueue());
-        boolean configured = configureGates(setup, startedAt, opensAt);
-        drawArrivals(people, eligible);
+        long wallAtStart = System.nanoTime();
+        drawArrivals(people, eligible, nanosBetween(startedAt, preQueueFrom), nanosBetween(startedAt, opensAt));
         runId = new Random(options.seed()).nextInt(1_000_000) ^ (System.currentTimeMillis() / 1000 % 1_000_000);
         bots = scenario.bots().count() == 0 ? 0 : scenario.scaled(scenario.bots().count());
 
@@ -113,8 +138,7 @@ public final class Replay {
                 .setBlockedThreadCheckInterval(10).setBlockedThreadCheckIntervalUnit(TimeUnit.SECONDS));
         http = new Http(vertx, options.targets(), options.connectionsPerTarget(), metrics, this::botsActive, () -> stopped);
         Context context = vertx.getOrCreateContext();
-        long wallAtStart = System.nanoTime();
-        context.runOnContext(v -> start(wallAtStart, Duration.between(startedAt, opensAt)));
+        context.runOnContext(v -> start(wallAtStart, Duration.ofNanos(nanosBetween(startedAt, opensAt))));
         try {
             done.future().toCompletionStage().toCompletableFuture().get();
         } catch (java.util.concurrent.ExecutionException e) {
@@ -147,10 +171,18 @@ public final class Replay {
                     + "gate: the server probably counts them all as one address. Run it with ORDERLY_TRUST_FORWARDED_FOR=true "
                     + "so that X-Forwarded-For gives each household its own address.");
         }
-        return new Result(metrics, startedAt, opensAt, seconds, people, List.copyOf(notes), integrity, configured);
+        return new Result(metrics, startedAt, opensAt, seconds, people, List.copyOf(notes), integrity, configured, follow);
     }
 
-    private boolean configureGates(Setup setup, Instant startedAt, Instant opensAt) {
+    private static long nanosBetween(Instant from, Instant to) {
+        return Math.max(0, Duration.between(from, to).toNanos());
+    }
+
+    /**
+     * Sets the gates as the scenario says: rates, and the identity gate's pre-queue and opening
+     * when {@code opensAt} is given (null: the server's opening stands). True when all of it was set.
+     */
+    private boolean configureGates(Setup setup, Instant joinFrom, Instant opensAt) {
         if (options.operatorToken() == null) {
             notes.add("No operator token: the gates ran as they were set (the scenario's opening and rates were not applied).");
             return false;
@@ -160,9 +192,9 @@ public final class Replay {
             notes.add("gates.configure is false: the gates ran as they were set.");
             return false;
         }
-        boolean opened = setGate(setup, "identity", scenario.scaledRate(scenario.gates().identityRate()), startedAt, opensAt);
+        boolean opened = setGate(setup, "identity", scenario.scaledRate(scenario.gates().identityRate()), joinFrom, opensAt);
         setGate(setup, "booking", scenario.scaledRate(scenario.gates().bookingRate()), null, null);
-        return opened;
+        return opensAt == null || opened;
     }
 
     /** Sets a gate's rate and, when {@code opensAt} is given, its pre-queue and opening. */
@@ -194,19 +226,23 @@ public final class Replay {
         return false;
     }
 
-    /** Arrival times (nanoseconds from the start), sorted; which arrivals are eligible people. */
-    private void drawArrivals(long people, long eligible) {
+    /**
+     * Arrival times (nanoseconds from the start), sorted: the pre-queue share uniformly from
+     * {@code preQueueFrom} to {@code opening}, the rest decaying from the opening; and which
+     * arrivals are eligible people.
+     */
+    private void drawArrivals(long people, long eligible, long preQueueFrom, long opening) {
         SplittableRandom random = new SplittableRandom(options.seed());
-        double pre = scenario.arrivals().preQueue().toNanos();
+        double pre = opening - preQueueFrom;
         double lambda = Math.log(2) / scenario.arrivals().halfLife().toNanos();
         double window = scenario.arrivals().window().toNanos();
         double cut = 1 - Math.exp(-lambda * window);
         arrivalNanos = new long[(int) people];
         for (int i = 0; i < people; i++) {
             if (random.nextDouble() < scenario.arrivals().beforeOpening()) {
-                arrivalNanos[i] = (long) (random.nextDouble() * pre);
+                arrivalNanos[i] = preQueueFrom + (long) (random.nextDouble() * pre);
             } else {
-                arrivalNanos[i] = (long) (pre - Math.log(1 - random.nextDouble() * cut) / lambda);
+                arrivalNanos[i] = opening + (long) (-Math.log(1 - random.nextDouble() * cut) / lambda);
             }
         }
         Arrays.sort(arrivalNanos);
@@ -386,16 +422,17 @@ public final class Replay {
     private final class Tab {
         final Person person;
         final Browser browser;
-        String gate = "identity";
+        final String gate;
         String ticket;
         long rank;
         boolean preQueue;
         boolean stopped;
         boolean wentOffline;
 
-        Tab(Person person, Browser browser) {
+        Tab(Person person, Browser browser, String gate) {
             this.person = person;
             this.browser = browser;
+            this.gate = gate;
         }
 
         void join(boolean refresh) {
@@ -430,6 +467,10 @@ public final class Replay {
             }
             if (a.status() == 201 && ticket == null && !s.getBoolean("inPreQueue", false) && s.getLong("rank", 0L) > 0) {
                 metrics.joined(gate, sent, System.nanoTime(), s.getLong("rank"), person.cheat != null);
+            }
+            if (s.getBoolean("inPreQueue", false) && !person.joinedPreQueue) {
+                person.joinedPreQueue = true;
+                metrics.preQueueJoiners++;
             }
             if (ticket == null && gate.equals("identity") && person.cheat == null && stolenTicket == null && a.status() == 201) {
                 stolenTicket = newTicket;
@@ -526,6 +567,7 @@ public final class Replay {
         Tab winner;
         int tabsLeft;
         boolean counted429;
+        boolean joinedPreQueue;
         boolean reconnectPending;
         int attempts;
         int challengeTries;
@@ -572,7 +614,7 @@ public final class Replay {
             Browser first = new Browser(address);
             for (int i = 0; i < count; i++) {
                 Browser b = i == 0 || random.nextDouble() >= scenario.population().otherDeviceShare() ? first : new Browser(address);
-                tabs.add(new Tab(this, b));
+                tabs.add(new Tab(this, b, "identity"));
             }
             tabsLeft = tabs.size();
             metrics.arrived(count);
@@ -703,7 +745,8 @@ public final class Replay {
                         String problem = a.problem();
                         if (a.status() == 201) {
                             String challengeId = a.json().getString("challengeId");
-                            later(thinkMillis(random), () -> readCode(tab, challengeId));
+                            // The dev inbox is each node's own: the code is read from the node that sent it.
+                            later(thinkMillis(random), () -> readCode(tab, challengeId, a.target()));
                         } else if (a.status() == 422 && "no-match".equals(problem) && resident == null) {
                             metrics.notEligibleRefusedAsExpected++;
                             finish(Outcome.NOT_ELIGIBLE);
@@ -722,8 +765,8 @@ public final class Replay {
                     });
         }
 
-        private void readCode(Tab tab, String challengeId) {
-            http.send("dev.sms", HttpMethod.GET, "/api/dev/sms?phone=" + enc(resident.phone()), null, "192.0.2.2", null)
+        private void readCode(Tab tab, String challengeId, int node) {
+            http.sendTo(node, "dev.sms", HttpMethod.GET, "/api/dev/sms?phone=" + enc(resident.phone()), null, "192.0.2.2", null)
                     .onSuccess(a -> {
                         Matcher m = a.ok() ? CODE.matcher(a.json().getString("text", "")) : null;
                         if (m == null || !m.find()) {
@@ -752,21 +795,20 @@ public final class Replay {
                         "Idempotency-Key", "surge-" + runId + "-" + id + "-direct").onSuccess(a -> metrics.cheatAttempt(cheat, a.ok()));
             }
             phase = Phase.BOOKING_LINE;
-            // Every still-open tab of the verified browser joins the booking line; they must share one place.
+            // Every tab of the verified browser joins the booking line; they must share one place. New tabs, not the
+            // identity gate's: those may still have a poll or a refresh timer pending, which must find them stopped
+            // (reviving them sent booking-gate polls before the booking ticket existed: 400 no-ticket).
             List<Tab> line = new ArrayList<>();
             for (Tab t : tabs) {
                 if (t.browser == tab.browser) {
-                    line.add(t);
+                    line.add(new Tab(this, t.browser, "booking"));
                 }
             }
+            tabs.clear();
+            tabs.addAll(line);
             tabsLeft = line.size();
             List<String> tickets = new ArrayList<>();
             for (Tab t : line) {
-                t.gate = "booking";
-                t.ticket = null;
-                t.rank = 0;
-                t.stopped = false;
-                t.wentOffline = false;
                 later(random.nextInt(1, 500), () -> {
                     t.join(false);
                     sharedPlaceCheck(t, tickets, line.size());

@@ -98,20 +98,16 @@ public final class ReplayCommand implements Callable<Integer> {
             ObjectNode report = ReplayReport.write(result, s, targets.stream().map(URI::toString).toList(), scenario.seed(), scenario.out());
             System.err.println(summary(report));
             System.err.println("report: " + scenario.out().resolve("report.html") + " (figures in report.json, chart in main-chart.png)");
-            return failed(report) ? SurgeCli.INVARIANT_FAILED : SurgeCli.OK;
+            return exitCode(report);
         } catch (IOException e) {
             System.err.println("surge replay: cannot write the report into " + scenario.out() + ": " + e);
             return SurgeCli.TOOL_FAILED;
         }
     }
 
-    private static boolean failed(ObjectNode report) {
-        for (JsonNode v : report.path("invariants")) {
-            if ("FAIL".equals(v.path("pass").asText())) {
-                return true;
-            }
-        }
-        return false;
+    /** The exit code for a finished run's report: {@link SurgeCli#INVARIANT_FAILED} when any invariant failed. */
+    public static int exitCode(JsonNode report) {
+        return ReplayReport.anyInvariantFailed(report) ? SurgeCli.INVARIANT_FAILED : SurgeCli.OK;
     }
 
     private static String summary(ObjectNode report) {

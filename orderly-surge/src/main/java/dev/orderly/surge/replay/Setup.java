@@ -10,6 +10,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,6 +31,10 @@ final class Setup {
 
     /** A resident of the open cohort, as the dev route lists them. */
     record Resident(String name, String birthDate, String phone) {
+    }
+
+    /** When a gate takes joins and when it opens, as the server says ({@code GET /api/gates/{gate}}). */
+    record GateTimes(Instant joinFrom, Instant opensAt) {
     }
 
     record Reply(int status, String body) {
@@ -111,6 +117,25 @@ final class Setup {
             }
         }
         return residents;
+    }
+
+    /** The gate's pre-queue start and opening, or null when the server does not tell (an older server, an unknown gate). */
+    GateTimes gateTimes(String gate) {
+        Reply r = call("GET", "/api/gates/" + gate, null, false);
+        if (r.status() != 200) {
+            return null;
+        }
+        JsonObject o = r.json();
+        String joinFrom = o.getString("joinFrom");
+        String opensAt = o.getString("opensAt");
+        if (joinFrom == null || opensAt == null) {
+            return null;
+        }
+        try {
+            return new GateTimes(Instant.parse(joinFrom), Instant.parse(opensAt));
+        } catch (DateTimeParseException e) {
+            throw new Unusable(target + "/api/gates/" + gate + " answered times that do not parse: " + r.body());
+        }
     }
 
     List<String> provinces() {

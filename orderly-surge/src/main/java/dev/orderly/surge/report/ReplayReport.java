@@ -58,12 +58,14 @@ public final class ReplayReport {
         run.put("scenario", scenario.name()).put("scale", scenario.scale()).put("summary", ScenarioSummary.describe(scenario));
         targets.forEach(run.putArray("targets")::add);
         run.put("seed", seed).put("startedAt", r.startedAt().toString()).put("opensAt", r.opensAt().toString())
-                .put("seconds", round(r.seconds())).put("peoplePlanned", r.peoplePlanned()).put("gatesConfigured", r.gatesConfigured());
+                .put("seconds", round(r.seconds())).put("peoplePlanned", r.peoplePlanned()).put("gatesConfigured", r.gatesConfigured())
+                .put("followedServerOpening", r.followedServerOpening());
 
         ObjectNode totals = root.putObject("totals");
         totals.put("arrivals", m.arrivals).put("tabs", m.tabs).put("admittedIdentity", m.admittedIdentity).put("verified", m.verified)
                 .put("admittedBooking", m.admittedBooking).put("booked", m.booked).put("unexpectedErrors", m.unexpected)
-                .put("notEligibleRefusedAsExpected", m.notEligibleRefusedAsExpected).put("peopleRateLimited", m.peopleRateLimited)
+                .put("notEligibleRefusedAsExpected", m.notEligibleRefusedAsExpected).put("preQueueJoiners", m.preQueueJoiners)
+                .put("peopleRateLimited", m.peopleRateLimited)
                 .put("rateLimitedAnswers", m.rateLimitedAnswers).put("reconnects", m.reconnects);
         ObjectNode outcomes = totals.putObject("outcomes");
         m.outcomes.forEach((k, v) -> outcomes.put(k.name(), v));
@@ -131,6 +133,16 @@ public final class ReplayReport {
         r.notes().forEach(notes::add);
         series(root.putObject("series"), m.seconds);
         return root;
+    }
+
+    /** Whether any invariant of a report (as {@link #write} answers it, or parsed back from report.json) failed. */
+    public static boolean anyInvariantFailed(JsonNode report) {
+        for (JsonNode v : report.path("invariants")) {
+            if ("FAIL".equals(v.path("pass").asText())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void invariant(ObjectNode inv, String name, long value, String meaning) {
@@ -232,9 +244,10 @@ public final class ReplayReport {
     }
 
     static Chart queueChart(ObjectNode json) {
-        return new Chart("Queue length", "people", List.of(
-                new Chart.Line("waiting (replay's people)", 0xd62728, column(json, "waiting")),
-                new Chart.Line("waiting (server's figure)", 0xff7f0e, column(json, "serverWaiting"))), 860, 260);
+        // The server counts tickets: every tab and device of a person, and each bot join, holds one.
+        return new Chart("Queue length", "people / tickets", List.of(
+                new Chart.Line("people waiting (replay)", 0xd62728, column(json, "waiting")),
+                new Chart.Line("tickets waiting (server: tabs, devices, bots)", 0xff7f0e, column(json, "serverWaiting"))), 860, 260);
     }
 
     static String html(ObjectNode json) {

@@ -32,7 +32,7 @@ export TICKET=$(sed 's/.*"ticket":"\([^"]*\)".*/\1/' "$DATA/join.json")
 export BID=$(awk '/orderly_bid/ {print $7}' "$DATA/cj")
 
 busy() { awk '/^cpu / {print $2+$3+$4+$7+$8}' /proc/stat; }
-ticks() { local t=0 p; for p in "$@"; do [ -r /proc/$p/stat ] && t=$((t + $(awk '{print $14+$15}' /proc/$p/stat))); done; echo $t; }
+ticks() { local t=0 p v; for p in "$@"; do v=$(awk '{print $14+$15}' /proc/$p/stat 2>/dev/null) || v=; [ -n "$v" ] && t=$((t + v)); done; echo $t; }
 run() { # name, wrk args...
   local name=$1; shift
   local redis_pids; redis_pids=$(pgrep -d' ' redis-server || true)

@@ -70,6 +70,7 @@ public final class HttpApi {
     private final Parts parts;
     private final ExecutorService blockingWork;
     private final SecureRandom random = new SecureRandom();
+    private static final CharSequence SET_COOKIE = io.vertx.core.http.HttpHeaders.createOptimized("Set-Cookie");
 
     public HttpApi(Parts parts, ExecutorService blockingWork) {
         this.parts = parts;
@@ -178,7 +179,8 @@ public final class HttpApi {
             byte[] bytes = new byte[18];
             random.nextBytes(bytes);
             id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-            ctx.response().addCookie(cookie(BROWSER_COOKIE, id, Duration.ofDays(30)).setSecure(parts.secureCookies() || ctx.request().isSSL()));
+            ctx.response().headers().add(SET_COOKIE,
+                    SetCookie.header(cookie(BROWSER_COOKIE, id, Duration.ofDays(30)).setSecure(parts.secureCookies() || ctx.request().isSSL())));
         }
         ctx.put(BROWSER_COOKIE, id);
         ctx.next();
@@ -264,10 +266,10 @@ public final class HttpApi {
         }
         List<Cookie> late = ctx.get(LATE_COOKIES);
         if (late != null) {
-            late.forEach(c -> r.addCookie(ctx.request().isSSL() ? c.setSecure(true) : c));
+            late.forEach(c -> r.headers().add(SET_COOKIE, SetCookie.header(ctx.request().isSSL() ? c.setSecure(true) : c)));
         }
         // Secure when served over TLS, whatever the setting says.
-        reply.cookies().forEach(c -> r.addCookie(ctx.request().isSSL() ? c.setSecure(true) : c));
+        reply.cookies().forEach(c -> r.headers().add(SET_COOKIE, SetCookie.header(ctx.request().isSSL() ? c.setSecure(true) : c)));
         reply.headers().forEach(h -> r.putHeader(h[0], h[1]));
         r.setStatusCode(reply.status());
         if (reply.body() == null) {
@@ -275,6 +277,11 @@ public final class HttpApi {
             return;
         }
         r.putHeader("Content-Type", reply.problem() ? "application/problem+json" : "application/json; charset=utf-8");
-        r.end(reply.body() instanceof JsonObject o ? o.encode() : ((JsonArray) reply.body()).encode());
+        r.end(switch (reply.body()) {
+            case JsonObject o -> o.encode();
+            case JsonArray a -> a.encode();
+            case String json -> json;
+            default -> throw new IllegalStateException("a reply body is JSON: " + reply.body().getClass());
+        });
     }
 }

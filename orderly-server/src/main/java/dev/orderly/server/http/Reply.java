@@ -7,7 +7,9 @@ import java.util.List;
 
 /**
  * An HTTP answer built off the event loop and sent on it: status, JSON body and cookies.
- * Problems (RFC 9457) are replies whose body is a problem document.
+ * Problems (RFC 9457) are replies whose body is a problem document. A body is a
+ * {@code JsonObject}, a {@code JsonArray}, or a {@code String} holding encoded JSON (for answers
+ * hot enough to be written by hand).
  */
 public record Reply(int status, Object body, boolean problem, List<Cookie> cookies, List<String[]> headers) {
 

@@ -32,7 +32,7 @@ public final class ScenarioOptions {
     long seed;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "surge-report",
-            description = "folder for report.json, report.html and main-chart.png; default ${DEFAULT-VALUE}")
+            description = "folder for the results (replay: report.json, report.html, main-chart.png; simulate: simulation.json); default ${DEFAULT-VALUE}")
     Path out;
 
     /** The scenario from the file with the command line's overrides applied. */

@@ -15,6 +15,7 @@ import org.HdrHistogram.Histogram;
  */
 public final class RunMetrics {
     private static final long MAX_MICROS = 300_000_000L;
+    private static final long MAX_WAIT_MILLIS = 86_400_000L;
 
     /** What happened to a person in the end. */
     public enum Outcome {
@@ -39,6 +40,10 @@ public final class RunMetrics {
     }
 
     public final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+    /** A person's wait, first join to the first tab admitted, in milliseconds (up to a day). */
+    public final Histogram identityWait = new Histogram(MAX_WAIT_MILLIS, 3);
+    /** The same on the booking gate: verified to admitted. */
+    public final Histogram bookingWait = new Histogram(MAX_WAIT_MILLIS, 3);
     public final Histogram honestGateQuiet = new Histogram(MAX_MICROS, 3);
     public final Histogram honestGateDuringBots = new Histogram(MAX_MICROS, 3);
     private final Histogram secondLatency = new Histogram(MAX_MICROS, 3);
@@ -112,13 +117,15 @@ public final class RunMetrics {
         waiting++;
     }
 
-    public void admittedIdentity() {
+    public void admittedIdentity(long waitedMillis) {
+        identityWait.recordValue(Math.max(0, Math.min(waitedMillis, MAX_WAIT_MILLIS)));
         admittedIdentity++;
         secAdmittedIdentity++;
         waiting--;
     }
 
-    public void admittedBooking() {
+    public void admittedBooking(long waitedMillis) {
+        bookingWait.recordValue(Math.max(0, Math.min(waitedMillis, MAX_WAIT_MILLIS)));
         admittedBooking++;
         secAdmittedBooking++;
     }

@@ -571,6 +571,8 @@ public final class Replay {
         boolean reconnectPending;
         int attempts;
         int challengeTries;
+        long arrivedAt;
+        long bookingLineAt;
         List<JsonObject> choices = List.of();
 
         Person(int id, Setup.Resident resident) {
@@ -610,6 +612,7 @@ public final class Replay {
 
         void arrive() {
             active++;
+            arrivedAt = System.nanoTime();
             int count = drawTabs();
             Browser first = new Browser(address);
             for (int i = 0; i < count; i++) {
@@ -688,7 +691,7 @@ public final class Replay {
             if (tab.gate.equals("identity") && phase == Phase.WAITING) {
                 phase = Phase.VERIFYING;
                 winner = tab;
-                metrics.admittedIdentity();
+                metrics.admittedIdentity((System.nanoTime() - arrivedAt) / 1_000_000);
                 stopOthers(tab);
                 if (cheat == null && pass != null) {
                     stolenPass = pass;
@@ -698,7 +701,7 @@ public final class Replay {
             } else if (tab.gate.equals("booking") && phase == Phase.BOOKING_LINE) {
                 phase = Phase.BOOKING;
                 winner = tab;
-                metrics.admittedBooking();
+                metrics.admittedBooking((System.nanoTime() - bookingLineAt) / 1_000_000);
                 stopOthers(tab);
                 later(thinkMillis(random), this::search);
             }
@@ -795,6 +798,7 @@ public final class Replay {
                         "Idempotency-Key", "surge-" + runId + "-" + id + "-direct").onSuccess(a -> metrics.cheatAttempt(cheat, a.ok()));
             }
             phase = Phase.BOOKING_LINE;
+            bookingLineAt = System.nanoTime();
             // Every tab of the verified browser joins the booking line; they must share one place. New tabs, not the
             // identity gate's: those may still have a poll or a refresh timer pending, which must find them stopped
             // (reviving them sent booking-gate polls before the booking ticket existed: 400 no-ticket).

@@ -78,6 +78,11 @@ public final class ReplayReport {
             ArrayNode perSecond = n.putArray("perSecond");
             e.perSecond.forEach(perSecond::add);
         });
+        // People's waits in line (first join to admission), in seconds: what the simulator predicts.
+        ObjectNode waits = root.putObject("waits");
+        waitsOf(waits.putObject("identity"), m.identityWait);
+        waitsOf(waits.putObject("booking"), m.bookingWait);
+        waits.put("lineDrainedSecondsAfterOpening", drainedAfterOpening(m.seconds, r.startedAt(), r.opensAt()));
         ObjectNode gateLatency = root.putObject("honestGateLatency");
         latency(gateLatency.putObject("quiet"), m.honestGateQuiet);
         latency(gateLatency.putObject("duringBotBursts"), m.honestGateDuringBots);
@@ -164,6 +169,29 @@ public final class ReplayReport {
                     .put("p99Ms", h.getValueAtPercentile(99) / 1000.0).put("maxMs", h.getMaxValue() / 1000.0);
         }
         return n;
+    }
+
+    private static void waitsOf(ObjectNode n, Histogram millis) {
+        n.put("people", millis.getTotalCount());
+        if (millis.getTotalCount() > 0) {
+            n.put("p50Seconds", millis.getValueAtPercentile(50) / 1000.0).put("p90Seconds", millis.getValueAtPercentile(90) / 1000.0)
+                    .put("p99Seconds", millis.getValueAtPercentile(99) / 1000.0).put("maxSeconds", millis.getMaxValue() / 1000.0);
+        }
+    }
+
+    /** Seconds from the opening to the last second anyone of the replay still waited at the identity gate (-1: never drained). */
+    static double drainedAfterOpening(List<RunMetrics.Second> seconds, java.time.Instant startedAt, java.time.Instant opensAt) {
+        double opening = java.time.Duration.between(startedAt, opensAt).toMillis() / 1000.0;
+        int lastWaiting = -1;
+        for (RunMetrics.Second s : seconds) {
+            if (s.waiting() > 0) {
+                lastWaiting = s.t();
+            }
+        }
+        if (lastWaiting >= 0 && lastWaiting == seconds.getLast().t()) {
+            return -1;
+        }
+        return Math.max(0, lastWaiting + 1 - opening);
     }
 
     private static void generator(ObjectNode g, List<RunMetrics.Second> seconds) {
@@ -289,6 +317,8 @@ public final class ReplayReport {
         });
         h.append("</table>");
         h.append("<h2>Totals</h2>").append(table(json.path("totals"), "figure", "value"));
+        h.append("<h2>Waits in line (first join to admission, seconds)</h2>")
+                .append(table(json.path("waits"), "gate", "people, p50, p90, p99, max"));
         for (Chart c : charts) {
             h.append(SvgChart.render(c));
         }

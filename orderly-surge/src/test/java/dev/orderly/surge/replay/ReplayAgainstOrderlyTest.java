@@ -82,6 +82,8 @@ class ReplayAgainstOrderlyTest {
         JsonNode totals = report.path("totals");
         assertThat(totals.path("unexpectedErrors").asLong()).as(context).isZero();
         assertThat(totals.path("booked").asLong()).as(context).isPositive();
+        assertThat(report.path("waits").path("identity").path("people").asLong()).as("every person admitted has a wait; %s", context)
+                .isEqualTo(totals.path("admittedIdentity").asLong());
         assertThat(totals.path("preQueueJoiners").asLong()).as(context).isPositive();
         assertThat(totals.path("reconnects").asLong()).as("airplane-mode cheaters came back; %s", context).isPositive();
         assertThat(report.path("run").path("followedServerOpening").asBoolean()).as(context).isTrue();

@@ -100,6 +100,31 @@ class ReplayReportTest {
         assertThat(report.path("series").path("serverWaiting").size()).isEqualTo(2);
     }
 
+    @Test
+    void waitsInLineAreReportedInSecondsWithTheSecondTheLineDrained() throws IOException {
+        JsonNode waits = writeAndReadBack(walkedNight(), CLEAN_INTEGRITY).path("waits");
+
+        assertThat(waits.path("identity").path("people").asLong()).isEqualTo(1);
+        assertThat(waits.path("identity").path("p50Seconds").asDouble()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(waits.path("booking").path("people").asLong()).isZero();
+        // Opened 1 s into the run; someone still waited in the last second: not drained.
+        assertThat(waits.path("lineDrainedSecondsAfterOpening").asDouble()).isEqualTo(-1);
+    }
+
+    @Test
+    void theLineDrainedAtTheLastSecondAnyoneWaitedCountedFromTheOpening() {
+        Instant start = Instant.parse("2021-07-26T11:00:00Z");
+        RunMetrics m = new RunMetrics();
+        m.arrived(1);
+        m.second(0, 0, 0, 0, 0, false);
+        m.second(1, 0, 0, 0, 0, false);
+        m.admittedIdentity(2_000);
+        m.second(2, 0, 0, 0, 0, false);
+        m.second(3, 0, 0, 0, 0, false);
+
+        assertThat(ReplayReport.drainedAfterOpening(m.seconds, start, start.plusSeconds(1))).isEqualTo(1.0);
+    }
+
     /** Two seconds in which two honest people joined in order and one booked. */
     private static RunMetrics walkedNight() {
         RunMetrics m = new RunMetrics();
@@ -109,7 +134,7 @@ class ReplayReportTest {
         m.joined("identity", 300, 400, 2, false);
         m.request("identity.join", 201, 1_500, false);
         m.second(0, 3, 0.5, 0.1, 1, false);
-        m.admittedIdentity();
+        m.admittedIdentity(1_000);
         m.booked();
         m.request("reservations", 201, 9_000, null);
         m.second(1, 2, 0.5, 0.1, 1, false);

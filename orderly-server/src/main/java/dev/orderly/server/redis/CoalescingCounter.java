@@ -1,11 +1,12 @@
 package dev.orderly.server.redis;
 
 import io.vertx.core.Future;
-import io.vertx.redis.client.Response;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -21,13 +22,22 @@ import java.util.function.Function;
  */
 final class CoalescingCounter {
 
-    private final Function<Long, Future<Response>> incrementBy;
+    /** Longest wait for Redis to answer one batch; the callers then get an error (a 500, nothing given twice). */
+    static final Duration ANSWER_WITHIN = Duration.ofSeconds(5);
+
+    private final Function<Long, Future<Long>> incrementBy;
+    private final Duration answerWithin;
     private List<CompletableFuture<Long>> waiting = new ArrayList<>();
     private boolean inFlight;
 
     /** @param incrementBy sends {@code INCRBY key n} and answers the counter's new value */
-    CoalescingCounter(Function<Long, Future<Response>> incrementBy) {
+    CoalescingCounter(Function<Long, Future<Long>> incrementBy) {
+        this(incrementBy, ANSWER_WITHIN);
+    }
+
+    CoalescingCounter(Function<Long, Future<Long>> incrementBy, Duration answerWithin) {
         this.incrementBy = incrementBy;
+        this.answerWithin = answerWithin;
     }
 
     CompletionStage<Long> next() {
@@ -55,25 +65,28 @@ final class CoalescingCounter {
             waiting = new ArrayList<>();
         }
         int n = batch.size();
-        Future<Response> answer;
+        Future<Long> answer;
         try {
-            answer = incrementBy.apply((long) n);
+            // A round trip that never answers must not hold every later join of the gate: give up on it.
+            answer = incrementBy.apply((long) n).timeout(answerWithin.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             batch.forEach(f -> f.completeExceptionally(e));
             sendWaiting();
             return;
         }
         answer.onComplete(result -> {
+            // The next batch goes out before this one's callers are answered: they may ask again at once.
+            sendWaiting();
             if (result.succeeded()) {
-                long last = result.result().toLong();
+                long last = result.result();
                 for (int i = 0; i < n; i++) {
                     batch.get(i).complete(last - n + 1 + i);
                 }
             } else {
-                // The counter may or may not have moved: those numbers are lost, never given twice.
+                // The counter may or may not have moved (a timeout): those numbers are lost, never given twice;
+                // the gate passes over them like over anyone who never polls.
                 batch.forEach(f -> f.completeExceptionally(result.cause()));
             }
-            sendWaiting();
         });
     }
 }

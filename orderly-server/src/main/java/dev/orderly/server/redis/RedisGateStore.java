@@ -175,7 +175,7 @@ public final class RedisGateStore implements GateStore {
     public CompletionStage<Long> issueLater(String gate) {
         return counters.computeIfAbsent(gate, g -> {
             String key = key(g, "seq");
-            return new CoalescingCounter(n -> redis.incrby(key, Long.toString(n)));
+            return new CoalescingCounter(n -> redis.incrby(key, Long.toString(n)).map(Response::toLong));
         }).next();
     }
 

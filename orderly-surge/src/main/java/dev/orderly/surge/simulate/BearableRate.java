@@ -23,7 +23,7 @@ public final class BearableRate {
                 model.preQueue(), model.beforeOpening(), model.halfLife(), model.window(), model.think(), model.refresherShare(),
                 model.refreshInterval(), model.giveUpShare(), model.patience(), model.attemptsPerBooking(), model.retryAfter(),
                 model.identityAdmission(), model.bookingAdmission(), model.passLifetime(), model.maxPoll(), model.deployment(), horizon,
-                model.seed());
+                model.seed(), model.botJoinsPerSecond());
         int probes = 0;
         if (!healthy(bounded, low)) {
             return new Answer(0, true, false, 1);

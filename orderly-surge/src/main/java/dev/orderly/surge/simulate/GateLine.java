@@ -59,6 +59,8 @@ final class GateLine {
         double hi;
         double tickets;
         double arrival;
+        /** Share of the cohort's tickets held by bots: they take places but never poll or use them. */
+        double dead;
         final ArrivalMix mix;
         boolean active = true;
 
@@ -92,7 +94,7 @@ final class GateLine {
             }
             double c = 0;
             for (int i = 0; i < weights.length; i++) {
-                weights[i] /= sum;
+                weights[i] = sum > 0 ? weights[i] / sum : 1.0 / weights.length;
                 c += weights[i];
                 cumulative[i] = c;
             }
@@ -162,6 +164,14 @@ final class GateLine {
 
     /** {@code tickets} new tickets (successful joins that drew a number) at the current time. */
     void issue(double tickets) {
+        issue(tickets, 0);
+    }
+
+    /**
+     * {@code tickets} new tickets of which the share {@code deadShare} are bots': in line like any,
+     * admitted in turn, never polled or used (the server cannot tell them apart).
+     */
+    void issue(double tickets, double deadShare) {
         if (tickets <= 0) {
             return;
         }
@@ -180,13 +190,18 @@ final class GateLine {
             // The join's own answer is the first poll; the cohort's next round comes after the interval it gives.
             loop.at(now + pollWindow(c, now).mean(), l -> poll(c));
         }
-        // The cohort's arrival is its tickets' mean issue time, so waits are measured from when each joined.
-        open.arrival = (open.arrival * open.tickets + now * tickets) / (open.tickets + tickets);
+        // The cohort's arrival is its people's tickets' mean issue time, so waits are measured from when each joined.
+        double liveBefore = open.tickets * (1 - open.dead);
+        double liveNew = tickets * (1 - deadShare);
+        if (liveBefore + liveNew > 0) {
+            open.arrival = (open.arrival * liveBefore + now * liveNew) / (liveBefore + liveNew);
+        }
+        open.dead = (open.dead * open.tickets + deadShare * tickets) / (open.tickets + tickets);
         open.hi += tickets;
         open.tickets += tickets;
         issued += tickets;
         Window w = pollWindow(open, now);
-        polls.addUniform(now + w.lo, now + w.hi, tickets * settings.tabsPerTicket() * liveShare(open, now));
+        polls.addUniform(now + w.lo, now + w.hi, liveNew * settings.tabsPerTicket() * peopleLiveShare(open, now));
     }
 
     // ------------------------------------------------------------------ ticking
@@ -263,12 +278,15 @@ final class GateLine {
         }
         double[] times = new double[preQueue.size()];
         double[] weights = new double[preQueue.size()];
+        double dead = 0;
         for (int i = 0; i < preQueue.size(); i++) {
             Cohort c = preQueue.get(i);
             times[i] = c.arrival;
-            weights[i] = c.tickets;
+            weights[i] = c.tickets * (1 - c.dead);
+            dead += c.tickets * c.dead;
             c.active = false;
         }
+        double deadShare = dead / size;
         ArrivalMix mix = new ArrivalMix(times, weights);
         preQueue.clear();
         open = null;
@@ -279,6 +297,7 @@ final class GateLine {
             double lo = size * s / slices;
             double hi = size * (s + 1) / slices;
             Cohort c = new Cohort(lo, hi, hi - lo, Double.NaN, mix);
+            c.dead = deadShare;
             active.add(c);
             // Pre-queue pages were told to come back after the opening, spread over this window
             // (their load was counted when they were told); a slice of ranks stands for a uniform draw of them.
@@ -374,8 +393,13 @@ final class GateLine {
         return r > 0 ? r : settings.admission().nominalPerSecond();
     }
 
-    /** Share of a cohort's remaining tickets whose holder still waits at {@code now}. */
+    /** Share of a cohort's remaining tickets whose holder still waits at {@code now}: not a bot, not gone. */
     private double liveShare(Cohort c, double now) {
+        return (1 - c.dead) * peopleLiveShare(c, now);
+    }
+
+    /** Share of a cohort's people's tickets whose holder has not given up by {@code now}. */
+    private double peopleLiveShare(Cohort c, double now) {
         double g = settings.giveUpShare();
         return g <= 0 ? 1 : (1 - g) + g * (1 - c.arrivedBy(now - settings.patience()));
     }

@@ -161,7 +161,8 @@ public final class SimulateCommand implements Callable<Integer> {
         return new SurgeModel(s.scaled(s.peopleAtScaleOne()), 1 - p.notEligibleShare(), tickets, tabs, seconds(a.preQueue()),
                 a.beforeOpening(), seconds(a.halfLife()), seconds(a.window()), seconds(b.thinkTime()), b.refreshers().share(),
                 seconds(b.refreshers().interval()), b.giveUp().share(), seconds(b.giveUp().patience()), attemptsPerBooking,
-                seconds(retryAfter), identity, booking, 600, 60, d, 86_400, scenario.seed());
+                seconds(retryAfter), identity, booking, 600, 60, d, 86_400, scenario.seed(),
+                s.scaled(s.bots().count()) * s.bots().rate());
     }
 
     private static double seconds(Duration d) {

@@ -35,7 +35,23 @@ public record SurgeModel(double people, double eligibleShare, double ticketsPerP
                          double beforeOpening, double halfLife, double window, double think, double refresherShare,
                          double refreshInterval, double giveUpShare, double patience, double attemptsPerBooking,
                          double retryAfter, AdmissionSettings identityAdmission, AdmissionSettings bookingAdmission,
-                         double passLifetime, double maxPoll, Deployment deployment, double maxSeconds, long seed) {
+                         double passLifetime, double maxPoll, Deployment deployment, double maxSeconds, long seed,
+                         double botJoinsPerSecond) {
+
+    /** Bots join at {@code botJoinsPerSecond} for this long of every {@link #BOT_CYCLE} seconds, from the opening through the window (as the replay's do). */
+    public static final double BOT_BURST = 10;
+    public static final double BOT_CYCLE = 20;
+
+    /** A model without bots. */
+    public SurgeModel(double people, double eligibleShare, double ticketsPerPerson, double tabsPerPerson, double preQueue,
+                      double beforeOpening, double halfLife, double window, double think, double refresherShare,
+                      double refreshInterval, double giveUpShare, double patience, double attemptsPerBooking,
+                      double retryAfter, AdmissionSettings identityAdmission, AdmissionSettings bookingAdmission,
+                      double passLifetime, double maxPoll, Deployment deployment, double maxSeconds, long seed) {
+        this(people, eligibleShare, ticketsPerPerson, tabsPerPerson, preQueue, beforeOpening, halfLife, window, think, refresherShare,
+                refreshInterval, giveUpShare, patience, attemptsPerBooking, retryAfter, identityAdmission, bookingAdmission, passLifetime,
+                maxPoll, deployment, maxSeconds, seed, 0);
+    }
 
     public SurgeModel {
         Objects.requireNonNull(identityAdmission, "identityAdmission");
@@ -47,6 +63,9 @@ public record SurgeModel(double people, double eligibleShare, double ticketsPerP
         if (!(ticketsPerPerson >= 1 && tabsPerPerson >= ticketsPerPerson)) {
             throw new IllegalArgumentException("need 1 <= ticketsPerPerson <= tabsPerPerson, was " + ticketsPerPerson + " and "
                     + tabsPerPerson);
+        }
+        if (!(botJoinsPerSecond >= 0)) {
+            throw new IllegalArgumentException("botJoinsPerSecond must be zero or more, was " + botJoinsPerSecond);
         }
         if (!(halfLife > 0) || !(window > 0) || !(preQueue >= 0) || !(maxPoll >= 1) || !(maxSeconds > preQueue)) {
             throw new IllegalArgumentException("halfLife, window must be > 0, preQueue >= 0, maxPoll >= 1, maxSeconds > preQueue; was "
@@ -71,18 +90,27 @@ public record SurgeModel(double people, double eligibleShare, double ticketsPerP
         return after * lambda * Math.exp(-lambda * s) / (1 - Math.exp(-lambda * window));
     }
 
+    /**
+     * Bots' joins (each a new ticket that never polls) at {@code t} seconds from the start: at
+     * their rate in bursts from the opening through the arrival window, none otherwise.
+     */
+    public double botJoinRate(double t) {
+        double s = t - preQueue;
+        return s >= 0 && s < window && s % BOT_CYCLE < BOT_BURST ? botJoinsPerSecond : 0;
+    }
+
     /** This model with both gates admitting a fixed {@code perSecond}. */
     public SurgeModel withFixedRate(double perSecond) {
         AdmissionSettings fixed = new AdmissionSettings.FixedRate(perSecond);
         return new SurgeModel(people, eligibleShare, ticketsPerPerson, tabsPerPerson, preQueue, beforeOpening, halfLife, window, think,
                 refresherShare, refreshInterval, giveUpShare, patience, attemptsPerBooking, retryAfter, fixed, fixed, passLifetime,
-                maxPoll, deployment, maxSeconds, seed);
+                maxPoll, deployment, maxSeconds, seed, botJoinsPerSecond);
     }
 
     /** This model on another deployment. */
     public SurgeModel withDeployment(Deployment d) {
         return new SurgeModel(people, eligibleShare, ticketsPerPerson, tabsPerPerson, preQueue, beforeOpening, halfLife, window, think,
                 refresherShare, refreshInterval, giveUpShare, patience, attemptsPerBooking, retryAfter, identityAdmission,
-                bookingAdmission, passLifetime, maxPoll, d, maxSeconds, seed);
+                bookingAdmission, passLifetime, maxPoll, d, maxSeconds, seed, botJoinsPerSecond);
     }
 }

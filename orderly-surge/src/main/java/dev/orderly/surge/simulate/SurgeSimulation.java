@@ -218,7 +218,9 @@ public final class SurgeSimulation {
         double bPages = bookingPage.take(previous);
         double attempts = book.take(previous) * m.attemptsPerBooking();
 
-        double joinRequests = joining + refresh;
+        // Bots join without cookies at their rate: every accepted join is a new ticket that never polls.
+        double botJoins = m.botJoinRate(half) * TICK;
+        double joinRequests = joining + refresh + botJoins;
         double statusRequests = idPolls + bPolls + admittedPolls;
         double identityRequests = page + challenges + verifies + bJoins;
         double bookingRequests = 2 * bPages + attempts;
@@ -231,7 +233,7 @@ public final class SurgeSimulation {
                 + (identityRequests + bookingRequests) / d.otherPerNode());
         boolean useRedis = d.gateStore() == Deployment.GateStore.REDIS;
         if (useRedis) {
-            double newTickets = joining * m.ticketsPerPerson() / m.tabsPerPerson();
+            double newTickets = joining * m.ticketsPerPerson() / m.tabsPerPerson() + botJoins;
             redis.offer(newTickets * REDIS_NEW_TICKET + admittedPolls * REDIS_ADMITTED_POLL
                     + (page + challenges + verifies + bPages * 2 + attempts) * REDIS_PASS_CHECK + bJoins * REDIS_KEYED_JOIN
                     + d.nodes() * 2 * REDIS_TICK_PER_GATE);
@@ -263,7 +265,11 @@ public final class SurgeSimulation {
         // Joins: a failed join is tried again; a successful one holds a ticket (the browser's first) or the cookie's.
         double joined = joining * okJoin;
         joins.add(half + m.retryAfter(), retry(joining - joined));
-        identity.issue(joined * m.ticketsPerPerson() / m.tabsPerPerson());
+        double peopleTickets = joined * m.ticketsPerPerson() / m.tabsPerPerson();
+        double botTickets = botJoins * okJoin;
+        if (peopleTickets + botTickets > 0) {
+            identity.issue(peopleTickets + botTickets, botTickets / (peopleTickets + botTickets));
+        }
 
         advance(identityPage, challenge, page, okOther, t);
         advance(challenge, verify, challenges, okChallenge, t);

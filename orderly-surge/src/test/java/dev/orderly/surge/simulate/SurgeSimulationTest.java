@@ -72,6 +72,30 @@ class SurgeSimulationTest {
     }
 
     @Test
+    void botsTicketsTakePlacesInLineSoPeopleWaitLongerAndTheirPlacesAreAdmittedUnused() {
+        SurgeModel without = Models.seedNight(0.01, 20, Models.roomy(1));
+        SurgeModel with = new SurgeModel(without.people(), without.eligibleShare(), without.ticketsPerPerson(), without.tabsPerPerson(),
+                without.preQueue(), without.beforeOpening(), without.halfLife(), without.window(), without.think(),
+                without.refresherShare(), without.refreshInterval(), without.giveUpShare(), without.patience(),
+                without.attemptsPerBooking(), without.retryAfter(), without.identityAdmission(), without.bookingAdmission(),
+                without.passLifetime(), without.maxPoll(), without.deployment(), without.maxSeconds(), without.seed(), 20);
+
+        SimulationResult plain = new SurgeSimulation(without).run();
+        SimulationResult bots = new SurgeSimulation(with).run();
+
+        // 20 bot joins/s, 10 s in every 20, for the 20-minute window: 12,000 tickets more.
+        assertThat(bots.tickets() - plain.tickets()).isCloseTo(12_000, within(1.0));
+        // Admitted in turn and never used: the bots' tickets, and a few more people who gave up waiting behind them.
+        assertThat(bots.unused() - plain.unused()).isBetween(12_000.0, 12_600.0);
+        assertThat(bots.admitted()).as("nearly the same people get through").isCloseTo(plain.admitted(), within(0.01 * plain.admitted()));
+        // Bots join from the opening on: the early crowd is ahead of most of their tickets, the later arrivals are not.
+        assertThat(bots.identityWait().mean()).isGreaterThan(plain.identityWait().mean());
+        assertThat(bots.identityWait().max()).isGreaterThan(plain.identityWait().max() + 120);
+        // 12,000 more tickets at 20 admitted a second: the line drains 600 s later.
+        assertThat(bots.identityDrained() - plain.identityDrained()).isCloseTo(600.0, within(10.0));
+    }
+
+    @Test
     void anOverloadedProviderIsTheBottleneckAndTheAdaptiveGateBacksOff() {
         Deployment d = new Deployment(1, Deployment.GateStore.MEMORY, 1e9, 1e9, 1e9, 1e9, 1e9, 1e9, 5, 10, 0.001, 0.001, 0.005, 0.02, 0.5,
                 0.01);

@@ -73,6 +73,8 @@ public final class Replay {
     private long opensAtNanos;
     private long endNanos;
     private boolean stopped;
+    /** Set from another thread (Ctrl+C): end at the next second, as if the duration were up. */
+    private volatile boolean endNow;
     private final Promise<Void> done = Promise.promise();
     private String stolenTicket;
     private String stolenPass;
@@ -82,6 +84,11 @@ public final class Replay {
     public Replay(Options options) {
         this.options = options;
         this.scenario = options.scenario();
+    }
+
+    /** Ends the run at its next second (from any thread); the figures so far make the report. */
+    public void endNow() {
+        endNow = true;
     }
 
     /** Runs the whole replay; blocks the calling thread until the report's figures are in. */
@@ -308,10 +315,11 @@ public final class Replay {
         });
         progressLine(t);
         boolean everyoneDone = nextArrival >= arrivalNanos.length && active == 0;
-        if (!stopped && (now >= endNanos || everyoneDone)) {
+        if (!stopped && (now >= endNanos || everyoneDone || endNow)) {
             stopped = true;
             if (!everyoneDone) {
-                notes.add("The run ended at its duration with " + active + " people still walking (counted as unfinished).");
+                notes.add((endNow && now < endNanos ? "The run was stopped early (interrupted) at " + t + " s" : "The run ended at its duration")
+                        + " with " + active + " people still walking (counted as unfinished).");
             }
             progressEnd();
             done.complete();

@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -81,9 +83,34 @@ public final class ReplayCommand implements Callable<Integer> {
             System.err.println("surge replay: --connections must be at least 1 and --resident-offset at least 0");
             return SurgeCli.BAD_INPUT;
         }
+        Replay replay = new Replay(new Replay.Options(targets, s, scenario.seed(), token, connections, residentOffset, System.err));
+        // Ctrl+C ends the run at its next second and still writes the report of what happened so far.
+        CountDownLatch reported = new CountDownLatch(1);
+        Thread onInterrupt = new Thread(() -> {
+            replay.endNow();
+            try {
+                reported.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "surge-interrupted");
+        Runtime.getRuntime().addShutdownHook(onInterrupt);
+        try {
+            return replayAndReport(replay, s);
+        } finally {
+            reported.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onInterrupt);
+            } catch (IllegalStateException shuttingDown) {
+                // Interrupted: the hook is running and returns now that the report is written.
+            }
+        }
+    }
+
+    private int replayAndReport(Replay replay, Scenario s) {
         Replay.Result result;
         try {
-            result = new Replay(new Replay.Options(targets, s, scenario.seed(), token, connections, residentOffset, System.err)).run();
+            result = replay.run();
         } catch (Setup.Unusable e) {
             System.err.println("surge replay: " + e.getMessage());
             return SurgeCli.TARGET_UNUSABLE;

@@ -18,6 +18,21 @@ public record IntegrityReport(List<String> overbooked, List<String> doubleBooked
         countMismatches = List.copyOf(countMismatches);
     }
 
+    /** How a finding names an overbooked bucket. */
+    public static String overbookedBucket(Bucket b, int booked, int capacity) {
+        return name(b) + " booked " + booked + " of " + capacity;
+    }
+
+    /** How a finding names a bucket whose count disagrees with the appointments in it. */
+    public static String countMismatch(Bucket b, int booked, int appointments) {
+        return name(b) + " counts " + booked + " booked but holds " + appointments + " appointments";
+    }
+
+    /** clinic/product/day/group */
+    static String name(Bucket b) {
+        return b.clinicId() + "/" + b.product() + "/" + b.day() + "/" + b.group();
+    }
+
     public boolean isClean() {
         return overbooked.isEmpty() && doubleBooked.isEmpty() && countMismatches.isEmpty();
     }

@@ -299,21 +299,16 @@ public final class WorkingSet implements Ledger {
         buckets.forEach((day, groups) -> groups.forEach((group, state) -> {
             Bucket b = new Bucket(day.clinicId(), day.product(), day.day(), group);
             if (state[1] > state[0]) {
-                overbooked.add(describe(b) + " booked " + state[1] + " of " + state[0]);
+                overbooked.add(IntegrityReport.overbookedBucket(b, state[1], state[0]));
             }
             int appointments = held.getOrDefault(b, 0);
             if (appointments != state[1]) {
-                mismatches.add(describe(b) + " counts " + state[1] + " booked but holds " + appointments + " appointments");
+                mismatches.add(IntegrityReport.countMismatch(b, state[1], appointments));
             }
         }));
         held.keySet().stream().filter(b -> bucket(b) == null)
-                .forEach(b -> mismatches.add(describe(b) + " holds appointments but does not exist"));
+                .forEach(b -> mismatches.add(IntegrityReport.name(b) + " holds appointments but does not exist"));
         return new IntegrityReport(overbooked, List.of(), mismatches);
-    }
-
-    /** How an integrity report names a bucket: clinic/product/day/group. */
-    public static String describe(Bucket b) {
-        return b.clinicId() + "/" + b.product() + "/" + b.day() + "/" + b.group();
     }
 
     private int[] state(Bucket bucket) {

@@ -77,18 +77,9 @@ final class BookingRoutes {
             throw new BadRequest("'district' must be a district name (see /api/regions)");
         }
         String fromParam = ctx.queryParams().get("from");
-        String daysParam = ctx.queryParams().get("days");
-        int days;
-        try {
-            days = daysParam == null ? -1 : Integer.parseInt(daysParam);
-        } catch (NumberFormatException e) {
-            throw new BadRequest("'days' must be a whole number from 1 to " + MAX_SEARCH_DAYS);
-        }
-        if (daysParam != null && (days < 1 || days > MAX_SEARCH_DAYS)) {
-            throw new BadRequest("'days' must be a whole number from 1 to " + MAX_SEARCH_DAYS);
-        }
+        // Absent: -1, up to the last bookable day.
+        int requestedDays = JsonInput.wholeNumber("days", ctx.queryParams().get("days"), -1, 1, MAX_SEARCH_DAYS);
         LocalDate from = fromParam == null ? null : JsonInput.date("from", fromParam);
-        int requestedDays = days;
         api.run(ctx, () -> {
             LocalDate first = from == null ? booking.firstBookableDay() : from;
             int span = requestedDays > 0 ? requestedDays

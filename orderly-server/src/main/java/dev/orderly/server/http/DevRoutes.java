@@ -45,8 +45,8 @@ public final class DevRoutes {
                     .orElseGet(() -> Reply.problem(404, "no-message", "No message", "No message to that phone is kept")));
         });
         router.get("/api/dev/residents").handler(ctx -> {
-            int count = whole(ctx.queryParams().get("count"), "count", 8, 1, MAX_RESIDENTS);
-            int offset = whole(ctx.queryParams().get("offset"), "offset", 0, 0, Integer.MAX_VALUE);
+            int count = JsonInput.wholeNumber("count", ctx.queryParams().get("count"), 8, 1, MAX_RESIDENTS);
+            int offset = JsonInput.wholeNumber("offset", ctx.queryParams().get("offset"), 0, 0, Integer.MAX_VALUE);
             api.run(ctx, () -> Reply.json(200, new JsonArray(samples.apply(count, offset).stream()
                     .map(r -> new JsonObject().put("name", r.name()).put("birthDate", r.birthDate()).put("phone", r.phone()))
                     .toList())));
@@ -55,20 +55,5 @@ public final class DevRoutes {
 
     private static JsonObject messageJson(DevSmsInbox.Message m) {
         return new JsonObject().put("at", m.at().toString()).put("to", m.maskedPhone()).put("toLast4", m.phoneLast4()).put("text", m.text());
-    }
-
-    private static int whole(String raw, String name, int absent, int min, int max) {
-        if (raw == null) {
-            return absent;
-        }
-        try {
-            int value = Integer.parseInt(raw);
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw new BadRequest("'" + name + "' must be a whole number from " + min + " to " + max);
     }
 }

@@ -179,8 +179,7 @@ public final class HttpApi {
             byte[] bytes = new byte[18];
             random.nextBytes(bytes);
             id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-            ctx.response().headers().add(SET_COOKIE,
-                    SetCookie.header(cookie(BROWSER_COOKIE, id, Duration.ofDays(30)).setSecure(parts.secureCookies() || ctx.request().isSSL())));
+            setCookie(ctx, cookie(BROWSER_COOKIE, id, Duration.ofDays(30)));
         }
         ctx.put(BROWSER_COOKIE, id);
         ctx.next();
@@ -239,6 +238,11 @@ public final class HttpApi {
         });
     }
 
+    /** Adds {@code c} to the answer, marked Secure when the request came over TLS, whatever the setting says. */
+    private static void setCookie(RoutingContext ctx, Cookie c) {
+        ctx.response().headers().add(SET_COOKIE, SetCookie.header(ctx.request().isSSL() ? c.setSecure(true) : c));
+    }
+
     /** Sends {@code reply} when it completes, on the request's event loop; a failure goes to the failure handler. */
     void later(RoutingContext ctx, CompletionStage<Reply> reply) {
         Context context = Vertx.currentContext();
@@ -266,10 +270,9 @@ public final class HttpApi {
         }
         List<Cookie> late = ctx.get(LATE_COOKIES);
         if (late != null) {
-            late.forEach(c -> r.headers().add(SET_COOKIE, SetCookie.header(ctx.request().isSSL() ? c.setSecure(true) : c)));
+            late.forEach(c -> setCookie(ctx, c));
         }
-        // Secure when served over TLS, whatever the setting says.
-        reply.cookies().forEach(c -> r.headers().add(SET_COOKIE, SetCookie.header(ctx.request().isSSL() ? c.setSecure(true) : c)));
+        reply.cookies().forEach(c -> setCookie(ctx, c));
         reply.headers().forEach(h -> r.putHeader(h[0], h[1]));
         r.setStatusCode(reply.status());
         if (reply.body() == null) {

@@ -140,6 +140,25 @@ public final class JsonInput {
         return a;
     }
 
+    /**
+     * Parses a query or path value as a whole number in [min, max], naming {@code what} if it is
+     * not one; {@code absent} when there is no value.
+     */
+    public static int wholeNumber(String what, String value, int absent, int min, int max) {
+        if (value == null) {
+            return absent;
+        }
+        try {
+            int parsed = Integer.parseInt(value);
+            if (parsed >= min && parsed <= max) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // answered below, as a number out of range is
+        }
+        throw new BadRequest("'" + what + "' must be a whole number from " + min + " to " + max);
+    }
+
     /** Parses a query or path value as a date, naming {@code what} if it fails. */
     public static LocalDate date(String what, String value) {
         try {

@@ -248,17 +248,7 @@ final class OperatorBookingRoutes {
             throw new BadRequest("'clinicId' is required and must be a whole number");
         }
         LocalDate from = JsonInput.date("from", ctx.queryParams().get("from"));
-        String daysParam = ctx.queryParams().get("days");
-        int days;
-        try {
-            days = daysParam == null ? 14 : Integer.parseInt(daysParam);
-        } catch (NumberFormatException e) {
-            days = -1;
-        }
-        if (days < 1 || days > MAX_CAPACITY_DAYS) {
-            throw new BadRequest("'days' must be a whole number from 1 to " + MAX_CAPACITY_DAYS);
-        }
-        int span = days;
+        int span = JsonInput.wholeNumber("days", ctx.queryParams().get("days"), 14, 1, MAX_CAPACITY_DAYS);
         api.run(ctx, () -> Reply.json(200, new JsonObject().put("clinicId", clinicId).put("buckets", bucketsJson(store.capacity(clinicId, from, span)))));
     }
 

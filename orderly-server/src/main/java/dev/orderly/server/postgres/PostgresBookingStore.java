@@ -20,7 +20,6 @@ import dev.orderly.booking.Region;
 import dev.orderly.booking.Remembered;
 import dev.orderly.booking.Reservation;
 import dev.orderly.booking.StoreAnswer;
-import dev.orderly.booking.WorkingSet;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -492,7 +491,7 @@ public final class PostgresBookingStore implements BookingStore, AutoCloseable {
     public IntegrityReport checkIntegrity() {
         List<String> overbooked = new ArrayList<>();
         await(pool.query("SELECT clinic_id, product, day, grp, booked, capacity FROM day_capacity WHERE booked > capacity").execute())
-                .forEach(r -> overbooked.add(WorkingSet.describe(bucket(r)) + " booked " + r.getInteger(4) + " of " + r.getInteger(5)));
+                .forEach(r -> overbooked.add(IntegrityReport.overbookedBucket(bucket(r), r.getInteger(4), r.getInteger(5))));
         List<String> mismatches = new ArrayList<>();
         await(pool.query("""
                 SELECT coalesce(dc.clinic_id, a.clinic_id), coalesce(dc.product, a.product), coalesce(dc.day, a.day),
@@ -502,8 +501,7 @@ public final class PostgresBookingStore implements BookingStore, AutoCloseable {
                            GROUP BY clinic_id, product, day, grp) a
                   ON a.clinic_id = dc.clinic_id AND a.product = dc.product AND a.day = dc.day AND a.grp = dc.grp
                 WHERE coalesce(dc.booked, 0) <> coalesce(a.n, 0)""").execute())
-                .forEach(r -> mismatches.add(WorkingSet.describe(bucket(r)) + " counts " + r.getInteger(4) + " booked but holds "
-                        + r.getInteger(5) + " appointments"));
+                .forEach(r -> mismatches.add(IntegrityReport.countMismatch(bucket(r), r.getInteger(4), r.getInteger(5))));
         List<String> doubleBooked = new ArrayList<>();
         await(pool.query("""
                 SELECT person_id, dose, count(*) FROM reservations WHERE status = 'ACTIVE' GROUP BY person_id, dose HAVING count(*) > 1""")

@@ -2,6 +2,8 @@ package dev.orderly.surge.simulate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orderly.gate.AdmissionSettings;
 import dev.orderly.surge.ScenarioOptions;
 import dev.orderly.surge.SurgeCli;
@@ -33,8 +35,8 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "node counts to simulate; default: the scenario's capacity.nodes")
     List<Integer> nodes;
 
-    @Option(names = "--calibration", paramLabel = "REPORT",
-            description = "a replay's report.json: its measured per-node figures replace the scenario's capacity")
+    @Option(names = "--calibration", paramLabel = "FILE",
+            description = "a JSON file of measured per-node figures (docs/surge.md, Calibration) that replace the scenario's capacity")
     Path calibration;
 
     @Option(names = "--gate-store", defaultValue = "auto", paramLabel = "auto|memory|redis",
@@ -83,7 +85,7 @@ public final class SimulateCommand implements Callable<Integer> {
             return SurgeCli.BAD_INPUT;
         }
         List<Integer> counts = nodes == null || nodes.isEmpty() ? List.of(s.capacity().nodes()) : nodes;
-        List<String> runs = new ArrayList<>();
+        List<ObjectNode> runs = new ArrayList<>();
         System.out.printf(Locale.ROOT, "%s at scale %s: %,.0f people, %,.0f tabs; identity gate %s%n", s.name(), s.scale(),
                 (double) s.scaled(s.peopleAtScaleOne()), s.scaled(s.peopleAtScaleOne()) * s.population().meanTabs(),
                 adaptive ? "adaptive from " + s.scaledRate(s.gates().identityRate()) + "/s" : s.scaledRate(s.gates().identityRate()) + "/s");
@@ -112,15 +114,17 @@ public final class SimulateCommand implements Callable<Integer> {
                     r.booked(), b.name(), b.peakUtilisation(), bearable == null ? "-" : bearable.belowSearchRange() ? "none (< 1)"
                             : String.format(Locale.ROOT, "%,.0f%s", bearable.perSecond(), bearable.aboveSearchRange() ? "+" : ""),
                     took);
-            String json = r.toJson();
-            runs.add(json.substring(0, json.length() - 1) + ",\"bearablePerSecond\":"
-                    + (bearable == null ? "null" : SimulationResult.format(bearable.perSecond())) + ",\"wallSeconds\":"
-                    + SimulationResult.format(took) + "}");
+            ObjectNode json = r.toJson();
+            json.set("bearablePerSecond", bearable == null ? NullNode.getInstance() : SimulationResult.number(bearable.perSecond()));
+            json.set("wallSeconds", SimulationResult.number(took));
+            runs.add(json);
         }
         Files.createDirectories(scenario.out());
         Path out = scenario.out().resolve("simulation.json");
-        Files.writeString(out, "{\"scenario\":\"" + s.name() + "\",\"scale\":" + SimulationResult.format(s.scale()) + ",\"seed\":"
-                + scenario.seed() + ",\"runs\":[" + String.join(",", runs) + "]}\n");
+        ObjectNode all = new ObjectMapper().createObjectNode().put("scenario", s.name());
+        all.set("scale", SimulationResult.number(s.scale()));
+        all.put("seed", scenario.seed()).putArray("runs").addAll(runs);
+        Files.writeString(out, all + "\n");
         System.out.println("wrote " + out);
         return SurgeCli.OK;
     }

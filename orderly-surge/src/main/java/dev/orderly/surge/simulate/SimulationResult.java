@@ -1,8 +1,16 @@
 package dev.orderly.surge.simulate;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * What one simulated night predicts. Times are seconds from the opening; counts are people unless
@@ -36,6 +44,9 @@ public record SimulationResult(int nodes, String gateStore, double arrived, doub
                                double identityDrained, double bookingDrained, double ended, boolean truncated, double meanQueue,
                                double firstUnhealthy, List<Component> components, List<Requests> requests, List<Sample> samples,
                                long events) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final MathContext FOUR_DIGITS = new MathContext(4);
 
     /** A wait distribution, seconds. */
     public record Waits(double people, double mean, double p50, double p90, double p99, double max) {
@@ -76,81 +87,77 @@ public record SimulationResult(int nodes, String gateStore, double arrived, doub
         return samples.stream().max(Comparator.comparingDouble(Sample::identityWaiting)).orElse(null);
     }
 
-    public String toJson() {
-        StringBuilder b = new StringBuilder(64 * 1024);
-        b.append("{\"nodes\":").append(nodes).append(",\"gateStore\":\"").append(gateStore).append('"');
-        num(b, "arrived", arrived);
-        num(b, "tickets", tickets);
-        num(b, "admitted", admitted);
-        num(b, "duplicates", duplicates);
-        num(b, "unused", unused);
-        num(b, "booked", booked);
-        num(b, "notEligible", notEligible);
-        num(b, "leftAfterErrors", leftAfterErrors);
-        waits(b, "identityWait", identityWait);
-        waits(b, "bookingWait", bookingWait);
-        num(b, "identityDrainedSeconds", identityDrained);
-        num(b, "bookingDrainedSeconds", bookingDrained);
-        num(b, "endedSeconds", ended);
-        b.append(",\"truncated\":").append(truncated);
-        num(b, "meanQueue", meanQueue);
-        num(b, "firstUnhealthySeconds", firstUnhealthy);
-        b.append(",\"bottleneck\":\"").append(bottleneck().name()).append('"');
-        b.append(",\"components\":[");
-        for (int i = 0; i < components.size(); i++) {
-            Component c = components.get(i);
-            b.append(i == 0 ? "" : ",").append("{\"name\":\"").append(c.name()).append('"');
-            num(b, "capacity", c.capacity());
-            num(b, "peakOffered", c.peakOffered());
-            num(b, "peakServed", c.peakServed());
-            num(b, "peakUtilisation", c.peakUtilisation());
-            num(b, "peakDelaySeconds", c.peakDelay());
-            num(b, "droppedShare", c.dropped());
-            b.append('}');
+    /** Every figure as JSON: the same keys as the records, waits in seconds, samples as columns and rows. */
+    public ObjectNode toJson() {
+        ObjectNode o = JSON.createObjectNode().put("nodes", nodes).put("gateStore", gateStore);
+        o.set("arrived", number(arrived));
+        o.set("tickets", number(tickets));
+        o.set("admitted", number(admitted));
+        o.set("duplicates", number(duplicates));
+        o.set("unused", number(unused));
+        o.set("booked", number(booked));
+        o.set("notEligible", number(notEligible));
+        o.set("leftAfterErrors", number(leftAfterErrors));
+        o.set("identityWait", waits(identityWait));
+        o.set("bookingWait", waits(bookingWait));
+        o.set("identityDrainedSeconds", number(identityDrained));
+        o.set("bookingDrainedSeconds", number(bookingDrained));
+        o.set("endedSeconds", number(ended));
+        o.put("truncated", truncated);
+        o.set("meanQueue", number(meanQueue));
+        o.set("firstUnhealthySeconds", number(firstUnhealthy));
+        o.put("bottleneck", bottleneck().name());
+        ArrayNode cs = o.putArray("components");
+        for (Component c : components) {
+            ObjectNode n = cs.addObject().put("name", c.name());
+            n.set("capacity", number(c.capacity()));
+            n.set("peakOffered", number(c.peakOffered()));
+            n.set("peakServed", number(c.peakServed()));
+            n.set("peakUtilisation", number(c.peakUtilisation()));
+            n.set("peakDelaySeconds", number(c.peakDelay()));
+            n.set("droppedShare", number(c.dropped()));
         }
-        b.append("],\"requests\":[");
-        for (int i = 0; i < requests.size(); i++) {
-            Requests r = requests.get(i);
-            b.append(i == 0 ? "" : ",").append("{\"kind\":\"").append(r.kind()).append('"');
-            num(b, "total", r.total());
-            num(b, "peakPerSecond", r.peakPerSecond());
-            num(b, "failed", r.failed());
-            b.append('}');
+        ArrayNode rs = o.putArray("requests");
+        for (Requests r : requests) {
+            ObjectNode n = rs.addObject().put("kind", r.kind());
+            n.set("total", number(r.total()));
+            n.set("peakPerSecond", number(r.peakPerSecond()));
+            n.set("failed", number(r.failed()));
         }
-        b.append("],\"samples\":{\"columns\":[\"time\",\"identityWaiting\",\"peopleWaiting\",\"bookingWaiting\",\"identityRate\","
-                + "\"joins\",\"polls\",\"identity\",\"booking\",\"nodeDelay\",\"nodeDropRatio\",\"booked\"],\"rows\":[");
-        for (int i = 0; i < samples.size(); i++) {
-            Sample s = samples.get(i);
-            b.append(i == 0 ? "[" : ",[");
-            double[] v = {s.time(), s.identityWaiting(), s.peopleWaiting(), s.bookingWaiting(), s.identityRate(), s.joins(), s.polls(),
-                s.identity(), s.booking(), s.nodeDelay(), s.nodeDropRatio(), s.booked()};
-            for (int j = 0; j < v.length; j++) {
-                b.append(j == 0 ? "" : ",").append(format(v[j]));
+        ObjectNode table = o.putObject("samples");
+        ArrayNode columns = table.putArray("columns");
+        List.of("time", "identityWaiting", "peopleWaiting", "bookingWaiting", "identityRate", "joins", "polls", "identity", "booking",
+                "nodeDelay", "nodeDropRatio", "booked").forEach(columns::add);
+        ArrayNode rows = table.putArray("rows");
+        for (Sample s : samples) {
+            ArrayNode row = rows.addArray();
+            for (double v : new double[] {s.time(), s.identityWaiting(), s.peopleWaiting(), s.bookingWaiting(), s.identityRate(),
+                s.joins(), s.polls(), s.identity(), s.booking(), s.nodeDelay(), s.nodeDropRatio(), s.booked()}) {
+                row.add(number(v));
             }
-            b.append(']');
         }
-        b.append("]},\"events\":").append(events).append('}');
-        return b.toString();
+        return o.put("events", events);
     }
 
-    private static void waits(StringBuilder b, String name, Waits w) {
-        b.append(",\"").append(name).append("\":{\"people\":").append(format(w.people())).append(",\"meanSeconds\":")
-                .append(format(w.mean())).append(",\"p50Seconds\":").append(format(w.p50())).append(",\"p90Seconds\":")
-                .append(format(w.p90())).append(",\"p99Seconds\":").append(format(w.p99())).append(",\"maxSeconds\":")
-                .append(format(w.max())).append('}');
+    private static ObjectNode waits(Waits w) {
+        ObjectNode n = JSON.createObjectNode();
+        n.set("people", number(w.people()));
+        n.set("meanSeconds", number(w.mean()));
+        n.set("p50Seconds", number(w.p50()));
+        n.set("p90Seconds", number(w.p90()));
+        n.set("p99Seconds", number(w.p99()));
+        n.set("maxSeconds", number(w.max()));
+        return n;
     }
 
-    private static void num(StringBuilder b, String name, double v) {
-        b.append(",\"").append(name).append("\":").append(format(v));
-    }
-
-    static String format(double v) {
+    /** A figure as JSON: null when it did not happen (NaN), whole numbers as such, others to four significant digits. */
+    static JsonNode number(double v) {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
-            return "null";
+            return NullNode.getInstance();
         }
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return Long.toString((long) v);
+            return LongNode.valueOf((long) v);
         }
-        return String.format(Locale.ROOT, "%.4g", v);
+        return DoubleNode.valueOf(new BigDecimal(v).round(FOUR_DIGITS).doubleValue());
     }
 }

@@ -49,15 +49,15 @@ class SurgeSimulationTest {
     @Test
     void theSameSeedGivesTheSameNightAndAnotherSeedAnother() {
         SurgeModel model = Models.seedNight(0.01, 20, Models.roomy(1));
-        String a = new SurgeSimulation(model).run().toJson();
-        String b = new SurgeSimulation(model).run().toJson();
+        String a = new SurgeSimulation(model).run().toJson().toString();
+        String b = new SurgeSimulation(model).run().toJson().toString();
         SurgeModel other = new SurgeModel(model.people(), model.eligibleShare(), model.ticketsPerPerson(), model.tabsPerPerson(),
                 model.preQueue(), model.beforeOpening(), model.halfLife(), model.window(), model.think(), model.refresherShare(),
                 model.refreshInterval(), model.giveUpShare(), model.patience(), model.attemptsPerBooking(), model.retryAfter(),
                 model.identityAdmission(), model.bookingAdmission(), model.passLifetime(), model.maxPoll(), model.deployment(),
                 model.maxSeconds(), 2);
         assertThat(a).isEqualTo(b);
-        assertThat(new SurgeSimulation(other).run().toJson()).isNotEqualTo(a);
+        assertThat(new SurgeSimulation(other).run().toJson().toString()).isNotEqualTo(a);
     }
 
     @Test

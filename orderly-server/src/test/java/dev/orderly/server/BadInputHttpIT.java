@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * Bad input anywhere gets a 4xx with a problem body, and changes nothing: after every test the
  * database holds no reservation, no booked place and no outbox message.
  */
-class BadInputHttpTest {
+class BadInputHttpIT {
 
     private static OrderlyApp app;
     private static ApiClient verified;

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Eligibility reasons, booking, changing and cancelling over a real socket, on a clock the test can move. */
-class BookingHttpTest {
+class BookingHttpIT {
 
     static final String TOKEN = "operator-token-for-tests-0123456789";
 
@@ -91,18 +91,18 @@ class BookingHttpTest {
         second.remove("province");
         long clinic = first.getLong("clinicId");
         String product = first.getString("product");
-        int before = CitizenWalkHttpTest.remaining(browser, province, clinic, first.getString("day"), product);
+        int before = CitizenWalkHttpIT.remaining(browser, province, clinic, first.getString("day"), product);
 
         ApiClient.Answer booked = browser.post("/api/reservations", first, "Idempotency-Key", "b-1");
         assertThat(booked.status()).as(booked.body()).isEqualTo(201);
-        assertThat(CitizenWalkHttpTest.remaining(browser, province, clinic, first.getString("day"), product)).isEqualTo(before - 1);
+        assertThat(CitizenWalkHttpIT.remaining(browser, province, clinic, first.getString("day"), product)).isEqualTo(before - 1);
 
         ApiClient.Answer moved = browser.put("/api/reservations/mine", second, "Idempotency-Key", "m-1");
         assertThat(moved.status()).as(moved.body()).isEqualTo(200);
         JsonObject r = moved.json();
         assertThat(r.getString("reference")).isEqualTo(booked.json().getString("reference"));
         assertThat(r.getString("dose1Day")).isEqualTo(second.getString("day"));
-        assertThat(CitizenWalkHttpTest.remaining(browser, province, clinic, first.getString("day"), product)).isEqualTo(before);
+        assertThat(CitizenWalkHttpIT.remaining(browser, province, clinic, first.getString("day"), product)).isEqualTo(before);
         assertThat(browser.put("/api/reservations/mine", second, "Idempotency-Key", "m-1").json()).isEqualTo(r);
         assertProblem(browser.put("/api/reservations/mine", first, "Idempotency-Key", "m-1"), 422, "idempotency-key-reused");
 
@@ -125,7 +125,7 @@ class BookingHttpTest {
         JsonObject me = client.get("/api/me").json();
         String day = LocalDate.parse(me.getString("firstBookableDay")).plusDays(dayOffset).toString();
         String province = client.get("/api/regions").array().getJsonObject(0).getString("province");
-        JsonArray clinics = client.get("/api/clinics?province=" + CitizenWalkHttpTest.enc(province)).json().getJsonArray("clinics");
+        JsonArray clinics = client.get("/api/clinics?province=" + CitizenWalkHttpIT.enc(province)).json().getJsonArray("clinics");
         JsonObject clinic = clinics.getJsonObject(0);
         JsonObject place = clinic.getJsonArray("days").stream().map(JsonObject.class::cast)
                 .filter(d -> d.getString("day").equals(day) && d.getInteger("remaining") > 0).findFirst().orElseThrow();

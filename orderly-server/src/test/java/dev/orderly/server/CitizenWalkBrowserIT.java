@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Skipped when /usr/bin/chromium is missing, except on CI (CI=true), where it fails instead.
  */
-class CitizenWalkBrowserTest {
+class CitizenWalkBrowserIT {
 
     private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
     private static final Path SCREENSHOTS = Paths.get("target", "screenshots");

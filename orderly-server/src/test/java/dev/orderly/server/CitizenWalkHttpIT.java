@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * it: embedded PostgreSQL, demo data, nothing external. Then a restart on the same data folder
  * keeps the booking and the session.
  */
-class CitizenWalkHttpTest {
+class CitizenWalkHttpIT {
 
     @Test
     void aCitizenJoinsVerifiesBooksAndCancelsAndARestartKeepsTheBooking() throws Exception {

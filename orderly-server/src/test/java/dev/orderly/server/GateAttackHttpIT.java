@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * and foreign tickets and passes, the queue URL skipped, passes replayed, clock changes, airplane
  * mode, many tabs. The server's clock is a fake one the test moves; the gate ticks on its own.
  */
-class GateAttackHttpTest {
+class GateAttackHttpIT {
 
     private static final Instant START = Instant.parse("2021-07-26T11:00:00Z");
     private static MutableClock clock;

@@ -15,7 +15,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The standard gates' opening time and pre-queue, set at start (the night of an opening). */
-class GateOpeningHttpTest {
+class GateOpeningHttpIT {
 
     @Test
     void gatesSetToOpenLaterTakeJoinsIntoThePreQueueUntilTheOpeningThenAdmit() {

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Skipped when /usr/bin/chromium is missing, except on CI (CI=true), where it fails instead.
  */
-class IdentityBrowserTest {
+class IdentityBrowserIT {
 
     private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
 

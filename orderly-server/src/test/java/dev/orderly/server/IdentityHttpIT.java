@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * tries, daily caps), wrong claims, the session cookie with its idle and absolute ends, and the
  * second-device takeover.
  */
-class IdentityHttpTest {
+class IdentityHttpIT {
 
     private static final Pattern CODE = Pattern.compile("\\b(\\d{6})\\b");
     private static final MutableClock CLOCK = MutableClock.at(Instant.now().truncatedTo(ChronoUnit.SECONDS));

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * certificate), with a gate and capacity of its own: people choosing it queue in its line, its
  * pass opens it and nothing else, and its verification ends in the same kind of session.
  */
-class IdentityProviderPluginHttpTest {
+class IdentityProviderPluginHttpIT {
 
     private static OrderlyApp app;
     private static List<DemoData.Resident> residents;

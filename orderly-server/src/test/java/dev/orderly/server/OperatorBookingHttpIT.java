@@ -1,6 +1,6 @@
 package dev.orderly.server;
 
-import static dev.orderly.server.BookingHttpTest.assertProblem;
+import static dev.orderly.server.BookingHttpIT.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonArray;
@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
  * The operator's cohorts, windows, special-group lists and capacity over HTTP. Every bad request
  * gets a 4xx problem and leaves every table as it was.
  */
-class OperatorBookingHttpTest {
+class OperatorBookingHttpIT {
 
-    private static final String TOKEN = BookingHttpTest.TOKEN;
+    private static final String TOKEN = BookingHttpIT.TOKEN;
     /** Tables and the columns that only requests change (the outbox relay marks messages sent in the background). */
     private static final String[] TABLES = {"cohorts", "cohort_windows", "special_group_members", "day_capacity", "reservations",
         "request_keys", "(SELECT id, kind, person_id, reference, body FROM outbox) AS"};
@@ -207,7 +207,7 @@ class OperatorBookingHttpTest {
         citizen.waitForIdentityPass(Duration.ofSeconds(20));
         assertThat(citizen.verifyAs(citizen.get("/api/dev/residents").array().getJsonObject(0)).status()).isEqualTo(200);
         citizen.waitForPass("booking", Duration.ofSeconds(20));
-        JsonObject choice = BookingHttpTest.choice(citizen, 0);
+        JsonObject choice = BookingHttpIT.choice(citizen, 0);
         choice.remove("province");
         assertThat(citizen.post("/api/reservations", choice).status()).isEqualTo(201);
 

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * Orderly, with the real log output captured, then every output searched for the person's data
  * in every form it could take.
  */
-class PersonalDataLeakTest {
+class PersonalDataLeakIT {
 
     private static final Pattern CODE = Pattern.compile("\\b(\\d{6})\\b");
 
@@ -202,7 +202,7 @@ class PersonalDataLeakTest {
         JsonObject me = client.get("/api/me").json();
         String day = me.getString("firstBookableDay");
         String province = client.get("/api/regions").array().getJsonObject(0).getString("province");
-        JsonObject clinic = client.get("/api/clinics?province=" + CitizenWalkHttpTest.enc(province)).json().getJsonArray("clinics")
+        JsonObject clinic = client.get("/api/clinics?province=" + CitizenWalkHttpIT.enc(province)).json().getJsonArray("clinics")
                 .getJsonObject(0);
         JsonObject slot = clinic.getJsonArray("days").stream().map(JsonObject.class::cast).filter(d -> d.getString("day").equals(day))
                 .findFirst().orElseThrow();

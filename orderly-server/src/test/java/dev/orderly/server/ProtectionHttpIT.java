@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * cross-site state changes; security headers; body and field limits. Each test talks from
  * addresses of its own (127.0.0.x), so their buckets do not meet.
  */
-class ProtectionHttpTest {
+class ProtectionHttpIT {
 
     private static final String OPERATOR = "operator-token-for-protection-tests";
     private static final Map<String, String> LIMITS = Map.of(

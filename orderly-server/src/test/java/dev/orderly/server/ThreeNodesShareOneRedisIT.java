@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * as one: no sequence number is handed out twice, the admission order is one FIFO order whichever
  * node is asked, and the gate admits at its rate, not three times it.
  */
-class ThreeNodesShareOneRedisTest {
+class ThreeNodesShareOneRedisIT {
 
     private static final int PEOPLE = 60;
     private static final double RATE = 20;

@@ -19,7 +19,7 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 /** A database with bookings made under the foundation's schema keeps them, and their idempotency keys, through V2. */
-class MigrationToBookingEngineTest {
+class MigrationToBookingEngineIT {
 
     @Test
     void foundationBookingsSurviveAsOneRowPerDoseWithTheirKeysRemembered() throws Exception {

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Confirmations leave through the outbox: retried with back-off, marked sent, and never in the way of booking. */
-class OutboxRelayTest {
+class OutboxRelayIT {
 
     private static final LocalDate DAY = LocalDate.of(2021, 8, 16);
 

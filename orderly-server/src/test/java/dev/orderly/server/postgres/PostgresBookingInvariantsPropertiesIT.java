@@ -21,7 +21,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * the same requests committed as one batch, which must answer exactly as the memory store answers
  * them one by one and leave the same state.
  */
-class PostgresBookingInvariantsProperties {
+class PostgresBookingInvariantsPropertiesIT {
 
     private static PostgresTestDatabase db;
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The booking contract against PostgreSQL with the default engine: batched lanes. */
-class PostgresBookingStoreTest extends BookingStoreContract {
+class PostgresBookingStoreIT extends BookingStoreContract {
 
     private static PostgresTestDatabase db;
     private PostgresBookingStore store;

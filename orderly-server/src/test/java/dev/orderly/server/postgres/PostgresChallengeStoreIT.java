@@ -6,7 +6,7 @@ import dev.orderly.time.MutableClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-class PostgresChallengeStoreTest extends ChallengeStoreContract {
+class PostgresChallengeStoreIT extends ChallengeStoreContract {
 
     private static PostgresTestDatabase db;
 

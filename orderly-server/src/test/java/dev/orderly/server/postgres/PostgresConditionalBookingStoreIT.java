@@ -6,7 +6,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The booking contract against PostgreSQL with the plain engine: conditional UPDATE, one transaction per booking. */
-class PostgresConditionalBookingStoreTest extends BookingStoreContract {
+class PostgresConditionalBookingStoreIT extends BookingStoreContract {
 
     private static PostgresTestDatabase db;
     private PostgresBookingStore store;

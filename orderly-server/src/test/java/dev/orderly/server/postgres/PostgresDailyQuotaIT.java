@@ -5,7 +5,7 @@ import dev.orderly.identity.DailyQuotaContract;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-class PostgresDailyQuotaTest extends DailyQuotaContract {
+class PostgresDailyQuotaIT extends DailyQuotaContract {
 
     private static PostgresTestDatabase db;
 

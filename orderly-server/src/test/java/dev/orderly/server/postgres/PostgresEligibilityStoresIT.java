@@ -8,7 +8,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The eligibility contract against PostgreSQL. */
-class PostgresEligibilityStoresTest extends EligibilityStoresContract {
+class PostgresEligibilityStoresIT extends EligibilityStoresContract {
 
     private static PostgresTestDatabase db;
 

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The booking contract against PostgreSQL with the naive engine: one SELECT ... FOR UPDATE transaction per booking. */
-class PostgresLockRowsBookingStoreTest extends BookingStoreContract {
+class PostgresLockRowsBookingStoreIT extends BookingStoreContract {
 
     private static PostgresTestDatabase db;
     private PostgresBookingStore store;

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The registry contract against PostgreSQL, filled through the CSV import; and what lands in the table. */
-class PostgresResidentRegistryTest extends ResidentRegistryContract {
+class PostgresResidentRegistryIT extends ResidentRegistryContract {
 
     private static PostgresTestDatabase db;
     private static final PrivacyKeys KEYS = TestPrivacy.keys();

@@ -5,7 +5,7 @@ import dev.orderly.identity.SessionStoreContract;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-class PostgresSessionStoreTest extends SessionStoreContract {
+class PostgresSessionStoreIT extends SessionStoreContract {
 
     private static PostgresTestDatabase db;
 

@@ -10,7 +10,7 @@ import io.vertx.redis.client.RedisOptions;
 import java.util.UUID;
 
 /** The gate store contract against a real Redis (the local one, or an embedded one). */
-class RedisGateStoreTest extends GateStoreContract {
+class RedisGateStoreIT extends GateStoreContract {
 
     // Shared and never closed: the contract's jqwik properties run outside JUnit's class
     // lifecycle, after an @AfterAll would already have closed it.

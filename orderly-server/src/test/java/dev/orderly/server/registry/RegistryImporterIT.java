@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The registry import against PostgreSQL: all or nothing, a report by line, upserts by resident number. */
-class RegistryImporterTest {
+class RegistryImporterIT {
 
     private static final String HEADER = RegistryCsv.HEADER + "\n";
     private static final String HONG = "640505-1234567,홍길동,1964-05-05,010-1234-5678\n";

@@ -17,7 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The registry tool against a fresh database: import, the demo file, re-sealing after a key rotation. */
-class RegistryToolTest {
+class RegistryToolIT {
 
     private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
     private final PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * JVM (HTTP on a socket, PostgreSQL, demo data), whose gates open a few seconds after it starts
  * with a pre-queue, as on an opening night. Asserts the report's invariants, never its timings.
  */
-class ReplayAgainstOrderlyTest {
+class ReplayAgainstOrderlyIT {
     /** From the server's start to its gates' opening: its start, the replay's set-up, then a pre-queue of some seconds. */
     private static final long OPENS_IN_SECONDS = 12;
     private static final String TOKEN = "surge-replay-test-operator-token";
@@ -66,7 +66,7 @@ class ReplayAgainstOrderlyTest {
                 "--scenario", scenario.toString(), "--operator-token", TOKEN, "--connections", "64", "--out", OUT.toString());
 
         Path json = OUT.resolve("report.json");
-        System.err.println("ReplayAgainstOrderlyTest report: " + OUT.resolve("report.html").toAbsolutePath());
+        System.err.println("ReplayAgainstOrderlyIT report: " + OUT.resolve("report.html").toAbsolutePath());
         assertThat(json).as("report.json (the replay exited with %d)", exit).exists();
         JsonNode report = new ObjectMapper().readTree(json.toFile());
         String context = "unexpected: " + report.path("unexpectedByKind") + ", notes: " + report.path("notes")

@@ -70,7 +70,7 @@ class GateAttackHttpIT {
     }
 
     private static JsonObject pollUntil(ApiClient client, String gate, Predicate<JsonObject> done) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        long deadline = System.nanoTime() + ApiClient.PATIENCE.toNanos();
         while (System.nanoTime() < deadline) {
             ApiClient.Answer a = client.get("/api/gates/" + gate + "/status");
             if (a.status() != 200) {

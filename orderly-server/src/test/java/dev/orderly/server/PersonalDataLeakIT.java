@@ -214,10 +214,10 @@ class PersonalDataLeakIT {
 
     /** Waits (bounded) until the inbox holds {@code count} texts about {@code reference}. */
     private static void awaitText(OrderlyApp app, String reference, int count) {
-        long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        long until = System.nanoTime() + ApiClient.PATIENCE.toNanos();
         while (app.smsInbox().messages().stream().filter(m -> m.text().contains(reference)).count() < count) {
             if (System.nanoTime() > until) {
-                throw new AssertionError("the outbox relay did not send text " + count + " about " + reference + " within 20 s");
+                throw new AssertionError("the outbox relay did not send text " + count + " about " + reference + " within " + ApiClient.PATIENCE);
             }
             java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
         }

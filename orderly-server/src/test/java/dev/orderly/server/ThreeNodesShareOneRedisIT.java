@@ -61,7 +61,7 @@ class ThreeNodesShareOneRedisIT {
             // The first node writes the demo data; the others start once it has.
             CompletableFuture<Integer> second = CompletableFuture.supplyAsync(() -> start(nodes, shared));
             CompletableFuture<Integer> third = CompletableFuture.supplyAsync(() -> start(nodes, shared));
-            int[] ports = {first, second.get(90, TimeUnit.SECONDS), third.get(90, TimeUnit.SECONDS)};
+            int[] ports = {first, second.get(3, TimeUnit.MINUTES), third.get(3, TimeUnit.MINUTES)};
 
             List<ApiClient> people = new ArrayList<>();
             Set<Long> sequences = new HashSet<>();
@@ -78,7 +78,7 @@ class ThreeNodesShareOneRedisIT {
 
             // Each node, swept from the back of the line forward, never shows someone admitted
             // ahead of someone earlier still waiting.
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
             boolean everyoneIn = false;
             long sampledMark = -1;
             while (!everyoneIn && System.nanoTime() < deadline) {
@@ -104,7 +104,7 @@ class ThreeNodesShareOneRedisIT {
                 }
                 LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
             }
-            assertThat(everyoneIn).as("everyone admitted within a minute").isTrue();
+            assertThat(everyoneIn).as("everyone admitted within three minutes").isTrue();
             double took = (System.nanoTime() - joinedAt) / 1e9;
             assertThat(took).as("60 people at 20/s take about 3 s, not 1 s").isGreaterThan(PEOPLE / RATE * 0.6);
         } finally {
@@ -141,7 +141,7 @@ class ThreeNodesShareOneRedisIT {
             }
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             StringBuilder seen = new StringBuilder();
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
             String line;
             while (System.nanoTime() < deadline && (line = out.readLine()) != null) {
                 seen.append(line).append('\n');

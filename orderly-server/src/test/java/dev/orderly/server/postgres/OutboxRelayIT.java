@@ -110,7 +110,7 @@ class OutboxRelayIT {
         OutboxRelay relay = new OutboxRelay(db.pool(), (phone, text) -> {
             inGateway.countDown();
             try {
-                if (!release.await(30, TimeUnit.SECONDS)) {
+                if (!release.await(120, TimeUnit.SECONDS)) {
                     throw new IllegalStateException("never released");
                 }
             } catch (InterruptedException e) {
@@ -121,15 +121,15 @@ class OutboxRelayIT {
         // Own threads: the common pool may have a single worker on a 2-core machine.
         java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
         CompletableFuture<Integer> relaying = CompletableFuture.supplyAsync(relay::relayDue, threads);
-        assertThat(inGateway.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(inGateway.await(60, TimeUnit.SECONDS)).isTrue();
 
         BookingOutcome second = CompletableFuture.supplyAsync(() -> store.book(new BookingRequest(2, 1, DAY, "PFZ"), null, "OR-OUTBOX3",
-                clock.instant()), threads).get(10, TimeUnit.SECONDS);
+                clock.instant()), threads).get(60, TimeUnit.SECONDS);
 
         assertThat(second).isInstanceOf(BookingOutcome.Booked.class);
         assertThat(relaying).isNotDone();
         release.countDown();
-        assertThat(relaying.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(relaying.get(60, TimeUnit.SECONDS)).isEqualTo(1);
         assertThat(relay.pending()).isEqualTo(1);
         threads.shutdown();
     }

@@ -36,6 +36,7 @@ public final class TestDatabase {
         return base.substring(0, base.lastIndexOf('/') + 1) + name;
     }
 
+    @SuppressWarnings("try") // the connection is opened only to see that the local server answers
     private static String server() {
         if (server != null) {
             return server;

@@ -22,6 +22,7 @@ public final class TestRedis {
     }
 
     /** The connection string, e.g. {@code redis://127.0.0.1:6379}. */
+    @SuppressWarnings("try") // the probe socket is closed early, to free its port for Redis
     public static synchronized String url() {
         if (url != null) {
             return url;

@@ -1,11 +1,13 @@
 package dev.orderly.server.postgres;
 
 import dev.orderly.store.StoreUnavailableException;
+import io.vertx.core.VertxException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 
 /**
  * Translates PostgreSQL driver errors into the ports' errors: a lost or refused connection, a
@@ -17,6 +19,10 @@ public final class PostgresErrors {
 
     /** The name outages of this adapter carry, in logs, answers and metrics. */
     public static final String DEPENDENCY = "postgresql";
+
+    // The pool's own failures: no connection freed or opened in time (the server is gone or
+    // swamped), or the pool closing as the node shuts down.
+    private static final Pattern POOL_CANNOT_SERVE = Pattern.compile("Timeout waiting for connection|Pool closed|Connection pool reached max wait queue size");
 
     private PostgresErrors() {
     }
@@ -41,7 +47,8 @@ public final class PostgresErrors {
                 // 53: out of connections, memory or disk.
                 return state.startsWith("08") || state.startsWith("57P0") || state.startsWith("53");
             }
-            if (t instanceof ClosedConnectionException || t instanceof IOException || t instanceof TimeoutException) {
+            if (t instanceof ClosedConnectionException || t instanceof IOException || t instanceof TimeoutException
+                    || t instanceof VertxException v && v.getMessage() != null && POOL_CANNOT_SERVE.matcher(v.getMessage()).lookingAt()) {
                 return true;
             }
         }

@@ -18,7 +18,8 @@ public final class RedisErrors {
     /** The name outages of this adapter carry, in logs, answers and metrics. */
     public static final String DEPENDENCY = "redis";
 
-    private static final Set<String> NOT_NOW = Set.of("LOADING", "BUSY", "MASTERDOWN", "READONLY", "MISCONF", "TRYAGAIN",
+    // CONNECTION_CLOSED is the client's own: the commands in flight when a connection dropped fail with it.
+    private static final Set<String> NOT_NOW = Set.of("CONNECTION_CLOSED", "LOADING", "BUSY", "MASTERDOWN", "READONLY", "MISCONF", "TRYAGAIN",
             "CLUSTERDOWN", "NOREPLICAS");
 
     private RedisErrors() {
@@ -42,7 +43,10 @@ public final class RedisErrors {
             if (t instanceof ErrorType reply) {
                 String message = reply.getMessage() == null ? "" : reply.getMessage();
                 int space = message.indexOf(' ');
-                return NOT_NOW.contains(space < 0 ? message : message.substring(0, space));
+                if (NOT_NOW.contains(space < 0 ? message : message.substring(0, space))) {
+                    return true;
+                }
+                continue;
             }
             // The client reports a dropped connection or an exhausted pool as a plain VertxException.
             if (t instanceof IOException || t instanceof TimeoutException || t.getClass() == VertxException.class) {

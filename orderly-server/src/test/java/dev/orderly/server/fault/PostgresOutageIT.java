@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * PostgreSQL stopped at once (as a crash) in the middle of a booking storm, then started again on
@@ -106,6 +107,8 @@ class PostgresOutageIT {
         }
         storm.shutdown();
 
+        LoggerFactory.getLogger(PostgresOutageIT.class).info("booking answers by status {}, answers lost {}, people booked {}",
+                statuses, lostAnswers.get(), booked.size());
         assertThat(unexpected).as("answers other than 201 and 503").isEmpty();
         assertThat(statuses).as("statuses seen").doesNotContainKey(500);
         assertThat(statuses.getOrDefault(503, 0)).as("bookings answered 503 during the outage").isPositive();

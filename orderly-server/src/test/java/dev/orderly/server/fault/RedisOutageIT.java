@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * Redis SIGKILLed in the middle of a stream of joins and started again on the same port and
@@ -132,6 +133,7 @@ class RedisOutageIT {
         }
         pool.shutdown();
 
+        LoggerFactory.getLogger(RedisOutageIT.class).info("join answers by status {}, numbers issued {}", statuses, joins.size());
         assertThat(unexpected).as("answers other than 201 and 503").isEmpty();
         assertThat(statuses).doesNotContainKey(500);
         Set<Long> ranks = new HashSet<>();

@@ -8,7 +8,10 @@ import dev.orderly.gate.GateStore;
 import dev.orderly.gate.InMemoryGateStore;
 import dev.orderly.server.gate.Gates;
 import dev.orderly.server.gate.JwtPassSigner;
+import dev.orderly.server.redis.RedisErrors;
 import dev.orderly.server.redis.RedisGateStore;
+import dev.orderly.store.StoreUnavailableException;
+import io.vertx.core.Future;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisOptions;
@@ -27,6 +30,7 @@ import dev.orderly.server.postgres.PostgresBookingStore;
 import dev.orderly.server.postgres.PostgresChallengeStore;
 import dev.orderly.server.postgres.PostgresCohortStore;
 import dev.orderly.server.postgres.PostgresDailyQuota;
+import dev.orderly.server.postgres.PostgresErrors;
 import dev.orderly.server.postgres.PostgresKeyRecords;
 import dev.orderly.server.postgres.PostgresResidentRegistry;
 import dev.orderly.server.postgres.PostgresSessionStore;
@@ -45,11 +49,14 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -152,9 +159,9 @@ public final class OrderlyApp implements AutoCloseable {
         List<Gates.Standard> standard = new ArrayList<>();
         providers.all().forEach(m -> standard.add(new Gates.Standard(m.gate(), m.admitPerSecond(), false)));
         standard.add(new Gates.Standard(Gates.BOOKING, settings.bookingGateRate(), true));
-        GateStore gateStore = settings.redisUrl()
-                .<GateStore>map(url -> new RedisGateStore(RedisAPI.api(Redis.createClient(vertx, new RedisOptions()
-                        .setConnectionString(url).setMaxPoolSize(32).setMaxPoolWaiting(100_000))), settings.redisPrefix()))
+        Optional<RedisAPI> redis = settings.redisUrl().map(url -> RedisAPI.api(Redis.createClient(vertx, new RedisOptions()
+                .setConnectionString(url).setMaxPoolSize(32).setMaxPoolWaiting(100_000))));
+        GateStore gateStore = redis.<GateStore>map(api -> new RedisGateStore(api, settings.redisPrefix()))
                 .orElseGet(InMemoryGateStore::new);
         Gates gates = new Gates(gateStore, settings.redisUrl().isEmpty(), keys, passKeys(settings), clock, meters, standard,
                 settings.passLifetime(), settings.gateOpening().opensAt().orElse(clock.instant()), settings.gateOpening().preQueue());
@@ -178,11 +185,14 @@ public final class OrderlyApp implements AutoCloseable {
         Optional<DevRoutes> dev = settings.demo()
                 ? Optional.of(new DevRoutes(inbox, (n, offset) -> demoSamples(registry, cohorts.all(), n, offset)))
                 : Optional.empty();
-        AtomicBoolean databaseUp = new AtomicBoolean(true);
+        Map<String, Supplier<Future<?>>> checks = new LinkedHashMap<>();
+        checks.put(PostgresErrors.DEPENDENCY, database::ping);
+        redis.ifPresent(api -> checks.put(RedisErrors.DEPENDENCY, () -> api.ping(List.of())));
+        Dependencies dependencies = new Dependencies(vertx, checks, meters);
         String operatorToken = DataDirSecrets.load(settings.operatorToken(), settings.dataDir(), "operator.token",
                 DataDirSecrets::randomToken, "ORDERLY_OPERATOR_TOKEN");
         HttpApi api = new HttpApi(new HttpApi.Parts(waitingRoom, providers, sessions, registry, booking, bookingStore, meters,
-                meters::scrape, databaseUp::get, dev, settings.secureCookies(), settings.maxBodyBytes(), operatorToken,
+                meters::scrape, dependencies::check, dev, settings.secureCookies(), settings.maxBodyBytes(), operatorToken,
                 gates.storeIsLocal(), gates.publicJwks(), gates::observe, rateLimits, clock,
                 new BookingOperations(cohorts, specialGroups, new SpecialGroupUpload(registry, specialGroups), settings.maxUploadBytes())),
                 blockingWork);
@@ -195,9 +205,10 @@ public final class OrderlyApp implements AutoCloseable {
                     blockingWork.execute(() -> {
                         try {
                             relay.relayDue();
-                            databaseUp.set(true);
+                        } catch (StoreUnavailableException e) {
+                            // Dependencies logs the outage once; the relay tries again at its next turn.
+                            LOG.debug("outbox relay waits for the database: {}", e.toString());
                         } catch (RuntimeException e) {
-                            databaseUp.set(false);
                             LOG.warn("outbox relay failed: {}", e.toString());
                         } finally {
                             relaying.set(false);

@@ -418,6 +418,46 @@
     };
   }
 
+  /** Pauses before each new try of a change whose answer was lost or deferred (503): about half a minute in all. */
+  const CHANGE_RETRIES_MS = [1000, 2000, 4000, 8000, 15000];
+
+  /**
+   * Sends a change (book, move, cancel) under {@code key} as its Idempotency-Key, and sends it again
+   * with the same key when the answer is lost (network) or deferred (503: a service behind Orderly
+   * is down for a moment), waiting at least what Retry-After asks, a bounded number of times. The
+   * server answers a repeated key with the first request's answer, so the person sees what really
+   * happened (e.g. the booking they got) and nothing happens twice. Resolves like api() with the
+   * last answer (a 503 when every try was deferred); rejects with NetworkError when every answer
+   * was lost. {@code onRetry(tries)} is called before each new try.
+   */
+  async function sendChange(method, path, options, key, onRetry) {
+    const opts = Object.assign({}, options || {});
+    opts.headers = Object.assign({}, opts.headers || {}, { 'Idempotency-Key': key });
+    for (let tries = 0; ; tries++) {
+      let r = null;
+      let lost = null;
+      try {
+        r = await api(method, path, opts);
+      } catch (e) {
+        lost = e;
+      }
+      if (r && r.status !== 503) {
+        return r;
+      }
+      if (tries >= CHANGE_RETRIES_MS.length) {
+        if (lost) {
+          throw lost;
+        }
+        return r;
+      }
+      const wait = Math.max(CHANGE_RETRIES_MS[tries], r ? r.retryAfterMs : 0);
+      if (onRetry) {
+        onRetry(tries + 1);
+      }
+      await new Promise(resolve => setTimeout(resolve, wait));
+    }
+  }
+
   /** A problem (API answer or NetworkError) as a value the pages can render. */
   function problemOf(errorOrProblem) {
     if (errorOrProblem instanceof NetworkError) {
@@ -607,6 +647,7 @@
     busy,
     focus,
     api,
+    sendChange,
     NetworkError,
     problemOf,
     problemBox,

@@ -4,7 +4,9 @@
  *
  * A booking attempt carries an Idempotency-Key made once per choice: a retry of the same choice
  * (after a dropped connection, or a second tap) sends the same key, so it can never book twice;
- * a new choice, or a definite answer from the server, starts a new attempt.
+ * a new choice, or a definite answer from the server, starts a new attempt. A lost answer or a 503
+ * (a service behind Orderly down for a moment) is retried with the same key (O.sendChange), so the
+ * person sees the booking they got.
  */
 (function () {
   'use strict';
@@ -35,7 +37,6 @@
   };
   const REGION_KEY = 'orderly.region';
   const FEW_LEFT = 5;
-  const NETWORK_RETRIES_MS = [1000, 3000];
 
   let me = null;
   let catalogue = {};
@@ -361,27 +362,28 @@
     if (!attempt || attempt.choice !== choice) {
       attempt = { choice, key: O.randomId() };
     }
-    book(selected, attempt, 0);
+    book(selected, attempt);
   });
 
-  async function book(choice, thisAttempt, tries) {
+  async function book(choice, thisAttempt) {
     O.clear(el.bookProblem);
     O.busy(el.book, true, 'book.booking');
     el.unselect.disabled = true;
     let r;
     try {
-      r = await O.api('POST', '/api/reservations', {
-        json: { clinicId: Number(choice.clinic.id), day: choice.day, product: choice.product },
-        headers: { 'Idempotency-Key': thisAttempt.key }
-      });
+      // Same key on every try: if an earlier request got through, the server answers with that booking.
+      r = await O.sendChange('POST', '/api/reservations', {
+        json: { clinicId: Number(choice.clinic.id), day: choice.day, product: choice.product }
+      }, thisAttempt.key);
     } catch (e) {
-      if (tries < NETWORK_RETRIES_MS.length) {
-        // Same key: if the first request got through, the server answers with that booking.
-        setTimeout(() => book(choice, thisAttempt, tries + 1), NETWORK_RETRIES_MS[tries]);
-        return;
-      }
       done();
       O.showProblem(el.bookProblem, e, { args: {}, actions: h('p', { class: 'small', i18n: 'book.retrySafe' }) });
+      return;
+    }
+    if (r.status === 503) {
+      // Outcome unknown: keep the attempt, so tapping again asks with the same key.
+      done();
+      O.showProblem(el.bookProblem, r.problem, { args: {}, actions: h('p', { class: 'small', i18n: 'book.retrySafe' }) });
       return;
     }
     if (r.status === 201 && r.data) {

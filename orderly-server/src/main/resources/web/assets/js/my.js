@@ -75,13 +75,18 @@
     O.focus(el.cancel);
   });
 
+  let cancelKey = null;
+
   el.yes.addEventListener('click', async () => {
     O.clear(el.problem);
     O.busy(el.yes, true, 'my.cancelling');
     el.no.disabled = true;
+    // One key per cancellation: a retry after a lost answer or a 503 is the same request, and shows
+    // "cancelled" if the first one got through rather than "no reservation".
+    cancelKey = cancelKey || O.randomId();
     let r;
     try {
-      r = await O.api('DELETE', '/api/reservations/mine');
+      r = await O.sendChange('DELETE', '/api/reservations/mine', {}, cancelKey);
     } catch (e) {
       O.busy(el.yes, false);
       el.no.disabled = false;
@@ -91,6 +96,9 @@
     O.busy(el.yes, false);
     el.no.disabled = false;
     el.confirm.hidden = true;
+    if (r.status !== 503) {
+      cancelKey = null;
+    }
     if (r.ok) {
       O.session.remove('orderly.reservation');
       cancelled(r.data);

@@ -39,6 +39,7 @@ public final class Gates implements AutoCloseable {
     private final Map<String, StepHealth> health = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ticker;
     private final Clock clock;
+    private boolean tickFailing;
 
     /**
      * A gate every run has, created when absent: active, at a fixed rate, opening at the given
@@ -88,9 +89,17 @@ public final class Gates implements AutoCloseable {
     private void tick() {
         try {
             waitingRoom.tick();
+            if (tickFailing) {
+                tickFailing = false;
+                LOG.info("gate ticks run again");
+            }
         } catch (RuntimeException e) {
-            // A store outage must not kill the ticker: the next tick tries again.
-            LOG.warn("gate tick failed: {}", e.toString());
+            // A store outage must not kill the ticker: the next tick tries again. Ten ticks a second
+            // fail alike during an outage, so the log gets the first failure, not every one.
+            if (!tickFailing) {
+                tickFailing = true;
+                LOG.warn("gate tick failed (logged once until ticks succeed again): {}", e.toString());
+            }
         }
     }
 

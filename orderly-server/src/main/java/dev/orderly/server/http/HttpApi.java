@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -61,7 +62,7 @@ public final class HttpApi {
     /** What the API needs from the rest of the application. */
     public record Parts(WaitingRoom waitingRoom, IdentityProviders providers, Sessions sessions,
                         ResidentRegistry registry, BookingService booking, BookingStore bookingStore,
-                        MeterRegistry meters, Supplier<String> metricsScrape, Supplier<Boolean> ready,
+                        MeterRegistry meters, Supplier<String> metricsScrape, Supplier<CompletionStage<Map<String, Boolean>>> ready,
                         Optional<DevRoutes> dev, boolean secureCookies, int maxBodyBytes, String operatorToken,
                         boolean gateStoreIsLocal, String jwks, RequestObserver requestObserver, RateLimits rateLimits,
                         Clock clock, BookingOperations bookingOperations) {
@@ -70,6 +71,7 @@ public final class HttpApi {
     private final Parts parts;
     private final ExecutorService blockingWork;
     private final SecureRandom random = new SecureRandom();
+    private final Outages outages = new Outages();
     private static final CharSequence SET_COOKIE = io.vertx.core.http.HttpHeaders.createOptimized("Set-Cookie");
 
     public HttpApi(Parts parts, ExecutorService blockingWork) {
@@ -92,9 +94,7 @@ public final class HttpApi {
         router.route("/api/operator/*").handler(new OperatorAuth(this, parts.operatorToken())::handle);
 
         router.get("/health").handler(ctx -> send(ctx, Reply.json(200, new JsonObject().put("status", "UP"))));
-        router.get("/ready").handler(ctx -> run(ctx, () -> parts.ready().get()
-                ? Reply.json(200, new JsonObject().put("status", "READY"))
-                : Reply.problem(503, "not-ready", "Not ready", "the database is not reachable")));
+        router.get("/ready").handler(ctx -> later(ctx, parts.ready().get().thenApply(HttpApi::readiness)));
         router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(parts.metricsScrape().get()));
         String openApi = resource("api/openapi.yaml");
@@ -120,6 +120,19 @@ public final class HttpApi {
         router.route("/*").handler(StaticHandler.create("web").setMaxAgeSeconds(60).setIndexPage("index.html"));
         router.route().failureHandler(this::failure);
         return router;
+    }
+
+    /** 200 when every dependency answers, else 503 naming the ones that do not; each one's state either way. */
+    static Reply readiness(Map<String, Boolean> up) {
+        JsonObject dependencies = new JsonObject();
+        up.forEach((name, ok) -> dependencies.put(name, ok ? "UP" : "DOWN"));
+        List<String> down = up.entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).toList();
+        if (down.isEmpty()) {
+            return Reply.json(200, new JsonObject().put("status", "READY").put("dependencies", dependencies));
+        }
+        return Reply.problem(503, "not-ready", "Not ready", "not answering: " + String.join(", ", down))
+                .with("dependencies", dependencies)
+                .header("Retry-After", Long.toString(Outages.RETRY_AFTER.toSeconds()));
     }
 
     private static String resource(String name) {
@@ -210,6 +223,11 @@ public final class HttpApi {
 
     private void failure(RoutingContext ctx) {
         Throwable error = ctx.failure();
+        dev.orderly.store.StoreUnavailableException outage = Outages.unavailability(error);
+        if (outage != null) {
+            send(ctx, outages.answer(ctx.request().method().name(), outage));
+            return;
+        }
         if (error instanceof BadRequest bad) {
             send(ctx, Reply.problem(400, "bad-request", "Bad request", bad.getMessage()));
         } else if (ctx.statusCode() == 413) {

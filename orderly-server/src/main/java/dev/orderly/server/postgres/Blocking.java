@@ -1,13 +1,13 @@
 package dev.orderly.server.postgres;
 
-import io.vertx.core.Context;
+import dev.orderly.server.vertx.Await;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
-import java.util.concurrent.CompletionException;
 
 /**
- * Waits for a Vert.x future on the calling thread. The core's ports are synchronous; HTTP handlers
- * call them on virtual threads, never on an event loop, where waiting would stall every request.
+ * Waits for a PostgreSQL client future on the calling thread (a virtual thread, never an event
+ * loop), translating driver errors by {@link PostgresErrors}: a lost connection becomes
+ * {@link dev.orderly.store.StoreUnavailableException}.
  */
 public final class Blocking {
 
@@ -15,18 +15,7 @@ public final class Blocking {
     }
 
     public static <T> T await(Future<T> future) {
-        if (Context.isOnEventLoopThread()) {
-            throw new IllegalStateException("a store was called on an event loop thread; call it from a virtual thread");
-        }
-        try {
-            return future.toCompletionStage().toCompletableFuture().join();
-        } catch (CompletionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new StoreException("database call failed", cause);
-        }
+        return Await.await(future, PostgresErrors::translate);
     }
 
     /** Whether {@code error} is PostgreSQL's unique-constraint violation on {@code constraint}. */

@@ -1,6 +1,7 @@
 package dev.orderly.server.postgres;
 
 import dev.orderly.booking.StoreAnswer;
+import dev.orderly.store.StoreUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -68,7 +69,7 @@ final class BookingLanes implements AutoCloseable {
     /** Runs the booking {@code command} in its lane and waits for the committed answer. */
     StoreAnswer submit(BookingCommand.Book command) {
         if (closed) {
-            throw new StoreException("the booking engine is shut down", null);
+            throw new StoreUnavailableException(PostgresErrors.DEPENDENCY, "the booking engine is shut down", null);
         }
         CompletableFuture<Object> answer = new CompletableFuture<>();
         BlockingQueue<Pending> queue = queues.get(Math.floorMod(route.applyAsInt(command), queues.size()));
@@ -76,13 +77,13 @@ final class BookingLanes implements AutoCloseable {
             queue.put(new Pending(command, answer));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StoreException("interrupted while queueing a booking", e);
+            throw new StoreUnavailableException(PostgresErrors.DEPENDENCY, "interrupted while queueing a booking", e);
         }
         Object result;
         try {
             result = answer.join();
         } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : new StoreException("booking failed", e.getCause());
+            throw PostgresErrors.translate(e.getCause());
         }
         if (result instanceof RuntimeException e) {
             throw e;
@@ -141,6 +142,6 @@ final class BookingLanes implements AutoCloseable {
                 return;
             }
         }
-        queues.forEach(q -> q.forEach(p -> p.answer().completeExceptionally(new StoreException("the booking engine shut down", null))));
+        queues.forEach(q -> q.forEach(p -> p.answer().completeExceptionally(new StoreUnavailableException(PostgresErrors.DEPENDENCY, "the booking engine shut down", null))));
     }
 }

@@ -11,6 +11,7 @@ import dev.orderly.booking.ReferenceInUseException;
 import dev.orderly.booking.Remembered;
 import dev.orderly.booking.Reservation;
 import dev.orderly.booking.StoreAnswer;
+import dev.orderly.store.StoreUnavailableException;
 import dev.orderly.booking.WorkingSet;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
@@ -142,7 +143,7 @@ final class BookingTransaction {
             }
         }
         if (commands.size() == 1) {
-            return List.of(last == null ? new StoreException("booking transaction failed", null) : last);
+            return List.of(last == null ? new StoreUnavailableException(PostgresErrors.DEPENDENCY, "booking transaction failed", null) : last);
         }
         List<Object> one = new ArrayList<>(commands.size());
         for (BookingCommand c : commands) {
@@ -195,7 +196,7 @@ final class BookingTransaction {
             open = false;
             lap(8, t);
             if (committed == null) {
-                throw new StoreException("COMMIT gave no answer", null);
+                throw new StoreUnavailableException(PostgresErrors.DEPENDENCY, "COMMIT gave no answer", null);
             }
             return results;
         } catch (RuntimeException e) {

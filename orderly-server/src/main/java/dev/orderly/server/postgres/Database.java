@@ -1,5 +1,6 @@
 package dev.orderly.server.postgres;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -95,6 +96,15 @@ public final class Database implements AutoCloseable {
     /** The reactive pool every request uses. */
     public Pool pool() {
         return pool;
+    }
+
+    /**
+     * Succeeds when PostgreSQL answers a trivial query, for readiness checks. It goes through the
+     * request pool on purpose: a dead connection it meets is dropped from the pool, and a pool
+     * too busy to answer within the check's timeout is a node a load balancer should spare.
+     */
+    public Future<?> ping() {
+        return pool.query("SELECT 1").execute();
     }
 
     /** A new JDBC connection, for bulk work at start-up; the caller closes it. */

@@ -22,7 +22,7 @@ import java.util.function.Function;
  */
 final class CoalescingCounter {
 
-    /** Longest wait for Redis to answer one batch; the callers then get an error (a 500, nothing given twice). */
+    /** Longest wait for Redis to answer one batch; the callers then get {@link dev.orderly.store.StoreUnavailableException} (a 503, nothing given twice). */
     static final Duration ANSWER_WITHIN = Duration.ofSeconds(5);
 
     private final Function<Long, Future<Long>> incrementBy;
@@ -70,7 +70,8 @@ final class CoalescingCounter {
             // A round trip that never answers must not hold every later join of the gate: give up on it.
             answer = incrementBy.apply((long) n).timeout(answerWithin.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
-            batch.forEach(f -> f.completeExceptionally(e));
+            RuntimeException failure = RedisErrors.translate(e);
+            batch.forEach(f -> f.completeExceptionally(failure));
             sendWaiting();
             return;
         }
@@ -85,7 +86,8 @@ final class CoalescingCounter {
             } else {
                 // The counter may or may not have moved (a timeout): those numbers are lost, never given twice;
                 // the gate passes over them like over anyone who never polls.
-                batch.forEach(f -> f.completeExceptionally(result.cause()));
+                RuntimeException failure = RedisErrors.translate(result.cause());
+                batch.forEach(f -> f.completeExceptionally(failure));
             }
         });
     }

@@ -1,11 +1,11 @@
 package dev.orderly.server.redis;
 
-import static dev.orderly.server.postgres.Blocking.await;
-
 import dev.orderly.gate.GateConfig;
 import dev.orderly.gate.GateProgress;
 import dev.orderly.gate.GateStore;
 import dev.orderly.server.gate.GateConfigJson;
+import dev.orderly.server.vertx.Await;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
@@ -124,6 +124,10 @@ public final class RedisGateStore implements GateStore {
 
     private String configsKey() {
         return prefix.equals("orderly") ? CONFIGS : prefix + ":gate-configs";
+    }
+
+    private static <T> T await(Future<T> future) {
+        return Await.await(future, RedisErrors::translate);
     }
 
     private Response eval(String script, List<String> keys, List<String> args) {

@@ -3,6 +3,7 @@ package dev.orderly.server.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.orderly.store.StoreUnavailableException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -60,7 +61,9 @@ class CoalescingCounterTest {
         CoalescingCounter counter = new CoalescingCounter(this::redis, Duration.ofMillis(200));
         CompletableFuture<Long> lost = counter.next().toCompletableFuture();
 
-        assertThatThrownBy(() -> lost.orTimeout(5, TimeUnit.SECONDS).join()).isInstanceOf(CompletionException.class);
+        // Redis not answering is an outage (answered 503), not a bug.
+        assertThatThrownBy(() -> lost.orTimeout(5, TimeUnit.SECONDS).join()).isInstanceOf(CompletionException.class)
+                .hasCauseInstanceOf(StoreUnavailableException.class);
         CompletableFuture<Long> next = counter.next().toCompletableFuture();
         assertThat(sent).containsExactly(1L, 1L);
         answers.get(1).complete(2L);
@@ -77,5 +80,16 @@ class CoalescingCounterTest {
         assertThatThrownBy(() -> first.orTimeout(5, TimeUnit.SECONDS).join()).hasRootCauseMessage("connection reset");
         answers.get(1).complete(7L);
         assertThat(second.orTimeout(5, TimeUnit.SECONDS).join()).isEqualTo(7);
+    }
+
+    @Test
+    void aDroppedConnectionFailsTheCallersWithTheStoresUnavailability() {
+        CoalescingCounter counter = new CoalescingCounter(this::redis, Duration.ofSeconds(30));
+        CompletableFuture<Long> caller = counter.next().toCompletableFuture();
+
+        answers.get(0).fail(new java.net.SocketException("Connection reset"));
+        assertThatThrownBy(() -> caller.orTimeout(5, TimeUnit.SECONDS).join()).isInstanceOf(CompletionException.class)
+                .cause().isInstanceOf(StoreUnavailableException.class)
+                .satisfies(e -> assertThat(((StoreUnavailableException) e).dependency()).isEqualTo("redis"));
     }
 }

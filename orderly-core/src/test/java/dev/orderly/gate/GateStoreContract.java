@@ -374,6 +374,33 @@ public abstract class GateStoreContract {
     }
 
     @Test
+    public void aReaderThatSeesAMarkAlwaysFindsWhenItWasReached() {
+        int advances = Math.max(50, advanceThreads() * 20);
+
+        // One thread moves the mark on by one, again and again; the others read the mark and date
+        // the rank it shows, as a status answer on another node would.
+        List<List<Long>> undated = Race.run(3, RACE_TIMEOUT, i -> {
+            List<Long> mine = new ArrayList<>();
+            if (i == 0) {
+                for (int n = 1; n <= advances; n++) {
+                    GateProgress p = store.progress("identity");
+                    store.advance("identity", p, p.next(n, 0, T0, 0, 0), T0.plusMillis(n));
+                }
+                return mine;
+            }
+            for (long seen = 0; seen < advances; ) {
+                seen = store.progress("identity").mark();
+                if (seen > 0 && store.admittedAt("identity", seen).isEmpty()) {
+                    mine.add(seen);
+                }
+            }
+            return mine;
+        });
+
+        assertThat(undated.stream().flatMap(List::stream).toList()).as("marks seen before their admission time").isEmpty();
+    }
+
+    @Test
     public void advancersThatRereadAndRetryNeverLoseAnUpdate() {
         int threads = Math.max(2, advanceThreads());
 

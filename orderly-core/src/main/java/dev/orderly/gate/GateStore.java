@@ -22,6 +22,17 @@ public interface GateStore {
 
     Optional<GateConfig> config(String gate);
 
+    /**
+     * Saves {@code config} and replaces the progress with {@code next}, as one step, if the progress
+     * is still {@code expected} (same version); otherwise changes nothing. A change that must not
+     * cross a tick goes this way (moving the opening time while the pre-queue is being drawn): a
+     * tick that read the progress before it loses its {@link #advance}, and this call loses to a
+     * tick that advanced first.
+     *
+     * @return whether this call made the change
+     */
+    boolean saveConfigIf(GateConfig config, GateProgress expected, GateProgress next);
+
     /** Every configured gate, in name order. */
     List<GateConfig> configs();
 
@@ -58,7 +69,9 @@ public interface GateStore {
 
     /**
      * Replaces the progress with {@code next} if it is still {@code expected} (same version), and
-     * if the mark moved, records that it reached {@code next.mark()} at {@code at}.
+     * if the mark moved, records that it reached {@code next.mark()} at {@code at}. Both become
+     * visible together: a caller that sees the new mark in {@link #progress} gets its time from
+     * {@link #admittedAt}.
      *
      * @return whether this call made the change
      */
@@ -78,6 +91,12 @@ public interface GateStore {
 
     /** Records that the pass of {@code rank} was spent; true only the first time. */
     boolean spend(String gate, long rank);
+
+    /**
+     * Gives back the pass of {@code rank}, spent by a step that then failed to complete (its own
+     * write failed): the pass may be used again. True if it was spent.
+     */
+    boolean unspend(String gate, long rank);
 
     /** Whether the pass of {@code rank} was spent. */
     boolean spent(String gate, long rank);

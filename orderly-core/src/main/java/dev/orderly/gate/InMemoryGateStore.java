@@ -17,6 +17,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Spent passes are a bitmap in blocks of 1,024 ranks (128 bytes per block), so 1.5 million
  * spent passes cost about 200 KB and counting those above a rank visits one block per 1,024.
+ *
+ * <p>Writers of a gate's progress ({@link #advance}, {@link #saveConfigIf}) hold the gate's monitor
+ * and publish the new progress last, after its checkpoints (or configuration): a reader that sees a
+ * mark always finds when it was reached. Readers take no lock.
  */
 public final class InMemoryGateStore implements GateStore {
 
@@ -35,6 +39,16 @@ public final class InMemoryGateStore implements GateStore {
 
     private final ConcurrentMap<String, GateConfig> configs = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Gate> gates = new ConcurrentHashMap<>();
+    private final Runnable insideAdvance;
+
+    public InMemoryGateStore() {
+        this(() -> { });
+    }
+
+    /** For tests: {@code insideAdvance} runs in every winning advance, between its checkpoints and publishing its progress. */
+    InMemoryGateStore(Runnable insideAdvance) {
+        this.insideAdvance = insideAdvance;
+    }
 
     private Gate of(String gate) {
         return gates.computeIfAbsent(gate, g -> new Gate());
@@ -48,6 +62,19 @@ public final class InMemoryGateStore implements GateStore {
     @Override
     public Optional<GateConfig> config(String gate) {
         return Optional.ofNullable(configs.get(gate));
+    }
+
+    @Override
+    public boolean saveConfigIf(GateConfig config, GateProgress expected, GateProgress next) {
+        Gate g = of(config.name());
+        synchronized (g) {
+            if (g.progress.get().version() != expected.version()) {
+                return false;
+            }
+            configs.put(config.name(), config);
+            g.progress.set(next);
+            return true;
+        }
     }
 
     @Override
@@ -85,15 +112,19 @@ public final class InMemoryGateStore implements GateStore {
     @Override
     public boolean advance(String gate, GateProgress expected, GateProgress next, Instant at) {
         Gate g = of(gate);
-        GateProgress current = g.progress.get();
-        if (current.version() != expected.version() || !g.progress.compareAndSet(current, next)) {
-            return false;
+        synchronized (g) {
+            GateProgress current = g.progress.get();
+            if (current.version() != expected.version()) {
+                return false;
+            }
+            if (next.mark() > current.mark()) {
+                g.reachedAt.putIfAbsent(next.mark(), at);
+                g.markByTime.merge(at, next.mark(), Math::max);
+            }
+            insideAdvance.run();
+            g.progress.set(next);
+            return true;
         }
-        if (next.mark() > current.mark()) {
-            g.reachedAt.putIfAbsent(next.mark(), at);
-            g.markByTime.merge(at, next.mark(), Math::max);
-        }
-        return true;
     }
 
     @Override
@@ -140,6 +171,21 @@ public final class InMemoryGateStore implements GateStore {
         long mask = 1L << (bit % 64);
         long before = block.getAndAccumulate(bit / 64, mask, (old, m) -> old | m);
         return (before & mask) == 0;
+    }
+
+    @Override
+    public boolean unspend(String gate, long rank) {
+        if (rank < 1) {
+            return false;
+        }
+        AtomicLongArray block = of(gate).spent.get(rank / BLOCK_BITS);
+        if (block == null) {
+            return false;
+        }
+        int bit = (int) (rank % BLOCK_BITS);
+        long mask = 1L << (bit % 64);
+        long before = block.getAndAccumulate(bit / 64, mask, (old, m) -> old & ~m);
+        return (before & mask) != 0;
     }
 
     @Override

@@ -10,7 +10,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -87,16 +89,48 @@ public final class WaitingRoom {
 
     // ------------------------------------------------------------------ configuration
 
-    /** Creates or replaces a gate. Changing the opening time after the pre-queue was drawn is refused. */
-    public void configure(GateConfig config) {
-        Optional<GateConfig> before = store.config(config.name());
-        if (before.isPresent() && !before.get().opensAt().equals(config.opensAt())
-                && store.progress(config.name()).preQueueFixed()) {
-            throw new IllegalStateException("gate '" + config.name() + "' has opened and drawn its pre-queue; its opening time "
-                    + before.get().opensAt() + " can no longer change");
+    /** What became of a configuration asked for. */
+    public sealed interface ConfigureOutcome {
+    }
+
+    /** Saved; every node uses it from its next tick. */
+    public record Configured(GateConfig config) implements ConfigureOutcome {
+    }
+
+    /** Refused: the gate opened and drew its pre-queue at {@code opensAt}, which can no longer move. */
+    public record OpeningFixed(Instant opensAt) implements ConfigureOutcome {
+    }
+
+    /** Refused: the gate's state kept changing under this call (ticks of other nodes); nothing was saved. */
+    public record Contended(int tries) implements ConfigureOutcome {
+    }
+
+    private static final int CONFIGURE_TRIES = 20;
+
+    /**
+     * Creates or replaces a gate. Changing the opening time after the pre-queue was drawn is refused.
+     *
+     * <p>The save is a compare-and-set on the progress that also moves its version on
+     * ({@link GateStore#saveConfigIf}), and a tick that may draw the pre-queue reads the
+     * configuration after the progress: so a tick drawing with the old opening time and a move of
+     * the opening time cannot both succeed, whichever node runs either.
+     */
+    public ConfigureOutcome configure(GateConfig config) {
+        String gate = config.name();
+        for (int attempt = 1; attempt <= CONFIGURE_TRIES; attempt++) {
+            GateProgress progress = store.progress(gate);
+            Optional<GateConfig> before = store.config(gate);
+            if (before.isPresent() && !before.get().opensAt().equals(config.opensAt()) && progress.preQueueFixed()) {
+                return new OpeningFixed(before.get().opensAt());
+            }
+            GateProgress bumped = progress.next(progress.mark(), progress.preQueueSize(), progress.lastTick(), progress.carry(),
+                    progress.rate());
+            if (store.saveConfigIf(config, progress, bumped)) {
+                refresh(gate);
+                return new Configured(config);
+            }
         }
-        store.saveConfig(config);
-        refresh(config.name());
+        return new Contended(CONFIGURE_TRIES);
     }
 
     public Optional<GateConfig> gate(String name) {
@@ -151,8 +185,13 @@ public final class WaitingRoom {
      * needs nothing from the store but a number ({@link GateStore#issueLater}): the caller need not
      * wait on a thread of its own. Empty when the join needs more (a gate this node has not seen
      * yet, a keyed gate, the pre-queue to be fixed): then call {@code join}.
+     *
+     * <p>The stage may complete on the thread that delivered the number (an event loop, for a
+     * remote store), so no store is called there: a status that needs the store (the line moved
+     * past the number while it was on its way, and the pass must be dated) is worked out on
+     * {@code blocking} instead.
      */
-    public Optional<CompletionStage<JoinOutcome>> joinLater(String gate, String browserId) {
+    public Optional<CompletionStage<JoinOutcome>> joinLater(String gate, String browserId, Executor blocking) {
         View v = views.get(gate);
         if (v == null || v.config().keyedByPerson()) {
             return Optional.empty();
@@ -166,9 +205,15 @@ public final class WaitingRoom {
         if (mustFixPreQueue(config, now)) {
             return Optional.empty();
         }
-        return Optional.of(store.issueLater(gate).thenApply(sequence -> {
+        return Optional.of(store.issueLater(gate).thenCompose(sequence -> {
             Ticket ticket = new Ticket(gate, sequence, now, browserId, "");
-            return new Joined(tokens.encode(ticket), ticket, statusOf(ticket, now));
+            String token = tokens.encode(ticket);
+            View view = views.get(gate);
+            long rank = rankOf(view, sequence);
+            if (admittedIn(view, rank)) {
+                return CompletableFuture.supplyAsync(() -> new Joined(token, ticket, admitted(view, ticket, rank, now)), blocking);
+            }
+            return CompletableFuture.completedFuture(new Joined(token, ticket, notAdmitted(view, ticket, rank, now)));
         }));
     }
 
@@ -212,12 +257,18 @@ public final class WaitingRoom {
 
     private GateStatus statusOf(Ticket ticket, Instant now) {
         View view = views.get(ticket.gate());
+        long rank = rankOf(view, ticket.sequence());
+        return admittedIn(view, rank) ? admitted(view, ticket, rank, now) : notAdmitted(view, ticket, rank, now);
+    }
+
+    private static boolean admittedIn(View view, long rank) {
+        return rank > 0 && rank <= view.progress().mark();
+    }
+
+    /** Waiting (or the gate closed): answered from the view alone, with no store call. */
+    private GateStatus notAdmitted(View view, Ticket ticket, long rank, Instant now) {
         GateConfig config = view.config();
         GateProgress progress = view.progress();
-        long rank = rankOf(view, ticket.sequence());
-        if (rank > 0 && rank <= progress.mark()) {
-            return admitted(view, ticket, rank, now);
-        }
         GatePhase phase = config.phaseAt(now);
         if (phase == GatePhase.CLOSED) {
             return new GateStatus.Refused(GateStatus.Reason.GATE_CLOSED, config.message());
@@ -318,6 +369,38 @@ public final class WaitingRoom {
         return store.spend(pass.gate(), pass.rank());
     }
 
+    /**
+     * Runs {@code step} as the one use of {@code pass}: of any number of callers with the same pass,
+     * on any nodes, exactly one runs it; the others get empty. If the step throws (its write
+     * failed), the pass is given back before the exception goes on, so the failure costs its holder
+     * no turn.
+     */
+    public <T> Optional<T> useOnce(Pass pass, Supplier<T> step) {
+        if (!store.spend(pass.gate(), pass.rank())) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(step.get());
+        } catch (RuntimeException | Error e) {
+            try {
+                store.unspend(pass.gate(), pass.rank());
+            } catch (RuntimeException giveBack) {
+                e.addSuppressed(giveBack);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Whether {@code gate} lets people through without waiting just now: open, and nobody in its
+     * line (everyone who took a place has been admitted). A step that may skip the line only then
+     * asks this; it reads this node's view (up to one tick old), no store.
+     */
+    public boolean idle(String gate) {
+        View v = views.get(gate);
+        return v != null && v.config().phaseAt(clock.instant()) == GatePhase.OPEN && v.issued() <= v.progress().mark();
+    }
+
     // ------------------------------------------------------------------ admission
 
     /** Moves every open gate's mark forward by what its policy owes, and refreshes this node's views. */
@@ -327,10 +410,14 @@ public final class WaitingRoom {
         }
     }
 
-    private void tick(GateConfig config) {
-        String gate = config.name();
+    private void tick(GateConfig seen) {
+        String gate = seen.name();
         Instant now = clock.instant();
         GateProgress progress = store.progress(gate);
+        // The draw of the pre-queue depends on the opening time: read the configuration after the
+        // progress, so that a move of the opening time in between (which moves the version on,
+        // see configure) makes this tick's compare-and-set fail rather than draw with the old time.
+        GateConfig config = progress.preQueueFixed() ? seen : store.config(gate).orElse(seen);
         long issued = store.issued(gate);
         long outstanding = outstanding(config, progress, now);
         GateProgress next = null;

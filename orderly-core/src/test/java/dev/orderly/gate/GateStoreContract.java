@@ -146,6 +146,38 @@ public abstract class GateStoreContract {
         assertThat(store.config("booking").map(GateConfig::mode)).contains(GateMode.CLOSED);
     }
 
+    @Test
+    public void aConfigurationSavedAgainstTheCurrentProgressMovesItsVersionOnSoAnAdvanceFromBeforeLoses() {
+        GateConfig first = config("identity");
+        GateProgress before = store.progress("identity");
+        GateProgress bumped = before.next(before.mark(), before.preQueueSize(), before.lastTick(), before.carry(), before.rate());
+
+        assertThat(store.saveConfigIf(first, before, bumped)).isTrue();
+
+        assertThat(store.config("identity")).contains(first);
+        assertThat(store.configs()).containsExactly(first);
+        assertThat(store.progress("identity")).isEqualTo(bumped);
+        assertThat(store.advance("identity", before, before.next(3, 0, T0, 0, 0), T0)).as("a tick that read the progress before").isFalse();
+        assertThat(store.admittedAt("identity", 1)).isEmpty();
+    }
+
+    @Test
+    public void aConfigurationSavedAgainstAStaleProgressChangesNothing() {
+        GateConfig first = config("identity");
+        store.saveConfig(first);
+        GateProgress before = store.progress("identity");
+        GateProgress drawn = before.next(3, 0, T0, 0, 0);
+        assertThat(store.advance("identity", before, drawn, T0)).isTrue();
+
+        GateConfig moved = GateConfig.fixedRate("identity", T0.plusSeconds(60), 10, Duration.ofMinutes(10));
+        assertThat(store.saveConfigIf(moved, before, before.next(0, -1, null, 0, 0))).isFalse();
+
+        assertThat(store.config("identity")).contains(first);
+        assertThat(store.configs()).containsExactly(first);
+        assertThat(store.progress("identity")).isEqualTo(drawn);
+        assertThat(store.admittedAt("identity", 3)).contains(T0);
+    }
+
     // --- numbers --------------------------------------------------------------------------------
 
     @Test
@@ -342,6 +374,33 @@ public abstract class GateStoreContract {
     }
 
     @Test
+    public void aReaderThatSeesAMarkAlwaysFindsWhenItWasReached() {
+        int advances = Math.max(50, advanceThreads() * 20);
+
+        // One thread moves the mark on by one, again and again; the others read the mark and date
+        // the rank it shows, as a status answer on another node would.
+        List<List<Long>> undated = Race.run(3, RACE_TIMEOUT, i -> {
+            List<Long> mine = new ArrayList<>();
+            if (i == 0) {
+                for (int n = 1; n <= advances; n++) {
+                    GateProgress p = store.progress("identity");
+                    store.advance("identity", p, p.next(n, 0, T0, 0, 0), T0.plusMillis(n));
+                }
+                return mine;
+            }
+            for (long seen = 0; seen < advances; ) {
+                seen = store.progress("identity").mark();
+                if (seen > 0 && store.admittedAt("identity", seen).isEmpty()) {
+                    mine.add(seen);
+                }
+            }
+            return mine;
+        });
+
+        assertThat(undated.stream().flatMap(List::stream).toList()).as("marks seen before their admission time").isEmpty();
+    }
+
+    @Test
     public void advancersThatRereadAndRetryNeverLoseAnUpdate() {
         int threads = Math.max(2, advanceThreads());
 
@@ -496,6 +555,24 @@ public abstract class GateStoreContract {
         assertThat(store.spent("identity", 5)).isTrue();
         assertThat(store.spent("identity", 4)).isFalse();
         assertThat(store.spent("identity", 6)).isFalse();
+    }
+
+    @Test
+    public void aPassGivenBackMayBeSpentAgain() {
+        assertThat(store.unspend("identity", 5)).as("never spent").isFalse();
+        store.spend("identity", 5);
+        store.spend("identity", 6);
+
+        assertThat(store.unspend("identity", 5)).isTrue();
+        assertThat(store.unspend("identity", 5)).as("given back already").isFalse();
+
+        assertThat(store.spent("identity", 5)).isFalse();
+        assertThat(store.spent("identity", 6)).isTrue();
+        assertThat(store.spentAbove("identity", 0)).isEqualTo(1);
+        assertThat(store.spend("identity", 5)).as("spent again, the first time since").isTrue();
+        assertThat(store.unspend("identity", 0)).isFalse();
+        assertThat(store.unspend("booking", 6)).as("another gate").isFalse();
+        assertThat(store.spent("identity", 6)).isTrue();
     }
 
     @Test

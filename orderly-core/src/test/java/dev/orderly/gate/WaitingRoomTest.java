@@ -1,7 +1,6 @@
 package dev.orderly.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.orderly.time.MutableClock;
@@ -91,9 +90,10 @@ class WaitingRoomTest {
         clock.set(OPENS.plusSeconds(60));
         room.tick();
 
-        assertThatThrownBy(() -> room.configure(withOpening(gate(10), OPENS.plusSeconds(120))))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining(OPENS.plusSeconds(60).toString());
-        room.configure(later.withAdmission(new AdmissionSettings.FixedRate(20)));
+        assertThat(room.configure(withOpening(gate(10), OPENS.plusSeconds(120))))
+                .isEqualTo(new WaitingRoom.OpeningFixed(OPENS.plusSeconds(60)));
+        assertThat(room.gate(GATE).map(GateConfig::opensAt)).contains(OPENS.plusSeconds(60));
+        assertThat(room.configure(later.withAdmission(new AdmissionSettings.FixedRate(20)))).isInstanceOf(WaitingRoom.Configured.class);
         assertThat(room.gate(GATE).map(GateConfig::admitPerSecond)).contains(20.0);
     }
 
@@ -115,14 +115,14 @@ class WaitingRoomTest {
         room.tick();
         WaitingRoom.Joined first = join(room, 0);
 
-        WaitingRoom.Joined later = joined(room.joinLater(GATE, browser(1)).orElseThrow().toCompletableFuture().join());
+        WaitingRoom.Joined later = joined(room.joinLater(GATE, browser(1), Runnable::run).orElseThrow().toCompletableFuture().join());
 
         assertThat(later.ticket()).isEqualTo(new Ticket(GATE, 2, clock.instant(), browser(1), ""));
         assertThat(later.token()).isEqualTo(tokens.encode(later.ticket()));
         assertThat(waiting(later.status()).rank()).isEqualTo(waiting(first.status()).rank() + 1);
         assertThat(join(room, 2).ticket().sequence()).isEqualTo(3);
-        assertThat(room.joinLater("booking", browser(3))).as("a keyed gate needs its holder's place: join it").isEmpty();
-        assertThat(room.joinLater("nowhere", browser(3))).as("a gate this node has not seen: join it").isEmpty();
+        assertThat(room.joinLater("booking", browser(3), Runnable::run)).as("a keyed gate needs its holder's place: join it").isEmpty();
+        assertThat(room.joinLater("nowhere", browser(3), Runnable::run)).as("a gate this node has not seen: join it").isEmpty();
     }
 
     @Test
@@ -130,16 +130,16 @@ class WaitingRoomTest {
         Instant joinFrom = OPENS.minus(Duration.ofMinutes(30));
         WaitingRoom room = room(withJoinFrom(gate(10), joinFrom));
         clock.set(joinFrom.minusMillis(1));
-        assertThat(room.joinLater(GATE, browser(0)).orElseThrow().toCompletableFuture().join())
+        assertThat(room.joinLater(GATE, browser(0), Runnable::run).orElseThrow().toCompletableFuture().join())
                 .isInstanceOfSatisfying(WaitingRoom.JoinRefused.class,
                         r -> assertThat(r.refusal().reason()).isEqualTo(GateStatus.Reason.NOT_YET_JOINABLE));
         assertThat(store.issued(GATE)).isZero();
 
         clock.set(joinFrom);
-        assertThat(joined(room.joinLater(GATE, browser(0)).orElseThrow().toCompletableFuture().join()).status())
+        assertThat(joined(room.joinLater(GATE, browser(0), Runnable::run).orElseThrow().toCompletableFuture().join()).status())
                 .isInstanceOfSatisfying(GateStatus.Waiting.class, w -> assertThat(w.inPreQueue()).isTrue());
         clock.set(OPENS.plusMillis(50));
-        assertThat(room.joinLater(GATE, browser(1))).as("no tick has fixed the pre-queue yet").isEmpty();
+        assertThat(room.joinLater(GATE, browser(1), Runnable::run)).as("no tick has fixed the pre-queue yet").isEmpty();
     }
 
     @Test

@@ -17,15 +17,18 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.LocalDate;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
  * Booking over HTTP: products, regions, clinic search with availability, book, show, change and
  * cancel. Every call touches the database and so runs on a virtual thread. Booking, changing and
  * cancelling take an optional {@code Idempotency-Key}: a retry with the same key gets the first
- * answer. Booking needs a pass of the booking gate (one place per verified person) and spends it;
- * search, show, change and cancel do not (search reads cheap, cached data; a person who holds a
- * reservation may always move or cancel it).
+ * answer. Booking needs a pass of the booking gate (one place per verified person) and spends it.
+ * A change (moving dose 1 or dose 2) takes a freed place as a booking does, so it needs and spends
+ * a pass too, except while the booking gate is idle (open, nobody waiting): then it takes nobody's
+ * turn. Search, show and cancel need no pass (search reads cheap, cached data; cancelling frees a
+ * place).
  */
 final class BookingRoutes {
 
@@ -195,10 +198,7 @@ final class BookingRoutes {
         LocalDate day = in.date("day");
         String product = in.text("product", 16);
         api.run(ctx, () -> identity.person(ctx)
-                .map(p -> {
-                    ChangeOutcome outcome = booking.moveDose1(p, clinicId, day, product, key);
-                    return counted("changes", outcome, changeReply(outcome));
-                })
+                .map(p -> change(ctx, p, key, () -> booking.moveDose1(p, clinicId, day, product, key)))
                 .orElseGet(IdentityRoutes::notVerified));
     }
 
@@ -207,11 +207,40 @@ final class BookingRoutes {
         JsonInput in = JsonInput.of(ctx, Set.of("day"));
         LocalDate day = in.date("day");
         api.run(ctx, () -> identity.person(ctx)
-                .map(p -> {
-                    ChangeOutcome outcome = booking.moveDose2(p, day, key);
-                    return counted("changes", outcome, changeReply(outcome));
-                })
+                .map(p -> change(ctx, p, key, () -> booking.moveDose2(p, day, key)))
                 .orElseGet(IdentityRoutes::notVerified));
+    }
+
+    /**
+     * A change through the booking line: with a pass of this person, spent when the change is made,
+     * unless the booking gate is idle just now (open, nobody waiting), when it may skip the line.
+     */
+    private Reply change(RoutingContext ctx, Person person, String key, Supplier<ChangeOutcome> change) {
+        PassCheck pass = gates.idle(BOOKING_GATE) ? null : gates.passOf(ctx, BOOKING_GATE);
+        if (pass != null) {
+            Optional<Reply> refused = changeRefusal(pass, person, key);
+            if (refused.isPresent()) {
+                return refused.get();
+            }
+        }
+        ChangeOutcome outcome = change.get();
+        if (outcome instanceof ChangeOutcome.Changed && pass instanceof PassCheck.Valid valid) {
+            gates.spend(valid);
+        }
+        return counted("changes", outcome, changeReply(outcome));
+    }
+
+    /**
+     * Why this change may not go on, if it may not. A spent pass lets through only a retry of a
+     * request already answered (same Idempotency-Key): the store then gives the first answer again.
+     */
+    private Optional<Reply> changeRefusal(PassCheck pass, Person person, String key) {
+        return switch (pass) {
+            case PassCheck.Valid valid -> refusal(valid, person);
+            case PassCheck.Refused r when r.reason() == PassCheck.Reason.SPENT && key != null
+                    && store.remembered(person.id(), key).isPresent() -> Optional.empty();
+            case PassCheck.Refused r -> Optional.of(GateRoutes.passRefused(r).with("gate", BOOKING_GATE));
+        };
     }
 
     private Reply counted(String what, Object outcome, Reply reply) {

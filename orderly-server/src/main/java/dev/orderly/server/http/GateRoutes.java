@@ -103,7 +103,7 @@ final class GateRoutes {
                 : sessions.verify(session.getValue()).map(s -> "person:" + s.personId()).orElse(null);
         if (!storeIsLocal && held == null && holder == null) {
             // A first join needs only a number from the store: answer when it comes, holding no thread meanwhile.
-            Optional<CompletionStage<WaitingRoom.JoinOutcome>> later = waitingRoom.joinLater(gate, browser);
+            Optional<CompletionStage<WaitingRoom.JoinOutcome>> later = waitingRoom.joinLater(gate, browser, api.blockingWork());
             if (later.isPresent()) {
                 api.later(ctx, later.get().thenApply(outcome -> joinReply(gate, outcome)));
                 return;
@@ -237,6 +237,16 @@ final class GateRoutes {
     /** Marks a checked pass used: its step is complete. */
     void spend(PassCheck.Valid valid) {
         waitingRoom.spend(valid.pass());
+    }
+
+    /** Runs {@code step} as the one use of a checked pass; empty when the pass was used already (see {@link WaitingRoom#useOnce}). */
+    <T> Optional<T> useOnce(PassCheck.Valid valid, Supplier<T> step) {
+        return waitingRoom.useOnce(valid.pass(), step);
+    }
+
+    /** Whether {@code gate} is open with nobody waiting in it just now (see {@link WaitingRoom#idle}). */
+    boolean idle(String gate) {
+        return waitingRoom.idle(gate);
     }
 
     /** The problem answer for a refused pass. */

@@ -241,6 +241,11 @@ public final class HttpApi {
         }
     }
 
+    /** Where work that may block runs: virtual threads, never an event loop. */
+    java.util.concurrent.Executor blockingWork() {
+        return blockingWork;
+    }
+
     /** Runs {@code work} on a virtual thread and sends its reply on the event loop. */
     void run(RoutingContext ctx, Supplier<Reply> work) {
         Context context = Vertx.currentContext();

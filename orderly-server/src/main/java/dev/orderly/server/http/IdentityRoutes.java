@@ -194,9 +194,14 @@ final class IdentityRoutes {
                     .increment();
             return switch (checked) {
                 case Verification.Verified v -> {
-                    // Verification is the step this provider's gate admits to: done, the pass is used.
-                    gates.spend((PassCheck.Valid) pass);
-                    Sessions.Started session = sessions.begin(v.person().id());
+                    // Verification is the step this provider's gate admits to: one pass, one person. The
+                    // session is written as the pass's one use, so of two verifications under one pass
+                    // exactly one starts a session, and a failed write gives the pass back.
+                    Optional<Sessions.Started> started = gates.useOnce((PassCheck.Valid) pass, () -> sessions.begin(v.person().id()));
+                    if (started.isEmpty()) {
+                        yield GateRoutes.passRefused(new PassCheck.Refused(PassCheck.Reason.SPENT)).with("gate", method.gate());
+                    }
+                    Sessions.Started session = started.get();
                     if (session.endedAnother()) {
                         meters.counter("orderly.identity.sessions.replaced").increment();
                     }

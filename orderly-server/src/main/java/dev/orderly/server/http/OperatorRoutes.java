@@ -75,14 +75,21 @@ final class OperatorRoutes {
             } catch (IllegalArgumentException e) {
                 throw new BadRequest(e.getMessage());
             }
-            try {
-                waitingRoom.configure(config);
-            } catch (IllegalStateException e) {
-                return Reply.problem(409, "gate-opened", "Gate already opened", e.getMessage());
-            }
-            Reply r = Reply.json(before.isPresent() ? 200 : 201, describe(config));
-            return r;
+            return configured(waitingRoom.configure(config), before.isPresent() ? 200 : 201);
         });
+    }
+
+    /** The answer to a configuration: saved with {@code status}, or why not. */
+    private Reply configured(WaitingRoom.ConfigureOutcome outcome, int status) {
+        return switch (outcome) {
+            case WaitingRoom.Configured c -> Reply.json(status, describe(c.config()));
+            case WaitingRoom.OpeningFixed f -> Reply.problem(409, "gate-opened", "Gate already opened",
+                    "the gate opened at " + f.opensAt() + " and drew its pre-queue; its opening time can no longer change")
+                    .with("opensAt", f.opensAt().toString());
+            case WaitingRoom.Contended c -> Reply.problem(409, "gate-busy", "Gate busy",
+                    "the gate's state changed under " + c.tries() + " tries to save this; nothing was saved, try again")
+                    .header("Retry-After", "1");
+        };
     }
 
     private void admission(RoutingContext ctx) {
@@ -95,8 +102,7 @@ final class OperatorRoutes {
             } catch (IllegalArgumentException e) {
                 throw new BadRequest(e.getMessage());
             }
-            waitingRoom.configure(changed);
-            return Reply.json(200, describe(changed));
+            return configured(waitingRoom.configure(changed), 200);
         }).orElseGet(() -> unknown(gate)));
     }
 
@@ -114,8 +120,7 @@ final class OperatorRoutes {
         }
         api.run(ctx, () -> waitingRoom.gate(gate).map(c -> {
             GateConfig changed = c.withMode(mode, mode == GateMode.ACTIVE && m.isEmpty() ? "" : m);
-            waitingRoom.configure(changed);
-            return Reply.json(200, describe(changed));
+            return configured(waitingRoom.configure(changed), 200);
         }).orElseGet(() -> unknown(gate)));
     }
 }

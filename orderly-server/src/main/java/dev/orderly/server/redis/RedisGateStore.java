@@ -32,7 +32,9 @@ import java.util.function.Function;
  *   <li>{@code progress}: hash of version {@code v}, mark {@code m} and the encoded progress {@code p},
  *       replaced by a compare-and-set script that also writes the checkpoints;</li>
  *   <li>{@code ck:mark} and {@code ck:time}: sorted sets of checkpoints by mark and by time;</li>
- *   <li>{@code spent}: a bitmap, bit = rank (SETBIT answers whether it was already set).</li>
+ *   <li>{@code spent}: a bitmap, bit = rank (SETBIT answers whether it was already set);</li>
+ *   <li>{@code config}: the gate's configuration, so that a script can change it together with the
+ *       progress in the gate's slot; also copied into one hash of all gates, for listing.</li>
  * </ul>
  * Configuration is kept as JSON in the form of {@link GateConfigJson}.
  */
@@ -65,6 +67,13 @@ public final class RedisGateStore implements GateStore {
               redis.call('HSETNX', KEYS[4], ARGV[3], ARGV[5])
               redis.call('ZADD', KEYS[3], ARGV[5], ARGV[5] .. ':' .. ARGV[3])
             end
+            return 1""";
+
+    private static final String SAVE_CONFIG_IF = """
+            local v = redis.call('HGET', KEYS[1], 'v') or '0'
+            if v ~= ARGV[1] then return 0 end
+            redis.call('HSET', KEYS[1], 'v', ARGV[2], 'm', ARGV[3], 'p', ARGV[4])
+            redis.call('SET', KEYS[2], ARGV[5])
             return 1""";
 
     private static final String ADMITTED_AT = """
@@ -141,12 +150,30 @@ public final class RedisGateStore implements GateStore {
 
     @Override
     public void saveConfig(GateConfig config) {
-        await(redis.hset(List.of(configsKey(), config.name(), GateConfigJson.write(config).encode())));
+        String json = GateConfigJson.write(config).encode();
+        await(redis.set(List.of(key(config.name(), "config"), json)));
+        await(redis.hset(List.of(configsKey(), config.name(), json)));
+    }
+
+    @Override
+    public boolean saveConfigIf(GateConfig config, GateProgress expected, GateProgress next) {
+        String json = GateConfigJson.write(config).encode();
+        boolean saved = eval(SAVE_CONFIG_IF, List.of(key(config.name(), "progress"), key(config.name(), "config")),
+                List.of(Long.toString(expected.version()), Long.toString(next.version()), Long.toString(next.mark()), encode(next),
+                        json)).toLong() == 1;
+        if (saved) {
+            await(redis.hset(List.of(configsKey(), config.name(), json)));
+        }
+        return saved;
     }
 
     @Override
     public Optional<GateConfig> config(String gate) {
-        Response r = await(redis.hget(configsKey(), gate));
+        Response r = await(redis.get(key(gate, "config")));
+        if (r == null) {
+            // Saved by a version that kept configurations in the listing hash alone.
+            r = await(redis.hget(configsKey(), gate));
+        }
         return r == null ? Optional.empty() : Optional.of(GateConfigJson.readStored(new JsonObject(r.toString())));
     }
 
@@ -236,6 +263,14 @@ public final class RedisGateStore implements GateStore {
             return false;
         }
         return await(redis.setbit(key(gate, "spent"), Long.toString(rank), "1")).toLong() == 0;
+    }
+
+    @Override
+    public boolean unspend(String gate, long rank) {
+        if (rank < 1) {
+            return false;
+        }
+        return await(redis.setbit(key(gate, "spent"), Long.toString(rank), "0")).toLong() == 1;
     }
 
     @Override

@@ -215,14 +215,10 @@ class OpenApiFuzzIT {
         values.add(new Hostile("long overflow", "9223372036854775808"));
         values.add(new Hostile("huge integer", "1" + "0".repeat(400)));
         values.add(new Hostile("1e999", "1e999"));
-        values.add(new Hostile("-1e999", "-1e999"));
         values.add(new Hostile("fraction", "1.5"));
-        values.add(new Hostile("minus zero", "-0.0"));
-        values.add(new Hostile("tiny", "4.9e-324"));
         values.add(new Hostile("true", "true"));
         values.add(new Hostile("empty array", "[]"));
         values.add(new Hostile("array of NUL", "[\"\\u0000\"]"));
-        values.add(new Hostile("array of arrays", "[[1],[2]]"));
         values.add(new Hostile("empty object", "{}"));
         values.add(new Hostile("object", "{\"a\":1}"));
         values.add(new Hostile("deep array", "[".repeat(500) + "]".repeat(500)));
@@ -239,17 +235,13 @@ class OpenApiFuzzIT {
                 new Hostile("NUL inside", "PFZ\\u0000", true),
                 new Hostile("control characters", "\\u0001\\u001b[31m\\u007f", true),
                 new Hostile("lone high surrogate", "\\ud800", true),
-                new Hostile("lone low surrogate", "x\\udfff", true),
                 new Hostile("very long", "x".repeat(5_000)),
                 new Hostile("far-future date", "+999999999-12-31"),
                 new Hostile("far-past date", "-999999999-01-01"),
                 new Hostile("year 0", "0000-01-01"),
                 new Hostile("impossible date", "2030-02-30"),
                 new Hostile("far-future instant", "+1000000000-01-01T00:00:00Z"),
-                new Hostile("far-past instant", "-1000000000-01-01T00:00:00Z"),
-                new Hostile("number as text", "1e999"),
                 new Hostile("markup", "<script>alert(1)</script>"),
-                new Hostile("path", "../../../etc/passwd"),
                 new Hostile("sql", "' OR 1=1 --"),
                 new Hostile("other digits", "١٢٣٤٥٦"));
     }
@@ -317,6 +309,7 @@ class OpenApiFuzzIT {
         private final JsonNode bodySchema;
         private final String bodyType;
         private final JsonNode requestBody;
+        private boolean authenticated = true;
 
         Operation(JsonNode spec, String path, JsonNode pathItem, String method, JsonNode op) {
             this.spec = spec;
@@ -367,7 +360,12 @@ class OpenApiFuzzIT {
                         probes.add(probe("body " + slot.getKey() + "=" + h.name(), values, Map.of(), body, bodyType, mayBeAccepted));
                     }
                 }
-                probes.addAll(brokenBodies(values, baseline, requestBody.path("required").asBoolean(false)));
+                boolean required = requestBody.path("required").asBoolean(false);
+                probes.addAll(brokenBodies(values, baseline, required));
+                // The same without session or operator token: refused for that or for the body, never worse.
+                authenticated = false;
+                brokenBodies(values, baseline, required).forEach(p -> probes.add(new Probe("anonymous " + p.label(), p.bytes(), false)));
+                authenticated = true;
             }
             if ("text/csv".equals(bodyType)) {
                 for (Hostile h : hostileStrings()) {
@@ -641,19 +639,19 @@ class OpenApiFuzzIT {
                             boolean mayBeAccepted) {
             Map<String, String> headers = new LinkedHashMap<>(headers(values));
             headers.putAll(extraHeaders);
-            return new Probe(label(what), request(target(values), headers, bodyBytes(body), contentType, true), mayBeAccepted);
+            return new Probe(label(what), request(target(values), headers, bodyBytes(body), contentType, authenticated), mayBeAccepted);
         }
 
         private Probe rawProbe(String what, String target, Map<String, String> headers, String body, String contentType) {
-            return new Probe(label(what), request(target, headers, bodyBytes(body), contentType, true), false);
+            return new Probe(label(what), request(target, headers, bodyBytes(body), contentType, authenticated), false);
         }
 
         private Probe rawBodyProbe(String what, Map<String, String> values, String contentType, byte[] body) {
-            return new Probe(label(what), request(target(values), headers(values), body, contentType, true), false);
+            return new Probe(label(what), request(target(values), headers(values), body, contentType, authenticated), false);
         }
 
         private Probe chunkedProbe(String what, Map<String, String> values, String chunks) {
-            StringBuilder head = head(target(values), headers(values), "application/json", true);
+            StringBuilder head = head(target(values), headers(values), "application/json", authenticated);
             head.append("\r\nTransfer-Encoding: chunked");
             return new Probe(label(what), RawHttp.request(head.toString(), chunks.getBytes(StandardCharsets.ISO_8859_1)), false);
         }

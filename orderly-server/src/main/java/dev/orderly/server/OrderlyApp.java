@@ -223,7 +223,7 @@ public final class OrderlyApp implements AutoCloseable {
 
         HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(settings.httpHost()).setPort(settings.httpPort())
                         .setCompressionSupported(true))
-                .requestHandler(api.router(vertx));
+                .requestHandler(api.requestHandler(vertx)).invalidRequestHandler(api::invalidRequest);
         server.listen().toCompletionStage().toCompletableFuture().join();
         return new OrderlyApp(vertx, database, server, blockingWork, inbox, bookingStore, gates, operatorToken);
     }

@@ -212,4 +212,137 @@ class BadInputHttpIT {
         assertThat(openapi.status()).isEqualTo(200);
         assertThat(openapi.body()).startsWith("openapi: 3");
     }
+
+    // ---------------------------------------------------------------- finding 9: bad input that reached a 500
+
+    @Test
+    void aNulByteInASearchFieldIsABadRequestNamingIt() {
+        ApiClient.Answer province = verified.get("/api/clinics?province=%00");
+        assertProblem(province, 400, "bad-request");
+        assertThat(province.json().getString("detail")).contains("province");
+        ApiClient.Answer district = verified.get("/api/clinics?province=x&district=a%00b");
+        assertProblem(district, 400, "bad-request");
+        assertThat(district.json().getString("detail")).contains("district");
+    }
+
+    @Test
+    void aNulByteInABodyFieldIsABadRequestNamingIt() {
+        ApiClient.Answer capacity = new ApiClient(app.port()).withBearer(app.operatorToken()).put("/api/operator/capacity",
+                "{\"clinicId\":1,\"product\":\"\\u0000\",\"from\":\"2030-01-01\",\"capacity\":1}");
+        assertProblem(capacity, 400, "bad-request");
+        assertThat(capacity.json().getString("detail")).contains("product");
+        ApiClient.Answer booking = verified.post("/api/reservations", "{\"clinicId\":1,\"day\":\"2030-01-01\",\"product\":\"PFZ\\u0001\"}");
+        assertProblem(booking, 400, "bad-request");
+        assertThat(booking.json().getString("detail")).contains("product");
+        assertProblem(verified.post("/api/reservations", "{\"clinicId\":1,\"day\":\"2030-01-01\",\"product\":\"\\ud800\"}"),
+                400, "bad-request");
+    }
+
+    @Test
+    void aDateFarOutOfRangeIsABadRequest() {
+        for (String from : new String[] {"%2B999999999-12-31", "-999999999-01-01", "0000-01-01", "%2B10000-01-01"}) {
+            ApiClient.Answer a = verified.get("/api/clinics?province=x&from=" + from);
+            assertProblem(a, 400, "bad-request");
+            assertThat(a.json().getString("detail")).contains("from");
+        }
+        assertProblem(new ApiClient(app.port()).withBearer(app.operatorToken()).get("/api/operator/capacity?clinicId=1&from=-999999999-01-01"),
+                400, "bad-request");
+    }
+
+    @Test
+    void digitsOfOtherScriptsAreNotNumbers() {
+        // Integer.parseInt reads Arabic-Indic digits; an id or count is ASCII digits only.
+        assertProblem(verified.get("/api/clinics?province=x&days=%D9%A1"), 400, "bad-request");
+        assertProblem(new ApiClient(app.port()).withBearer(app.operatorToken()).get("/api/operator/capacity?clinicId=%D9%A1&from=2030-01-01"),
+                400, "bad-request");
+    }
+
+    @Test
+    void brokenEscapesAndBytesThatAreNotUtf8InTheTargetAreBadRequests() {
+        assertRawProblem(raw("GET /api/clinics?province=%ZZ HTTP/1.1\r\nHost: x", ""), 400);
+        assertRawProblem(raw("GET /api/clinics?province=%C3%28 HTTP/1.1\r\nHost: x", ""), 400);
+        assertRawProblem(raw("GET /api/gates/%00/status HTTP/1.1\r\nHost: x", ""), 400);
+    }
+
+    @Test
+    void anOverLongRequestLineIs414WithAProblem() {
+        assertRawProblem(raw("GET /api/clinics?province=" + "x".repeat(10_000) + " HTTP/1.1\r\nHost: x", ""), 414);
+    }
+
+    @Test
+    void anOverLongHeaderIs431WithAProblem() {
+        assertRawProblem(raw("GET /api/me HTTP/1.1\r\nHost: x\r\nX-Big: " + "x".repeat(20_000), ""), 431);
+    }
+
+    @Test
+    void aBrokenChunkedBodyIs400AndCostsTheLogOneLineAtMost() {
+        try (LogCapture log = new LogCapture()) {
+            for (String path : new String[] {"/api/reservations", "/api/identity/challenges", "/api/gates/identity/join", "/"}) {
+                for (String chunks : new String[] {"2\r\n{}XX3\r\n", "zz\r\n{}\r\n0\r\n\r\n", "fffffffffffffffffff\r\n{}\r\n0\r\n\r\n"}) {
+                    RawHttp.Answer a = raw("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                            + "Transfer-Encoding: chunked", chunks);
+                    assertThat(a.status()).as(path + ": " + a.body()).isEqualTo(path.startsWith("/api/") ? 400 : 405);
+                }
+            }
+            assertThat(log.text()).doesNotContain("\tat ").doesNotContain("Exception:");
+            assertThat(log.text().lines().filter(l -> l.contains("ProtocolErrors")).count()).isLessThanOrEqualTo(1);
+        }
+    }
+
+    @Test
+    void bytesThatAreNotUtf8InAJsonBodyAreABadRequest() {
+        byte[] body = {'{', '"', 'n', 'a', 'm', 'e', '"', ':', '"', (byte) 0xC3, 0x28, '"', '}'};
+        RawHttp.Answer a = RawHttp.exchange(app.port(), RawHttp.request("POST /api/identity/challenges HTTP/1.1\r\nHost: x\r\n"
+                + "Content-Type: application/json\r\nCookie: " + cookies(admitted) + "\r\nContent-Length: " + body.length, body));
+        assertRawProblem(a, 400);
+    }
+
+    @Test
+    void anUnknownPageIsAStyledBilingualPage() {
+        ApiClient.Answer page = verified.get("/nope");
+        assertThat(page.status()).isEqualTo(404);
+        assertBilingualPage(page.contentType(), page.body());
+    }
+
+    @Test
+    void aWrongMethodOnAPageIs405WithAPage() {
+        ApiClient.Answer page = verified.postRaw("/index.html", "text/plain", "x");
+        assertThat(page.status()).isEqualTo(405);
+        assertThat(page.header("Allow")).contains("GET");
+        assertBilingualPage(page.contentType(), page.body());
+    }
+
+    @Test
+    void machineEndpointsAndTheApiKeepJsonProblems() {
+        assertProblem(verified.postRaw("/health", "text/plain", "x"), 405, "method-not-allowed");
+        assertProblem(verified.get("/api/nope"), 404, "not-found");
+    }
+
+    private static void assertBilingualPage(String contentType, String html) {
+        assertThat(contentType).startsWith("text/html");
+        assertThat(html).contains("<html lang=\"ko\"", "lang=\"en\"", "/assets/css/app.css")
+                .doesNotContain("<script", "<style", "style=");
+        assertThat(html.indexOf("처음으로")).isLessThan(html.indexOf("Back to the first page"));
+    }
+
+    private static RawHttp.Answer raw(String head, String body) {
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        return RawHttp.exchange(app.port(), RawHttp.request(head + (body.isEmpty() || head.contains("chunked") ? ""
+                : "\r\nContent-Length: " + bytes.length), bytes));
+    }
+
+    private static String cookies(ApiClient client) {
+        return client.cookies().getCookieStore().getCookies().stream().map(java.net.HttpCookie::toString)
+                .collect(java.util.stream.Collectors.joining("; "));
+    }
+
+    private static void assertRawProblem(RawHttp.Answer a, int status) {
+        assertThat(a.status()).as(a.body()).isEqualTo(status);
+        assertThat(a.contentType()).startsWith("application/problem+json");
+        JsonObject problem = new JsonObject(a.body());
+        assertThat(problem.getInteger("status")).isEqualTo(status);
+        assertThat(problem.getString("type")).startsWith("/problems/");
+        assertThat(problem.getString("title")).isNotBlank();
+        assertThat(problem.getString("detail")).isNotBlank();
+    }
 }

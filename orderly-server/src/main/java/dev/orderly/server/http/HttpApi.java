@@ -72,11 +72,34 @@ public final class HttpApi {
     private final ExecutorService blockingWork;
     private final SecureRandom random = new SecureRandom();
     private final Outages outages = new Outages();
+
+    private final ProtocolErrors protocolErrors = new ProtocolErrors();
     private static final CharSequence SET_COOKIE = io.vertx.core.http.HttpHeaders.createOptimized("Set-Cookie");
 
     public HttpApi(Parts parts, ExecutorService blockingWork) {
         this.parts = parts;
         this.blockingWork = blockingWork;
+    }
+
+    /**
+     * The router behind the checks it cannot make itself: a request target with a broken escape
+     * or control characters is refused before route matching (which would throw on it), and a
+     * connection that breaks mid-request (a broken chunked body on a route that reads no body) is
+     * answered and logged by {@link ProtocolErrors}.
+     */
+    public io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> requestHandler(Vertx vertx) {
+        Router router = router(vertx);
+        return request -> {
+            if (!protocolErrors.refuseTarget(request)) {
+                request.exceptionHandler(e -> protocolErrors.connectionFailed(request, e));
+                router.handle(request);
+            }
+        };
+    }
+
+    /** Answers requests the HTTP codec could not read (for {@code HttpServer.invalidRequestHandler}). */
+    public void invalidRequest(io.vertx.core.http.HttpServerRequest request) {
+        protocolErrors.invalidRequest(request);
     }
 
     public Router router(Vertx vertx) {
@@ -118,6 +141,7 @@ public final class HttpApi {
         router.route("/assets/*").handler(StaticHandler.create("web")
                 .setMaxAgeSeconds(Duration.ofDays(365).toSeconds()).setSendVaryHeader(false));
         router.route("/*").handler(StaticHandler.create("web").setMaxAgeSeconds(60).setIndexPage("index.html"));
+        router.route().handler(this::nothingHere);
         router.route().failureHandler(this::failure);
         return router;
     }
@@ -230,6 +254,9 @@ public final class HttpApi {
         }
         if (error instanceof BadRequest bad) {
             send(ctx, Reply.problem(400, "bad-request", "Bad request", bad.getMessage()));
+        } else if (protocolErrors.isBrokenBody(error)) {
+            send(ctx, protocolErrors.brokenBody(error));
+            ProtocolErrors.flushBeforeClose(ctx.request());
         } else if (ctx.statusCode() == 413) {
             send(ctx, Reply.problem(413, "body-too-large", "Body too large",
                     "the request body is larger than " + parts.maxBodyBytes() + " bytes"));
@@ -244,6 +271,17 @@ public final class HttpApi {
     /** Where work that may block runs: virtual threads, never an event loop. */
     java.util.concurrent.Executor blockingWork() {
         return blockingWork;
+    }
+
+    /** Past every route and file: 404 for a read, 405 for anything else (pages and files are only read). */
+    private void nothingHere(RoutingContext ctx) {
+        io.vertx.core.http.HttpMethod method = ctx.request().method();
+        if (method == io.vertx.core.http.HttpMethod.GET || method == io.vertx.core.http.HttpMethod.HEAD) {
+            send(ctx, Reply.problem(404, "not-found", "Not found", "nothing at " + ctx.request().path()));
+        } else {
+            send(ctx, Reply.problem(405, "method-not-allowed", "Method not allowed", ctx.request().path() + " can only be read (GET)")
+                    .header("Allow", "GET, HEAD"));
+        }
     }
 
     /** Runs {@code work} on a virtual thread and sends its reply on the event loop. */
@@ -298,6 +336,10 @@ public final class HttpApi {
         reply.cookies().forEach(c -> setCookie(ctx, c));
         reply.headers().forEach(h -> r.putHeader(h[0], h[1]));
         r.setStatusCode(reply.status());
+        if (reply.problem() && ErrorPages.isPagePath(ctx.request().path())) {
+            ErrorPages.end(r);
+            return;
+        }
         if (reply.body() == null) {
             r.end();
             return;

@@ -40,12 +40,40 @@ public final class JsonInput {
         try {
             Object parsed = ctx.body().buffer() == null ? null : io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
             if (parsed instanceof JsonObject o) {
+                requireCleanText(o, "");
                 return o;
             }
         } catch (DecodeException e) {
             throw new BadRequest("the body is not valid JSON");
         }
         throw new BadRequest("the body must be a JSON object");
+    }
+
+    /**
+     * Refuses a body with a control character or an unpaired surrogate in any name or string,
+     * however deep, naming where: one check for every route, before any value reaches a store.
+     */
+    private static void requireCleanText(Object value, String where) {
+        switch (value) {
+            case JsonObject o -> {
+                for (java.util.Map.Entry<String, Object> e : o) {
+                    if (!TextCheck.isCleanText(e.getKey())) {
+                        throw new BadRequest("a field name" + (where.isEmpty() ? "" : " in '" + where + "'")
+                                + " contains a control character or an unpaired surrogate");
+                    }
+                    requireCleanText(e.getValue(), where.isEmpty() ? e.getKey() : where + "." + e.getKey());
+                }
+            }
+            case io.vertx.core.json.JsonArray a -> {
+                for (int i = 0; i < a.size(); i++) {
+                    requireCleanText(a.getValue(i), where + "[" + i + "]");
+                }
+            }
+            case String s when !TextCheck.isCleanText(s) ->
+                    throw new BadRequest("'" + where + "' contains a control character or an unpaired surrogate");
+            case null, default -> {
+            }
+        }
     }
 
     public String text(String field, int maxLength) {
@@ -60,14 +88,12 @@ public final class JsonInput {
     }
 
     public LocalDate date(String field) {
-        String s = text(field, 10);
-        try {
-            return LocalDate.parse(s);
-        } catch (DateTimeParseException e) {
-            // The value is not echoed: whatever was typed here (a resident number, say) stays out of answers and logs.
-            throw new BadRequest("'" + field + "' must be a date as YYYY-MM-DD");
-        }
+        return date(field, text(field, 10));
     }
+
+    // LocalDate.parse also takes years of up to nine digits with a sign (+999999999-12-31), which
+    // overflow date arithmetic and PostgreSQL's date range; a four-digit year from 0001 is enough.
+    private static final java.util.regex.Pattern ISO_DATE = java.util.regex.Pattern.compile("(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}");
 
     public long number(String field) {
         Object v = json.getValue(field);
@@ -102,11 +128,16 @@ public final class JsonInput {
     public java.time.Instant instant(String field) {
         String s = text(field, 40);
         try {
+            if (!ISO_INSTANT_YEAR.matcher(s).lookingAt()) {
+                throw new DateTimeParseException("year out of range", s, 0);
+            }
             return java.time.Instant.parse(s);
         } catch (DateTimeParseException e) {
             throw new BadRequest("'" + field + "' must be an instant as 2021-08-09T11:00:00Z, got '" + s + "'");
         }
     }
+
+    private static final java.util.regex.Pattern ISO_INSTANT_YEAR = java.util.regex.Pattern.compile("(?!0000)[0-9]{4}-");
 
     public boolean bool(String field, boolean fallback) {
         Object v = json.getValue(field);
@@ -140,6 +171,8 @@ public final class JsonInput {
         return a;
     }
 
+    private static final java.util.regex.Pattern ASCII_WHOLE_NUMBER = java.util.regex.Pattern.compile("-?[0-9]{1,10}");
+
     /**
      * Parses a query or path value as a whole number in [min, max], naming {@code what} if it is
      * not one; {@code absent} when there is no value.
@@ -149,6 +182,10 @@ public final class JsonInput {
             return absent;
         }
         try {
+            // Integer.parseInt also reads digits of other scripts (١٢٣); a number in a URL is ASCII.
+            if (!ASCII_WHOLE_NUMBER.matcher(value).matches()) {
+                throw new NumberFormatException();
+            }
             int parsed = Integer.parseInt(value);
             if (parsed >= min && parsed <= max) {
                 return parsed;
@@ -162,8 +199,12 @@ public final class JsonInput {
     /** Parses a query or path value as a date, naming {@code what} if it fails. */
     public static LocalDate date(String what, String value) {
         try {
+            if (value == null || !ISO_DATE.matcher(value).matches()) {
+                throw new DateTimeParseException("not YYYY-MM-DD with a year from 0001 to 9999", String.valueOf(value), 0);
+            }
             return LocalDate.parse(value);
-        } catch (DateTimeParseException | NullPointerException e) {
+        } catch (DateTimeParseException e) {
+            // The value is not echoed: whatever was typed here (a resident number, say) stays out of answers and logs.
             throw new BadRequest("'" + what + "' must be a date as YYYY-MM-DD");
         }
     }

@@ -240,11 +240,8 @@ final class OperatorBookingRoutes {
     }
 
     private void capacity(RoutingContext ctx) {
-        String clinic = ctx.queryParams().get("clinicId");
-        long clinicId;
-        try {
-            clinicId = Long.parseLong(clinic == null ? "" : clinic);
-        } catch (NumberFormatException e) {
+        long clinicId = JsonInput.wholeNumber("clinicId", ctx.queryParams().get("clinicId"), -1, 0, Integer.MAX_VALUE);
+        if (clinicId < 0) {
             throw new BadRequest("'clinicId' is required and must be a whole number");
         }
         LocalDate from = JsonInput.date("from", ctx.queryParams().get("from"));

@@ -78,6 +78,7 @@ final class OwnPostgres implements AutoCloseable {
     }
 
     /** The bin folder of the unpacked embedded binaries, or null for the PATH. */
+    @SuppressWarnings("try") // the server is started only to unpack its binaries
     private static Path binaries() {
         Path unpacked = Path.of(System.getProperty("java.io.tmpdir"), "embedded-pg");
         if (findInitdb(unpacked) == null) {

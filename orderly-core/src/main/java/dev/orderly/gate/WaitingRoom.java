@@ -31,8 +31,8 @@ import java.util.random.RandomGenerator;
  * and each number's rank is drawn by a keyed permutation ({@link PreQueueOrder}); later joiners
  * rank by their number. Admission moves the mark over ranks.
  *
- * <p>Nodes. Any number of nodes may tick the same gate: the policy step is applied by
- * compare-and-set on the progress version, so one tick wins per interval and the total rate is
+ * <p>Nodes. Any number of nodes may tick the same gate: the tick's {@link GateTransition} is
+ * applied by compare-and-set on the progress version, so one tick wins per interval and the total rate is
  * the policy's, not nodes × policy. Nodes' clocks should agree (NTP); a node whose clock runs
  * behind simply admits nothing on its ticks.
  *
@@ -41,11 +41,6 @@ import java.util.random.RandomGenerator;
 public final class WaitingRoom {
 
     private static final Duration RATE_WINDOW = Duration.ofSeconds(60);
-    /**
-     * The most admission time owed at once (ticks come every 100 ms): a first tick later than this
-     * after opening owes nothing, and a gap between ticks longer than this owes only this much.
-     */
-    private static final Duration LATE_START = Duration.ofSeconds(1);
 
     /** What a node knows of a gate between ticks. */
     record View(GateConfig config, GateProgress progress, long issued, double measuredPerSecond, long outstanding,
@@ -420,28 +415,7 @@ public final class WaitingRoom {
         GateConfig config = progress.preQueueFixed() ? seen : store.config(gate).orElse(seen);
         long issued = store.issued(gate);
         long outstanding = outstanding(config, progress, now);
-        GateProgress next = null;
-        if (config.phaseAt(now) == GatePhase.OPEN) {
-            long preQueue = progress.preQueueFixed() ? progress.preQueueSize() : issued;
-            Instant lastTick = progress.lastTick();
-            if (!progress.preQueueFixed()) {
-                // Opening: owe the time since opening if we are on time, else start from now.
-                lastTick = Duration.between(config.opensAt(), now).compareTo(LATE_START) <= 0 ? config.opensAt() : null;
-            } else if (lastTick != null && lastTick.isBefore(now.minus(LATE_START))) {
-                // Nobody ticked for a while (every node stopped, or stalled): owe at most LATE_START,
-                // not the whole gap, which would let the line through in one burst on restart.
-                lastTick = now.minus(LATE_START);
-            }
-            AdmissionPolicy.Step step = AdmissionPolicy.of(config.admission())
-                    .step(lastTick, progress.carry(), progress.rate(), new AdmissionPolicy.Signals(outstanding, health.apply(gate)), now);
-            long newMark = Math.min(issued, progress.mark() + step.admit());
-            // Owed places nobody is waiting for are not kept for later: no burst when a crowd arrives.
-            double carry = newMark < progress.mark() + step.admit() ? 0 : step.carry();
-            next = progress.next(newMark, preQueue, step.lastTick(), carry, step.rate());
-        } else if (progress.lastTick() != null) {
-            // Paused or closed: nothing is owed for the time the gate did not admit.
-            next = progress.next(progress.mark(), progress.preQueueSize(), null, 0, progress.rate());
-        }
+        GateProgress next = GateTransition.next(progress, config, issued, outstanding, health.apply(gate), now).next();
         if (next != null) {
             if (store.advance(gate, progress, next, now)) {
                 // Everyone this tick admitted holds a fresh pass.

@@ -1,6 +1,7 @@
 package dev.orderly.surge.metrics;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +13,9 @@ import org.HdrHistogram.Histogram;
  * Everything a replay counts. Not thread-safe by design: the replay runs on one event loop and
  * only that loop touches this object (the progress line and the per-second sample run there too).
  * Latencies are recorded in microseconds, from 1 µs to 5 minutes, 3 significant digits.
+ *
+ * <p>The walk tells it what happened (the verbs); the report reads the figures through the
+ * accessors, which answer read-only views (histograms as copies), so only the walk counts.
  */
 public final class RunMetrics {
     private static final long MAX_MICROS = 300_000_000L;
@@ -25,12 +29,24 @@ public final class RunMetrics {
     /** The kinds of cheating a replay tries. */
     public enum Cheat { CLOCK_SKEW, REPLAY_TICKET, FORGE_TICKET, DIRECT_BOOKING, AIRPLANE }
 
-    /** Figures of one endpoint. */
-    public static final class Endpoint {
-        public final Histogram latency = new Histogram(MAX_MICROS, 3);
-        public final Map<Integer, Long> statuses = new TreeMap<>();
-        public final List<Long> perSecond = new ArrayList<>();
-        long thisSecond;
+    /** Figures of one endpoint: latency (µs), answers by status (0: no answer), requests in each second of the run. */
+    public static final class EndpointFigures {
+        private final Histogram latency = new Histogram(MAX_MICROS, 3);
+        private final Map<Integer, Long> statuses = new TreeMap<>();
+        private final List<Long> perSecond = new ArrayList<>();
+        private long thisSecond;
+
+        public Histogram latency() {
+            return latency.copy();
+        }
+
+        public Map<Integer, Long> statuses() {
+            return Collections.unmodifiableMap(statuses);
+        }
+
+        public List<Long> perSecond() {
+            return Collections.unmodifiableList(perSecond);
+        }
     }
 
     /** One second of the run. */
@@ -39,45 +55,56 @@ public final class RunMetrics {
             double p99Ms, double maxMs, double processCpuCores, double loopCpu, double loopLagMs, boolean botsActive) {
     }
 
-    public final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
-    /** A person's wait, first join to the first tab admitted, in milliseconds (up to a day). */
-    public final Histogram identityWait = new Histogram(MAX_WAIT_MILLIS, 3);
-    /** The same on the booking gate: verified to admitted. */
-    public final Histogram bookingWait = new Histogram(MAX_WAIT_MILLIS, 3);
-    public final Histogram honestGateQuiet = new Histogram(MAX_MICROS, 3);
-    public final Histogram honestGateDuringBots = new Histogram(MAX_MICROS, 3);
-    private final Histogram secondLatency = new Histogram(MAX_MICROS, 3);
-    public final List<Second> seconds = new ArrayList<>();
-    public final Map<Outcome, Long> outcomes = new EnumMap<>(Outcome.class);
-    public final Map<Cheat, Long> cheatPeople = new EnumMap<>(Cheat.class);
-    public final Map<Cheat, Long> cheatAttempts = new EnumMap<>(Cheat.class);
-    public final Map<Cheat, Long> cheatAccepted = new EnumMap<>(Cheat.class);
-    public final Map<String, Long> unexpectedByKind = new TreeMap<>();
-    public final Map<String, Long> bouncedByGate = new TreeMap<>();
-    public final Map<String, List<Fairness.Join>> fairnessJoins = new TreeMap<>();
-    public final Map<String, List<Fairness.TimedJoin>> honestJoins = new TreeMap<>();
-    public final Map<String, List<Fairness.TimedJoin>> cheaterJoins = new TreeMap<>();
+    /**
+     * The run's counters so far. {@code waiting}: people at the identity gate now;
+     * {@code preQueueJoiners}: people whose first identity join was answered in the pre-queue
+     * (placed by the shuffle at the opening); the others count events.
+     */
+    public record Totals(long arrivals, long tabs, long waiting, long admittedIdentity, long verified, long admittedBooking,
+            long booked, long unexpected, long placesLostOnReconnect, long reconnects, long rankChanges, long sharedPlaceChecks,
+            long sharedPlaceViolations, long preQueueJoiners, long peopleRateLimited, long rateLimitedAnswers,
+            long notEligibleRefusedAsExpected, long botRequests, long botRefused) {
+    }
 
-    public long arrivals;
-    public long tabs;
-    public long waiting;
-    public long admittedIdentity;
-    public long verified;
-    public long admittedBooking;
-    public long booked;
-    public long unexpected;
-    public long placesLostOnReconnect;
-    public long reconnects;
-    public long rankChanges;
-    public long sharedPlaceChecks;
-    public long sharedPlaceViolations;
-    /** People whose first identity join was answered in the pre-queue (placed by the shuffle at the opening). */
-    public long preQueueJoiners;
-    public long peopleRateLimited;
-    public long rateLimitedAnswers;
-    public long notEligibleRefusedAsExpected;
-    public long botRequests;
-    public long botRefused;
+    private final Map<Endpoint, EndpointFigures> endpoints = new LinkedHashMap<>();
+    /** A person's wait, first join to the first tab admitted, in milliseconds (up to a day). */
+    private final Histogram identityWait = new Histogram(MAX_WAIT_MILLIS, 3);
+    /** The same on the booking gate: verified to admitted. */
+    private final Histogram bookingWait = new Histogram(MAX_WAIT_MILLIS, 3);
+    private final Histogram honestGateQuiet = new Histogram(MAX_MICROS, 3);
+    private final Histogram honestGateDuringBots = new Histogram(MAX_MICROS, 3);
+    private final Histogram secondLatency = new Histogram(MAX_MICROS, 3);
+    private final List<Second> seconds = new ArrayList<>();
+    private final Map<Outcome, Long> outcomes = new EnumMap<>(Outcome.class);
+    private final Map<Cheat, Long> cheatPeople = new EnumMap<>(Cheat.class);
+    private final Map<Cheat, Long> cheatAttempts = new EnumMap<>(Cheat.class);
+    private final Map<Cheat, Long> cheatAccepted = new EnumMap<>(Cheat.class);
+    private final Map<String, Long> unexpectedByKind = new TreeMap<>();
+    // Keyed by the gate's slug, so that the report lists gates in the order it always has (by name).
+    private final Map<String, Long> bouncedByGate = new TreeMap<>();
+    private final Map<String, List<Fairness.Join>> fairnessJoins = new TreeMap<>();
+    private final Map<String, List<Fairness.TimedJoin>> honestJoins = new TreeMap<>();
+    private final Map<String, List<Fairness.TimedJoin>> cheaterJoins = new TreeMap<>();
+
+    private long arrivals;
+    private long tabs;
+    private long waiting;
+    private long admittedIdentity;
+    private long verified;
+    private long admittedBooking;
+    private long booked;
+    private long unexpected;
+    private long placesLostOnReconnect;
+    private long reconnects;
+    private long rankChanges;
+    private long sharedPlaceChecks;
+    private long sharedPlaceViolations;
+    private long preQueueJoiners;
+    private long peopleRateLimited;
+    private long rateLimitedAnswers;
+    private long notEligibleRefusedAsExpected;
+    private long botRequests;
+    private long botRefused;
 
     private long secArrivals;
     private long secAdmittedIdentity;
@@ -86,27 +113,32 @@ public final class RunMetrics {
     private long secRequests;
     private long secUnexpected;
 
-    /** Records one answer (status 0: no answer, a transport failure) of {@code endpoint}. */
-    public void request(String endpoint, int status, long micros, Boolean gateWhileBots) {
-        Endpoint e = endpoints.computeIfAbsent(endpoint, k -> new Endpoint());
+    // ---- what happened ----
+
+    /**
+     * Records one answer (status 0: no answer, a transport failure) of {@code endpoint};
+     * {@code botsBursting} sorts an honest identity-gate request into quiet or during the bots' bursts.
+     */
+    public void request(Endpoint endpoint, int status, long micros, boolean botsBursting) {
+        EndpointFigures e = endpoints.computeIfAbsent(endpoint, k -> new EndpointFigures());
         long clamped = Math.max(1, Math.min(micros, MAX_MICROS));
         e.latency.recordValue(clamped);
         e.statuses.merge(status, 1L, Long::sum);
         e.thisSecond++;
         secRequests++;
-        if (gateWhileBots != null) {
+        if (endpoint.identityGate()) {
             secondLatency.recordValue(clamped);
-            (gateWhileBots ? honestGateDuringBots : honestGateQuiet).recordValue(clamped);
-        } else if (!endpoint.startsWith("bot") && !endpoint.startsWith("cheat")) {
+            (botsBursting ? honestGateDuringBots : honestGateQuiet).recordValue(clamped);
+        } else if (endpoint.honest()) {
             secondLatency.recordValue(clamped);
         }
     }
 
     /** An answer the walk did not expect (a 5xx, a transport failure, a refusal without reason). */
-    public void unexpected(String endpoint, int status, String problemType) {
+    public void unexpected(Endpoint endpoint, int status, String problemType) {
         unexpected++;
         secUnexpected++;
-        unexpectedByKind.merge(endpoint + " " + (status == 0 ? "no answer" : status)
+        unexpectedByKind.merge(endpoint.key() + " " + (status == 0 ? "no answer" : status)
                 + (problemType == null ? "" : " " + problemType), 1L, Long::sum);
     }
 
@@ -117,11 +149,19 @@ public final class RunMetrics {
         waiting++;
     }
 
+    public void cheaterArrived(Cheat cheat) {
+        cheatPeople.merge(cheat, 1L, Long::sum);
+    }
+
     public void admittedIdentity(long waitedMillis) {
         identityWait.recordValue(Math.max(0, Math.min(waitedMillis, MAX_WAIT_MILLIS)));
         admittedIdentity++;
         secAdmittedIdentity++;
         waiting--;
+    }
+
+    public void verified() {
+        verified++;
     }
 
     public void admittedBooking(long waitedMillis) {
@@ -136,19 +176,24 @@ public final class RunMetrics {
     }
 
     public void outcome(Outcome o) {
-        outcomes.merge(o, 1L, Long::sum);
+        outcome(o, 1);
+    }
+
+    public void outcome(Outcome o, long people) {
+        outcomes.merge(o, people, Long::sum);
     }
 
     public void leftWhileWaiting() {
         waiting--;
     }
 
-    public void bounced(String gate) {
-        bouncedByGate.merge(gate, 1L, Long::sum);
+    /** Someone not in the open cohort was refused at identity, as they should be. */
+    public void notEligibleRefused() {
+        notEligibleRefusedAsExpected++;
     }
 
-    public long bounced() {
-        return bouncedByGate.values().stream().mapToLong(Long::longValue).sum();
+    public void bounced(Gate gate) {
+        bouncedByGate.merge(gate.slug(), 1L, Long::sum);
     }
 
     public void cheatAttempt(Cheat c, boolean accepted) {
@@ -159,28 +204,57 @@ public final class RunMetrics {
     }
 
     /** A new place in line answered by a join sent at {@code sentAt} and answered at {@code answeredAt} (nanoseconds). */
-    public void joined(String gate, long sentAt, long answeredAt, long rank, boolean cheater) {
-        fairnessJoins.computeIfAbsent(gate, g -> new ArrayList<>()).add(new Fairness.Join(sentAt, rank));
-        (cheater ? cheaterJoins : honestJoins).computeIfAbsent(gate, g -> new ArrayList<>())
+    public void joined(Gate gate, long sentAt, long answeredAt, long rank, boolean cheater) {
+        fairnessJoins.computeIfAbsent(gate.slug(), g -> new ArrayList<>()).add(new Fairness.Join(sentAt, rank));
+        (cheater ? cheaterJoins : honestJoins).computeIfAbsent(gate.slug(), g -> new ArrayList<>())
                 .add(new Fairness.TimedJoin(sentAt, answeredAt, rank));
     }
 
-    /** Cheaters placed ahead of an honest join answered before they sent theirs, every gate. */
-    public long cheatersPlacedAhead() {
-        long ahead = 0;
-        for (var e : cheaterJoins.entrySet()) {
-            ahead += Fairness.aheadOfEarlierHonest(honestJoins.getOrDefault(e.getKey(), List.of()), e.getValue());
-        }
-        return ahead;
+    public void joinedPreQueue() {
+        preQueueJoiners++;
     }
 
-    public long cheatsAccepted() {
-        return cheatAccepted.values().stream().mapToLong(Long::longValue).sum();
+    public void rankChanged() {
+        rankChanges++;
+    }
+
+    public void reconnected() {
+        reconnects++;
+    }
+
+    public void placeLostOnReconnect() {
+        placesLostOnReconnect++;
+    }
+
+    /** The tabs of one verified person were checked for sharing one place on the booking gate. */
+    public void sharedPlaceChecked(boolean shared) {
+        sharedPlaceChecks++;
+        if (!shared) {
+            sharedPlaceViolations++;
+        }
+    }
+
+    /** An answer 429 to a person's join. */
+    public void rateLimitedAnswer() {
+        rateLimitedAnswers++;
+    }
+
+    /** A person's first 429 (each person counts once). */
+    public void personRateLimited() {
+        peopleRateLimited++;
+    }
+
+    public void botJoinSent() {
+        botRequests++;
+    }
+
+    public void botJoinRefused() {
+        botRefused++;
     }
 
     /** Closes the current second. */
     public void second(int t, long serverWaiting, double processCpuCores, double loopCpu, double loopLagMs, boolean botsActive) {
-        for (Endpoint e : endpoints.values()) {
+        for (EndpointFigures e : endpoints.values()) {
             while (e.perSecond.size() < t) {
                 e.perSecond.add(0L);
             }
@@ -202,5 +276,90 @@ public final class RunMetrics {
         secBooked = 0;
         secRequests = 0;
         secUnexpected = 0;
+    }
+
+    // ---- the figures ----
+
+    public Totals totals() {
+        return new Totals(arrivals, tabs, waiting, admittedIdentity, verified, admittedBooking, booked, unexpected,
+                placesLostOnReconnect, reconnects, rankChanges, sharedPlaceChecks, sharedPlaceViolations, preQueueJoiners,
+                peopleRateLimited, rateLimitedAnswers, notEligibleRefusedAsExpected, botRequests, botRefused);
+    }
+
+    /** Per endpoint, in the order each was first requested. */
+    public Map<Endpoint, EndpointFigures> endpoints() {
+        return Collections.unmodifiableMap(endpoints);
+    }
+
+    /** A person's wait at the identity gate, first join to the first tab admitted, in milliseconds (up to a day). */
+    public Histogram identityWait() {
+        return identityWait.copy();
+    }
+
+    /** A person's wait at the booking gate, verified to admitted, in milliseconds. */
+    public Histogram bookingWait() {
+        return bookingWait.copy();
+    }
+
+    /** Honest identity-gate requests' latency (µs) while the bots were quiet. */
+    public Histogram honestGateQuiet() {
+        return honestGateQuiet.copy();
+    }
+
+    /** Honest identity-gate requests' latency (µs) during the bots' bursts. */
+    public Histogram honestGateDuringBots() {
+        return honestGateDuringBots.copy();
+    }
+
+    public List<Second> seconds() {
+        return Collections.unmodifiableList(seconds);
+    }
+
+    public Map<Outcome, Long> outcomes() {
+        return Collections.unmodifiableMap(outcomes);
+    }
+
+    public Map<Cheat, Long> cheatPeople() {
+        return Collections.unmodifiableMap(cheatPeople);
+    }
+
+    public Map<Cheat, Long> cheatAttempts() {
+        return Collections.unmodifiableMap(cheatAttempts);
+    }
+
+    public Map<Cheat, Long> cheatAccepted() {
+        return Collections.unmodifiableMap(cheatAccepted);
+    }
+
+    /** Unexpected answers by {@code "endpoint status problem"}. */
+    public Map<String, Long> unexpectedByKind() {
+        return Collections.unmodifiableMap(unexpectedByKind);
+    }
+
+    /** People bounced, by gate slug. */
+    public Map<String, Long> bouncedByGate() {
+        return Collections.unmodifiableMap(bouncedByGate);
+    }
+
+    public long bounced() {
+        return bouncedByGate.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** New places after the pre-queue, by gate slug, for Kendall's tau. */
+    public Map<String, List<Fairness.Join>> fairnessJoins() {
+        return Collections.unmodifiableMap(fairnessJoins);
+    }
+
+    /** Cheaters placed ahead of an honest join answered before they sent theirs, every gate. */
+    public long cheatersPlacedAhead() {
+        long ahead = 0;
+        for (var e : cheaterJoins.entrySet()) {
+            ahead += Fairness.aheadOfEarlierHonest(honestJoins.getOrDefault(e.getKey(), List.of()), e.getValue());
+        }
+        return ahead;
+    }
+
+    public long cheatsAccepted() {
+        return cheatAccepted.values().stream().mapToLong(Long::longValue).sum();
     }
 }

@@ -1,5 +1,6 @@
 package dev.orderly.surge.replay;
 
+import dev.orderly.surge.metrics.Endpoint;
 import dev.orderly.surge.metrics.RunMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -80,7 +81,7 @@ final class Http {
      * Sends a request for {@code browser} (may be null: no cookies, {@code address} only);
      * {@code headers} are name, value pairs. The future never fails: no answer is status 0.
      */
-    Future<Answer> send(String endpoint, HttpMethod method, String path, Browser browser, String address,
+    Future<Answer> send(Endpoint endpoint, HttpMethod method, String path, Browser browser, String address,
             JsonObject body, String... headers) {
         int target = next;
         next = (next + 1) % targets.size();
@@ -88,7 +89,7 @@ final class Http {
     }
 
     /** As {@link #send}, to the target at index {@code targetIndex}: for what only that node knows (its dev SMS inbox). */
-    Future<Answer> sendTo(int targetIndex, String endpoint, HttpMethod method, String path, Browser browser, String address,
+    Future<Answer> sendTo(int targetIndex, Endpoint endpoint, HttpMethod method, String path, Browser browser, String address,
             JsonObject body, String... headers) {
         URI target = targets.get(targetIndex);
         RequestOptions options = new RequestOptions().setMethod(method).setAbsoluteURI(target.resolve(path).toString())
@@ -126,9 +127,7 @@ final class Http {
                         return a;
                     }
                     long micros = (System.nanoTime() - start) / 1_000;
-                    Boolean gateWhileBots = endpoint.startsWith("identity.join") || endpoint.startsWith("identity.status")
-                            ? botsActive.getAsBoolean() : null;
-                    metrics.request(endpoint, a.status(), micros, gateWhileBots);
+                    metrics.request(endpoint, a.status(), micros, endpoint.identityGate() && botsActive.getAsBoolean());
                     if (browser != null && a.headers() != null) {
                         browser.absorb(a.headers().getAll("Set-Cookie"));
                     }

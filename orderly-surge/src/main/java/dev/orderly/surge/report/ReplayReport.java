@@ -62,34 +62,35 @@ public final class ReplayReport {
                 .put("followedServerOpening", r.followedServerOpening());
 
         ObjectNode totals = root.putObject("totals");
-        totals.put("arrivals", m.arrivals).put("tabs", m.tabs).put("admittedIdentity", m.admittedIdentity).put("verified", m.verified)
-                .put("admittedBooking", m.admittedBooking).put("booked", m.booked).put("unexpectedErrors", m.unexpected)
-                .put("notEligibleRefusedAsExpected", m.notEligibleRefusedAsExpected).put("preQueueJoiners", m.preQueueJoiners)
-                .put("peopleRateLimited", m.peopleRateLimited)
-                .put("rateLimitedAnswers", m.rateLimitedAnswers).put("reconnects", m.reconnects);
+        RunMetrics.Totals t = m.totals();
+        totals.put("arrivals", t.arrivals()).put("tabs", t.tabs()).put("admittedIdentity", t.admittedIdentity())
+                .put("verified", t.verified()).put("admittedBooking", t.admittedBooking()).put("booked", t.booked())
+                .put("unexpectedErrors", t.unexpected()).put("notEligibleRefusedAsExpected", t.notEligibleRefusedAsExpected())
+                .put("preQueueJoiners", t.preQueueJoiners()).put("peopleRateLimited", t.peopleRateLimited())
+                .put("rateLimitedAnswers", t.rateLimitedAnswers()).put("reconnects", t.reconnects());
         ObjectNode outcomes = totals.putObject("outcomes");
-        m.outcomes.forEach((k, v) -> outcomes.put(k.name(), v));
+        m.outcomes().forEach((k, v) -> outcomes.put(k.name(), v));
 
         ObjectNode endpoints = root.putObject("endpoints");
-        m.endpoints.forEach((name, e) -> {
-            ObjectNode n = latency(endpoints.putObject(name), e.latency);
+        m.endpoints().forEach((endpoint, e) -> {
+            ObjectNode n = latency(endpoints.putObject(endpoint.key()), e.latency());
             ObjectNode statuses = n.putObject("statuses");
-            e.statuses.forEach((status, count) -> statuses.put(status == 0 ? "no answer" : String.valueOf(status), count));
+            e.statuses().forEach((status, count) -> statuses.put(status == 0 ? "no answer" : String.valueOf(status), count));
             ArrayNode perSecond = n.putArray("perSecond");
-            e.perSecond.forEach(perSecond::add);
+            e.perSecond().forEach(perSecond::add);
         });
         // People's waits in line (first join to admission), in seconds: what the simulator predicts.
         ObjectNode waits = root.putObject("waits");
-        waitsOf(waits.putObject("identity"), m.identityWait);
-        waitsOf(waits.putObject("booking"), m.bookingWait);
-        waits.put("lineDrainedSecondsAfterOpening", drainedAfterOpening(m.seconds, r.startedAt(), r.opensAt()));
+        waitsOf(waits.putObject("identity"), m.identityWait());
+        waitsOf(waits.putObject("booking"), m.bookingWait());
+        waits.put("lineDrainedSecondsAfterOpening", drainedAfterOpening(m.seconds(), r.startedAt(), r.opensAt()));
         ObjectNode gateLatency = root.putObject("honestGateLatency");
-        latency(gateLatency.putObject("quiet"), m.honestGateQuiet);
-        latency(gateLatency.putObject("duringBotBursts"), m.honestGateDuringBots);
-        root.putObject("bots").put("requests", m.botRequests).put("refused429", m.botRefused);
+        latency(gateLatency.putObject("quiet"), m.honestGateQuiet());
+        latency(gateLatency.putObject("duringBotBursts"), m.honestGateDuringBots());
+        root.putObject("bots").put("requests", t.botRequests()).put("refused429", t.botRefused());
 
         ObjectNode fairness = root.putObject("fairness");
-        m.fairnessJoins.forEach((gate, joins) -> {
+        m.fairnessJoins().forEach((gate, joins) -> {
             Fairness.Figures f = Fairness.of(joins);
             ObjectNode g = fairness.putObject(gate).put("joins", f.joins()).put("inversions", f.inversions()).put("pairs", f.pairs());
             if (Double.isNaN(f.tau())) {
@@ -101,21 +102,21 @@ public final class ReplayReport {
 
         ObjectNode cheaters = root.putObject("cheaters");
         ObjectNode people = cheaters.putObject("people");
-        m.cheatPeople.forEach((k, v) -> people.put(k.name(), v));
+        m.cheatPeople().forEach((k, v) -> people.put(k.name(), v));
         ObjectNode attempts = cheaters.putObject("attempts");
-        m.cheatAttempts.forEach((k, v) -> attempts.put(k.name(), v));
+        m.cheatAttempts().forEach((k, v) -> attempts.put(k.name(), v));
         ObjectNode accepted = cheaters.putObject("accepted");
-        m.cheatAccepted.forEach((k, v) -> accepted.put(k.name(), v));
+        m.cheatAccepted().forEach((k, v) -> accepted.put(k.name(), v));
         long placedAhead = m.cheatersPlacedAhead();
         cheaters.put("placedAheadOfEarlierHonest", placedAhead);
 
         ObjectNode inv = root.putObject("invariants");
         invariant(inv, "cheatersAhead", m.cheatsAccepted() + placedAhead, "forged, replayed or direct requests accepted, plus cheaters placed ahead of honest joins answered before theirs");
         invariant(inv, "bounced", m.bounced(), "admitted, then refused by the next step for a pass problem");
-        invariant(inv, "placesLostOnReconnect", m.placesLostOnReconnect, "airplane-mode cheaters whose place changed or was refused when they came back");
-        invariant(inv, "rankChanges", m.rankChanges, "a tab's place in line changed while it waited (refreshes included)");
-        invariant(inv, "sharedPlaceViolations", m.sharedPlaceViolations, "tabs of one verified person that got different places on the booking gate ("
-                + m.sharedPlaceChecks + " people checked)");
+        invariant(inv, "placesLostOnReconnect", t.placesLostOnReconnect(), "airplane-mode cheaters whose place changed or was refused when they came back");
+        invariant(inv, "rankChanges", t.rankChanges(), "a tab's place in line changed while it waited (refreshes included)");
+        invariant(inv, "sharedPlaceViolations", t.sharedPlaceViolations(), "tabs of one verified person that got different places on the booking gate ("
+                + t.sharedPlaceChecks() + " people checked)");
         JsonNode integrity = r.integrity() == null ? null : toJackson(r.integrity().encode());
         for (String key : List.of("overbookedBuckets", "peopleWithTwoAppointments")) {
             if (integrity != null && integrity.has(key)) {
@@ -129,14 +130,14 @@ public final class ReplayReport {
             root.set("integrity", integrity);
         }
         ObjectNode bounced = root.putObject("bouncedByGate");
-        m.bouncedByGate.forEach(bounced::put);
+        m.bouncedByGate().forEach(bounced::put);
         ObjectNode unexpected = root.putObject("unexpectedByKind");
-        m.unexpectedByKind.forEach(unexpected::put);
+        m.unexpectedByKind().forEach(unexpected::put);
 
-        generator(root.putObject("generator"), m.seconds);
+        generator(root.putObject("generator"), m.seconds());
         ArrayNode notes = root.putArray("notes");
         r.notes().forEach(notes::add);
-        series(root.putObject("series"), m.seconds);
+        series(root.putObject("series"), m.seconds());
         return root;
     }
 

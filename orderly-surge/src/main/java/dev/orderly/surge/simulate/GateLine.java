@@ -1,8 +1,11 @@
 package dev.orderly.surge.simulate;
 
-import dev.orderly.gate.AdmissionPolicy;
 import dev.orderly.gate.AdmissionSettings;
 import dev.orderly.gate.DownstreamHealth;
+import dev.orderly.gate.GateConfig;
+import dev.orderly.gate.GateMode;
+import dev.orderly.gate.GateProgress;
+import dev.orderly.gate.GateTransition;
 import dev.orderly.gate.PollSchedule;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,10 +18,10 @@ import java.util.function.Supplier;
  * One gate of the waiting room, simulated the way {@code WaitingRoom} runs it, for millions of
  * tickets without an object per ticket.
  *
- * <p>What is the real system's, not a model of it: the admission step is
- * {@link AdmissionPolicy#of(AdmissionSettings)} itself, called every tick with the real tick's
- * rules (the pre-queue's size fixed at the first tick after opening, time owed from the opening if
- * on time, a gap owing at most one second, owed places nobody waits for not carried); the poll
+ * <p>What is the real system's, not a model of it: the admission tick is {@link GateTransition}
+ * itself, the function {@code WaitingRoom.tick} applies (the pre-queue's size fixed at the first
+ * tick after opening, time owed from the opening if on time, a gap owing at most one second, owed
+ * places nobody waits for not carried); the poll
  * window is {@link PollSchedule}'s, which {@code WaitingRoom} answers by (pre-queue: half the time
  * to the opening, then one poll after it spread over a quarter of the expected wait; in line: a
  * quarter of the estimated wait, within [1 s, max poll], spread ±20 %); the wait estimate uses
@@ -40,7 +43,6 @@ import java.util.function.Supplier;
 final class GateLine {
 
     static final int PRE_QUEUE_SLICES = 200;
-    private static final double LATE_START = 1.0;
     private static final double RATE_WINDOW = 60.0;
 
     /** Told the people who noticed their admission: how many, when, and their waits. */
@@ -111,7 +113,8 @@ final class GateLine {
     }
 
     private final Settings settings;
-    private final AdmissionPolicy policy;
+    /** The gate as the server would hold it, for {@link GateTransition}. */
+    private final GateConfig config;
     private final EventLoop loop;
     private final double tick;
     private final Calendar polls;
@@ -128,9 +131,11 @@ final class GateLine {
     private double issued;
     private double mark;
     private boolean drawn;
-    private Instant lastTick;
-    private double carry;
-    private double rate;
+    /**
+     * The policy's memory (last tick, carry, rate) and whether the pre-queue is fixed, as the
+     * server stores it; its mark stays 0, as the line's own mark is counted in expected values.
+     */
+    private GateProgress progress = GateProgress.INITIAL;
     private double[] markAtTick = new double[1024];
     private double[] admittedAtTick = new double[1024];
     private double[] spentAtTick = new double[1024];
@@ -150,14 +155,15 @@ final class GateLine {
     GateLine(Settings settings, EventLoop loop, double tick, Calendar polls, Supplier<DownstreamHealth> health,
              Admitted onAdmitted, WaitRecorder waits) {
         this.settings = settings;
-        this.policy = AdmissionPolicy.of(settings.admission());
+        Instant opens = instant(settings.opensAt());
+        this.config = new GateConfig(settings.name(), opens, opens, settings.admission(), duration(settings.passLifetime()), false,
+                GateMode.ACTIVE, "", duration(settings.maxPoll()));
         this.loop = loop;
         this.tick = tick;
         this.polls = polls;
         this.health = health;
         this.onAdmitted = onAdmitted;
         this.waits = waits;
-        this.rate = 0;
     }
 
     // ------------------------------------------------------------------ joining
@@ -214,24 +220,24 @@ final class GateLine {
             if (!drawn) {
                 draw(now);
             }
-            Instant instant = instant(now);
-            Instant last = lastTick;
-            if (last == null) {
-                last = now - settings.opensAt() <= LATE_START + 1e-9 ? instant(settings.opensAt()) : null;
-            } else if (last.isBefore(instant.minusMillis((long) (LATE_START * 1000)))) {
-                last = instant.minusMillis((long) (LATE_START * 1000));
-            }
             // Only the policies that read a signal pay for measuring it.
             long outstanding = settings.admission() instanceof AdmissionSettings.ConcurrencyTarget ? Math.round(outstanding()) : 0;
             DownstreamHealth h = settings.admission() instanceof AdmissionSettings.Adaptive ? health.get() : DownstreamHealth.UNKNOWN;
-            AdmissionPolicy.Step step = policy.step(last, carry, rate, new AdmissionPolicy.Signals(outstanding, h), instant);
-            double newMark = Math.min(issued, mark + step.admit());
-            carry = newMark < mark + step.admit() ? 0 : step.carry();
+            // The line's counts are expected values (fractions of tickets), the transition's whole tickets: it is asked
+            // about the whole tickets waiting, from a mark of 0. Owed no more than those, it admits what it owes; owed
+            // more, the line ran empty and the mark catches up with everyone issued, fraction included, as the server's
+            // mark catches up with its counter (whole < owed exactly when waiting < owed, the policy owing whole people).
+            long whole = (long) Math.max(0, Math.floor(issued - mark));
+            GateProgress relative = new GateProgress(0, progress.preQueueSize(), progress.lastTick(), progress.carry(),
+                    progress.rate(), progress.version());
+            GateTransition.Transition t = GateTransition.next(relative, config, whole, outstanding, h, instant(now));
+            double newMark = t.admitted() < t.owed() ? issued : mark + t.admitted();
+            if (t.next() != null) {
+                progress = t.next();
+            }
             admittedAtTick[ticks] = newMark - mark;
             windowOutstanding += newMark - mark;
             mark = newMark;
-            lastTick = step.lastTick();
-            rate = step.rate();
             if (Double.isNaN(drainedAt) && mark >= issued && now > settings.opensAt()) {
                 drainedAt = now;
             } else if (mark < issued) {
@@ -379,7 +385,7 @@ final class GateLine {
     private double estimateRate() {
         double known = switch (settings.admission()) {
             case AdmissionSettings.FixedRate f -> f.perSecond();
-            case AdmissionSettings.Adaptive a -> rate > 0 ? rate : a.startPerSecond();
+            case AdmissionSettings.Adaptive a -> progress.rate() > 0 ? progress.rate() : a.startPerSecond();
             case AdmissionSettings.ConcurrencyTarget c -> 0;
         };
         double measured = 0;
@@ -483,7 +489,7 @@ final class GateLine {
 
     /** The current admission rate of an adaptive policy, else the nominal rate. */
     double currentRate() {
-        return rate > 0 ? rate : settings.admission().nominalPerSecond();
+        return progress.rate() > 0 ? progress.rate() : settings.admission().nominalPerSecond();
     }
 
     /** When the mark last caught up with every ticket issued (seconds since the run's start), or NaN. */

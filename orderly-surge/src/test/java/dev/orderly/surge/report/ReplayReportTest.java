@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orderly.surge.SurgeCli;
+import dev.orderly.surge.metrics.Endpoint;
+import dev.orderly.surge.metrics.Gate;
 import dev.orderly.surge.metrics.RunMetrics;
 import dev.orderly.surge.metrics.RunMetrics.Cheat;
 import dev.orderly.surge.replay.Replay;
@@ -53,8 +55,8 @@ class ReplayReportTest {
     void cheaterPlacedAheadOfAnEarlierHonestJoinFailsCheatersAhead() throws IOException {
         RunMetrics m = walkedNight();
         // The honest join was answered (place 5) before the cheater sent theirs, yet the cheater got place 3.
-        m.joined("identity", 1_000, 2_000, 5, false);
-        m.joined("identity", 3_000, 4_000, 3, true);
+        m.joined(Gate.IDENTITY, 1_000, 2_000, 5, false);
+        m.joined(Gate.IDENTITY, 3_000, 4_000, 3, true);
 
         JsonNode report = writeAndReadBack(m, CLEAN_INTEGRITY);
 
@@ -66,7 +68,7 @@ class ReplayReportTest {
     @Test
     void admittedPersonRefusedForTheirPassFailsBounced() throws IOException {
         RunMetrics m = walkedNight();
-        m.bounced("booking");
+        m.bounced(Gate.BOOKING);
 
         JsonNode report = writeAndReadBack(m, CLEAN_INTEGRITY);
 
@@ -122,7 +124,7 @@ class ReplayReportTest {
         m.second(2, 0, 0, 0, 0, false);
         m.second(3, 0, 0, 0, 0, false);
 
-        assertThat(ReplayReport.drainedAfterOpening(m.seconds, start, start.plusSeconds(1))).isEqualTo(1.0);
+        assertThat(ReplayReport.drainedAfterOpening(m.seconds(), start, start.plusSeconds(1))).isEqualTo(1.0);
     }
 
     /** Two seconds in which two honest people joined in order and one booked. */
@@ -130,13 +132,13 @@ class ReplayReportTest {
         RunMetrics m = new RunMetrics();
         m.arrived(2);
         m.arrived(1);
-        m.joined("identity", 100, 200, 1, false);
-        m.joined("identity", 300, 400, 2, false);
-        m.request("identity.join", 201, 1_500, false);
+        m.joined(Gate.IDENTITY, 100, 200, 1, false);
+        m.joined(Gate.IDENTITY, 300, 400, 2, false);
+        m.request(Endpoint.IDENTITY_JOIN, 201, 1_500, false);
         m.second(0, 3, 0.5, 0.1, 1, false);
         m.admittedIdentity(1_000);
         m.booked();
-        m.request("reservations", 201, 9_000, null);
+        m.request(Endpoint.RESERVATIONS, 201, 9_000, false);
         m.second(1, 2, 0.5, 0.1, 1, false);
         return m;
     }

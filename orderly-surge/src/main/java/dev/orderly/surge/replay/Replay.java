@@ -161,7 +161,12 @@ public final class Replay {
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             notes.add("closing the client: " + e);
         }
-        vertx.close();
+        try {
+            // The once-a-second timer writes the figures until the loop is closed: wait, or the report reads them as they change.
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            notes.add("closing the event loop: " + e);
+        }
         RunMetrics.Totals totals = metrics.totals();
         if (totals.arrivals() > 20 && totals.peopleRateLimited() > totals.arrivals() / 2) {
             notes.add("Most people (" + totals.peopleRateLimited() + " of " + totals.arrivals() + ") were refused with 429 at the "

@@ -5,7 +5,6 @@ import dev.orderly.booking.BookingService;
 import dev.orderly.eligibility.Cohort;
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.orderly.gate.GateStore;
-import dev.orderly.gate.InMemoryGateStore;
 import dev.orderly.server.gate.Gates;
 import dev.orderly.server.gate.JwtPassSigner;
 import dev.orderly.server.redis.RedisGateStore;
@@ -27,6 +26,7 @@ import dev.orderly.server.postgres.PostgresBookingStore;
 import dev.orderly.server.postgres.PostgresChallengeStore;
 import dev.orderly.server.postgres.PostgresCohortStore;
 import dev.orderly.server.postgres.PostgresDailyQuota;
+import dev.orderly.server.postgres.PostgresGateStore;
 import dev.orderly.server.postgres.PostgresKeyRecords;
 import dev.orderly.server.postgres.PostgresResidentRegistry;
 import dev.orderly.server.postgres.PostgresSessionStore;
@@ -155,8 +155,9 @@ public final class OrderlyApp implements AutoCloseable {
         GateStore gateStore = settings.redisUrl()
                 .<GateStore>map(url -> new RedisGateStore(RedisAPI.api(Redis.createClient(vertx, new RedisOptions()
                         .setConnectionString(url).setMaxPoolSize(32).setMaxPoolWaiting(100_000))), settings.redisPrefix()))
-                .orElseGet(InMemoryGateStore::new);
-        Gates gates = new Gates(gateStore, settings.redisUrl().isEmpty(), keys, passKeys(settings), clock, meters, standard,
+                .orElseGet(() -> new PostgresGateStore(database.pool()));
+        // Both stores make calls that wait on a round trip: none may run on the event loop.
+        Gates gates = new Gates(gateStore, false, keys, passKeys(settings), clock, meters, standard,
                 settings.passLifetime(), settings.gateOpening().opensAt().orElse(clock.instant()), settings.gateOpening().preQueue());
         WaitingRoom waitingRoom = gates.waitingRoom();
 

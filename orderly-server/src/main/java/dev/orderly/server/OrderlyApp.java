@@ -70,11 +70,13 @@ public final class OrderlyApp implements AutoCloseable {
     private final PostgresBookingStore bookingStore;
 
     private final Gates gates;
+    private final GateStore gateStore;
     private final String operatorToken;
 
     private OrderlyApp(Vertx vertx, Database database, HttpServer server, ExecutorService blockingWork, DevSmsInbox inbox,
-                       PostgresBookingStore bookingStore, Gates gates, String operatorToken) {
+                       PostgresBookingStore bookingStore, Gates gates, GateStore gateStore, String operatorToken) {
         this.gates = gates;
+        this.gateStore = gateStore;
         this.operatorToken = operatorToken;
         this.vertx = vertx;
         this.database = database;
@@ -215,7 +217,7 @@ public final class OrderlyApp implements AutoCloseable {
                         .setCompressionSupported(true))
                 .requestHandler(api.router(vertx));
         server.listen().toCompletionStage().toCompletableFuture().join();
-        return new OrderlyApp(vertx, database, server, blockingWork, inbox, bookingStore, gates, operatorToken);
+        return new OrderlyApp(vertx, database, server, blockingWork, inbox, bookingStore, gates, gateStore, operatorToken);
     }
 
     private static List<DevRoutes.SampleResident> demoSamples(PostgresResidentRegistry registry, List<Cohort> cohorts, int n, int offset) {
@@ -265,6 +267,10 @@ public final class OrderlyApp implements AutoCloseable {
     public void close() {
         gates.close();
         server.close().toCompletionStage().toCompletableFuture().join();
+        if (gateStore instanceof PostgresGateStore numbers) {
+            // No join can arrive now: a planned restart then skips no number.
+            numbers.giveBackUnused();
+        }
         blockingWork.shutdown();
         bookingStore.close();
         database.close();

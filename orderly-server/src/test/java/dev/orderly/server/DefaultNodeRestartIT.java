@@ -139,6 +139,9 @@ class DefaultNodeRestartIT {
         long highest = people.stream().mapToLong(Person::sequence).max().orElseThrow();
         Person newcomer = join();
         assertThat(newcomer.sequence()).as("the first number after the restart").isGreaterThan(highest);
+        if (!kill) {
+            assertThat(newcomer.sequence()).as("a clean stop gives unused numbers back: none skipped").isEqualTo(highest + 1);
+        }
         JsonObject standing = status(newcomer);
         assertThat(standing.getString("state")).isEqualTo("waiting");
         assertThat(standing.getLong("rank")).as("behind everyone who joined before").isGreaterThan(

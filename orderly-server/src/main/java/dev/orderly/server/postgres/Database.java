@@ -77,6 +77,9 @@ public final class Database implements AutoCloseable {
                     .setOverrideWorkingDirectory(dataDir.toAbsolutePath().resolveSibling("postgres-binaries").toFile())
                     // Recovery after a crash, on a busy machine, can take longer than the library's 10 s.
                     .setPGStartupWait(STARTUP_WAIT)
+                    // close() stops it, after the application's last writes; the library's own hook
+                    // would race them at a SIGTERM.
+                    .setRegisterShutdownHook(false)
                     .setServerConfig("max_connections", "200")
                     .start();
             String url = "jdbc:postgresql://localhost:" + pg.getPort() + "/postgres";

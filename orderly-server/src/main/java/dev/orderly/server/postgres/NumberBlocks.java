@@ -35,6 +35,9 @@ import java.util.function.LongSupplier;
  * the pre-queue ahead of people who waited. Numbers an earlier run reserved but never handed out
  * therefore count as issued: the gate passes over them like over anyone who never polls.
  *
+ * <p>A clean stop gives the unhanded rest back ({@link #giveBack}), so a planned restart skips
+ * nothing; only a crash leaves numbers skipped.
+ *
  * <p>Failure: when a reservation fails or does not answer within {@link #ANSWER_WITHIN}, its
  * waiting callers fail; the next caller tries again. A reservation that committed after its
  * timeout only skips its block.
@@ -42,7 +45,7 @@ import java.util.function.LongSupplier;
 final class NumberBlocks {
 
     static final int MIN_BLOCK = 16;
-    static final int MAX_BLOCK = 1_024;
+    static final int MAX_BLOCK = 256;
     static final Duration FAST = Duration.ofMillis(250);
     static final Duration SLOW = Duration.ofSeconds(5);
     static final Duration ANSWER_WITHIN = Duration.ofSeconds(5);
@@ -53,6 +56,9 @@ final class NumberBlocks {
     private final ArrayDeque<long[]> blocks = new ArrayDeque<>();
     private final ArrayDeque<CompletableFuture<Long>> waiting = new ArrayDeque<>();
     private long available;
+    /** The end of the last block reserved: the database's high-water mark, while this node alone reserves. */
+    private long reservedTo;
+    private boolean closed;
     private long issued;
     private boolean reserving;
     private long blockSize = MIN_BLOCK;
@@ -76,6 +82,9 @@ final class NumberBlocks {
         long number = 0;
         boolean send;
         synchronized (this) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new IllegalStateException("the gate store is closed"));
+            }
             if (waiting.isEmpty() && available > 0) {
                 number = take();
                 send = !reserving && available < blockSize / 2;
@@ -147,12 +156,13 @@ final class NumberBlocks {
         boolean again;
         synchronized (this) {
             blocks.addLast(new long[] {last - n + 1, last});
+            reservedTo = Math.max(reservedTo, last);
             available += n;
             while (!waiting.isEmpty() && available > 0) {
                 served.add(waiting.pollFirst());
                 numbers.add(take());
             }
-            again = !waiting.isEmpty() || available < blockSize / 2;
+            again = !waiting.isEmpty() || (!closed && available < blockSize / 2);
             reserving = again;
         }
         if (again) {
@@ -161,6 +171,27 @@ final class NumberBlocks {
         for (int i = 0; i < served.size(); i++) {
             served.get(i).complete(numbers.get(i));
         }
+    }
+
+    /** Hands out no more numbers and reserves no more blocks; a reservation on its way still lands. */
+    synchronized void close() {
+        closed = true;
+    }
+
+    /** Whether no reservation is on its way. */
+    synchronized boolean settled() {
+        return !reserving;
+    }
+
+    /**
+     * What can go back to the database once closed and settled: the highest number handed out, and
+     * the high-water mark it may replace (empty when nothing is unhanded, or a reservation is out).
+     */
+    synchronized java.util.Optional<long[]> giveBack() {
+        if (!closed || reserving || !waiting.isEmpty() || available == 0 || reservedTo == 0) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new long[] {issued, reservedTo});
     }
 
     private void failed(Throwable cause) {

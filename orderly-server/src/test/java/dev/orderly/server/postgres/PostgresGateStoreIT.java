@@ -112,6 +112,18 @@ class PostgresGateStoreIT extends GateStoreContract {
     }
 
     @Test
+    void aCleanStopGivesUnusedNumbersBackSoThatTheNextStartSkipsNone() {
+        PostgresGateStore before = (PostgresGateStore) store();
+        for (int i = 0; i < 40; i++) {
+            before.issue("identity");
+        }
+
+        before.giveBackUnused();
+
+        assertThat(restarted().issue("identity")).isEqualTo(41);
+    }
+
+    @Test
     void aSpendByAnotherStoreIsSeenAtOnceAndNeverHiddenByACachedAnswer() {
         GateStore one = store();
         GateStore other = restarted();

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # End-to-end gate throughput on this machine: wrk against a running Orderly, hello-world (/health)
-# vs join vs status, in one run. Usage: bench/gate-http.sh [memory|redis] [seconds] [connections]
-# Needs wrk (apt-get install wrk) and a built server (./mvnw -q -DskipTests package; JAR= names another copy).
+# vs join vs status, in one run. Usage: bench/gate-http.sh [postgres|redis] [seconds] [connections]
+# postgres: the default node (gates in the embedded PostgreSQL); redis: gates in ORDERLY_REDIS_URL.
+# Needs wrk (apt-get install wrk) and a built server (./mvnw -q -DskipTests package; JAR= names another
+# copy — a build from before issue #10 keeps the default node's gates in memory: label its run "memory").
 # The identity gate is set to admit almost nobody, so status answers are the common "waiting" case.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-STORE=${1:-memory}
+STORE=${1:-postgres}
 SECONDS_EACH=${2:-20}
 CONNECTIONS=${3:-64}
 PORT=${PORT:-8099}

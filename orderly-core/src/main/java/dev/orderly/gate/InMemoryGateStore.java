@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One node's gate state in memory: the embedded default. Lost on restart (tickets stay valid,
- * being signed, but the counters start again: run several nodes or restart-proof gates on Redis).
+ * Gate state in memory: the reference model the other stores are tested against, and the store
+ * of fast core tests. Lost when the process ends, so no running Orderly uses it: a node keeps its
+ * gates in PostgreSQL, several nodes in Redis.
  *
  * <p>Spent passes are a bitmap in blocks of 1,024 ranks (128 bytes per block), so 1.5 million
  * spent passes cost about 200 KB and counting those above a rank visits one block per 1,024.

@@ -5,7 +5,6 @@ import dev.orderly.booking.BookingService;
 import dev.orderly.eligibility.Cohort;
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.orderly.gate.GateStore;
-import dev.orderly.gate.InMemoryGateStore;
 import dev.orderly.server.gate.Gates;
 import dev.orderly.server.gate.JwtPassSigner;
 import dev.orderly.server.redis.RedisErrors;
@@ -31,6 +30,7 @@ import dev.orderly.server.postgres.PostgresChallengeStore;
 import dev.orderly.server.postgres.PostgresCohortStore;
 import dev.orderly.server.postgres.PostgresDailyQuota;
 import dev.orderly.server.postgres.PostgresErrors;
+import dev.orderly.server.postgres.PostgresGateStore;
 import dev.orderly.server.postgres.PostgresKeyRecords;
 import dev.orderly.server.postgres.PostgresResidentRegistry;
 import dev.orderly.server.postgres.PostgresSessionStore;
@@ -77,11 +77,13 @@ public final class OrderlyApp implements AutoCloseable {
     private final PostgresBookingStore bookingStore;
 
     private final Gates gates;
+    private final GateStore gateStore;
     private final String operatorToken;
 
     private OrderlyApp(Vertx vertx, Database database, HttpServer server, ExecutorService blockingWork, DevSmsInbox inbox,
-                       PostgresBookingStore bookingStore, Gates gates, String operatorToken) {
+                       PostgresBookingStore bookingStore, Gates gates, GateStore gateStore, String operatorToken) {
         this.gates = gates;
+        this.gateStore = gateStore;
         this.operatorToken = operatorToken;
         this.vertx = vertx;
         this.database = database;
@@ -162,8 +164,9 @@ public final class OrderlyApp implements AutoCloseable {
         Optional<RedisAPI> redis = settings.redisUrl().map(url -> RedisAPI.api(Redis.createClient(vertx, new RedisOptions()
                 .setConnectionString(url).setMaxPoolSize(32).setMaxPoolWaiting(100_000))));
         GateStore gateStore = redis.<GateStore>map(api -> new RedisGateStore(api, settings.redisPrefix()))
-                .orElseGet(InMemoryGateStore::new);
-        Gates gates = new Gates(gateStore, settings.redisUrl().isEmpty(), keys, passKeys(settings), clock, meters, standard,
+                .orElseGet(() -> new PostgresGateStore(database.pool()));
+        // Both stores make calls that wait on a round trip: none may run on the event loop.
+        Gates gates = new Gates(gateStore, false, keys, passKeys(settings), clock, meters, standard,
                 settings.passLifetime(), settings.gateOpening().opensAt().orElse(clock.instant()), settings.gateOpening().preQueue());
         WaitingRoom waitingRoom = gates.waitingRoom();
 
@@ -225,7 +228,7 @@ public final class OrderlyApp implements AutoCloseable {
                         .setCompressionSupported(true))
                 .requestHandler(api.requestHandler(vertx)).invalidRequestHandler(api::invalidRequest);
         server.listen().toCompletionStage().toCompletableFuture().join();
-        return new OrderlyApp(vertx, database, server, blockingWork, inbox, bookingStore, gates, operatorToken);
+        return new OrderlyApp(vertx, database, server, blockingWork, inbox, bookingStore, gates, gateStore, operatorToken);
     }
 
     private static List<DevRoutes.SampleResident> demoSamples(PostgresResidentRegistry registry, List<Cohort> cohorts, int n, int offset) {
@@ -275,6 +278,10 @@ public final class OrderlyApp implements AutoCloseable {
     public void close() {
         gates.close();
         server.close().toCompletionStage().toCompletableFuture().join();
+        if (gateStore instanceof PostgresGateStore numbers) {
+            // No join can arrive now: a planned restart then skips no number.
+            numbers.giveBackUnused();
+        }
         blockingWork.shutdown();
         bookingStore.close();
         database.close();

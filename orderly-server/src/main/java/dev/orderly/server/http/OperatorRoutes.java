@@ -61,6 +61,15 @@ final class OperatorRoutes {
         return JsonInput.object(ctx);
     }
 
+    /**
+     * The gate as last saved. A change builds on this, not on the node's view: a tick that began
+     * before the operator's previous change may have put the older config back in the view, and a
+     * change built on that would undo the previous one (a rate set, then lost by a pause).
+     */
+    private Optional<GateConfig> stored(String gate) {
+        return waitingRoom.gates().stream().filter(c -> c.name().equals(gate)).findFirst();
+    }
+
     private void configure(RoutingContext ctx) {
         String gate = ctx.pathParam("gate");
         if (!GATE_NAME.matcher(gate).matches()) {
@@ -68,7 +77,7 @@ final class OperatorRoutes {
         }
         JsonObject json = body(ctx);
         api.run(ctx, () -> {
-            Optional<GateConfig> before = waitingRoom.gate(gate);
+            Optional<GateConfig> before = stored(gate);
             GateConfig config;
             try {
                 config = GateConfigJson.read(gate, json, before.map(GateConfig::mode).orElse(GateMode.ACTIVE));
@@ -95,7 +104,7 @@ final class OperatorRoutes {
     private void admission(RoutingContext ctx) {
         String gate = ctx.pathParam("gate");
         JsonObject json = body(ctx);
-        api.run(ctx, () -> waitingRoom.gate(gate).map(c -> {
+        api.run(ctx, () -> stored(gate).map(c -> {
             GateConfig changed;
             try {
                 changed = c.withAdmission(GateConfigJson.admission(json));
@@ -118,7 +127,7 @@ final class OperatorRoutes {
         if (!(message instanceof String m) || m.length() > 500) {
             throw new BadRequest("'message' must be a string of at most 500 characters");
         }
-        api.run(ctx, () -> waitingRoom.gate(gate).map(c -> {
+        api.run(ctx, () -> stored(gate).map(c -> {
             GateConfig changed = c.withMode(mode, mode == GateMode.ACTIVE && m.isEmpty() ? "" : m);
             return configured(waitingRoom.configure(changed), 200);
         }).orElseGet(() -> unknown(gate)));

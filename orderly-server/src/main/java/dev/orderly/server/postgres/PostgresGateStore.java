@@ -1,0 +1,371 @@
+package dev.orderly.server.postgres;
+
+import static dev.orderly.server.postgres.Blocking.await;
+
+import dev.orderly.gate.GateConfig;
+import dev.orderly.gate.GateProgress;
+import dev.orderly.gate.GateStore;
+import dev.orderly.gate.InMemoryGateStore;
+import dev.orderly.server.gate.GateConfigJson;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gate store of a node without Redis, in its PostgreSQL (the embedded one by default): a
+ * restart, clean or not, keeps every number, admission, spent pass and operator setting.
+ *
+ * <p>Design (tables in {@code V4__gate_store.sql}):
+ * <ul>
+ *   <li>Numbers come out of memory from blocks reserved ahead by one upsert on
+ *       {@code gate_counters} ({@link NumberBlocks}); a join waits for no round trip, and a restart
+ *       continues above the high-water mark.</li>
+ *   <li>Progress changes by a guarded upsert ({@code WHERE version = expected}) that writes the
+ *       checkpoint in the same statement; spending is {@code INSERT ... ON CONFLICT DO NOTHING},
+ *       true for one caller; holders' places are upserts.</li>
+ *   <li>Hot reads are cached where the answer can never change: a spent pass stays spent (a
+ *       "not spent" answer is never cached), and a rank's admission time is fixed once the mark
+ *       passed it. A cached admission time outlives a trim by another node at most until this
+ *       node's own trim; such a time is older than the retention window, so its pass has expired
+ *       either way.</li>
+ * </ul>
+ *
+ * <p>One node per database: the numbers in memory and {@link #issued} are this node's. Several
+ * nodes share their gates through Redis ({@code RedisGateStore}). Within the node, a holder's
+ * place is asked for under a lock per holder, so two requests of one person take one number.
+ */
+public final class PostgresGateStore implements GateStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresGateStore.class);
+
+    private static final String ADVANCE_TAIL = """
+            , dated AS (
+                INSERT INTO gate_checkpoints (gate, mark, at) SELECT $1, mark, $9 FROM moved WHERE mark > $10
+                ON CONFLICT DO NOTHING)
+            SELECT count(*) FROM moved""";
+
+    private static final String ADVANCE_FIRST = """
+            WITH moved AS (
+                INSERT INTO gate_progress AS p (gate, version, mark, pre_queue_size, last_tick, carry, rate)
+                VALUES ($1, $3, $4, $5, $6, $7, $8)
+                ON CONFLICT (gate) DO UPDATE SET version = EXCLUDED.version, mark = EXCLUDED.mark,
+                    pre_queue_size = EXCLUDED.pre_queue_size, last_tick = EXCLUDED.last_tick, carry = EXCLUDED.carry,
+                    rate = EXCLUDED.rate
+                WHERE p.version = $2
+                RETURNING p.mark)""" + ADVANCE_TAIL;
+
+    private static final String ADVANCE = """
+            WITH moved AS (
+                UPDATE gate_progress SET version = $3, mark = $4, pre_queue_size = $5, last_tick = $6, carry = $7, rate = $8
+                WHERE gate = $1 AND version = $2
+                RETURNING mark)""" + ADVANCE_TAIL;
+
+    private static final String ADMITTED_AT = """
+            SELECT p.mark, p.trimmed,
+                   (SELECT min(mark) FROM gate_checkpoints WHERE gate = $1) AS first,
+                   c.mark AS reached, c.at,
+                   (SELECT max(mark) FROM gate_checkpoints WHERE gate = $1 AND mark < $2) AS below
+            FROM gate_progress p
+            LEFT JOIN LATERAL (SELECT mark, at FROM gate_checkpoints WHERE gate = $1 AND mark >= $2 ORDER BY mark LIMIT 1) c
+                ON true
+            WHERE p.gate = $1""";
+
+    private static final String TRIM = """
+            WITH keep AS (
+                SELECT mark, at FROM gate_checkpoints WHERE gate = $1 AND at < $2 ORDER BY at DESC, mark DESC LIMIT 1),
+            gone AS (
+                DELETE FROM gate_checkpoints c USING keep WHERE c.gate = $1 AND (c.at < keep.at OR c.mark < keep.mark)),
+            flagged AS (
+                UPDATE gate_progress SET trimmed = true WHERE gate = $1 AND NOT trimmed AND EXISTS (SELECT 1 FROM keep))
+            SELECT mark FROM keep""";
+
+    /** Ranks from {@code after} (exclusive) to the key (inclusive) were admitted at {@code at}. */
+    private record Admission(long after, Instant at) {
+    }
+
+    private final Pool pool;
+    private final Map<String, Long> reservedBefore;
+    private final Map<String, NumberBlocks> numbers = new ConcurrentHashMap<>();
+    /** Only its spent bits are used: a cache of passes known to be spent. */
+    private final InMemoryGateStore spentCache = new InMemoryGateStore();
+    private final Map<String, ConcurrentSkipListMap<Long, Admission>> admissions = new ConcurrentHashMap<>();
+    private final ReentrantLock[] holderLocks = new ReentrantLock[64];
+
+    /** Reads each gate's high-water mark: numbers continue above what any earlier run may have handed out. */
+    public PostgresGateStore(Pool pool) {
+        this.pool = pool;
+        Map<String, Long> marks = new HashMap<>();
+        for (Row row : await(pool.query("SELECT gate, reserved_to FROM gate_counters").execute())) {
+            marks.put(row.getString(0), row.getLong(1));
+        }
+        this.reservedBefore = Map.copyOf(marks);
+        for (int i = 0; i < holderLocks.length; i++) {
+            holderLocks[i] = new ReentrantLock();
+        }
+    }
+
+    // ------------------------------------------------------------------ configuration
+
+    @Override
+    public void saveConfig(GateConfig config) {
+        await(pool.preparedQuery("""
+                INSERT INTO gate_configs (gate, config) VALUES ($1, $2)
+                ON CONFLICT (gate) DO UPDATE SET config = EXCLUDED.config""")
+                .execute(Tuple.of(config.name(), GateConfigJson.write(config))));
+    }
+
+    @Override
+    public Optional<GateConfig> config(String gate) {
+        RowSet<Row> rows = await(pool.preparedQuery("SELECT config FROM gate_configs WHERE gate = $1").execute(Tuple.of(gate)));
+        return rows.size() == 0 ? Optional.empty() : Optional.of(GateConfigJson.readStored(rows.iterator().next().getJsonObject(0)));
+    }
+
+    @Override
+    public List<GateConfig> configs() {
+        List<GateConfig> result = new ArrayList<>();
+        for (Row row : await(pool.query("SELECT config FROM gate_configs").execute())) {
+            result.add(GateConfigJson.readStored(row.getJsonObject(0)));
+        }
+        // In Java's order, not the database collation's (which may ignore the hyphen).
+        result.sort(Comparator.comparing(GateConfig::name));
+        return result;
+    }
+
+    // ------------------------------------------------------------------ numbers
+
+    private NumberBlocks numbers(String gate) {
+        return numbers.computeIfAbsent(gate, g -> new NumberBlocks(reservedBefore.getOrDefault(g, 0L), n -> reserve(g, n),
+                System::nanoTime));
+    }
+
+    private Future<Long> reserve(String gate, long n) {
+        return pool.preparedQuery("""
+                INSERT INTO gate_counters AS c (gate, reserved_to) VALUES ($1, $2)
+                ON CONFLICT (gate) DO UPDATE SET reserved_to = c.reserved_to + EXCLUDED.reserved_to
+                RETURNING reserved_to""")
+                .execute(Tuple.of(gate, n)).map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    @Override
+    public long issue(String gate) {
+        return await(Future.fromCompletionStage(numbers(gate).next()));
+    }
+
+    @Override
+    public CompletionStage<Long> issueLater(String gate) {
+        return numbers(gate).next();
+    }
+
+    /**
+     * Gives the numbers reserved but not handed out back to the database, so the next start
+     * continues right after the last number handed out. Call at a clean stop, once no join can
+     * arrive; the store hands out no number after it. Guarded by the mark this node reserved to:
+     * if anyone else reserved since, nothing is given back.
+     */
+    public void giveBackUnused() {
+        numbers.values().forEach(NumberBlocks::close);
+        // A block on its way lands within its timeout; its numbers go back with the rest.
+        long deadline = System.nanoTime() + NumberBlocks.ANSWER_WITHIN.plusSeconds(1).toNanos();
+        while (!numbers.values().stream().allMatch(NumberBlocks::settled) && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(java.time.Duration.ofMillis(5).toNanos());
+        }
+        numbers.forEach((gate, blocks) -> blocks.giveBack().ifPresent(range -> {
+            try {
+                await(pool.preparedQuery("UPDATE gate_counters SET reserved_to = $2 WHERE gate = $1 AND reserved_to = $3")
+                        .execute(Tuple.of(gate, range[0], range[1])));
+            } catch (RuntimeException e) {
+                // Only costs skipped numbers at the next start, as a crash would.
+                LOG.warn("could not give back the unused numbers of gate '{}': {}", gate, e.toString());
+            }
+        }));
+    }
+
+    @Override
+    public long issueFor(String gate, String holder) {
+        ReentrantLock lock = holderLock(gate, holder);
+        lock.lock();
+        try {
+            Optional<Long> held = place(gate, holder);
+            if (held.isPresent()) {
+                return held.get();
+            }
+            long place = issue(gate);
+            RowSet<Row> inserted = await(pool.preparedQuery("""
+                    INSERT INTO gate_holders (gate, holder, place) VALUES ($1, $2, $3)
+                    ON CONFLICT DO NOTHING RETURNING place""").execute(Tuple.of(gate, holder, place)));
+            // Another node placed the holder meanwhile: theirs stands, this number is skipped.
+            return inserted.size() == 1 ? place : place(gate, holder).orElseThrow();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public long reissueFor(String gate, String holder, long previous) {
+        ReentrantLock lock = holderLock(gate, holder);
+        lock.lock();
+        try {
+            Optional<Long> held = place(gate, holder);
+            if (held.isPresent() && held.get() != previous) {
+                return held.get();
+            }
+            long place = issue(gate);
+            RowSet<Row> moved = await(pool.preparedQuery("""
+                    INSERT INTO gate_holders AS h (gate, holder, place) VALUES ($1, $2, $3)
+                    ON CONFLICT (gate, holder) DO UPDATE SET place = EXCLUDED.place WHERE h.place = $4
+                    RETURNING place""").execute(Tuple.of(gate, holder, place, previous)));
+            return moved.size() == 1 ? place : place(gate, holder).orElseThrow();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Optional<Long> place(String gate, String holder) {
+        RowSet<Row> rows = await(pool.preparedQuery("SELECT place FROM gate_holders WHERE gate = $1 AND holder = $2")
+                .execute(Tuple.of(gate, holder)));
+        return rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong(0));
+    }
+
+    private ReentrantLock holderLock(String gate, String holder) {
+        return holderLocks[Math.floorMod(31 * gate.hashCode() + holder.hashCode(), holderLocks.length)];
+    }
+
+    @Override
+    public long issued(String gate) {
+        return numbers(gate).issued();
+    }
+
+    // ------------------------------------------------------------------ progress and checkpoints
+
+    @Override
+    public GateProgress progress(String gate) {
+        RowSet<Row> rows = await(pool.preparedQuery(
+                "SELECT version, mark, pre_queue_size, last_tick, carry, rate FROM gate_progress WHERE gate = $1")
+                .execute(Tuple.of(gate)));
+        if (rows.size() == 0) {
+            return GateProgress.INITIAL;
+        }
+        Row r = rows.iterator().next();
+        OffsetDateTime tick = r.getOffsetDateTime(3);
+        return new GateProgress(r.getLong(1), r.getLong(2), tick == null ? null : tick.toInstant(), r.getDouble(4), r.getDouble(5),
+                r.getLong(0));
+    }
+
+    @Override
+    public boolean advance(String gate, GateProgress expected, GateProgress next, Instant at) {
+        Instant when = at.truncatedTo(ChronoUnit.MICROS);
+        Tuple args = Tuple.of(gate, expected.version(), next.version(), next.mark(), next.preQueueSize(), time(next.lastTick()))
+                .addValue(next.carry()).addValue(next.rate()).addValue(time(when)).addValue(expected.mark());
+        boolean won = await(pool.preparedQuery(expected.version() == 0 ? ADVANCE_FIRST : ADVANCE).execute(args))
+                .iterator().next().getLong(0) == 1;
+        if (won && next.mark() > expected.mark()) {
+            admissions(gate).put(next.mark(), new Admission(expected.mark(), when));
+        }
+        return won;
+    }
+
+    @Override
+    public Optional<Instant> admittedAt(String gate, long rank) {
+        if (rank < 1) {
+            return Optional.empty();
+        }
+        ConcurrentSkipListMap<Long, Admission> known = admissions(gate);
+        Map.Entry<Long, Admission> cached = known.ceilingEntry(rank);
+        if (cached != null && cached.getValue().after() < rank) {
+            return Optional.of(cached.getValue().at());
+        }
+        RowSet<Row> rows = await(pool.preparedQuery(ADMITTED_AT).execute(Tuple.of(gate, rank)));
+        if (rows.size() == 0) {
+            return Optional.empty();
+        }
+        Row r = rows.iterator().next();
+        Long first = r.getLong("first");
+        Long reached = r.getLong("reached");
+        if (rank > r.getLong("mark") || first == null || reached == null || (r.getBoolean("trimmed") && rank <= first)) {
+            return Optional.empty();
+        }
+        Long below = r.getLong("below");
+        Instant at = r.getOffsetDateTime("at").toInstant();
+        known.put(reached, new Admission(below == null ? 0 : below, at));
+        return Optional.of(at);
+    }
+
+    @Override
+    public long markAt(String gate, Instant at) {
+        RowSet<Row> rows = await(pool.preparedQuery(
+                "SELECT mark FROM gate_checkpoints WHERE gate = $1 AND at <= $2 ORDER BY at DESC, mark DESC LIMIT 1")
+                .execute(Tuple.of(gate, time(at))));
+        return rows.size() == 0 ? 0 : rows.iterator().next().getLong(0);
+    }
+
+    @Override
+    public void trimCheckpoints(String gate, Instant before) {
+        RowSet<Row> kept = await(pool.preparedQuery(TRIM).execute(Tuple.of(gate, time(before))));
+        if (kept.size() == 1) {
+            // Ranks up to the kept checkpoint can no longer be dated.
+            admissions(gate).headMap(kept.iterator().next().getLong(0), true).clear();
+        }
+    }
+
+    private ConcurrentSkipListMap<Long, Admission> admissions(String gate) {
+        return admissions.computeIfAbsent(gate, g -> new ConcurrentSkipListMap<>());
+    }
+
+    // ------------------------------------------------------------------ spent passes
+
+    @Override
+    public boolean spend(String gate, long rank) {
+        if (rank < 1) {
+            return false;
+        }
+        boolean first = await(pool.preparedQuery("INSERT INTO gate_spent (gate, rank) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .execute(Tuple.of(gate, rank))).rowCount() == 1;
+        spentCache.spend(gate, rank);
+        return first;
+    }
+
+    @Override
+    public boolean spent(String gate, long rank) {
+        if (rank < 1) {
+            return false;
+        }
+        if (spentCache.spent(gate, rank)) {
+            return true;
+        }
+        boolean spent = await(pool.preparedQuery("SELECT 1 FROM gate_spent WHERE gate = $1 AND rank = $2")
+                .execute(Tuple.of(gate, rank))).size() == 1;
+        if (spent) {
+            spentCache.spend(gate, rank);
+        }
+        return spent;
+    }
+
+    @Override
+    public long spentAbove(String gate, long rank) {
+        return await(pool.preparedQuery("SELECT count(*) FROM gate_spent WHERE gate = $1 AND rank > $2")
+                .execute(Tuple.of(gate, rank))).iterator().next().getLong(0);
+    }
+
+    private static OffsetDateTime time(Instant at) {
+        return at == null ? null : OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
+    }
+}

@@ -42,8 +42,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Progress changes by a guarded upsert ({@code WHERE version = expected}) that writes the
  *       checkpoint in the same statement; spending is {@code INSERT ... ON CONFLICT DO NOTHING},
  *       true for one caller; holders' places are upserts.</li>
- *   <li>Hot reads are cached where the answer can never change: a spent pass stays spent (a
- *       "not spent" answer is never cached), and a rank's admission time is fixed once the mark
+ *   <li>Hot reads are cached where the answer can only change through this node: a spent pass
+ *       stays spent unless this node gives it back ({@link #unspend} clears the cached bit after
+ *       the row; a "not spent" answer is never cached), and a rank's admission time is fixed once the mark
  *       passed it. A cached admission time outlives a trim by another node at most until this
  *       node's own trim; such a time is older than the retention window, so its pass has expired
  *       either way.</li>
@@ -137,6 +138,29 @@ public final class PostgresGateStore implements GateStore {
     public Optional<GateConfig> config(String gate) {
         RowSet<Row> rows = await(pool.preparedQuery("SELECT config FROM gate_configs WHERE gate = $1").execute(Tuple.of(gate)));
         return rows.size() == 0 ? Optional.empty() : Optional.of(GateConfigJson.readStored(rows.iterator().next().getJsonObject(0)));
+    }
+
+    @Override
+    public boolean saveConfigIf(GateConfig config, GateProgress expected, GateProgress next) {
+        // The progress moves first; the configuration is written only by the statement whose move won.
+        String moved = expected.version() == 0 ? """
+                INSERT INTO gate_progress AS p (gate, version, mark, pre_queue_size, last_tick, carry, rate)
+                VALUES ($1, $3, $4, $5, $6, $7, $8)
+                ON CONFLICT (gate) DO UPDATE SET version = EXCLUDED.version, mark = EXCLUDED.mark,
+                    pre_queue_size = EXCLUDED.pre_queue_size, last_tick = EXCLUDED.last_tick, carry = EXCLUDED.carry,
+                    rate = EXCLUDED.rate
+                WHERE p.version = $2
+                RETURNING p.gate""" : """
+                UPDATE gate_progress SET version = $3, mark = $4, pre_queue_size = $5, last_tick = $6, carry = $7, rate = $8
+                WHERE gate = $1 AND version = $2
+                RETURNING gate""";
+        Tuple args = Tuple.of(config.name(), expected.version(), next.version(), next.mark(), next.preQueueSize(), time(next.lastTick()))
+                .addValue(next.carry()).addValue(next.rate()).addValue(GateConfigJson.write(config));
+        return await(pool.preparedQuery("WITH moved AS (" + moved + """
+                ), saved AS (
+                    INSERT INTO gate_configs (gate, config) SELECT $1, $9 FROM moved
+                    ON CONFLICT (gate) DO UPDATE SET config = EXCLUDED.config)
+                SELECT count(*) FROM moved""").execute(args)).iterator().next().getLong(0) == 1;
     }
 
     @Override
@@ -341,6 +365,18 @@ public final class PostgresGateStore implements GateStore {
                 .execute(Tuple.of(gate, rank))).rowCount() == 1;
         spentCache.spend(gate, rank);
         return first;
+    }
+
+    @Override
+    public boolean unspend(String gate, long rank) {
+        if (rank < 1) {
+            return false;
+        }
+        boolean was = await(pool.preparedQuery("DELETE FROM gate_spent WHERE gate = $1 AND rank = $2")
+                .execute(Tuple.of(gate, rank))).rowCount() == 1;
+        // After the row is gone: a reader that finds no row caches nothing.
+        spentCache.unspend(gate, rank);
+        return was;
     }
 
     @Override

@@ -92,6 +92,8 @@ public final class OrderlyApp implements AutoCloseable {
     public static OrderlyApp start(Settings settings, Clock clock, List<IdentityMethodFactory> extraIdentityMethods) {
         Vertx vertx = Vertx.vertx();
         Database database = null;
+        // What wire() starts before it fails (lanes, ticker, threads) is stopped here, newest first.
+        List<AutoCloseable> started = new ArrayList<>();
         try {
             database = settings.databaseUrl()
                     .map(url -> Database.external(vertx, url, settings.databaseUser(), settings.databasePassword(), settings.databasePoolSize()))
@@ -107,13 +109,22 @@ public final class OrderlyApp implements AutoCloseable {
             if (sealed > 0) {
                 LOG.info("sealed {} phone numbers that an older version kept in clear", sealed);
             }
-            return wire(vertx, database, settings, clock, keys, registry, extraIdentityMethods);
+            return wire(vertx, database, settings, clock, keys, registry, extraIdentityMethods, started);
         } catch (RuntimeException e) {
+            started.reversed().forEach(part -> closeAfterFailedStart(part, e));
             if (database != null) {
-                database.close();
+                closeAfterFailedStart(database, e);
             }
-            vertx.close();
+            closeAfterFailedStart(() -> vertx.close().toCompletionStage().toCompletableFuture().join(), e);
             throw e;
+        }
+    }
+
+    private static void closeAfterFailedStart(AutoCloseable part, RuntimeException failure) {
+        try {
+            part.close();
+        } catch (Exception e) {
+            failure.addSuppressed(e);
         }
     }
 
@@ -130,7 +141,8 @@ public final class OrderlyApp implements AutoCloseable {
     }
 
     private static OrderlyApp wire(Vertx vertx, Database database, Settings settings, Clock clock, PrivacyKeys privacy,
-                                   PostgresResidentRegistry registry, List<IdentityMethodFactory> extraIdentityMethods) {
+                                   PostgresResidentRegistry registry, List<IdentityMethodFactory> extraIdentityMethods,
+                                   List<AutoCloseable> started) {
         SecureRandom random = new SecureRandom();
         SigningKeys keys = SigningKeyFile.load(settings.signingKeys(), settings.dataDir());
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -158,12 +170,14 @@ public final class OrderlyApp implements AutoCloseable {
                 .orElseGet(InMemoryGateStore::new);
         Gates gates = new Gates(gateStore, settings.redisUrl().isEmpty(), keys, passKeys(settings), clock, meters, standard,
                 settings.passLifetime(), settings.gateOpening().opensAt().orElse(clock.instant()), settings.gateOpening().preQueue());
+        started.add(gates);
         WaitingRoom waitingRoom = gates.waitingRoom();
 
         PostgresCohortStore cohorts = new PostgresCohortStore(database.pool(), clock);
         PostgresBookingStore bookingStore = settings.bookingLanes() == 0
                 ? new PostgresBookingStore(database.pool(), PostgresBookingStore.Engine.LOCK_ROWS, 1, 1)
                 : new PostgresBookingStore(database.pool(), PostgresBookingStore.Engine.BATCHED, settings.bookingLanes(), settings.bookingMaxBatch());
+        started.add(bookingStore);
         PostgresSpecialGroupStore specialGroups = new PostgresSpecialGroupStore(database.pool());
         Sessions sessions = new Sessions(new SessionTokens(keys, clock, settings.sessionLifetime(), settings.identity().sessionIdle()),
                 new PostgresSessionStore(database.pool()), clock);
@@ -175,6 +189,7 @@ public final class OrderlyApp implements AutoCloseable {
                 settings.bookingHorizonDays(), settings.searchCacheFor());
 
         ExecutorService blockingWork = Executors.newVirtualThreadPerTaskExecutor();
+        started.add(blockingWork::shutdownNow);
         Optional<DevRoutes> dev = settings.demo()
                 ? Optional.of(new DevRoutes(inbox, (n, offset) -> demoSamples(registry, cohorts.all(), n, offset)))
                 : Optional.empty();

@@ -27,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * optimistically, reading without row locks (see {@link BookingTransaction#run(List, boolean)}),
  * and runs again with locks only if another transaction changed what it read. Queues are bounded: when
  * one is full the caller waits (back-pressure) rather than memory growing without bound.
+ *
+ * <p>Shutting down: once {@link #close} has begun, a new booking fails at once with a
+ * {@link StoreException}, and so does one still waiting for room in a full queue; what is queued
+ * is run by the lanes, or failed the same way if a lane does not finish in time. No caller waits
+ * for an answer that nobody will give.
  */
 final class BookingLanes implements AutoCloseable {
 
@@ -51,6 +56,11 @@ final class BookingLanes implements AutoCloseable {
      * @param route    the lane key of a command (e.g. its clinic); any int
      */
     BookingLanes(BookingTransaction transaction, int lanes, int maxBatch, ToIntFunction<BookingCommand.Book> route) {
+        this(transaction, lanes, maxBatch, route, QUEUE_CAPACITY);
+    }
+
+    /** @param capacity bookings a lane's queue holds before callers wait for room */
+    BookingLanes(BookingTransaction transaction, int lanes, int maxBatch, ToIntFunction<BookingCommand.Book> route, int capacity) {
         if (lanes < 1 || maxBatch < 1) {
             throw new IllegalArgumentException("lanes (" + lanes + ") and maxBatch (" + maxBatch + ") must be at least 1");
         }
@@ -58,7 +68,7 @@ final class BookingLanes implements AutoCloseable {
         this.route = route;
         this.maxBatch = maxBatch;
         for (int i = 0; i < lanes; i++) {
-            BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+            BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(capacity);
             queues.add(queue);
             Thread t = Thread.ofPlatform().name("orderly-booking-lane-" + i).daemon().start(() -> drain(queue));
             threads.add(t);
@@ -68,15 +78,24 @@ final class BookingLanes implements AutoCloseable {
     /** Runs the booking {@code command} in its lane and waits for the committed answer. */
     StoreAnswer submit(BookingCommand.Book command) {
         if (closed) {
-            throw new StoreException("the booking engine is shut down", null);
+            throw shuttingDown();
         }
         CompletableFuture<Object> answer = new CompletableFuture<>();
         BlockingQueue<Pending> queue = queues.get(Math.floorMod(route.applyAsInt(command), queues.size()));
+        Pending pending = new Pending(command, answer);
         try {
-            queue.put(new Pending(command, answer));
+            while (!queue.offer(pending, 100, TimeUnit.MILLISECONDS)) {
+                if (closed) {
+                    throw shuttingDown();
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreException("interrupted while queueing a booking", e);
+        }
+        // Queued just as close() began: its lane may already have stopped; still in the queue means nobody will run it.
+        if (closed && queue.remove(pending)) {
+            throw shuttingDown();
         }
         Object result;
         try {
@@ -125,6 +144,15 @@ final class BookingLanes implements AutoCloseable {
         }
     }
 
+    private static StoreException shuttingDown() {
+        return new StoreException("the booking engine is shutting down; the booking was not made", null);
+    }
+
+    /** Bookings waiting in the queues, not yet taken by a lane. */
+    int waiting() {
+        return queues.stream().mapToInt(BlockingQueue::size).sum();
+    }
+
     /** Batches run so far, and the commands in them. */
     long[] figures() {
         return new long[] {batches.sum(), committed.sum()};
@@ -133,14 +161,23 @@ final class BookingLanes implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        for (Thread t : threads) {
-            try {
-                t.join(TimeUnit.SECONDS.toMillis(10));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        try {
+            for (Thread t : threads) {
+                long left = deadline - System.nanoTime();
+                if (left > 0) {
+                    t.join(java.time.Duration.ofNanos(left));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            // What a lane did not take in time is taken out and failed, so no caller waits on it.
+            for (BlockingQueue<Pending> q : queues) {
+                List<Pending> left = new ArrayList<>();
+                q.drainTo(left);
+                left.forEach(p -> p.answer().completeExceptionally(shuttingDown()));
             }
         }
-        queues.forEach(q -> q.forEach(p -> p.answer().completeExceptionally(new StoreException("the booking engine shut down", null))));
     }
 }

@@ -51,6 +51,14 @@ import java.util.TreeSet;
  * cycle as a deadlock. Either way the transaction rolls back and is run again, and then sees the
  * winner's rows and answers accordingly. A batch that keeps failing is split into single commands,
  * so one bad command cannot fail its neighbours.
+ *
+ * <p>When the connection breaks after COMMIT was sent, the batch may have committed or not, and
+ * running it again would answer from its own writes ("already booked", "nothing to cancel").
+ * So the transaction's id travels with the writes, and the outcome is then read from PostgreSQL
+ * ({@code pg_xact_status}) on another connection: committed, the decided answers are the truth;
+ * rolled back, the batch runs again; unknowable (the database stays away), each command fails
+ * with a {@link StoreException} that says so, and a retry with the same idempotency key reads what
+ * committed.
  */
 final class BookingTransaction {
 
@@ -74,6 +82,9 @@ final class BookingTransaction {
         return now;
     }
 
+    /** How long an unknown commit outcome is asked after before the commands fail as unknown. */
+    private static final long RESOLVE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
     private final Pool pool;
     /** Dose-2 intervals by product ({min, max} days), so an optimistic batch can ask for capacity before its offers arrive. */
     private volatile Map<String, int[]> intervals = Map.of();
@@ -88,6 +99,19 @@ final class BookingTransaction {
 
         StaleIntervals() {
             super("a product's dose-2 interval changed", null, false, false);
+        }
+    }
+
+    /** The connection broke after COMMIT was sent; {@code xid} is null when its answer was lost too. */
+    private static final class CommitOutcomeUnknown extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final String xid;
+        private final transient List<Object> results;
+
+        CommitOutcomeUnknown(String xid, List<Object> results, Throwable cause) {
+            super("the connection broke after COMMIT was sent", cause);
+            this.xid = xid;
+            this.results = results;
         }
     }
 
@@ -130,6 +154,19 @@ final class BookingTransaction {
                 RERUNS.increment();
                 refreshIntervals();
                 last = e;
+            } catch (CommitOutcomeUnknown e) {
+                Boolean committed = committed(e.xid);
+                if (Boolean.TRUE.equals(committed)) {
+                    return e.results;
+                }
+                if (committed == null) {
+                    StoreException unknown = new StoreException("the outcome of " + commands.size()
+                            + " booking command(s) is unknown: the connection broke after COMMIT and the database could not say; "
+                            + "a retry with the same idempotency key answers what committed", e);
+                    return commands.stream().map(c -> (Object) unknown).toList();
+                }
+                RERUNS.increment();
+                last = e;
             } catch (RuntimeException e) {
                 if (!retryable(e)) {
                     if (commands.size() == 1) {
@@ -151,6 +188,43 @@ final class BookingTransaction {
         return one;
     }
 
+    /**
+     * Whether transaction {@code xid} committed: true, false (rolled back), or null when that cannot
+     * be learnt (no id, the database unreachable until the deadline, or the id too old).
+     */
+    private Boolean committed(String xid) {
+        if (xid == null) {
+            return null;
+        }
+        long deadline = System.nanoTime() + RESOLVE_NANOS;
+        while (true) {
+            try {
+                String status = await(pool.preparedQuery("SELECT pg_xact_status($1::text::xid8)").execute(Tuple.of(xid)))
+                        .iterator().next().getString(0);
+                if (status == null) {
+                    return null;
+                }
+                switch (status) {
+                    case "committed" -> {
+                        return true;
+                    }
+                    case "aborted" -> {
+                        return false;
+                    }
+                    default -> {
+                        // "in progress": its server process has not yet finished the COMMIT, or not yet noticed the lost client.
+                    }
+                }
+            } catch (RuntimeException unreachable) {
+                // asked again until the deadline
+            }
+            if (System.nanoTime() - deadline > 0) {
+                return null;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50));
+        }
+    }
+
     static boolean retryable(Throwable e) {
         return e instanceof PgException pg && ("23505".equals(pg.getSqlState()) || "40P01".equals(pg.getSqlState())
                 || "40001".equals(pg.getSqlState()));
@@ -161,6 +235,9 @@ final class BookingTransaction {
         Map<String, int[]> assumed = optimistic ? intervals(commands) : null;
         SqlConnection conn = await(pool.getConnection());
         boolean open = false;
+        boolean commitSent = false;
+        Future<RowSet<Row>> xid = null;
+        List<Object> results = null;
         try {
             // Pipelined: BEGIN and the first loads leave together; see the design note.
             Future<RowSet<Row>> begin = conn.query("BEGIN").execute();
@@ -175,7 +252,7 @@ final class BookingTransaction {
             await(plans);
             t = lap(0, t);
             t = load(conn, ledger, commands, loads, t);
-            List<Object> results = new ArrayList<>(commands.size());
+            results = new ArrayList<>(commands.size());
             for (BookingCommand c : commands) {
                 try {
                     results.add(decide(ledger, c));
@@ -185,8 +262,11 @@ final class BookingTransaction {
             }
             WorkingSet.Changes changes = ledger.changes();
             t = lap(6, t);
+            // The id, should the answer to COMMIT be lost; a transaction that writes has one anyway.
+            xid = changes.isEmpty() ? null : conn.query("SELECT pg_current_xact_id()::text").execute();
             List<Future<RowSet<Row>>> writes = changes.isEmpty() ? List.of() : write(conn, changes, optimistic);
             Future<RowSet<Row>> commit = conn.query("COMMIT").execute();
+            commitSent = true;
             for (Future<RowSet<Row>> w : writes) {
                 await(w);
             }
@@ -199,6 +279,13 @@ final class BookingTransaction {
             }
             return results;
         } catch (RuntimeException e) {
+            if (commitSent && !(e instanceof PgException)) {
+                // PostgreSQL did not answer (an error it answers rolls the transaction back): it may have committed.
+                if (xid == null) {
+                    return results; // nothing was written: the answers hold either way
+                }
+                throw new CommitOutcomeUnknown(xid.succeeded() ? xid.result().iterator().next().getString(0) : null, results, e);
+            }
             if (open) {
                 // After a failed statement PostgreSQL ends the transaction on ROLLBACK (a pipelined COMMIT also rolls back).
                 conn.query("ROLLBACK").execute();

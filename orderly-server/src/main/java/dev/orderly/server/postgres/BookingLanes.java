@@ -38,7 +38,7 @@ final class BookingLanes implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BookingLanes.class);
     private static final int QUEUE_CAPACITY = 50_000;
 
-    private record Pending(BookingCommand command, CompletableFuture<Object> answer) {
+    private record Pending(BookingCommand command, CompletableFuture<CommandResult> answer) {
     }
 
     private final BookingTransaction transaction;
@@ -46,8 +46,7 @@ final class BookingLanes implements AutoCloseable {
     private final int maxBatch;
     private final List<BlockingQueue<Pending>> queues = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
-    private final java.util.concurrent.atomic.LongAdder batches = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder committed = new java.util.concurrent.atomic.LongAdder();
+    private final BookingMetrics metrics;
     private volatile boolean closed;
 
     /**
@@ -55,16 +54,18 @@ final class BookingLanes implements AutoCloseable {
      * @param maxBatch most commands committed together; at least 1
      * @param route    the lane key of a command (e.g. its clinic); any int
      */
-    BookingLanes(BookingTransaction transaction, int lanes, int maxBatch, ToIntFunction<BookingCommand.Book> route) {
-        this(transaction, lanes, maxBatch, route, QUEUE_CAPACITY);
+    BookingLanes(BookingTransaction transaction, BookingMetrics metrics, int lanes, int maxBatch, ToIntFunction<BookingCommand.Book> route) {
+        this(transaction, metrics, lanes, maxBatch, route, QUEUE_CAPACITY);
     }
 
     /** @param capacity bookings a lane's queue holds before callers wait for room */
-    BookingLanes(BookingTransaction transaction, int lanes, int maxBatch, ToIntFunction<BookingCommand.Book> route, int capacity) {
+    BookingLanes(BookingTransaction transaction, BookingMetrics metrics, int lanes, int maxBatch, ToIntFunction<BookingCommand.Book> route,
+                 int capacity) {
         if (lanes < 1 || maxBatch < 1) {
             throw new IllegalArgumentException("lanes (" + lanes + ") and maxBatch (" + maxBatch + ") must be at least 1");
         }
         this.transaction = transaction;
+        this.metrics = metrics;
         this.route = route;
         this.maxBatch = maxBatch;
         for (int i = 0; i < lanes; i++) {
@@ -80,7 +81,7 @@ final class BookingLanes implements AutoCloseable {
         if (closed) {
             throw shuttingDown();
         }
-        CompletableFuture<Object> answer = new CompletableFuture<>();
+        CompletableFuture<CommandResult> answer = new CompletableFuture<>();
         BlockingQueue<Pending> queue = queues.get(Math.floorMod(route.applyAsInt(command), queues.size()));
         Pending pending = new Pending(command, answer);
         try {
@@ -97,16 +98,13 @@ final class BookingLanes implements AutoCloseable {
         if (closed && queue.remove(pending)) {
             throw shuttingDown();
         }
-        Object result;
+        CommandResult result;
         try {
             result = answer.join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException re ? re : new StoreException("booking failed", e.getCause());
         }
-        if (result instanceof RuntimeException e) {
-            throw e;
-        }
-        return (StoreAnswer) result;
+        return result.answerOrThrow();
     }
 
     private void drain(BlockingQueue<Pending> queue) {
@@ -119,9 +117,8 @@ final class BookingLanes implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
-                batches.increment();
-                committed.add(batch.size());
-                List<Object> results;
+                metrics.batch(batch.size());
+                List<CommandResult> results;
                 try {
                     results = transaction.run(batch.stream().map(Pending::command).toList(), true);
                 } catch (RuntimeException e) {
@@ -151,11 +148,6 @@ final class BookingLanes implements AutoCloseable {
     /** Bookings waiting in the queues, not yet taken by a lane. */
     int waiting() {
         return queues.stream().mapToInt(BlockingQueue::size).sum();
-    }
-
-    /** Batches run so far, and the commands in them. */
-    long[] figures() {
-        return new long[] {batches.sum(), committed.sum()};
     }
 
     @Override

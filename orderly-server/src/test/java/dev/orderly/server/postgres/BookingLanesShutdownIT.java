@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.orderly.booking.BookingRequest;
+import dev.orderly.booking.StoreAnswer;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -54,13 +55,14 @@ class BookingLanesShutdownIT {
                     .connectingTo(new PgConnectOptions().setHost("127.0.0.1").setPort(silent.getLocalPort()).setDatabase("none")
                             .setUser("postgres"))
                     .using(vertx).build();
-            BookingLanes lanes = new BookingLanes(new BookingTransaction(pool), 1, 1, b -> 0, 1);
+            BookingMetrics metrics = new BookingMetrics();
+            BookingLanes lanes = new BookingLanes(new BookingTransaction(pool, metrics), metrics, 1, 1, b -> 0, 1);
 
-            CompletableFuture<Object> stuck = CompletableFuture.supplyAsync(() -> lanes.submit(book(1)), callers);
+            CompletableFuture<StoreAnswer> stuck = CompletableFuture.supplyAsync(() -> lanes.submit(book(1)), callers);
             await(() -> !held.isEmpty(), "the lane's batch reached the silent database");
-            CompletableFuture<Object> queued = CompletableFuture.supplyAsync(() -> lanes.submit(book(2)), callers);
+            CompletableFuture<StoreAnswer> queued = CompletableFuture.supplyAsync(() -> lanes.submit(book(2)), callers);
             await(() -> lanes.waiting() == 1, "the second booking fills the queue");
-            CompletableFuture<Object> waitingForRoom = CompletableFuture.supplyAsync(() -> lanes.submit(book(3)), callers);
+            CompletableFuture<StoreAnswer> waitingForRoom = CompletableFuture.supplyAsync(() -> lanes.submit(book(3)), callers);
 
             CompletableFuture<Void> closing = CompletableFuture.runAsync(lanes::close, callers);
             assertThatThrownBy(() -> waitingForRoom.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS))

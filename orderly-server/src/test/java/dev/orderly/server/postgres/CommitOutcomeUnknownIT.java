@@ -8,6 +8,7 @@ import dev.orderly.booking.CancelOutcome;
 import dev.orderly.booking.Clinic;
 import dev.orderly.booking.Product;
 import dev.orderly.booking.Reservation;
+import dev.orderly.booking.StoreAnswer;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -64,6 +65,10 @@ class CommitOutcomeUnknownIT {
         db.close();
     }
 
+    private static List<StoreAnswer> answers(List<CommandResult> results) {
+        return results.stream().map(CommandResult::answerOrThrow).toList();
+    }
+
     private static BookingCommand.Book book(long person, String reference) {
         return new BookingCommand.Book(new BookingRequest(person, 1, DAY, "PFZ"), null, reference, NOW);
     }
@@ -73,7 +78,8 @@ class CommitOutcomeUnknownIT {
         store.book(new BookingRequest(1, 1, DAY, "PFZ"), null, "OR-HELD", NOW);
         proxy.arm(CommitCuttingProxy.Cut.AFTER_COMMIT);
 
-        List<Object> results = new BookingTransaction(throughProxy).run(List.of(book(2, "OR-NEW"), new BookingCommand.Cancel(1, null, NOW)));
+        List<StoreAnswer> results = answers(new BookingTransaction(throughProxy, new BookingMetrics())
+                .run(List.of(book(2, "OR-NEW"), new BookingCommand.Cancel(1, null, NOW))));
 
         assertThat(proxy.cut()).as("the answer to COMMIT was cut").isTrue();
         assertThat(results.get(0)).isInstanceOfSatisfying(BookingOutcome.Booked.class,
@@ -105,7 +111,8 @@ class CommitOutcomeUnknownIT {
         store.book(new BookingRequest(1, 1, DAY, "PFZ"), null, "OR-HELD", NOW);
         proxy.arm(CommitCuttingProxy.Cut.BEFORE_COMMIT);
 
-        List<Object> results = new BookingTransaction(throughProxy).run(List.of(book(2, "OR-NEW"), new BookingCommand.Cancel(1, null, NOW)));
+        List<StoreAnswer> results = answers(new BookingTransaction(throughProxy, new BookingMetrics())
+                .run(List.of(book(2, "OR-NEW"), new BookingCommand.Cancel(1, null, NOW))));
 
         assertThat(proxy.cut()).as("the COMMIT was cut").isTrue();
         assertThat(results.get(0)).isInstanceOf(BookingOutcome.Booked.class);

@@ -101,6 +101,8 @@ public final class OrderlyApp implements AutoCloseable {
     public static OrderlyApp start(Settings settings, Clock clock, List<IdentityMethodFactory> extraIdentityMethods) {
         Vertx vertx = Vertx.vertx();
         Database database = null;
+        // What wire() starts before it fails (lanes, ticker, threads) is stopped here, newest first.
+        List<AutoCloseable> started = new ArrayList<>();
         try {
             database = settings.databaseUrl()
                     .map(url -> Database.external(vertx, url, settings.databaseUser(), settings.databasePassword(), settings.databasePoolSize()))
@@ -116,13 +118,22 @@ public final class OrderlyApp implements AutoCloseable {
             if (sealed > 0) {
                 LOG.info("sealed {} phone numbers that an older version kept in clear", sealed);
             }
-            return wire(vertx, database, settings, clock, keys, registry, extraIdentityMethods);
+            return wire(vertx, database, settings, clock, keys, registry, extraIdentityMethods, started);
         } catch (RuntimeException e) {
+            started.reversed().forEach(part -> closeAfterFailedStart(part, e));
             if (database != null) {
-                database.close();
+                closeAfterFailedStart(database, e);
             }
-            vertx.close();
+            closeAfterFailedStart(() -> vertx.close().toCompletionStage().toCompletableFuture().join(), e);
             throw e;
+        }
+    }
+
+    private static void closeAfterFailedStart(AutoCloseable part, RuntimeException failure) {
+        try {
+            part.close();
+        } catch (Exception e) {
+            failure.addSuppressed(e);
         }
     }
 
@@ -139,7 +150,8 @@ public final class OrderlyApp implements AutoCloseable {
     }
 
     private static OrderlyApp wire(Vertx vertx, Database database, Settings settings, Clock clock, PrivacyKeys privacy,
-                                   PostgresResidentRegistry registry, List<IdentityMethodFactory> extraIdentityMethods) {
+                                   PostgresResidentRegistry registry, List<IdentityMethodFactory> extraIdentityMethods,
+                                   List<AutoCloseable> started) {
         SecureRandom random = new SecureRandom();
         SigningKeys keys = SigningKeyFile.load(settings.signingKeys(), settings.dataDir());
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -168,12 +180,14 @@ public final class OrderlyApp implements AutoCloseable {
         // Both stores make calls that wait on a round trip: none may run on the event loop.
         Gates gates = new Gates(gateStore, false, keys, passKeys(settings), clock, meters, standard,
                 settings.passLifetime(), settings.gateOpening().opensAt().orElse(clock.instant()), settings.gateOpening().preQueue());
+        started.add(gates);
         WaitingRoom waitingRoom = gates.waitingRoom();
 
         PostgresCohortStore cohorts = new PostgresCohortStore(database.pool(), clock);
         PostgresBookingStore bookingStore = settings.bookingLanes() == 0
                 ? new PostgresBookingStore(database.pool(), PostgresBookingStore.Engine.LOCK_ROWS, 1, 1)
                 : new PostgresBookingStore(database.pool(), PostgresBookingStore.Engine.BATCHED, settings.bookingLanes(), settings.bookingMaxBatch());
+        started.add(bookingStore);
         PostgresSpecialGroupStore specialGroups = new PostgresSpecialGroupStore(database.pool());
         Sessions sessions = new Sessions(new SessionTokens(keys, clock, settings.sessionLifetime(), settings.identity().sessionIdle()),
                 new PostgresSessionStore(database.pool()), clock);
@@ -185,6 +199,7 @@ public final class OrderlyApp implements AutoCloseable {
                 settings.bookingHorizonDays(), settings.searchCacheFor());
 
         ExecutorService blockingWork = Executors.newVirtualThreadPerTaskExecutor();
+        started.add(blockingWork::shutdownNow);
         Optional<DevRoutes> dev = settings.demo()
                 ? Optional.of(new DevRoutes(inbox, (n, offset) -> demoSamples(registry, cohorts.all(), n, offset)))
                 : Optional.empty();

@@ -28,13 +28,18 @@ import org.slf4j.LoggerFactory;
  * optimistically, reading without row locks (see {@link BookingTransaction#run(List, boolean)}),
  * and runs again with locks only if another transaction changed what it read. Queues are bounded: when
  * one is full the caller waits (back-pressure) rather than memory growing without bound.
+ *
+ * <p>Shutting down: once {@link #close} has begun, a new booking fails at once with a
+ * {@link StoreUnavailableException}, and so does one still waiting for room in a full queue; what is queued
+ * is run by the lanes, or failed the same way if a lane does not finish in time. No caller waits
+ * for an answer that nobody will give.
  */
 final class BookingLanes implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BookingLanes.class);
     private static final int QUEUE_CAPACITY = 50_000;
 
-    private record Pending(BookingCommand command, CompletableFuture<Object> answer) {
+    private record Pending(BookingCommand command, CompletableFuture<CommandResult> answer) {
     }
 
     private final BookingTransaction transaction;
@@ -42,8 +47,7 @@ final class BookingLanes implements AutoCloseable {
     private final int maxBatch;
     private final List<BlockingQueue<Pending>> queues = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
-    private final java.util.concurrent.atomic.LongAdder batches = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder committed = new java.util.concurrent.atomic.LongAdder();
+    private final BookingMetrics metrics;
     private volatile boolean closed;
 
     /**
@@ -51,15 +55,22 @@ final class BookingLanes implements AutoCloseable {
      * @param maxBatch most commands committed together; at least 1
      * @param route    the lane key of a command (e.g. its clinic); any int
      */
-    BookingLanes(BookingTransaction transaction, int lanes, int maxBatch, ToIntFunction<BookingCommand.Book> route) {
+    BookingLanes(BookingTransaction transaction, BookingMetrics metrics, int lanes, int maxBatch, ToIntFunction<BookingCommand.Book> route) {
+        this(transaction, metrics, lanes, maxBatch, route, QUEUE_CAPACITY);
+    }
+
+    /** @param capacity bookings a lane's queue holds before callers wait for room */
+    BookingLanes(BookingTransaction transaction, BookingMetrics metrics, int lanes, int maxBatch, ToIntFunction<BookingCommand.Book> route,
+                 int capacity) {
         if (lanes < 1 || maxBatch < 1) {
             throw new IllegalArgumentException("lanes (" + lanes + ") and maxBatch (" + maxBatch + ") must be at least 1");
         }
         this.transaction = transaction;
+        this.metrics = metrics;
         this.route = route;
         this.maxBatch = maxBatch;
         for (int i = 0; i < lanes; i++) {
-            BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+            BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(capacity);
             queues.add(queue);
             Thread t = Thread.ofPlatform().name("orderly-booking-lane-" + i).daemon().start(() -> drain(queue));
             threads.add(t);
@@ -69,26 +80,32 @@ final class BookingLanes implements AutoCloseable {
     /** Runs the booking {@code command} in its lane and waits for the committed answer. */
     StoreAnswer submit(BookingCommand.Book command) {
         if (closed) {
-            throw new StoreUnavailableException(PostgresErrors.DEPENDENCY, "the booking engine is shut down", null);
+            throw shuttingDown();
         }
-        CompletableFuture<Object> answer = new CompletableFuture<>();
+        CompletableFuture<CommandResult> answer = new CompletableFuture<>();
         BlockingQueue<Pending> queue = queues.get(Math.floorMod(route.applyAsInt(command), queues.size()));
+        Pending pending = new Pending(command, answer);
         try {
-            queue.put(new Pending(command, answer));
+            while (!queue.offer(pending, 100, TimeUnit.MILLISECONDS)) {
+                if (closed) {
+                    throw shuttingDown();
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreUnavailableException(PostgresErrors.DEPENDENCY, "interrupted while queueing a booking", e);
         }
-        Object result;
+        // Queued just as close() began: its lane may already have stopped; still in the queue means nobody will run it.
+        if (closed && queue.remove(pending)) {
+            throw shuttingDown();
+        }
+        CommandResult result;
         try {
             result = answer.join();
         } catch (CompletionException e) {
             throw PostgresErrors.translate(e.getCause());
         }
-        if (result instanceof RuntimeException e) {
-            throw e;
-        }
-        return (StoreAnswer) result;
+        return result.answerOrThrow();
     }
 
     private void drain(BlockingQueue<Pending> queue) {
@@ -101,9 +118,8 @@ final class BookingLanes implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
-                batches.increment();
-                committed.add(batch.size());
-                List<Object> results;
+                metrics.batch(batch.size());
+                List<CommandResult> results;
                 try {
                     results = transaction.run(batch.stream().map(Pending::command).toList(), true);
                 } catch (RuntimeException e) {
@@ -126,22 +142,35 @@ final class BookingLanes implements AutoCloseable {
         }
     }
 
-    /** Batches run so far, and the commands in them. */
-    long[] figures() {
-        return new long[] {batches.sum(), committed.sum()};
+    private static StoreUnavailableException shuttingDown() {
+        return new StoreUnavailableException(PostgresErrors.DEPENDENCY, "the booking engine is shutting down; the booking was not made", null);
+    }
+
+    /** Bookings waiting in the queues, not yet taken by a lane. */
+    int waiting() {
+        return queues.stream().mapToInt(BlockingQueue::size).sum();
     }
 
     @Override
     public void close() {
         closed = true;
-        for (Thread t : threads) {
-            try {
-                t.join(TimeUnit.SECONDS.toMillis(10));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        try {
+            for (Thread t : threads) {
+                long left = deadline - System.nanoTime();
+                if (left > 0) {
+                    t.join(java.time.Duration.ofNanos(left));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            // What a lane did not take in time is taken out and failed, so no caller waits on it.
+            for (BlockingQueue<Pending> q : queues) {
+                List<Pending> left = new ArrayList<>();
+                q.drainTo(left);
+                left.forEach(p -> p.answer().completeExceptionally(shuttingDown()));
             }
         }
-        queues.forEach(q -> q.forEach(p -> p.answer().completeExceptionally(new StoreUnavailableException(PostgresErrors.DEPENDENCY, "the booking engine shut down", null))));
     }
 }

@@ -52,35 +52,41 @@ import java.util.TreeSet;
  * cycle as a deadlock. Either way the transaction rolls back and is run again, and then sees the
  * winner's rows and answers accordingly. A batch that keeps failing is split into single commands,
  * so one bad command cannot fail its neighbours.
+ *
+ * <p>When the connection breaks after COMMIT was sent, the batch may have committed or not, and
+ * running it again would answer from its own writes ("already booked", "nothing to cancel").
+ * So the transaction's id travels with the writes, and the outcome is then read from PostgreSQL
+ * ({@code pg_xact_status}) on another connection: committed, the decided answers are the truth;
+ * rolled back, the batch runs again; unknowable (the database stays away), each command fails
+ * with a {@link StoreUnavailableException} that says so, and a retry with the same idempotency key reads what
+ * committed.
  */
 final class BookingTransaction {
 
     private static final int ATTEMPTS = 4;
 
-    /** Nanoseconds spent per phase (connect+begin, 5 loads, decide, write, commit), for the benchmark's breakdown. */
-    static final java.util.concurrent.atomic.LongAdder[] PHASE_NANOS = new java.util.concurrent.atomic.LongAdder[9];
+    /** How long an unknown commit outcome is asked after before the commands fail as unknown. */
+    private static final long RESOLVE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
-    static {
-        for (int i = 0; i < PHASE_NANOS.length; i++) {
-            PHASE_NANOS[i] = new java.util.concurrent.atomic.LongAdder();
+    private final Pool pool;
+    private final BookingMetrics metrics;
+    /** Dose-2 intervals by product, so an optimistic batch can ask for capacity before its offers arrive. */
+    private volatile Map<String, Interval> intervals = Map.of();
+
+    BookingTransaction(Pool pool, BookingMetrics metrics) {
+        this.pool = pool;
+        this.metrics = metrics;
+    }
+
+    /** A product's dose-2 interval, in days after dose 1. */
+    private record Interval(int minDays, int maxDays) {
+        boolean matches(Offer offer) {
+            return minDays == offer.dose2MinDays() && maxDays == offer.dose2MaxDays();
         }
     }
 
-    /** Transactions run again after a conflict, deadlock or unique violation (for the benchmark's figures). */
-    static final java.util.concurrent.atomic.LongAdder RERUNS = new java.util.concurrent.atomic.LongAdder();
-
-    private static long lap(int phase, long since) {
-        long now = System.nanoTime();
-        PHASE_NANOS[phase].add(now - since);
-        return now;
-    }
-
-    private final Pool pool;
-    /** Dose-2 intervals by product ({min, max} days), so an optimistic batch can ask for capacity before its offers arrive. */
-    private volatile Map<String, int[]> intervals = Map.of();
-
-    BookingTransaction(Pool pool) {
-        this.pool = pool;
+    /** Days {@code from} through {@code to}, both included. */
+    private record DayRange(LocalDate from, LocalDate to) {
     }
 
     /** The products' intervals changed since they were cached: run again. */
@@ -92,34 +98,46 @@ final class BookingTransaction {
         }
     }
 
-    private Map<String, int[]> intervals(List<BookingCommand> commands) {
-        Map<String, int[]> known = intervals;
+    /** The connection broke after COMMIT was sent; {@code xid} is null when its answer was lost too. */
+    private static final class CommitOutcomeUnknown extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final String xid;
+        private final transient List<CommandResult> results;
+
+        CommitOutcomeUnknown(String xid, List<CommandResult> results, Throwable cause) {
+            super("the connection broke after COMMIT was sent", cause);
+            this.xid = xid;
+            this.results = results;
+        }
+    }
+
+    private Map<String, Interval> intervals(List<BookingCommand> commands) {
+        Map<String, Interval> known = intervals;
         boolean missing = commands.stream().anyMatch(c -> c instanceof BookingCommand.Book b && !known.containsKey(b.request().product()));
         return missing ? refreshIntervals() : known;
     }
 
-    private Map<String, int[]> refreshIntervals() {
-        Map<String, int[]> fresh = new HashMap<>();
+    private Map<String, Interval> refreshIntervals() {
+        Map<String, Interval> fresh = new HashMap<>();
         await(pool.query("SELECT code, dose2_min_days, dose2_max_days FROM products").execute())
-                .forEach(r -> fresh.put(r.getString(0), new int[] {r.getInteger(1), r.getInteger(2)}));
+                .forEach(r -> fresh.put(r.getString(0), new Interval(r.getInteger(1), r.getInteger(2))));
         intervals = Map.copyOf(fresh);
         return intervals;
     }
 
-    /** Runs {@code commands} in order, locking first; each result is a {@link StoreAnswer} or the RuntimeException that command met. */
-    List<Object> run(List<BookingCommand> commands) {
+    /** Runs {@code commands} in order, locking first; one result per command, in order. */
+    List<CommandResult> run(List<BookingCommand> commands) {
         return run(commands, false);
     }
 
     /**
-     * Runs {@code commands} in order; each result is a {@link StoreAnswer} or the RuntimeException
-     * that command met.
+     * Runs {@code commands} in order; one result per command, in order.
      *
      * @param optimistic first try without locking what is read (bookings only): capacity is read
      *                   from the snapshot and written with a check that aborts the whole
      *                   transaction if another one changed it meanwhile; the next tries lock
      */
-    List<Object> run(List<BookingCommand> commands, boolean optimistic) {
+    List<CommandResult> run(List<BookingCommand> commands, boolean optimistic) {
         if (optimistic && !commands.stream().allMatch(c -> c instanceof BookingCommand.Book)) {
             throw new IllegalArgumentException("only bookings may run optimistically");
         }
@@ -128,28 +146,78 @@ final class BookingTransaction {
             try {
                 return once(commands, optimistic && attempt == 1);
             } catch (StaleIntervals e) {
-                RERUNS.increment();
+                metrics.rerun();
                 refreshIntervals();
+                last = e;
+            } catch (CommitOutcomeUnknown e) {
+                Boolean committed = committed(e.xid);
+                if (Boolean.TRUE.equals(committed)) {
+                    return e.results;
+                }
+                if (committed == null) {
+                    StoreUnavailableException unknown = new StoreUnavailableException(PostgresErrors.DEPENDENCY, "the outcome of " + commands.size()
+                            + " booking command(s) is unknown: the connection broke after COMMIT and the database could not say; "
+                            + "a retry with the same idempotency key answers what committed", e);
+                    return commands.stream().map(c -> (CommandResult) new CommandResult.Failed(unknown)).toList();
+                }
+                metrics.rerun();
                 last = e;
             } catch (RuntimeException e) {
                 if (!retryable(e)) {
                     if (commands.size() == 1) {
-                        return List.of(e);
+                        return List.of(new CommandResult.Failed(e));
                     }
                     break;
                 }
-                RERUNS.increment();
+                metrics.rerun();
                 last = e;
             }
         }
         if (commands.size() == 1) {
-            return List.of(last == null ? new StoreUnavailableException(PostgresErrors.DEPENDENCY, "booking transaction failed", null) : last);
+            return List.of(new CommandResult.Failed(last == null ? new StoreUnavailableException(PostgresErrors.DEPENDENCY, "booking transaction failed", null) : last));
         }
-        List<Object> one = new ArrayList<>(commands.size());
+        List<CommandResult> one = new ArrayList<>(commands.size());
         for (BookingCommand c : commands) {
             one.add(run(List.of(c)).getFirst());
         }
         return one;
+    }
+
+    /**
+     * Whether transaction {@code xid} committed: true, false (rolled back), or null when that cannot
+     * be learnt (no id, the database unreachable until the deadline, or the id too old).
+     */
+    private Boolean committed(String xid) {
+        if (xid == null) {
+            return null;
+        }
+        long deadline = System.nanoTime() + RESOLVE_NANOS;
+        while (true) {
+            try {
+                String status = await(pool.preparedQuery("SELECT pg_xact_status($1::text::xid8)").execute(Tuple.of(xid)))
+                        .iterator().next().getString(0);
+                if (status == null) {
+                    return null;
+                }
+                switch (status) {
+                    case "committed" -> {
+                        return true;
+                    }
+                    case "aborted" -> {
+                        return false;
+                    }
+                    default -> {
+                        // "in progress": its server process has not yet finished the COMMIT, or not yet noticed the lost client.
+                    }
+                }
+            } catch (RuntimeException unreachable) {
+                // asked again until the deadline
+            }
+            if (System.nanoTime() - deadline > 0) {
+                return null;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50));
+        }
     }
 
     static boolean retryable(Throwable e) {
@@ -157,11 +225,14 @@ final class BookingTransaction {
                 || "40001".equals(pg.getSqlState()));
     }
 
-    private List<Object> once(List<BookingCommand> commands, boolean optimistic) {
+    private List<CommandResult> once(List<BookingCommand> commands, boolean optimistic) {
         long t = System.nanoTime();
-        Map<String, int[]> assumed = optimistic ? intervals(commands) : null;
+        Map<String, Interval> assumed = optimistic ? intervals(commands) : null;
         SqlConnection conn = await(pool.getConnection());
         boolean open = false;
+        boolean commitSent = false;
+        Future<RowSet<Row>> xid = null;
+        List<CommandResult> results = null;
         try {
             // Pipelined: BEGIN and the first loads leave together; see the design note.
             Future<RowSet<Row>> begin = conn.query("BEGIN").execute();
@@ -174,32 +245,42 @@ final class BookingTransaction {
             Loads loads = sendFirstLoads(conn, ledger, commands, assumed);
             await(begin);
             await(plans);
-            t = lap(0, t);
+            t = metrics.lap(BookingMetrics.Phase.CONNECT, t);
             t = load(conn, ledger, commands, loads, t);
-            List<Object> results = new ArrayList<>(commands.size());
+            results = new ArrayList<>(commands.size());
             for (BookingCommand c : commands) {
                 try {
-                    results.add(decide(ledger, c));
+                    results.add(new CommandResult.Answered(decide(ledger, c)));
                 } catch (ReferenceInUseException e) {
-                    results.add(e);
+                    results.add(new CommandResult.Failed(e));
                 }
             }
             WorkingSet.Changes changes = ledger.changes();
-            t = lap(6, t);
+            t = metrics.lap(BookingMetrics.Phase.DECIDE, t);
+            // The id, should the answer to COMMIT be lost; a transaction that writes has one anyway.
+            xid = changes.isEmpty() ? null : conn.query("SELECT pg_current_xact_id()::text").execute();
             List<Future<RowSet<Row>>> writes = changes.isEmpty() ? List.of() : write(conn, changes, optimistic);
             Future<RowSet<Row>> commit = conn.query("COMMIT").execute();
+            commitSent = true;
             for (Future<RowSet<Row>> w : writes) {
                 await(w);
             }
-            t = lap(7, t);
+            t = metrics.lap(BookingMetrics.Phase.WRITE, t);
             RowSet<Row> committed = await(commit);
             open = false;
-            lap(8, t);
+            metrics.lap(BookingMetrics.Phase.COMMIT, t);
             if (committed == null) {
                 throw new StoreUnavailableException(PostgresErrors.DEPENDENCY, "COMMIT gave no answer", null);
             }
             return results;
         } catch (RuntimeException e) {
+            if (commitSent && !(e instanceof PgException)) {
+                // PostgreSQL did not answer (an error it answers rolls the transaction back): it may have committed.
+                if (xid == null) {
+                    return results; // nothing was written: the answers hold either way
+                }
+                throw new CommitOutcomeUnknown(xid.succeeded() ? xid.result().iterator().next().getString(0) : null, results, e);
+            }
             if (open) {
                 // After a failed statement PostgreSQL ends the transaction on ROLLBACK (a pipelined COMMIT also rolls back).
                 conn.query("ROLLBACK").execute();
@@ -223,15 +304,19 @@ final class BookingTransaction {
 
     /** The loads that need nothing but the commands, sent at once. */
     private record Loads(Future<RowSet<Row>> keys, Future<RowSet<Row>> holdings, Set<Pair> pairs, Future<RowSet<Row>> offers,
-                         Future<RowSet<Row>> references, Map<String, int[]> assumed, List<Pair> rangePairs, List<LocalDate[]> ranges,
+                         Future<RowSet<Row>> references, Map<String, Interval> assumed, List<PairDays> ranges,
                          Future<RowSet<Row>> capacity) {
+    }
+
+    /** A clinic-product's day range, one row of the capacity read. */
+    private record PairDays(Pair pair, DayRange days) {
     }
 
     /**
      * Sends the loads that need nothing but the commands. When {@code assumed} intervals are given
      * (an optimistic batch of bookings) the capacity read goes along too, planned with them.
      */
-    private static Loads sendFirstLoads(SqlConnection conn, WorkingSet ledger, List<BookingCommand> commands, Map<String, int[]> assumed) {
+    private static Loads sendFirstLoads(SqlConnection conn, WorkingSet ledger, List<BookingCommand> commands, Map<String, Interval> assumed) {
         boolean optimistic = assumed != null;
         // 1. remembered answers
         List<Long> keyPersons = new ArrayList<>();
@@ -282,51 +367,52 @@ final class BookingTransaction {
         Future<RowSet<Row>> referenceRows = references.isEmpty() ? null
                 : conn.preparedQuery("SELECT DISTINCT reference FROM reservations WHERE reference = ANY($1)")
                         .execute(Tuple.of(references.toArray(String[]::new)));
-        List<Pair> rangePairs = new ArrayList<>();
-        List<LocalDate[]> ranges = new ArrayList<>();
+        List<PairDays> ranges = new ArrayList<>();
         Future<RowSet<Row>> capacityRows = null;
         if (optimistic) {
-            Map<Pair, List<LocalDate[]>> wanted = new LinkedHashMap<>();
+            Map<Pair, List<DayRange>> wanted = new LinkedHashMap<>();
             for (BookingCommand c : commands) {
                 BookingCommand.Book b = (BookingCommand.Book) c;
-                int[] interval = assumed.get(b.request().product());
+                Interval interval = assumed.get(b.request().product());
                 if (interval != null) {
                     wanted.computeIfAbsent(new Pair(b.request().clinicId(), b.request().product()), k -> new ArrayList<>())
-                            .addAll(BookingRules.daysTouched(b.request().day(), new Offer("", interval[0], interval[1])));
+                            .addAll(dayRanges(BookingRules.daysTouched(b.request().day(), new Offer("", interval.minDays(), interval.maxDays()))));
                 }
             }
-            capacityRows = sendCapacity(conn, wanted, rangePairs, ranges, true);
+            capacityRows = sendCapacity(conn, wanted, ranges, true);
         }
-        return new Loads(keyRows, holdingRows, pairs, offerRows, referenceRows, assumed, rangePairs, ranges, capacityRows);
+        return new Loads(keyRows, holdingRows, pairs, offerRows, referenceRows, assumed, ranges, capacityRows);
     }
 
-    /** Sends the capacity read for the wanted days (merged per clinic-product); null when nothing is wanted. */
-    private static Future<RowSet<Row>> sendCapacity(SqlConnection conn, Map<Pair, List<LocalDate[]>> wanted, List<Pair> rangePairs,
-                                                    List<LocalDate[]> ranges, boolean optimistic) {
-        wanted.forEach((p, days) -> merge(days).forEach(r -> {
-            rangePairs.add(p);
-            ranges.add(r);
-        }));
+    /** Sends the capacity read for the wanted days (merged per clinic-product) and adds its rows to {@code ranges}; null when nothing is wanted. */
+    private static Future<RowSet<Row>> sendCapacity(SqlConnection conn, Map<Pair, List<DayRange>> wanted, List<PairDays> ranges,
+                                                    boolean optimistic) {
+        wanted.forEach((p, days) -> merge(days).forEach(r -> ranges.add(new PairDays(p, r))));
         if (ranges.isEmpty()) {
             return null;
         }
         return conn.preparedQuery(optimistic ? CAPACITY_READ : CAPACITY_READ + " FOR UPDATE OF dc")
                 .execute(Tuple.tuple()
-                        .addArrayOfLong(rangePairs.stream().map(Pair::clinicId).toArray(Long[]::new))
-                        .addArrayOfString(rangePairs.stream().map(Pair::product).toArray(String[]::new))
-                        .addArrayOfLocalDate(ranges.stream().map(r -> r[0]).toArray(LocalDate[]::new))
-                        .addArrayOfLocalDate(ranges.stream().map(r -> r[1]).toArray(LocalDate[]::new)));
+                        .addArrayOfLong(ranges.stream().map(r -> r.pair().clinicId()).toArray(Long[]::new))
+                        .addArrayOfString(ranges.stream().map(r -> r.pair().product()).toArray(String[]::new))
+                        .addArrayOfLocalDate(ranges.stream().map(r -> r.days().from()).toArray(LocalDate[]::new))
+                        .addArrayOfLocalDate(ranges.stream().map(r -> r.days().to()).toArray(LocalDate[]::new)));
     }
 
-    private static void putCapacity(WorkingSet ledger, Future<RowSet<Row>> rows, List<Pair> rangePairs, List<LocalDate[]> ranges) {
+    private static void putCapacity(WorkingSet ledger, Future<RowSet<Row>> rows, List<PairDays> ranges) {
         if (rows == null) {
             return;
         }
         await(rows).forEach(r -> ledger.putBucket(new Bucket(r.getLong(0), r.getString(1), r.getLocalDate(2), r.getShort(3)),
                 r.getInteger(4), r.getInteger(5)));
-        for (int i = 0; i < ranges.size(); i++) {
-            ledger.coverDays(rangePairs.get(i).clinicId(), rangePairs.get(i).product(), ranges.get(i)[0], ranges.get(i)[1]);
+        for (PairDays r : ranges) {
+            ledger.coverDays(r.pair().clinicId(), r.pair().product(), r.days().from(), r.days().to());
         }
+    }
+
+    /** The rules' {from, to} pairs as ranges. */
+    private static List<DayRange> dayRanges(List<LocalDate[]> days) {
+        return days.stream().map(d -> new DayRange(d[0], d[1])).toList();
     }
 
     private static final String HOLDINGS_READ = """
@@ -345,15 +431,15 @@ final class BookingTransaction {
                         .addArrayOfString(pairs.stream().map(Pair::product).toArray(String[]::new)));
     }
 
-    private static long load(SqlConnection conn, WorkingSet ledger, List<BookingCommand> commands, Loads loads, long t) {
+    private long load(SqlConnection conn, WorkingSet ledger, List<BookingCommand> commands, Loads loads, long t) {
         if (loads.keys() != null) {
             await(loads.keys()).forEach(r -> ledger.putRemembered(r.getLong(0), r.getString(1),
                     new Remembered(r.getString(2), AnswerCodec.decode(r.getString(3)))));
         }
-        t = lap(1, t);
+        t = metrics.lap(BookingMetrics.Phase.REMEMBERED, t);
         List<Holding> holdings = holdings(await(loads.holdings()));
         holdings.forEach(h -> ledger.putHolding(h.reservation().personId(), h));
-        t = lap(2, t);
+        t = metrics.lap(BookingMetrics.Phase.HOLDINGS, t);
         Map<Pair, Offer> offers = new HashMap<>();
         if (loads.offers() != null) {
             await(loads.offers()).forEach(r -> offers.put(new Pair(r.getLong(0), r.getString(1)),
@@ -372,19 +458,19 @@ final class BookingTransaction {
                     new Offer(r.getString(2), r.getInteger(3), r.getInteger(4))));
         }
         pairs.forEach(p -> ledger.putOffer(p.clinicId(), p.product(), offers.get(p)));
-        t = lap(3, t);
+        t = metrics.lap(BookingMetrics.Phase.OFFERS, t);
 
         // 4. capacity rows, in one global order: locked, or (optimistic) read with the first loads
         if (loads.assumed() != null) {
             for (Map.Entry<Pair, Offer> e : offers.entrySet()) {
-                int[] assumed = loads.assumed().get(e.getKey().product());
-                if (assumed == null || assumed[0] != e.getValue().dose2MinDays() || assumed[1] != e.getValue().dose2MaxDays()) {
+                Interval assumed = loads.assumed().get(e.getKey().product());
+                if (assumed == null || !assumed.matches(e.getValue())) {
                     throw new StaleIntervals();
                 }
             }
-            putCapacity(ledger, loads.capacity(), loads.rangePairs(), loads.ranges());
+            putCapacity(ledger, loads.capacity(), loads.ranges());
         } else {
-            Map<Pair, List<LocalDate[]>> wanted = new LinkedHashMap<>();
+            Map<Pair, List<DayRange>> wanted = new LinkedHashMap<>();
             for (BookingCommand c : commands) {
                 switch (c) {
                     case BookingCommand.Book b -> want(wanted, offers, new Pair(b.request().clinicId(), b.request().product()), b.request().day());
@@ -396,17 +482,16 @@ final class BookingTransaction {
             }
             for (Holding h : holdings) {
                 Pair p = new Pair(h.reservation().clinicId(), h.reservation().product());
-                wanted.computeIfAbsent(p, k -> new ArrayList<>()).addAll(BookingRules.daysTouched(h, offers.get(p)));
+                wanted.computeIfAbsent(p, k -> new ArrayList<>()).addAll(dayRanges(BookingRules.daysTouched(h, offers.get(p))));
             }
-            List<Pair> rangePairs = new ArrayList<>();
-            List<LocalDate[]> ranges = new ArrayList<>();
-            putCapacity(ledger, sendCapacity(conn, wanted, rangePairs, ranges, false), rangePairs, ranges);
+            List<PairDays> ranges = new ArrayList<>();
+            putCapacity(ledger, sendCapacity(conn, wanted, ranges, false), ranges);
         }
-        t = lap(4, t);
+        t = metrics.lap(BookingMetrics.Phase.CAPACITY, t);
         if (loads.references() != null) {
             await(loads.references()).forEach(r -> ledger.putReference(r.getString(0), true));
         }
-        return lap(5, t);
+        return metrics.lap(BookingMetrics.Phase.REFERENCES, t);
     }
 
     private static final String CAPACITY_READ = """
@@ -416,26 +501,26 @@ final class BookingTransaction {
             ORDER BY dc.clinic_id, dc.product, dc.day, dc.grp DESC""";
 
     /** The days a booking (or dose-1 move) of {@code pair} on {@code day} may touch; nothing when the pair is not offered. */
-    private static void want(Map<Pair, List<LocalDate[]>> wanted, Map<Pair, Offer> offers, Pair pair, LocalDate day) {
+    private static void want(Map<Pair, List<DayRange>> wanted, Map<Pair, Offer> offers, Pair pair, LocalDate day) {
         Offer offer = offers.get(pair);
         if (offer != null) {
-            wanted.computeIfAbsent(pair, k -> new ArrayList<>()).addAll(BookingRules.daysTouched(day, offer));
+            wanted.computeIfAbsent(pair, k -> new ArrayList<>()).addAll(dayRanges(BookingRules.daysTouched(day, offer)));
         }
     }
 
     /** Day ranges sorted and merged where they overlap or touch, so no row is read twice. */
-    private static List<LocalDate[]> merge(List<LocalDate[]> days) {
-        List<LocalDate[]> sorted = new ArrayList<>(days);
-        sorted.sort((a, b) -> a[0].compareTo(b[0]));
-        List<LocalDate[]> merged = new ArrayList<>();
-        for (LocalDate[] r : sorted) {
-            LocalDate[] last = merged.isEmpty() ? null : merged.getLast();
-            if (last != null && !r[0].isAfter(last[1].plusDays(1))) {
-                if (r[1].isAfter(last[1])) {
-                    last[1] = r[1];
+    private static List<DayRange> merge(List<DayRange> days) {
+        List<DayRange> sorted = new ArrayList<>(days);
+        sorted.sort(java.util.Comparator.comparing(DayRange::from));
+        List<DayRange> merged = new ArrayList<>();
+        for (DayRange r : sorted) {
+            DayRange last = merged.isEmpty() ? null : merged.getLast();
+            if (last != null && !r.from().isAfter(last.to().plusDays(1))) {
+                if (r.to().isAfter(last.to())) {
+                    merged.set(merged.size() - 1, new DayRange(last.from(), r.to()));
                 }
             } else {
-                merged.add(new LocalDate[] {r[0], r[1]});
+                merged.add(r);
             }
         }
         return merged;

@@ -37,6 +37,16 @@ public final class OutboxRelay {
     private static final int BATCH = 100;
     private static final Duration LEASE = Duration.ofMinutes(1);
 
+    /**
+     * Marks one message sent ({@code $2}) or failed, after an attempt. The casts are needed: PostgreSQL
+     * types a bare parameter in a CASE as text, fails the parse, and the client parses again with
+     * types, uncached, leaving an ERROR in the server's log on every call.
+     */
+    static final String MARK = """
+            UPDATE outbox SET sent_at = CASE WHEN $2::boolean THEN $3::timestamptz ELSE NULL END, attempts = attempts + 1,
+                              next_attempt_at = $4, last_error = $5::text
+            WHERE id = $1""";
+
     private final Pool pool;
     private final SmsGateway sms;
     private final Clock clock;
@@ -82,10 +92,7 @@ public final class OutboxRelay {
             updates.add(Tuple.of(id, error == null, PostgresBookingStore.utc(done), PostgresBookingStore.utc(next)).addString(error));
         }
         if (!updates.isEmpty()) {
-            await(pool.preparedQuery("""
-                    UPDATE outbox SET sent_at = CASE WHEN $2 THEN $3 ELSE NULL END, attempts = attempts + 1,
-                                      next_attempt_at = $4, last_error = $5
-                    WHERE id = $1""").executeBatch(updates));
+            await(pool.preparedQuery(MARK).executeBatch(updates));
         }
         return sent;
     }

@@ -45,8 +45,11 @@ import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
- * Booking on PostgreSQL, by one of three engines ({@link Engine}), all deciding by the same
- * {@code BookingRules} and all passing the same contract.
+ * Booking on PostgreSQL, by one of three engines ({@link Engine}), all passing the same contract.
+ * Changes and cancellations, and bookings by {@link Engine#LOCK_ROWS} and {@link Engine#BATCHED},
+ * are decided by {@code BookingRules} on rows read into memory; {@link Engine#CONDITIONAL_UPDATE}
+ * decides a booking in SQL instead (conditional updates of the capacity rows), as the plain design
+ * it stands for would.
  *
  * <p>Design note. The tables hold the invariants whatever the code does: {@code 0 <= booked <=
  * capacity} per bucket (CHECK), one active appointment per person and dose (partial unique
@@ -72,6 +75,7 @@ public final class PostgresBookingStore implements BookingStore, AutoCloseable {
     private final Engine engine;
     private final BookingTransaction transaction;
     private final BookingLanes lanes;
+    private final BookingMetrics metrics;
 
     /** The default engine: {@link Engine#BATCHED} with 4 lanes of at most 256 bookings a commit. */
     public PostgresBookingStore(Pool pool) {
@@ -83,11 +87,17 @@ public final class PostgresBookingStore implements BookingStore, AutoCloseable {
      * @param maxBatch for {@link Engine#BATCHED}: most bookings committed together; at least 1
      */
     public PostgresBookingStore(Pool pool, Engine engine, int lanes, int maxBatch) {
+        this(pool, engine, lanes, maxBatch, new BookingMetrics());
+    }
+
+    /** @param metrics where this store counts its engine's work */
+    public PostgresBookingStore(Pool pool, Engine engine, int lanes, int maxBatch, BookingMetrics metrics) {
         this.pool = pool;
         this.engine = engine;
-        this.transaction = new BookingTransaction(pool);
+        this.metrics = metrics;
+        this.transaction = new BookingTransaction(pool, metrics);
         this.lanes = engine == Engine.BATCHED
-                ? new BookingLanes(transaction, lanes, maxBatch, b -> Long.hashCode(b.request().clinicId()))
+                ? new BookingLanes(transaction, metrics, lanes, maxBatch, b -> Long.hashCode(b.request().clinicId()))
                 : null;
     }
 
@@ -95,19 +105,9 @@ public final class PostgresBookingStore implements BookingStore, AutoCloseable {
         return engine;
     }
 
-    /** Nanoseconds all booking transactions of this process spent per phase (connect, five loads, decide, write, commit). */
-    public static long[] phaseNanos() {
-        return Arrays.stream(BookingTransaction.PHASE_NANOS).mapToLong(java.util.concurrent.atomic.LongAdder::sum).toArray();
-    }
-
-    /** Booking transactions of this process run again after a conflict, deadlock or unique violation. */
-    public static long reruns() {
-        return BookingTransaction.RERUNS.sum();
-    }
-
-    /** For {@link Engine#BATCHED}: batches committed so far and the bookings in them ({0, 0} for the other engines). */
-    public long[] batchFigures() {
-        return lanes == null ? new long[] {0, 0} : lanes.figures();
+    /** What this store's engine has done: time per phase, transactions run again, batches. */
+    public BookingMetrics metrics() {
+        return metrics;
     }
 
     @Override
@@ -291,11 +291,7 @@ public final class PostgresBookingStore implements BookingStore, AutoCloseable {
     }
 
     private StoreAnswer single(BookingCommand command) {
-        Object result = transaction.run(List.of(command)).getFirst();
-        if (result instanceof RuntimeException e) {
-            throw e;
-        }
-        return (StoreAnswer) result;
+        return transaction.run(List.of(command)).getFirst().answerOrThrow();
     }
 
     @Override

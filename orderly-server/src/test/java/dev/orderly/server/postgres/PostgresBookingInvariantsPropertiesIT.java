@@ -52,16 +52,16 @@ class PostgresBookingInvariantsPropertiesIT {
         try (PostgresBookingStore store = new PostgresBookingStore(db.pool(), PostgresBookingStore.Engine.LOCK_ROWS, 1, 1)) {
             BookingScenarios.setUp(scenario, store);
             List<BookingCommand> commands = commands(scenario);
-            List<Object> expected = new ArrayList<>();
+            List<CommandResult> expected = new ArrayList<>();
             for (BookingCommand c : commands) {
-                expected.add(switch (c) {
+                expected.add(new CommandResult.Answered(switch (c) {
                     case BookingCommand.Book b -> reference.book(b.request(), b.key(), b.reference(), b.now());
                     case BookingCommand.Change ch -> reference.change(ch.request(), ch.key(), ch.now());
                     case BookingCommand.Cancel x -> reference.cancel(x.personId(), x.key(), x.now());
-                });
+                }));
             }
 
-            List<Object> actual = new BookingTransaction(db.pool()).run(commands);
+            List<CommandResult> actual = new BookingTransaction(db.pool(), new BookingMetrics()).run(commands);
 
             assertThat(actual).isEqualTo(expected);
             for (long person = 1; person <= 12; person++) {

@@ -1,4 +1,4 @@
-package dev.orderly.server.bench;
+package dev.orderly.bench;
 
 import dev.orderly.booking.IntegrityReport;
 import dev.orderly.booking.BookingOutcome;
@@ -9,6 +9,7 @@ import dev.orderly.booking.CapacitySetting;
 import dev.orderly.booking.Clinic;
 import dev.orderly.booking.Product;
 import dev.orderly.booking.ReferenceInUseException;
+import dev.orderly.server.postgres.BookingMetrics;
 import dev.orderly.server.postgres.Database;
 import dev.orderly.server.postgres.PostgresBookingStore;
 import io.vertx.core.Vertx;
@@ -58,8 +59,8 @@ import java.util.concurrent.locks.LockSupport;
  * ones answered "booked" (none lost, none extra). Synchronous commit must be on, or it refuses to
  * run.
  *
- * <p>Run: {@code java -cp "orderly-server/target/orderly-server.jar:orderly-server/target/lib/*"
- * dev.orderly.server.bench.BookingBenchmark [--name=value ...]}; {@code --help} lists the options.
+ * <p>Run: {@code java -cp "orderly-bench/target/orderly-bench.jar:orderly-bench/target/lib/*"
+ * dev.orderly.bench.BookingBenchmark [--name=value ...]}; {@code --help} lists the options.
  */
 public final class BookingBenchmark {
 
@@ -273,8 +274,7 @@ public final class BookingBenchmark {
                 }
             });
             Map<Integer, Long> backendsBefore = backendCpu(db, false);
-            long[] phasesBefore = PostgresBookingStore.phaseNanos();
-            long rerunsBefore = PostgresBookingStore.reruns();
+            BookingMetrics.Snapshot engineBefore = store.metrics().snapshot();
             long javaBefore = javaCpu();
             long started = System.nanoTime();
             List<Future<?>> running = new ArrayList<>();
@@ -359,17 +359,13 @@ public final class BookingBenchmark {
             long[] latencies = latencyParts.stream().flatMapToLong(Arrays::stream).sorted().toArray();
             long[] searches = searchLatencies.stream().mapToLong(Long::longValue).sorted().toArray();
             long[] cached = cachedLatencies.stream().mapToLong(Long::longValue).sorted().toArray();
-            long[] batches = store.batchFigures();
-            long[] phases = PostgresBookingStore.phaseNanos();
-            for (int i = 0; i < phases.length; i++) {
-                phases[i] -= phasesBefore[i];
-            }
-            System.out.println("  " + engine + " " + people + " people: time in booking transactions by phase, ms summed over threads"
-                    + " (connection and BEGIN, keys, holdings, offers, capacity, references, decide, write, commit): "
-                    + Arrays.toString(Arrays.stream(phases).map(x -> x / 1_000_000).toArray())
-                    + "; transactions run again: " + (PostgresBookingStore.reruns() - rerunsBefore));
+            BookingMetrics.Snapshot work = store.metrics().snapshot().since(engineBefore);
+            Map<BookingMetrics.Phase, Long> phaseMillis = new java.util.EnumMap<>(BookingMetrics.Phase.class);
+            work.phaseNanos().forEach((phase, nanos) -> phaseMillis.put(phase, nanos / 1_000_000));
+            System.out.println("  " + engine + " " + people + " people: time in booking transactions by phase, ms summed over threads: "
+                    + phaseMillis + "; transactions run again: " + work.reruns());
             return new Result(engine, booked.size(), attempts.get(), seconds, latencies, searches, problems,
-                    batches[0] == 0 ? 1.0 : (double) batches[1] / batches[0], javaCpu / 1e6 / booked.size(), pgCpu / 1e6 / booked.size(), cached);
+                    work.meanBatch(), javaCpu / 1e6 / booked.size(), pgCpu / 1e6 / booked.size(), cached);
         }
     }
 

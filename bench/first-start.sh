@@ -38,7 +38,7 @@ for run in $(seq 1 "$RUNS"); do
   pm=$(head -1 "$DATA/postgres/postmaster.pid" 2>/dev/null || echo)
   pg_cpu=0; [ -n "$pm" ] && pg_cpu=$(( $(ticks "$pm") + $(pgrep -P "$pm" | while read -r c; do ticks "$c"; done | paste -sd+ | bc) ))
   kill -TERM "$server"; wait $timer || true
-  grep -E '^[0-9:.]+ (INFO|WARN)|^TIMING' "$log" | sed 's/^/    /' | grep -v 'starting with' || true
+  grep -E '^[0-9:.]+ (INFO|WARN)' "$log" | sed 's/^/    /' | grep -v 'starting with' || true
   printf 'run %d: listening after %.1f s wall; to then java %.1f s CPU, postgres %.1f s CPU; load average %s at start, %s when listening\n' \
     "$run" "$(bc -l <<< "$ready/1000")" "$(bc -l <<< "$java_cpu/$hz")" "$(bc -l <<< "$pg_cpu/$hz")" "$load0" "$load1"
   awk -F': ' '/Elapsed|User time|System time|Maximum resident/ {printf "    whole run (to exit): %s %s\n", $1, $2}' "$log.time" | sed 's/\t//'

@@ -199,11 +199,11 @@ public final class DemoData {
 
                 @Override
                 public void staged(long lines) {
-                    // Every quarter, so a newcomer watching the first start sees it move.
-                    while (quarter < 4 && lines * 4 >= (long) people * quarter) {
-                        LOG.info("demo data: {} of {} residents hashed, sealed and staged ({} %) ({} s)", lines, people, 25 * quarter,
-                                seconds(started));
-                        quarter++;
+                    // At each quarter passed, so a newcomer watching the first start sees it move.
+                    if (quarter < 4 && lines * 4 >= (long) people * quarter) {
+                        LOG.info("demo data: {} of {} residents hashed, sealed and staged ({} %) ({} s)", lines, people,
+                                lines * 100 / people, seconds(started));
+                        quarter = (int) Math.min(4, lines * 4 / people + 1);
                     }
                 }
 

@@ -2,6 +2,7 @@ package dev.orderly.registry;
 
 import java.text.Normalizer;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Residents' names as Orderly compares them: Unicode NFC (a name typed on a device that sends
@@ -12,6 +13,9 @@ public final class Names {
 
     /** The longest name accepted, in characters (code points). */
     public static final int MAX_LENGTH = 40;
+    // Compiled once: String.replaceAll compiles its pattern on every call, which an import of
+    // millions of lines pays for each line.
+    private static final Pattern SPACES = Pattern.compile("\\s+");
 
     private Names() {
     }
@@ -21,7 +25,8 @@ public final class Names {
         if (raw == null) {
             return Optional.empty();
         }
-        String name = Normalizer.normalize(raw, Normalizer.Form.NFC).strip().replaceAll("\\s+", " ");
+        String name = Normalizer.normalize(raw, Normalizer.Form.NFC).strip();
+        name = SPACES.matcher(name).replaceAll(" ");
         int length = name.codePointCount(0, name.length());
         if (length < 1 || length > MAX_LENGTH) {
             return Optional.empty();

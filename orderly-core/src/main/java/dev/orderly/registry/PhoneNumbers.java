@@ -7,6 +7,8 @@ import java.util.regex.Pattern;
 public final class PhoneNumbers {
 
     private static final Pattern MOBILE = Pattern.compile("01[016789]\\d{7,8}");
+    // Compiled once: String.replaceAll compiles its pattern on every call.
+    private static final Pattern SEPARATORS = Pattern.compile("[\\s-]");
 
     private PhoneNumbers() {
     }
@@ -19,7 +21,7 @@ public final class PhoneNumbers {
         if (raw == null) {
             return Optional.empty();
         }
-        String digits = raw.replaceAll("[\\s-]", "");
+        String digits = SEPARATORS.matcher(raw).replaceAll("");
         return MOBILE.matcher(digits).matches() ? Optional.of(digits) : Optional.empty();
     }
 

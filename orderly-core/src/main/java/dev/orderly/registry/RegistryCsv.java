@@ -68,12 +68,26 @@ public final class RegistryCsv {
      * is reported as an invalid line 1, and nothing more is read.
      */
     public static void read(BufferedReader in, Consumer<Row> out) throws IOException {
+        readLines(in, out::accept, (line, text) -> out.accept(parse(line, text)));
+    }
+
+    /** A data line as read, not yet parsed. */
+    @FunctionalInterface
+    public interface LineConsumer {
+        void accept(long line, String text);
+    }
+
+    /**
+     * Like {@link #read}, but hands each data line over unparsed, for a reader that parses them
+     * elsewhere ({@link #parse}), e.g. on several threads. A wrong header goes to {@code wrongHeader}.
+     */
+    public static void readLines(BufferedReader in, Consumer<Invalid> wrongHeader, LineConsumer out) throws IOException {
         String header = in.readLine();
         if (header != null && header.startsWith("\uFEFF")) {
             header = header.substring(1);
         }
         if (header == null || !header.strip().equals(HEADER)) {
-            out.accept(new Invalid(1, List.of(new Problem(1, null, "the first line must be exactly '" + HEADER + "'"))));
+            wrongHeader.accept(new Invalid(1, List.of(new Problem(1, null, "the first line must be exactly '" + HEADER + "'"))));
             return;
         }
         long line = 1;
@@ -82,7 +96,7 @@ public final class RegistryCsv {
             if (text.isBlank()) {
                 continue;
             }
-            out.accept(parse(line, text));
+            out.accept(line, text);
         }
     }
 

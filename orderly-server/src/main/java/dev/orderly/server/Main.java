@@ -24,6 +24,9 @@ public final class Main {
         LOG.info("starting with {}", settings);
         OrderlyApp app = OrderlyApp.start(settings, Clock.systemUTC());
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "orderly-shutdown"));
+        // From the JVM's start: what a newcomer waited, to set against the README's times.
+        LOG.info("listening {} s after the JVM started", String.format(java.util.Locale.ROOT, "%.1f",
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0));
         String host = settings.httpHost().equals("0.0.0.0") ? "localhost" : settings.httpHost();
         System.out.println();
         System.out.println("  Orderly is running: http://" + host + ":" + app.port() + "/");

@@ -18,9 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.postgresql.PGConnection;
@@ -124,7 +122,7 @@ public final class DemoData {
         conn.setAutoCommit(false);
         try {
             CopyManager copy = conn.unwrap(PGConnection.class).getCopyAPI();
-            importResidents(conn, registry);
+            importResidents(conn, registry, started);
             try (Statement s = conn.createStatement()) {
                 for (Product p : PRODUCTS) {
                     s.addBatch("INSERT INTO products (code, name, dose2_min_days, dose2_max_days) VALUES ('" + p.code() + "', '"
@@ -133,6 +131,7 @@ public final class DemoData {
                 s.executeBatch();
             }
             List<ClinicRow> rows = clinics();
+            LOG.info("demo data: writing {} clinics and {} days of capacity ({} s)", clinics, WINDOW_DAYS, seconds(started));
             copy(copy, "COPY clinics (id, name, province, district, address) FROM STDIN", out -> rows.forEach(c ->
                     out.accept(c.id + "\t" + c.name + "\t" + c.province + "\t" + c.district + "\t" + c.address + "\n")));
             copy(copy, "COPY clinic_products (clinic_id, product) FROM STDIN", out -> rows.forEach(c ->
@@ -189,17 +188,41 @@ public final class DemoData {
         }
     }
 
-    private void importResidents(Connection conn, RegistryImporter registry) throws SQLException {
+    private void importResidents(Connection conn, RegistryImporter registry, long started) throws SQLException {
         StringBuilder csv = new StringBuilder(1 << 20);
         residentsCsv(csv::append);
+        LOG.info("demo data: {} residents generated; importing them (hashing and sealing on {} threads) ({} s)", people,
+                Runtime.getRuntime().availableProcessors(), seconds(started));
         try {
-            RegistryImporter.Report report = registry.importCsv(conn, new StringReader(csv.toString()));
+            RegistryImporter.Report report = registry.importCsv(conn, new StringReader(csv.toString()), new RegistryImporter.Progress() {
+                private int quarter = 1;
+
+                @Override
+                public void staged(long lines) {
+                    // At each quarter passed, so a newcomer watching the first start sees it move.
+                    if (quarter < 4 && lines * 4 >= (long) people * quarter) {
+                        LOG.info("demo data: {} of {} residents hashed, sealed and staged ({} %) ({} s)", lines, people,
+                                lines * 100 / people, seconds(started));
+                        quarter = (int) Math.min(4, lines * 4 / people + 1);
+                    }
+                }
+
+                @Override
+                public void merging() {
+                    LOG.info("demo data: all {} residents staged and checked; merging them into the registry ({} s)", people,
+                            seconds(started));
+                }
+            });
             if (!report.imported()) {
                 throw new IllegalStateException("the demo residents did not import: " + report);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static String seconds(long startedNanos) {
+        return String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - startedNanos) / 1e9);
     }
 
     /**
@@ -230,7 +253,8 @@ public final class DemoData {
         for (double b : AGE_BANDS) {
             total += b;
         }
-        Map<LocalDate, Integer> bornThatDay = new HashMap<>();
+        // Residents so far born the same day, by age in days (ages stay under 17 * 5 + 15 years).
+        int[] bornThatDay = new int[(int) (AGE_BANDS.length * 5 * 365.25) + 15 * 366];
         for (long id = 1; id <= people; id++) {
             double pick = random.nextDouble() * total;
             int band = 0;
@@ -242,7 +266,7 @@ public final class DemoData {
             long daysOld = (long) (band * 5 * 365.25) + random.nextLong((long) (maxAgeInBand * 365.25));
             LocalDate birth = AGE_REFERENCE.minusDays(daysOld);
             String name = name(random);
-            int serial = bornThatDay.merge(birth, 1, Integer::sum);
+            int serial = ++bornThatDay[(int) daysOld];
             out.accept(new Resident(id, residentNumber(birth, serial, id % 2 == 0), name, birth, phone(id)));
         }
     }
@@ -254,8 +278,14 @@ public final class DemoData {
      */
     static String residentNumber(LocalDate birth, int serial, boolean female) {
         int centuryDigit = (birth.getYear() < 2000 ? 1 : 3) + (female ? 1 : 0);
-        String first12 = "%02d%02d%02d%d%05d".formatted(birth.getYear() % 100, birth.getMonthValue(), birth.getDayOfMonth(),
-                centuryDigit, serial);
+        // Built by hand: String.format cost more than the rest of the generator together.
+        StringBuilder digits = new StringBuilder(13);
+        zeroPadded(digits, birth.getYear() % 100, 2);
+        zeroPadded(digits, birth.getMonthValue(), 2);
+        zeroPadded(digits, birth.getDayOfMonth(), 2);
+        digits.append(centuryDigit);
+        zeroPadded(digits, serial, 5);
+        String first12 = digits.toString();
         int[] weights = {2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5};
         int sum = 0;
         for (int i = 0; i < 12; i++) {
@@ -272,7 +302,16 @@ public final class DemoData {
     /** Distinct for distinct ids: an affine map modulo 10^8 with a multiplier coprime to 10^8. */
     static String phone(long id) {
         long digits = Math.floorMod(id * 48_271L + 12_345_679L, 100_000_000L);
-        return "010" + String.format("%08d", digits);
+        return zeroPadded(new StringBuilder(11).append("010"), digits, 8).toString();
+    }
+
+    /** {@code value} (not negative) in at least {@code width} digits, as {@code %0<width>d} writes it. */
+    static StringBuilder zeroPadded(StringBuilder out, long value, int width) {
+        String text = Long.toString(value);
+        for (int i = text.length(); i < width; i++) {
+            out.append('0');
+        }
+        return out.append(text);
     }
 
     private record ClinicRow(long id, String name, String province, String district, String address, List<String> products,

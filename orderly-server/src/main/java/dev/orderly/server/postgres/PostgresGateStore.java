@@ -8,7 +8,6 @@ import dev.orderly.gate.GateStore;
 import dev.orderly.gate.InMemoryGateStore;
 import dev.orderly.server.gate.GateConfigJson;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;

@@ -57,12 +57,7 @@ public final class PostgresGateStore implements GateStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresGateStore.class);
 
-    private static final String ADVANCE_TAIL = """
-            , dated AS (
-                INSERT INTO gate_checkpoints (gate, mark, at) SELECT $1, mark, $9 FROM moved WHERE mark > $10
-                ON CONFLICT DO NOTHING)
-            SELECT count(*) FROM moved""";
-
+    // Each statement is whole, not spliced: AdapterStatementsParseIT prepares every one as written.
     private static final String ADVANCE_FIRST = """
             WITH moved AS (
                 INSERT INTO gate_progress AS p (gate, version, mark, pre_queue_size, last_tick, carry, rate)
@@ -71,13 +66,45 @@ public final class PostgresGateStore implements GateStore {
                     pre_queue_size = EXCLUDED.pre_queue_size, last_tick = EXCLUDED.last_tick, carry = EXCLUDED.carry,
                     rate = EXCLUDED.rate
                 WHERE p.version = $2
-                RETURNING p.mark)""" + ADVANCE_TAIL;
+                RETURNING p.mark)
+            , dated AS (
+                INSERT INTO gate_checkpoints (gate, mark, at) SELECT $1, mark, $9 FROM moved WHERE mark > $10
+                ON CONFLICT DO NOTHING)
+            SELECT count(*) FROM moved""";
 
     private static final String ADVANCE = """
             WITH moved AS (
                 UPDATE gate_progress SET version = $3, mark = $4, pre_queue_size = $5, last_tick = $6, carry = $7, rate = $8
                 WHERE gate = $1 AND version = $2
-                RETURNING mark)""" + ADVANCE_TAIL;
+                RETURNING mark)
+            , dated AS (
+                INSERT INTO gate_checkpoints (gate, mark, at) SELECT $1, mark, $9 FROM moved WHERE mark > $10
+                ON CONFLICT DO NOTHING)
+            SELECT count(*) FROM moved""";
+
+    private static final String SAVE_CONFIG_FIRST = """
+            WITH moved AS (
+                INSERT INTO gate_progress AS p (gate, version, mark, pre_queue_size, last_tick, carry, rate)
+                VALUES ($1, $3, $4, $5, $6, $7, $8)
+                ON CONFLICT (gate) DO UPDATE SET version = EXCLUDED.version, mark = EXCLUDED.mark,
+                    pre_queue_size = EXCLUDED.pre_queue_size, last_tick = EXCLUDED.last_tick, carry = EXCLUDED.carry,
+                    rate = EXCLUDED.rate
+                WHERE p.version = $2
+                RETURNING p.gate),
+            saved AS (
+                INSERT INTO gate_configs (gate, config) SELECT $1, $9 FROM moved
+                ON CONFLICT (gate) DO UPDATE SET config = EXCLUDED.config)
+            SELECT count(*) FROM moved""";
+
+    private static final String SAVE_CONFIG = """
+            WITH moved AS (
+                UPDATE gate_progress SET version = $3, mark = $4, pre_queue_size = $5, last_tick = $6, carry = $7, rate = $8
+                WHERE gate = $1 AND version = $2
+                RETURNING gate),
+            saved AS (
+                INSERT INTO gate_configs (gate, config) SELECT $1, $9 FROM moved
+                ON CONFLICT (gate) DO UPDATE SET config = EXCLUDED.config)
+            SELECT count(*) FROM moved""";
 
     private static final String ADMITTED_AT = """
             SELECT p.mark, p.trimmed,
@@ -141,25 +168,11 @@ public final class PostgresGateStore implements GateStore {
 
     @Override
     public boolean saveConfigIf(GateConfig config, GateProgress expected, GateProgress next) {
-        // The progress moves first; the configuration is written only by the statement whose move won.
-        String moved = expected.version() == 0 ? """
-                INSERT INTO gate_progress AS p (gate, version, mark, pre_queue_size, last_tick, carry, rate)
-                VALUES ($1, $3, $4, $5, $6, $7, $8)
-                ON CONFLICT (gate) DO UPDATE SET version = EXCLUDED.version, mark = EXCLUDED.mark,
-                    pre_queue_size = EXCLUDED.pre_queue_size, last_tick = EXCLUDED.last_tick, carry = EXCLUDED.carry,
-                    rate = EXCLUDED.rate
-                WHERE p.version = $2
-                RETURNING p.gate""" : """
-                UPDATE gate_progress SET version = $3, mark = $4, pre_queue_size = $5, last_tick = $6, carry = $7, rate = $8
-                WHERE gate = $1 AND version = $2
-                RETURNING gate""";
+        // The configuration is written only by the statement whose move of the progress won.
         Tuple args = Tuple.of(config.name(), expected.version(), next.version(), next.mark(), next.preQueueSize(), time(next.lastTick()))
                 .addValue(next.carry()).addValue(next.rate()).addValue(GateConfigJson.write(config));
-        return await(pool.preparedQuery("WITH moved AS (" + moved + """
-                ), saved AS (
-                    INSERT INTO gate_configs (gate, config) SELECT $1, $9 FROM moved
-                    ON CONFLICT (gate) DO UPDATE SET config = EXCLUDED.config)
-                SELECT count(*) FROM moved""").execute(args)).iterator().next().getLong(0) == 1;
+        return await(pool.preparedQuery(expected.version() == 0 ? SAVE_CONFIG_FIRST : SAVE_CONFIG).execute(args))
+                .iterator().next().getLong(0) == 1;
     }
 
     @Override

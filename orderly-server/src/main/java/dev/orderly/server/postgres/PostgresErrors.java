@@ -21,8 +21,10 @@ public final class PostgresErrors {
     public static final String DEPENDENCY = "postgresql";
 
     // The pool's own failures: no connection freed or opened in time (the server is gone or
-    // swamped), or the pool closing as the node shuts down.
-    private static final Pattern POOL_CANNOT_SERVE = Pattern.compile("Timeout waiting for connection|Pool closed|Connection pool reached max wait queue size");
+    // swamped), the pool closing as the node shuts down, or a statement sent on a connection the
+    // server had just dropped (seen when PostgreSQL stops in the middle of a booking storm).
+    private static final Pattern POOL_CANNOT_SERVE = Pattern.compile(
+            "Timeout waiting for connection|Pool closed|Connection pool reached max wait queue size|Connection is not active now");
 
     private PostgresErrors() {
     }

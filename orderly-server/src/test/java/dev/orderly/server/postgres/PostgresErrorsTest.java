@@ -21,6 +21,9 @@ class PostgresErrorsTest {
         assertThat(PostgresErrors.translate(new NoStackTraceTimeoutException("timeout"))).isInstanceOf(StoreUnavailableException.class);
         assertThat(PostgresErrors.translate(new VertxException("Timeout waiting for connection", true)))
                 .isInstanceOf(StoreUnavailableException.class);
+        // A statement sent on a connection the server dropped a moment before (PostgresOutageIT saw it as a 500).
+        assertThat(PostgresErrors.translate(new VertxException("Connection is not active now, current status: CLOSED", true)))
+                .isInstanceOf(StoreUnavailableException.class);
         for (String state : new String[] {"08006", "57P01", "57P03", "53300"}) {
             assertThat(PostgresErrors.translate(new PgException("down", "FATAL", state, null))).as(state)
                     .isInstanceOf(StoreUnavailableException.class);

@@ -233,21 +233,41 @@ public final class WaitingRoom {
 
     /** Where the ticket stands now, asked by the browser {@code browserId}. */
     public GateStatus status(String gate, String ticketToken, String browserId) {
+        return status(gate, ticketToken, browserId, true).orElseThrow();
+    }
+
+    /**
+     * The same as {@link #status(String, String, String)} when the answer needs no store call —
+     * the ticket is still waiting (by this node's view), or is refused — so a caller on an event
+     * loop can answer the common poll at once. Empty when the answer needs the store (a gate this
+     * node has not seen yet, or a ticket whose turn came): then call {@code status}.
+     */
+    public Optional<GateStatus> statusFromView(String gate, String ticketToken, String browserId) {
+        return views.containsKey(gate) ? status(gate, ticketToken, browserId, false) : Optional.empty();
+    }
+
+    private Optional<GateStatus> status(String gate, String ticketToken, String browserId, boolean mayUseStore) {
         if (gate(gate).isEmpty()) {
-            return new GateStatus.Refused(GateStatus.Reason.UNKNOWN_GATE);
+            return Optional.of(new GateStatus.Refused(GateStatus.Reason.UNKNOWN_GATE));
         }
         Optional<Ticket> decoded = tokens.decodeTicket(ticketToken);
         if (decoded.isEmpty()) {
-            return new GateStatus.Refused(GateStatus.Reason.INVALID_TICKET);
+            return Optional.of(new GateStatus.Refused(GateStatus.Reason.INVALID_TICKET));
         }
         Ticket ticket = decoded.get();
         if (!ticket.gate().equals(gate)) {
-            return new GateStatus.Refused(GateStatus.Reason.OTHER_GATE);
+            return Optional.of(new GateStatus.Refused(GateStatus.Reason.OTHER_GATE));
         }
         if (!ticket.browserId().equals(browserId)) {
-            return new GateStatus.Refused(GateStatus.Reason.OTHER_BROWSER);
+            return Optional.of(new GateStatus.Refused(GateStatus.Reason.OTHER_BROWSER));
         }
-        return statusOf(ticket, clock.instant());
+        View view = views.get(gate);
+        long rank = rankOf(view, ticket.sequence());
+        Instant now = clock.instant();
+        if (admittedIn(view, rank)) {
+            return mayUseStore ? Optional.of(admitted(view, ticket, rank, now)) : Optional.empty();
+        }
+        return Optional.of(notAdmitted(view, ticket, rank, now));
     }
 
     private GateStatus statusOf(Ticket ticket, Instant now) {

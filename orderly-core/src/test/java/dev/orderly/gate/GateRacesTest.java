@@ -195,6 +195,27 @@ class GateRacesTest {
         assertThat(hops).hasValue(1);
     }
 
+    @Test
+    void aPollAnsweredFromTheViewCallsNoStoreAndLeavesATurnThatCameToTheStore() {
+        PausingGateStore store = new PausingGateStore(new InMemoryGateStore());
+        WaitingRoom room = room(store, gate(1));
+        clock.set(OPENS.plusSeconds(1));
+        room.tick();
+        WaitingRoom.Joined first = joined(room.join(GATE, browser(0), null));
+        WaitingRoom.Joined second = joined(room.join(GATE, browser(1), null));
+        clock.advance(Duration.ofMillis(1_000));
+        room.tick();
+
+        store.refuseCallsOn(t -> t == Thread.currentThread());
+        assertThat(room.statusFromView(GATE, second.token(), browser(1))).as("still waiting: from the view")
+                .get().isInstanceOf(GateStatus.Waiting.class);
+        assertThat(room.statusFromView(GATE, second.token(), browser(0))).as("refused: from the view")
+                .get().isInstanceOf(GateStatus.Refused.class);
+        assertThat(room.statusFromView(GATE, first.token(), browser(0))).as("admitted: the pass needs the store").isEmpty();
+        store.refuseCallsOn(t -> false);
+        assertThat(room.status(GATE, first.token(), browser(0))).isInstanceOf(GateStatus.Admitted.class);
+    }
+
     private void deliverOnAnEventLoop(PausingGateStore store) {
         Thread loop = Thread.ofPlatform().name("event-loop").unstarted(store::deliverNumbers);
         store.refuseCallsOn(t -> t == loop);

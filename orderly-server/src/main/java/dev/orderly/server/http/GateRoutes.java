@@ -146,6 +146,14 @@ final class GateRoutes {
         }
         String ticket = token;
         String browser = HttpApi.browser(ctx);
+        if (!storeIsLocal) {
+            // Most polls are "still waiting", answered from this node's view: no thread hop for them.
+            Optional<GateStatus> fromView = waitingRoom.statusFromView(gate, ticket, browser);
+            if (fromView.isPresent()) {
+                api.send(ctx, statusReply(gate, fromView.get(), null));
+                return;
+            }
+        }
         reply(ctx, () -> statusReply(gate, waitingRoom.status(gate, ticket, browser), null));
     }
 

@@ -31,6 +31,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.TreeSet;
 
 /**
@@ -55,15 +57,21 @@ import java.util.TreeSet;
  *
  * <p>When the connection breaks after COMMIT was sent, the batch may have committed or not, and
  * running it again would answer from its own writes ("already booked", "nothing to cancel").
- * So the transaction's id travels with the writes, and the outcome is then read from PostgreSQL
- * ({@code pg_xact_status}) on another connection: committed, the decided answers are the truth;
- * rolled back, the batch runs again; unknowable (the database stays away), each command fails
+ * So the transaction's id and a random mark (a row in {@code booking_commit_marks}) travel with the
+ * writes, and the outcome is then read from PostgreSQL on another connection: while
+ * {@code pg_xact_status} says the id is in progress, it is asked again; once it says committed, the
+ * mark decides (after a crash an id whose commit never reached the disk is given to a new
+ * transaction, whose commit must not be taken for this one's — PostgresOutageIT met exactly that):
+ * the mark there, the decided answers are the truth; aborted or no mark, the batch runs again; unknowable (the database stays away), each command fails
  * with a {@link StoreUnavailableException} that says so, and a retry with the same idempotency key reads what
  * committed.
  */
 final class BookingTransaction {
 
     private static final int ATTEMPTS = 4;
+
+    /** One batch in this many that writes also deletes the commit marks older than an hour. */
+    private static final int MARK_CLEANUP_ONE_IN = 1024;
 
     /** How long an unknown commit outcome is asked after before the commands fail as unknown. */
     private static final long RESOLVE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
@@ -102,11 +110,13 @@ final class BookingTransaction {
     private static final class CommitOutcomeUnknown extends RuntimeException {
         private static final long serialVersionUID = 1L;
         private final String xid;
+        private final UUID mark;
         private final transient List<CommandResult> results;
 
-        CommitOutcomeUnknown(String xid, List<CommandResult> results, Throwable cause) {
+        CommitOutcomeUnknown(String xid, UUID mark, List<CommandResult> results, Throwable cause) {
             super("the connection broke after COMMIT was sent", cause);
             this.xid = xid;
+            this.mark = mark;
             this.results = results;
         }
     }
@@ -150,7 +160,7 @@ final class BookingTransaction {
                 refreshIntervals();
                 last = e;
             } catch (CommitOutcomeUnknown e) {
-                Boolean committed = committed(e.xid);
+                Boolean committed = committed(e.xid, e.mark);
                 if (Boolean.TRUE.equals(committed)) {
                     return e.results;
                 }
@@ -187,8 +197,8 @@ final class BookingTransaction {
      * Whether transaction {@code xid} committed: true, false (rolled back), or null when that cannot
      * be learnt (no id, the database unreachable until the deadline, or the id too old).
      */
-    private Boolean committed(String xid) {
-        if (xid == null) {
+    private Boolean committed(String xid, UUID mark) {
+        if (xid == null || mark == null) {
             return null;
         }
         long deadline = System.nanoTime() + RESOLVE_NANOS;
@@ -201,7 +211,10 @@ final class BookingTransaction {
                 }
                 switch (status) {
                     case "committed" -> {
-                        return true;
+                        // The id may be another transaction's: after a crash an id whose commit never
+                        // reached the disk is handed out again. The batch's own mark says which.
+                        return await(pool.preparedQuery("SELECT count(*) FROM booking_commit_marks WHERE mark = $1")
+                                .execute(Tuple.of(mark))).iterator().next().getLong(0) == 1;
                     }
                     case "aborted" -> {
                         return false;
@@ -232,6 +245,7 @@ final class BookingTransaction {
         boolean open = false;
         boolean commitSent = false;
         Future<RowSet<Row>> xid = null;
+        UUID mark = null;
         List<CommandResult> results = null;
         try {
             // Pipelined: BEGIN and the first loads leave together; see the design note.
@@ -259,7 +273,15 @@ final class BookingTransaction {
             t = metrics.lap(BookingMetrics.Phase.DECIDE, t);
             // The id, should the answer to COMMIT be lost; a transaction that writes has one anyway.
             xid = changes.isEmpty() ? null : conn.query("SELECT pg_current_xact_id()::text").execute();
-            List<Future<RowSet<Row>>> writes = changes.isEmpty() ? List.of() : write(conn, changes, optimistic);
+            List<Future<RowSet<Row>>> writes = new ArrayList<>();
+            if (!changes.isEmpty()) {
+                mark = UUID.randomUUID();
+                writes.add(conn.preparedQuery("INSERT INTO booking_commit_marks (mark) VALUES ($1)").execute(Tuple.of(mark)));
+                if (ThreadLocalRandom.current().nextInt(MARK_CLEANUP_ONE_IN) == 0) {
+                    writes.add(conn.query("DELETE FROM booking_commit_marks WHERE at < now() - interval '1 hour'").execute());
+                }
+                writes.addAll(write(conn, changes, optimistic));
+            }
             Future<RowSet<Row>> commit = conn.query("COMMIT").execute();
             commitSent = true;
             for (Future<RowSet<Row>> w : writes) {
@@ -279,7 +301,7 @@ final class BookingTransaction {
                 if (xid == null) {
                     return results; // nothing was written: the answers hold either way
                 }
-                throw new CommitOutcomeUnknown(xid.succeeded() ? xid.result().iterator().next().getString(0) : null, results, e);
+                throw new CommitOutcomeUnknown(xid.succeeded() ? xid.result().iterator().next().getString(0) : null, mark, results, e);
             }
             if (open) {
                 // After a failed statement PostgreSQL ends the transaction on ROLLBACK (a pipelined COMMIT also rolls back).

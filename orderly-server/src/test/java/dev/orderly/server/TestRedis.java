@@ -50,7 +50,8 @@ public final class TestRedis {
         }
     }
 
-    private static boolean answersPing(int port) {
+    /** Whether a Redis on 127.0.0.1:{@code port} answers PING within a second. */
+    public static boolean answersPing(int port) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 500);
             s.setSoTimeout(1000);

@@ -1,11 +1,9 @@
 package dev.orderly.server.fault;
 
+import dev.orderly.server.TestRedis;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -51,7 +49,7 @@ final class OwnRedis implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        OwnProcess.await("redis-server answers PING on port " + port, OwnProcess.STARTS_WITHIN, this::answersPing);
+        OwnProcess.await("redis-server answers PING on port " + port, OwnProcess.STARTS_WITHIN, () -> TestRedis.answersPing(port));
     }
 
     /** SIGKILL, by the PID this test started: no shutdown, no last write. */
@@ -66,19 +64,6 @@ final class OwnRedis implements AutoCloseable {
 
     String url() {
         return "redis://127.0.0.1:" + port;
-    }
-
-    private boolean answersPing() {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            s.setSoTimeout(1000);
-            s.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-            byte[] buf = new byte[7];
-            int n = s.getInputStream().read(buf);
-            return n > 0 && new String(buf, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG");
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static String binary(Path dir) throws IOException {

@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -38,6 +39,8 @@ final class Person {
     final Cheat cheat;
     final boolean refresher;
     boolean joinedPreQueue;
+    /** Gates where this person already got a place: more tabs share it (keyed gate, or the browser's cookie). */
+    final EnumSet<Gate> placed = EnumSet.noneOf(Gate.class);
     boolean reconnectPending;
     private final Setup.Resident resident;
     private final SplittableRandom random;

@@ -62,7 +62,11 @@ final class Tab {
         if (ticket != null && newTicket != null && !newTicket.equals(ticket)) {
             metrics.rankChanged();
         }
-        if (a.status() == 201 && ticket == null && !s.getBoolean("inPreQueue", false) && s.getLong("rank", 0L) > 0) {
+        // Only the person's first place at the gate is timed: a later tab is answered the place the
+        // person already holds (one place per person), which is older than its own request, so timing
+        // it would count an earlier place as a later join "placed ahead" of people answered between.
+        boolean firstPlace = a.status() == 201 && person.placed.add(gate);
+        if (firstPlace && ticket == null && !s.getBoolean("inPreQueue", false) && s.getLong("rank", 0L) > 0) {
             metrics.joined(gate, sent, System.nanoTime(), s.getLong("rank"), person.cheat != null);
         }
         if (s.getBoolean("inPreQueue", false) && !person.joinedPreQueue) {

@@ -114,7 +114,7 @@ public final class HttpApi {
             router.route("/api/*").method(m).handler(bodies);
         }
         router.route("/api/*").handler(this::browserId);
-        router.route("/api/operator/*").handler(new OperatorAuth(this, parts.operatorToken())::handle);
+        router.route("/api/operator/*").handler(new OperatorAuth(this, parts.operatorToken(), parts.rateLimits())::handle);
 
         router.get("/health").handler(ctx -> send(ctx, Reply.json(200, new JsonObject().put("status", "UP"))));
         router.get("/ready").handler(ctx -> later(ctx, parts.ready().get().thenApply(HttpApi::readiness)));

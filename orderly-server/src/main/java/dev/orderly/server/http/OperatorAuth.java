@@ -1,8 +1,10 @@
 package dev.orderly.server.http;
 
+import dev.orderly.staff.Role;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Set;
 
 /**
  * Guards {@code /api/operator/*}: the request must carry {@code Authorization: Bearer <token>} with
@@ -13,13 +15,15 @@ final class OperatorAuth {
 
     private final byte[] token;
     private final HttpApi api;
+    private final RateLimits addresses;
 
-    OperatorAuth(HttpApi api, String token) {
+    OperatorAuth(HttpApi api, String token, RateLimits addresses) {
         if (token == null || token.length() < 16) {
             throw new IllegalArgumentException("the operator token must have at least 16 characters");
         }
         this.api = api;
         this.token = token.getBytes(StandardCharsets.UTF_8);
+        this.addresses = addresses;
     }
 
     void handle(RoutingContext ctx) {
@@ -32,6 +36,7 @@ final class OperatorAuth {
                     "send the operator token as 'Authorization: Bearer <token>'").header("WWW-Authenticate", "Bearer"));
             return;
         }
+        new Actor("operator-token", Role.OPERATOR, Set.of(), addresses.address(ctx)).attachTo(ctx);
         ctx.next();
     }
 }

@@ -86,7 +86,8 @@ public final class RateLimits {
         return admit("verify", "challenge", verifyPerChallenge, challenge);
     }
 
-    private String address(RoutingContext ctx) {
+    /** The address the request came from, as the limits key it. */
+    String address(RoutingContext ctx) {
         return ClientAddress.of(ctx, trustForwardedFor);
     }
 

@@ -124,6 +124,7 @@
       'wait.bookingAdmittedText': '예약 화면으로 이동합니다…',
       'wait.bookingAdmittedLink': '예약하러 가기',
       'wait.paused': '운영자가 대기열을 잠시 멈췄습니다. 자리는 그대로 유지됩니다. {message}',
+      'wait.pausedUntil': '운영자가 대기열을 잠시 멈췄습니다. 자리는 그대로 유지됩니다. {back}에 다시 진행할 예정입니다. {message}',
       'wait.preQueueNumber': '열릴 때 추첨',
 
       'verify.pageTitle': '본인인증 | 코로나19 예방접종 사전예약',
@@ -425,6 +426,7 @@
       'wait.bookingAdmittedText': 'Taking you to booking…',
       'wait.bookingAdmittedLink': 'Go to booking',
       'wait.paused': 'The operators have paused the line for a moment. You keep your place. {message}',
+      'wait.pausedUntil': 'The operators have paused the line for a moment. You keep your place. It should move again at {back}. {message}',
       'wait.preQueueNumber': 'drawn at opening',
 
       'verify.pageTitle': 'Identity verification | COVID-19 vaccination pre-reservation',

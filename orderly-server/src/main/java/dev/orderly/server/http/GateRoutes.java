@@ -194,6 +194,11 @@ final class GateRoutes {
                 .append(",\"opensAt\":\"").append(w.opensAt())
                 .append("\",\"message\":");
         quoted(b, w.message());
+        b.append(",\"messageEn\":");
+        quoted(b, w.notice().messageEn());
+        if (w.notice().expectedBack() != null) {
+            b.append(",\"expectedBack\":\"").append(w.notice().expectedBack()).append('"');
+        }
         if (ticket != null) {
             b.append(",\"ticket\":");
             quoted(b, ticket);

@@ -76,9 +76,17 @@ public final class HttpApi {
     private final ProtocolErrors protocolErrors = new ProtocolErrors();
     private static final CharSequence SET_COOKIE = io.vertx.core.http.HttpHeaders.createOptimized("Set-Cookie");
 
+    private DashboardFeed dashboard;
+
     public HttpApi(Parts parts, ExecutorService blockingWork) {
         this.parts = parts;
         this.blockingWork = blockingWork;
+    }
+
+    /** Serves the operators' live figures from {@code feed} (before the router is made). */
+    public HttpApi withDashboard(DashboardFeed feed) {
+        this.dashboard = feed;
+        return this;
     }
 
     /**
@@ -134,10 +142,23 @@ public final class HttpApi {
         new BookingRoutes(this, gates, identity, parts.booking(), parts.bookingStore(), parts.meters()).mount(router);
         new OperatorRoutes(this, parts.waitingRoom()).mount(router);
         new OperatorBookingRoutes(this, parts.bookingStore(), parts.bookingOperations()).mount(router);
+        if (dashboard != null) {
+            DashboardFeed feed = dashboard;
+            router.get("/api/operator/dashboard").handler(ctx -> send(ctx, Reply.json(200,
+                    new JsonObject().put("latest", feed.latest()).put("history", feed.history()))));
+            router.get("/api/operator/dashboard/stream").handler(ctx -> {
+                ctx.response().setChunked(true).putHeader("Content-Type", "text/event-stream; charset=utf-8")
+                        .putHeader("Cache-Control", "no-store").putHeader("X-Accel-Buffering", "no");
+                feed.subscribe(ctx.response());
+            });
+        }
         parts.dev().ifPresent(dev -> dev.mount(router, this));
 
         router.route("/api/*").handler(ctx -> send(ctx, Reply.problem(404, "not-found", "Not found",
                 "no API at " + ctx.request().method() + " " + ctx.request().path())));
+        // The console's chart library, from its webjar (pinned in the pom), never from a CDN.
+        router.route("/assets/vendor/uplot/*").handler(StaticHandler.create("META-INF/resources/webjars/uplot/1.6.30/dist")
+                .setMaxAgeSeconds(Duration.ofDays(365).toSeconds()).setSendVaryHeader(false));
         router.route("/assets/*").handler(StaticHandler.create("web")
                 .setMaxAgeSeconds(Duration.ofDays(365).toSeconds()).setSendVaryHeader(false));
         router.route("/*").handler(StaticHandler.create("web").setMaxAgeSeconds(60).setIndexPage("index.html"));

@@ -53,6 +53,7 @@ final class IdentityRoutes {
     private final BookingService booking;
     private final RateLimits limits;
     private final MeterRegistry meters;
+    private final ProviderCalls providerCalls;
     private final Clock clock;
 
     IdentityRoutes(HttpApi api, GateRoutes gates, IdentityProviders providers, Sessions sessions, ResidentRegistry registry,
@@ -65,6 +66,7 @@ final class IdentityRoutes {
         this.booking = booking;
         this.limits = limits;
         this.meters = meters;
+        this.providerCalls = new ProviderCalls(meters);
         this.clock = clock;
     }
 
@@ -138,7 +140,8 @@ final class IdentityRoutes {
             if (gates.passOf(ctx, method.gate()) instanceof PassCheck.Refused refused) {
                 return GateRoutes.passRefused(refused).with("gate", method.gate());
             }
-            Verification.Started started = method.provider().start(claim);
+            Verification.Started started = providerCalls.timed(method.name(), "start", () -> method.provider().start(claim),
+                    r -> r instanceof Verification.NotSent);
             meters.counter("orderly.identity.challenges", "provider", method.name(), "outcome", started.getClass().getSimpleName())
                     .increment();
             return switch (started) {
@@ -189,7 +192,8 @@ final class IdentityRoutes {
             if (pass instanceof PassCheck.Refused refused) {
                 return GateRoutes.passRefused(refused).with("gate", method.gate());
             }
-            Verification.Checked checked = method.provider().check(id, response);
+            Verification.Checked checked = providerCalls.timed(method.name(), "check", () -> method.provider().check(id, response),
+                    r -> false);
             meters.counter("orderly.identity.checks", "provider", method.name(), "outcome", checked.getClass().getSimpleName())
                     .increment();
             return switch (checked) {

@@ -2,6 +2,7 @@ package dev.orderly.server.http;
 
 import dev.orderly.gate.GateConfig;
 import dev.orderly.gate.GateMode;
+import dev.orderly.gate.GateNotice;
 import dev.orderly.gate.WaitingRoom;
 import dev.orderly.server.gate.GateConfigJson;
 import io.vertx.core.json.JsonArray;
@@ -20,6 +21,7 @@ import java.util.regex.Pattern;
 final class OperatorRoutes {
 
     private static final Pattern GATE_NAME = Pattern.compile("[a-z0-9-]{1,32}");
+    private static final Set<String> NOTICE_FIELDS = new java.util.TreeSet<>(Set.of("message", "messageEn", "expectedBack"));
 
     private final HttpApi api;
     private final WaitingRoom waitingRoom;
@@ -119,17 +121,20 @@ final class OperatorRoutes {
         String gate = ctx.pathParam("gate");
         JsonObject json = body(ctx);
         Set<String> extra = new java.util.TreeSet<>(json.fieldNames());
-        extra.remove("message");
+        extra.removeAll(NOTICE_FIELDS);
         if (!extra.isEmpty()) {
-            throw new BadRequest("unknown field(s) " + extra + "; expected only [message]");
+            throw new BadRequest("unknown field(s) " + extra + "; expected only " + NOTICE_FIELDS);
         }
-        Object message = json.getValue("message", "");
-        if (!(message instanceof String m) || m.length() > 500) {
-            throw new BadRequest("'message' must be a string of at most 500 characters");
+        GateNotice notice;
+        try {
+            notice = GateConfigJson.notice(json);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(e.getMessage());
         }
-        api.run(ctx, () -> stored(gate).map(c -> {
-            GateConfig changed = c.withMode(mode, mode == GateMode.ACTIVE && m.isEmpty() ? "" : m);
-            return configured(waitingRoom.configure(changed), 200);
-        }).orElseGet(() -> unknown(gate)));
+        if (mode != GateMode.PAUSED && notice.expectedBack() != null) {
+            throw new BadRequest("'expectedBack' goes with a pause only");
+        }
+        api.run(ctx, () -> stored(gate).map(c -> configured(waitingRoom.configure(c.withMode(mode, notice)), 200))
+                .orElseGet(() -> unknown(gate)));
     }
 }

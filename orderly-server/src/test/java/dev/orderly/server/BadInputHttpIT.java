@@ -325,7 +325,7 @@ class BadInputHttpIT {
         assertThat(folder.status()).isEqualTo(404);
         assertBilingualPage(folder.contentType(), folder.body());
         assertThat(verified.get("/assets/js/app.js", "Range", "bytes=99999999-").status()).isEqualTo(416);
-        RawHttp.Answer expect = raw("POST /api/gates/identity/join HTTP/1.1\r\nHost: x\r\nExpect: coffee", "");
+        RawHttp.Answer expect = raw("POST /api/gates/identity/join HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: coffee", "{}");
         assertRawProblem(expect, 417);
         assertThat(new JsonObject(expect.body()).getString("type")).isEqualTo("/problems/expectation-failed");
     }

@@ -3,6 +3,8 @@
  * attributes in the HTML and by the page scripts. {name} placeholders are filled by Orderly.t();
  * a function value chooses the wording (e.g. English plurals) and may itself return placeholders.
  * Problems from the API are keyed by their type slug: problem.<slug>.title and problem.<slug>.
+ * Every type in the server's catalogue (dev.orderly.problem.ProblemType) has both, in both
+ * languages, and no other problem is named but the pages' own (ProblemTranslationsTest checks).
  * Add a key to both languages, always.
  */
 (function () {

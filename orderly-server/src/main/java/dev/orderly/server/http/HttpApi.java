@@ -6,6 +6,7 @@ import dev.orderly.gate.GateTokens;
 import dev.orderly.gate.WaitingRoom;
 import dev.orderly.identity.IdentityProviders;
 import dev.orderly.identity.Sessions;
+import dev.orderly.problem.ProblemType;
 import dev.orderly.registry.ResidentRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -154,7 +155,7 @@ public final class HttpApi {
         }
         parts.dev().ifPresent(dev -> dev.mount(router, this));
 
-        router.route("/api/*").handler(ctx -> send(ctx, Reply.problem(404, "not-found", "Not found",
+        router.route("/api/*").handler(ctx -> send(ctx, Reply.problem(ProblemType.NOT_FOUND,
                 "no API at " + ctx.request().method() + " " + ctx.request().path())));
         // The console's chart library, from its webjar (pinned in the pom), never from a CDN.
         router.route("/assets/vendor/uplot/*").handler(StaticHandler.create("META-INF/resources/webjars/uplot/1.6.30/dist")
@@ -175,7 +176,7 @@ public final class HttpApi {
         if (down.isEmpty()) {
             return Reply.json(200, new JsonObject().put("status", "READY").put("dependencies", dependencies));
         }
-        return Reply.problem(503, "not-ready", "Not ready", "not answering: " + String.join(", ", down))
+        return Reply.problem(ProblemType.NOT_READY, "not answering: " + String.join(", ", down))
                 .with("dependencies", dependencies)
                 .header("Retry-After", Long.toString(Outages.RETRY_AFTER.toSeconds()));
     }
@@ -274,19 +275,35 @@ public final class HttpApi {
             return;
         }
         if (error instanceof BadRequest bad) {
-            send(ctx, Reply.problem(400, "bad-request", "Bad request", bad.getMessage()));
+            send(ctx, Reply.problem(ProblemType.BAD_REQUEST, bad.getMessage()));
         } else if (protocolErrors.isBrokenBody(error)) {
             send(ctx, protocolErrors.brokenBody(error));
             ProtocolErrors.flushBeforeClose(ctx.request());
         } else if (ctx.statusCode() == 413) {
-            send(ctx, Reply.problem(413, "body-too-large", "Body too large",
+            send(ctx, Reply.problem(ProblemType.BODY_TOO_LARGE,
                     "the request body is larger than " + parts.maxBodyBytes() + " bytes"));
         } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
-            send(ctx, Reply.problem(ctx.statusCode(), "bad-request", "Bad request", "the request could not be handled as sent"));
+            send(ctx, Reply.problem(refusedByTheFramework(ctx.statusCode()), "the request could not be handled as sent"));
         } else {
             LOG.error("request {} {} failed", ctx.request().method(), ctx.request().path(), error);
-            send(ctx, Reply.problem(500, "internal-error", "Internal error", "the server failed; nothing was changed by this request"));
+            send(ctx, Reply.problem(ProblemType.INTERNAL_ERROR, "the server failed; nothing was changed by this request"));
         }
+    }
+
+    /**
+     * The problem for a 4xx that Vert.x chose (a handler's {@code fail(status)}): the static files
+     * refuse a folder (403; there is no page there, so it is answered as one that is not found) and
+     * a range past the file's end (416), the body handler an {@code Expect} it does not know (417).
+     * Anything else the framework refuses is a bad request.
+     */
+    static ProblemType refusedByTheFramework(int status) {
+        return switch (status) {
+            case 403, 404 -> ProblemType.NOT_FOUND;
+            case 405 -> ProblemType.METHOD_NOT_ALLOWED;
+            case 416 -> ProblemType.RANGE_NOT_SATISFIABLE;
+            case 417 -> ProblemType.EXPECTATION_FAILED;
+            default -> ProblemType.BAD_REQUEST;
+        };
     }
 
     /** Where work that may block runs: virtual threads, never an event loop. */
@@ -298,9 +315,9 @@ public final class HttpApi {
     private void nothingHere(RoutingContext ctx) {
         io.vertx.core.http.HttpMethod method = ctx.request().method();
         if (method == io.vertx.core.http.HttpMethod.GET || method == io.vertx.core.http.HttpMethod.HEAD) {
-            send(ctx, Reply.problem(404, "not-found", "Not found", "nothing at " + ctx.request().path()));
+            send(ctx, Reply.problem(ProblemType.NOT_FOUND, "nothing at " + ctx.request().path()));
         } else {
-            send(ctx, Reply.problem(405, "method-not-allowed", "Method not allowed", ctx.request().path() + " can only be read (GET)")
+            send(ctx, Reply.problem(ProblemType.METHOD_NOT_ALLOWED, ctx.request().path() + " can only be read (GET)")
                     .header("Allow", "GET, HEAD"));
         }
     }

@@ -10,6 +10,7 @@ import dev.orderly.eligibility.BookingWindow;
 import dev.orderly.eligibility.Cohort;
 import dev.orderly.eligibility.Rotation;
 import dev.orderly.eligibility.SpecialGroupUpload;
+import dev.orderly.problem.ProblemType;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -107,13 +108,13 @@ final class OperatorBookingRoutes {
             Set<String> known = store.products().stream().map(Product::code).collect(Collectors.toSet());
             Set<String> unknown = products.stream().filter(p -> !known.contains(p)).collect(Collectors.toCollection(java.util.TreeSet::new));
             if (!unknown.isEmpty()) {
-                return Reply.problem(422, "unknown-product", "Unknown product", "no product " + unknown + " (see /api/products)");
+                return Reply.problem(ProblemType.UNKNOWN_PRODUCT, "no product " + unknown + " (see /api/products)");
             }
             Cohort cohort;
             try {
                 cohort = new Cohort(id, name, bornFrom, bornTo, groupChosen, products, windows, rotationChosen);
             } catch (IllegalArgumentException e) {
-                return Reply.problem(422, "invalid-cohort", "Invalid cohort", e.getMessage());
+                return Reply.problem(ProblemType.INVALID_COHORT, e.getMessage());
             }
             boolean existed = ops.cohorts().all().stream().anyMatch(c -> c.id().equals(id));
             ops.cohorts().save(cohort);
@@ -142,7 +143,7 @@ final class OperatorBookingRoutes {
         String id = cohortId(ctx);
         api.run(ctx, () -> ops.cohorts().delete(id)
                 ? new Reply(204, null, false, new ArrayList<>(), new ArrayList<>())
-                : Reply.problem(404, "unknown-cohort", "Unknown cohort", "no cohort " + id));
+                : Reply.problem(ProblemType.UNKNOWN_COHORT, "no cohort " + id));
     }
 
     private void addWindow(RoutingContext ctx) {
@@ -154,7 +155,7 @@ final class OperatorBookingRoutes {
                     ops.cohorts().save(more);
                     return Reply.json(201, cohortJson(more));
                 })
-                .orElseGet(() -> Reply.problem(404, "unknown-cohort", "Unknown cohort", "no cohort " + id)));
+                .orElseGet(() -> Reply.problem(ProblemType.UNKNOWN_COHORT, "no cohort " + id)));
     }
 
     static JsonObject cohortJson(Cohort c) {
@@ -189,7 +190,7 @@ final class OperatorBookingRoutes {
         api.run(ctx, () -> switch (ops.upload().upload(csv, replace)) {
             case SpecialGroupUpload.Outcome.Stored s -> Reply.json(201, new JsonObject().put("accepted", s.accepted()).put("rejected", 0)
                     .put("groups", new JsonArray(List.copyOf(s.groups()))).put("replaced", replace));
-            case SpecialGroupUpload.Outcome.Refused r -> Reply.problem(422, "rejected-rows", "Rows rejected",
+            case SpecialGroupUpload.Outcome.Refused r -> Reply.problem(ProblemType.REJECTED_ROWS,
                             r.rejected() + " row(s) rejected; nothing was stored. Fix them and upload the whole file again")
                     .with("accepted", r.accepted()).with("rejected", r.rejected())
                     .with("rejections", new JsonArray(r.rejections().stream()
@@ -230,9 +231,9 @@ final class OperatorBookingRoutes {
             try {
                 store.setCapacity(settings);
             } catch (IllegalArgumentException e) {
-                return Reply.problem(422, "not-offered", "Not offered", e.getMessage());
+                return Reply.problem(ProblemType.NOT_OFFERED, e.getMessage());
             } catch (IllegalStateException e) {
-                return Reply.problem(409, "below-booked", "Below what is booked", e.getMessage() + "; nothing was changed");
+                return Reply.problem(ProblemType.BELOW_BOOKED, e.getMessage() + "; nothing was changed");
             }
             return Reply.json(200, new JsonObject().put("buckets", bucketsJson(store.capacity(clinicId, from, (int) ChronoUnit.DAYS.between(from, to) + 1)
                     .stream().filter(b -> b.bucket().product().equals(product)).toList())));

@@ -4,6 +4,7 @@ import dev.orderly.gate.GateConfig;
 import dev.orderly.gate.GateMode;
 import dev.orderly.gate.GateNotice;
 import dev.orderly.gate.WaitingRoom;
+import dev.orderly.problem.ProblemType;
 import dev.orderly.server.gate.GateConfigJson;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -52,7 +53,7 @@ final class OperatorRoutes {
     }
 
     private static Reply unknown(String gate) {
-        return Reply.problem(404, "unknown-gate", "Unknown gate", "there is no gate '" + gate + "'");
+        return Reply.problem(ProblemType.UNKNOWN_GATE, "there is no gate '" + gate + "'");
     }
 
     /** The body as a JSON object; an empty body counts as {} (pause and close take an optional message). */
@@ -94,10 +95,10 @@ final class OperatorRoutes {
     private Reply configured(WaitingRoom.ConfigureOutcome outcome, int status) {
         return switch (outcome) {
             case WaitingRoom.Configured c -> Reply.json(status, describe(c.config()));
-            case WaitingRoom.OpeningFixed f -> Reply.problem(409, "gate-opened", "Gate already opened",
+            case WaitingRoom.OpeningFixed f -> Reply.problem(ProblemType.GATE_OPENED,
                     "the gate opened at " + f.opensAt() + " and drew its pre-queue; its opening time can no longer change")
                     .with("opensAt", f.opensAt().toString());
-            case WaitingRoom.Contended c -> Reply.problem(409, "gate-busy", "Gate busy",
+            case WaitingRoom.Contended c -> Reply.problem(ProblemType.GATE_BUSY,
                     "the gate's state changed under " + c.tries() + " tries to save this; nothing was saved, try again")
                     .header("Retry-After", "1");
         };

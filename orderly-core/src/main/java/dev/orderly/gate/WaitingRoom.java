@@ -290,6 +290,11 @@ public final class WaitingRoom {
         }
         double rate = ratePerSecond(view);
         Duration untilOpen = now.isBefore(config.opensAt()) ? Duration.between(now, config.opensAt()) : Duration.ZERO;
+        Instant back = config.notice().expectedBack();
+        if (phase == GatePhase.PAUSED && back != null && now.isBefore(back) && back.isAfter(now.plus(untilOpen))) {
+            // Paused with a time the operators expect to resume: nobody moves before then.
+            untilOpen = Duration.between(now, back);
+        }
         if (rank == 0) {
             // In the pre-queue: the order is drawn at opening; on average half of it goes first.
             long inPreQueue = Math.max(view.issued(), ticket.sequence());

@@ -453,6 +453,13 @@ class WaitingRoomTest {
         assertThat(w.message()).isEqualTo("back in a minute");
         assertThat(room.join(GATE, browser(5_000), null)).as("joins are still taken").isInstanceOf(WaitingRoom.Joined.class);
 
+        // Said to be back in ten minutes: the wait counts from then, not from now.
+        Duration before = w.eta();
+        room.configure(gate(10).withMode(GateMode.PAUSED, new GateNotice("점검", "Maintenance", clock.instant().plus(Duration.ofMinutes(10)))));
+        GateStatus.Waiting told = waiting(status(room, latecomer));
+        assertThat(told.notice().messageEn()).isEqualTo("Maintenance");
+        assertThat(told.eta()).isEqualTo(before.plus(Duration.ofMinutes(10)));
+
         room.configure(gate(10));
         tickFor(room, Duration.ofSeconds(1));
 

@@ -30,6 +30,7 @@
     checked: O.$('#checked'),
     notOpen: O.$('#not-open'),
     notOpenText: O.$('#not-open-text'),
+    notOpenTitle: O.$('#not-open-title'),
     announce: O.$('#announce'),
     title: document.querySelector('title'),
     lead: O.$('#lead'),
@@ -178,7 +179,10 @@
     O.session.set(firstKey, { rank: answer.rank, ahead: firstAhead });
 
     O.setText(el.ahead, 'wait.aheadValue', { n: ahead });
-    if (!answer.open) {
+    if (answer.phase === 'PAUSED') {
+      // Paused: the wait counts from when the operators expect the line to move again, when they said.
+      O.setText(el.eta, answer.expectedBack ? 'wait.etaPaused' : 'wait.etaPausedUnknown', { eta: { duration: answer.etaSeconds } });
+    } else if (!answer.open) {
       O.setText(el.eta, 'wait.etaNotOpen', { eta: { duration: answer.etaSeconds } });
     } else if (ahead === 0) {
       O.setText(el.eta, 'wait.etaSoon');
@@ -197,6 +201,7 @@
     }
     O.setText(el.checked, 'wait.checkedValue', { at: { instant: Date.now(), style: 'time' } });
     el.notOpen.hidden = !!answer.open;
+    O.setText(el.notOpenTitle, answer.phase === 'PAUSED' ? 'wait.pausedTitle' : 'wait.notOpenTitle');
     if (answer.phase === 'PAUSED') {
       // The operator's message in the page's language (the other one when that is empty), and when the line should move again.
       const own = O.language() === 'en' ? answer.messageEn : answer.message;

@@ -21,11 +21,11 @@ public abstract class StaffStoreContract {
     /** A store with no account and no session; called once per test. */
     protected abstract StaffStore newStore();
 
-    static StaffAccount kim() {
+    protected static StaffAccount kim() {
         return StaffAccount.create("kim", "Kim Minji", Role.OPERATOR, Set.of(), HASH, SECRET, T0);
     }
 
-    static StaffAccount clinic() {
+    protected static StaffAccount clinic() {
         return StaffAccount.create("busan-1", "Busan clinic desk", Role.CLINIC, Set.of(3L, 7L), HASH, SECRET, T0);
     }
 

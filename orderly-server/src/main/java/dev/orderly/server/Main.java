@@ -13,6 +13,17 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        switch (args.length == 0 ? "" : args[0]) {
+            case "" -> serve();
+            case "staff" -> System.exit(StaffTool.main(java.util.Arrays.copyOfRange(args, 1, args.length)));
+            default -> {
+                System.err.println("orderly: unknown command '" + args[0] + "'. Commands: staff (accounts); none starts the server");
+                System.exit(2);
+            }
+        }
+    }
+
+    private static void serve() {
         Settings settings;
         try {
             settings = Settings.fromEnvironment();

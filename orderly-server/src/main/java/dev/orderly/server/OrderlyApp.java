@@ -34,6 +34,11 @@ import dev.orderly.server.postgres.PostgresGateStore;
 import dev.orderly.server.postgres.PostgresKeyRecords;
 import dev.orderly.server.postgres.PostgresResidentRegistry;
 import dev.orderly.server.postgres.PostgresSessionStore;
+import dev.orderly.server.postgres.PostgresStaffStore;
+import dev.orderly.staff.Argon2idPasswords;
+import dev.orderly.staff.StaffAccounts;
+import dev.orderly.staff.StaffSessions;
+import dev.orderly.staff.StaffSignIn;
 import dev.orderly.server.registry.RegistryImporter;
 import dev.orderly.server.postgres.PostgresSpecialGroupStore;
 import dev.orderly.server.http.BookingOperations;
@@ -68,6 +73,8 @@ public final class OrderlyApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OrderlyApp.class);
     private static final long RELAY_MILLIS = 1000;
+    static final java.time.Duration STAFF_IDLE = java.time.Duration.ofMinutes(30);
+    static final java.time.Duration STAFF_LIFETIME = java.time.Duration.ofHours(12);
 
     private final Vertx vertx;
     private final Database database;
@@ -212,7 +219,8 @@ public final class OrderlyApp implements AutoCloseable {
         HttpApi api = new HttpApi(new HttpApi.Parts(waitingRoom, providers, sessions, registry, booking, bookingStore, meters,
                 meters::scrape, dependencies::check, dev, settings.secureCookies(), settings.maxBodyBytes(), operatorToken,
                 gates.storeIsLocal(), gates.publicJwks(), gates::observe, rateLimits, clock,
-                new BookingOperations(cohorts, specialGroups, new SpecialGroupUpload(registry, specialGroups), settings.maxUploadBytes())),
+                new BookingOperations(cohorts, specialGroups, new SpecialGroupUpload(registry, specialGroups), settings.maxUploadBytes()),
+                staff(database, privacy, clock, random)),
                 blockingWork);
 
         OutboxRelay relay = new OutboxRelay(database.pool(), inbox, clock, privacy.phoneCipher());
@@ -244,6 +252,17 @@ public final class OrderlyApp implements AutoCloseable {
                 .requestHandler(api.requestHandler(vertx)).invalidRequestHandler(api::invalidRequest);
         server.listen().toCompletionStage().toCompletableFuture().join();
         return new OrderlyApp(vertx, database, server, blockingWork, inbox, bookingStore, gates, gateStore, operatorToken);
+    }
+
+    /**
+     * Staff accounts in PostgreSQL, TOTP secrets sealed with the phone keys under a purpose of their
+     * own; sessions end after 30 minutes unused and 12 hours after sign-in in any case.
+     */
+    static HttpApi.Staff staff(Database database, PrivacyKeys privacy, Clock clock, SecureRandom random) {
+        PostgresStaffStore store = new PostgresStaffStore(database.pool(), StaffTool.totpCipher(privacy, random));
+        Argon2idPasswords passwords = StaffTool.passwords(random);
+        StaffSessions sessions = new StaffSessions(store, clock, random, STAFF_IDLE, STAFF_LIFETIME);
+        return new HttpApi.Staff(new StaffSignIn(store, passwords, sessions, clock), sessions, new StaffAccounts(store, passwords, clock, random));
     }
 
     private static List<DevRoutes.SampleResident> demoSamples(PostgresResidentRegistry registry, List<Cohort> cohorts, int n, int offset) {

@@ -1,0 +1,90 @@
+package dev.orderly.server.http;
+
+import dev.orderly.staff.StaffAccount;
+import dev.orderly.staff.StaffSessions;
+import dev.orderly.staff.StaffSignIn;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Set;
+
+/**
+ * Staff sign-in for the console, apart from citizens' sessions: {@code POST /api/staff/sign-in}
+ * with login, password and the authenticator's code sets the {@value #COOKIE} cookie;
+ * {@code POST /api/staff/sign-out} ends the session; {@code GET /api/staff/me} says who is signed
+ * in. The machine token is not accepted here: it is no person.
+ */
+final class StaffRoutes {
+
+    /** The staff session cookie: HttpOnly, SameSite=Strict, Secure when cookies are. */
+    static final String COOKIE = "orderly_staff";
+    private static final int MAX_FIELD = 300;
+
+    private final HttpApi api;
+    private final StaffSignIn signIn;
+    private final StaffSessions sessions;
+
+    StaffRoutes(HttpApi api, StaffSignIn signIn, StaffSessions sessions) {
+        this.api = api;
+        this.signIn = signIn;
+        this.sessions = sessions;
+    }
+
+    void mount(Router router) {
+        router.post("/api/staff/sign-in").handler(this::signIn);
+        router.post("/api/staff/sign-out").handler(this::signOut);
+        router.get("/api/staff/me").handler(this::me);
+    }
+
+    private void signIn(RoutingContext ctx) {
+        JsonInput in = JsonInput.of(ctx, Set.of("login", "password", "code"));
+        String login = in.text("login", MAX_FIELD);
+        String password = in.text("password", MAX_FIELD);
+        String code = in.text("code", MAX_FIELD);
+        Cookie previous = ctx.request().getCookie(COOKIE);
+        api.run(ctx, () -> switch (signIn.signIn(login, password, code)) {
+            case StaffSignIn.SignedIn s -> {
+                if (previous != null) {
+                    sessions.end(previous.getValue());
+                }
+                yield Reply.json(200, whoJson(s.account(), s.session().session().expiresAt()))
+                        .cookie(api.cookie(COOKIE, s.session().token(), sessions.absolute()));
+            }
+            case StaffSignIn.Refused r -> Reply.problem(401, "sign-in-failed", "Sign-in failed",
+                    "the login, the password or the code is not right (or the code was used already)");
+            case StaffSignIn.Locked l -> {
+                long seconds = Math.max(1, Duration.between(api.clock().instant(), l.until()).toSeconds());
+                yield Reply.problem(429, "sign-in-locked", "Sign-in locked",
+                        "too many failed sign-ins; try again after " + l.until()).with("retryAfterSeconds", seconds)
+                        .header("Retry-After", Long.toString(seconds));
+            }
+        });
+    }
+
+    private void signOut(RoutingContext ctx) {
+        Cookie c = ctx.request().getCookie(COOKIE);
+        api.run(ctx, () -> {
+            if (c != null) {
+                sessions.end(c.getValue());
+            }
+            return new Reply(204, null, false, new ArrayList<>(), new ArrayList<>()).cookie(api.cookie(COOKIE, "", Duration.ZERO));
+        });
+    }
+
+    private void me(RoutingContext ctx) {
+        Cookie c = ctx.request().getCookie(COOKIE);
+        api.run(ctx, () -> (c == null ? java.util.Optional.<StaffSessions.Active>empty() : sessions.check(c.getValue()))
+                .map(a -> Reply.json(200, whoJson(a.account(), a.session().expiresAt())))
+                .orElseGet(() -> Reply.problem(401, "not-signed-in", "Not signed in", "no live staff session; sign in again")));
+    }
+
+    static JsonObject whoJson(StaffAccount a, Instant expiresAt) {
+        return new JsonObject().put("login", a.login()).put("name", a.name()).put("role", a.role().slug())
+                .put("clinics", new JsonArray(a.clinics().stream().sorted().toList())).put("expiresAt", expiresAt.toString());
+    }
+}

@@ -159,11 +159,12 @@ public final class HttpApi {
      * Every route under {@code /api/operator/} must have a rule in {@link AccessRules}: one without
      * would be served to every role, so the server does not start with it.
      */
-    private static void refuseRoutesWithoutAccessRule(Router router) {
+    static void refuseRoutesWithoutAccessRule(Router router) {
         List<String> routes = new ArrayList<>();
         for (io.vertx.ext.web.Route r : router.getRoutes()) {
             String path = r.getPath();
-            if (path == null || !path.startsWith("/api/operator/") || path.endsWith("*")) {
+            // The guard itself is mounted on the prefix ("/api/operator/*", which the router keeps as "/api/operator/").
+            if (path == null || !path.startsWith("/api/operator/") || path.equals("/api/operator/") || path.endsWith("*")) {
                 continue;
             }
             if (r.methods() == null || r.methods().isEmpty()) {

@@ -119,6 +119,23 @@ public class AccessRulesTest {
     }
 
     @Test
+    void aRouteMountedWithoutARuleStopsTheServerFromStarting() {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(vertx);
+            router.route("/api/operator/*").handler(io.vertx.ext.web.RoutingContext::next);
+            router.get("/api/operator/gates/:gate").handler(io.vertx.ext.web.RoutingContext::next);
+            HttpApi.refuseRoutesWithoutAccessRule(router);
+
+            router.post("/api/operator/gates/:gate/explode").handler(io.vertx.ext.web.RoutingContext::next);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> HttpApi.refuseRoutesWithoutAccessRule(router))
+                    .hasMessageContaining("POST /api/operator/gates/:gate/explode");
+        } finally {
+            vertx.close();
+        }
+    }
+
+    @Test
     void aHeadIsJudgedAsAGetAndATrailingSlashAsNone() {
         assertThat(AccessRules.decide(HttpMethod.HEAD, "/api/operator/staff", Role.AUDITOR, Set.of(), MultiMap.caseInsensitiveMultiMap()))
                 .isEqualTo(AccessRules.Decision.ALLOWED);

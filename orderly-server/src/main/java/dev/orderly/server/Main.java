@@ -47,6 +47,11 @@ public final class Main {
         if (settings.operatorToken().isEmpty()) {
             System.out.println("  Operator API token: in " + settings.dataDir().resolve("operator.token").toAbsolutePath());
         }
+        if (!app.hasStaff()) {
+            System.out.println("  No staff account yet. Create the first operator: stop Orderly (Ctrl+C), run");
+            System.out.println("    ./orderly staff add --login LOGIN --name \"YOUR NAME\" --role operator");
+            System.out.println("  and start it again (see README, \"Operators and staff\").");
+        }
         System.out.println("  Metrics: http://" + host + ":" + app.port() + "/metrics   Stop: Ctrl+C");
         System.out.println();
     }

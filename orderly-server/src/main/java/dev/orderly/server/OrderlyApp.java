@@ -86,9 +86,11 @@ public final class OrderlyApp implements AutoCloseable {
     private final Gates gates;
     private final GateStore gateStore;
     private final String operatorToken;
+    private final HttpApi.Staff staff;
 
     private OrderlyApp(Vertx vertx, Database database, HttpServer server, ExecutorService blockingWork, DevSmsInbox inbox,
-                       PostgresBookingStore bookingStore, Gates gates, GateStore gateStore, String operatorToken) {
+                       PostgresBookingStore bookingStore, Gates gates, GateStore gateStore, String operatorToken, HttpApi.Staff staff) {
+        this.staff = staff;
         this.gates = gates;
         this.gateStore = gateStore;
         this.operatorToken = operatorToken;
@@ -216,11 +218,12 @@ public final class OrderlyApp implements AutoCloseable {
         Dependencies dependencies = new Dependencies(vertx, checks, meters);
         String operatorToken = DataDirSecrets.load(settings.operatorToken(), settings.dataDir(), "operator.token",
                 DataDirSecrets::randomToken, "ORDERLY_OPERATOR_TOKEN");
+        HttpApi.Staff staff = staff(database, privacy, clock, random);
         HttpApi api = new HttpApi(new HttpApi.Parts(waitingRoom, providers, sessions, registry, booking, bookingStore, meters,
                 meters::scrape, dependencies::check, dev, settings.secureCookies(), settings.maxBodyBytes(), operatorToken,
                 gates.storeIsLocal(), gates.publicJwks(), gates::observe, rateLimits, clock,
                 new BookingOperations(cohorts, specialGroups, new SpecialGroupUpload(registry, specialGroups), settings.maxUploadBytes()),
-                staff(database, privacy, clock, random)),
+                staff),
                 blockingWork);
 
         OutboxRelay relay = new OutboxRelay(database.pool(), inbox, clock, privacy.phoneCipher());
@@ -251,7 +254,7 @@ public final class OrderlyApp implements AutoCloseable {
                         .setCompressionSupported(true))
                 .requestHandler(api.requestHandler(vertx)).invalidRequestHandler(api::invalidRequest);
         server.listen().toCompletionStage().toCompletableFuture().join();
-        return new OrderlyApp(vertx, database, server, blockingWork, inbox, bookingStore, gates, gateStore, operatorToken);
+        return new OrderlyApp(vertx, database, server, blockingWork, inbox, bookingStore, gates, gateStore, operatorToken, staff);
     }
 
     /**
@@ -295,6 +298,11 @@ public final class OrderlyApp implements AutoCloseable {
     /** The bearer token of the operator API. */
     public String operatorToken() {
         return operatorToken;
+    }
+
+    /** Whether any staff account exists (none: the first operator is still to be made with {@code orderly staff add}). */
+    public boolean hasStaff() {
+        return !staff.accounts().all().isEmpty();
     }
 
     /** The waiting room of this node. */

@@ -244,7 +244,7 @@ public final class StaffTool {
     }
 
     /** TOTP secrets are sealed with the phone keys, under a purpose of their own (a sealed phone never opens as one). */
-    static FieldCipher totpCipher(PrivacyKeys keys, SecureRandom random) {
+    public static FieldCipher totpCipher(PrivacyKeys keys, SecureRandom random) {
         return new FieldCipher(keys.phoneCipher().keys(), "staff-totp", random);
     }
 

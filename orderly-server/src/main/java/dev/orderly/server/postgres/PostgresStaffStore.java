@@ -122,6 +122,32 @@ public final class PostgresStaffStore implements StaffStore {
                 .execute(Tuple.of(utc(now), utc(idleBefore)))).rowCount();
     }
 
+    /**
+     * Re-seals, with the cipher's current key, every TOTP secret sealed with another (after a phone
+     * key rotation, beside the phone numbers); returns how many. A secret changed meanwhile is left
+     * as its change wrote it.
+     */
+    public int resealTotp() {
+        String current = totpCipher.currentKeyId();
+        int resealed = 0;
+        for (Row r : await(pool.preparedQuery("SELECT login, totp_sealed, totp_key_id FROM staff_accounts WHERE totp_key_id <> $1")
+                .execute(Tuple.of(current)))) {
+            Buffer old = r.getBuffer(1);
+            FieldCipher.Sealed sealed = totpCipher.seal(totpCipher.open(r.getString(2), old.getBytes()));
+            resealed += await(pool.preparedQuery("""
+                    UPDATE staff_accounts SET totp_sealed = $2, totp_key_id = $3 WHERE login = $1 AND totp_key_id = $4 AND totp_sealed = $5""")
+                    .execute(Tuple.of(r.getString(0), Buffer.buffer(sealed.bytes()), sealed.keyId(), r.getString(2), old))).rowCount();
+        }
+        return resealed;
+    }
+
+    /** The ids of the keys that seal some TOTP secret. */
+    public List<String> totpKeyIdsInUse() {
+        List<String> ids = new ArrayList<>();
+        await(pool.query("SELECT DISTINCT totp_key_id FROM staff_accounts ORDER BY 1").execute()).forEach(r -> ids.add(r.getString(0)));
+        return ids;
+    }
+
     private StaffAccount account(Row r) {
         Long[] clinicIds = r.getArrayOfLongs(3);
         Set<Long> clinics = clinicIds == null ? Set.of() : Arrays.stream(clinicIds).collect(Collectors.toUnmodifiableSet());

@@ -144,6 +144,20 @@ class StaffHttpIT {
     }
 
     @Test
+    void oneAddressMakesThirtySignInAttemptsInFiveMinutesAtMost() {
+        ApiClient elsewhere = ApiClient.from("127.0.0.9", app.port());
+        for (int i = 0; i < 30; i++) {
+            assertProblem(signIn(elsewhere, "spray-" + i, PASSWORD, "123456"), 401, "sign-in-failed");
+        }
+
+        ApiClient.Answer limited = signIn(elsewhere, "spray-30", PASSWORD, "123456");
+
+        assertProblem(limited, 429, "rate-limited");
+        assertThat(Long.parseLong(limited.header("Retry-After"))).isBetween(1L, 10L);
+        assertThat(signIn(new ApiClient(app.port()), "spray-30", PASSWORD, "123456").status()).as("another address").isEqualTo(401);
+    }
+
+    @Test
     void aCodeSignsInOnce() {
         Staff kim = create(Role.OPERATOR);
         nextStep();

@@ -140,7 +140,7 @@ public final class HttpApi {
         new BookingRoutes(this, gates, identity, parts.booking(), parts.bookingStore(), parts.meters()).mount(router);
         new OperatorRoutes(this, parts.waitingRoom()).mount(router);
         new OperatorBookingRoutes(this, parts.bookingStore(), parts.bookingOperations()).mount(router);
-        new StaffRoutes(this, parts.staff().signIn(), parts.staff().sessions()).mount(router);
+        new StaffRoutes(this, parts.staff().signIn(), parts.staff().sessions(), parts.rateLimits()).mount(router);
         new StaffAccountRoutes(this, parts.staff().accounts()).mount(router);
         parts.dev().ifPresent(dev -> dev.mount(router, this));
         refuseRoutesWithoutAccessRule(router);

@@ -93,6 +93,64 @@ public final class StaffSignIn {
         throw new StaffChangeRefused(StaffChangeRefused.Reason.CONTENDED, "the account changed under " + CAS_TRIES + " sign-in tries");
     }
 
+    /** What a change of one's own password came to. */
+    public sealed interface PasswordChange permits PasswordChanged, WrongPassword, PasswordLocked {
+    }
+
+    /** Changed: every session of the account ended, and this new one begun for the person who changed it. */
+    public record PasswordChanged(StaffAccount account, StaffSessions.Started session) implements PasswordChange {
+    }
+
+    /** The current password given is not right (counted as a failed sign-in). */
+    public record WrongPassword() implements PasswordChange {
+    }
+
+    /** Too many failures: the account is locked (and its sessions ended) until {@code until}. */
+    public record PasswordLocked(Instant until) implements PasswordChange {
+    }
+
+    /**
+     * A signed-in member of staff replaces their password (say, the one an operator made up for
+     * them), proving the current one. A wrong current password counts as a failed sign-in: the
+     * fifth locks the account and ends its sessions, so a session left open on a shared screen
+     * cannot be used to guess the password. A new password that breaks the {@link PasswordPolicy}
+     * is a {@link StaffChangeRefused}.
+     */
+    public PasswordChange changeOwnPassword(String login, String current, String next) {
+        PasswordPolicy.problem(login, next).ifPresent(p -> {
+            throw new StaffChangeRefused(StaffChangeRefused.Reason.WEAK_PASSWORD, p);
+        });
+        String hash = passwords.hash(next);
+        Instant now = clock.instant();
+        for (int i = 0; i < CAS_TRIES; i++) {
+            StaffAccount account = store.find(login).filter(a -> !a.disabled())
+                    .orElseThrow(() -> new StaffChangeRefused(StaffChangeRefused.Reason.UNKNOWN, "there is no account '" + login + "'"));
+            if (account.lockedAt(now)) {
+                store.endSessionsOf(login);
+                return new PasswordLocked(account.lockedUntil().orElseThrow());
+            }
+            if (passwords.verify(current, account.passwordHash())) {
+                StaffAccount changed = account.withPassword(hash);
+                if (store.replace(account, changed)) {
+                    store.endSessionsOf(login);
+                    StaffAccount stored = changed.atVersion(account.version() + 1);
+                    return new PasswordChanged(stored, sessions.start(stored));
+                }
+            } else {
+                int failures = account.failedAttempts() + 1;
+                Optional<Instant> lock = failures >= MAX_FAILURES ? Optional.of(now.plus(LOCK_FOR)) : Optional.empty();
+                if (store.replace(account, account.withFailures(lock.isPresent() ? 0 : failures, lock))) {
+                    if (lock.isPresent()) {
+                        store.endSessionsOf(login);
+                        return new PasswordLocked(lock.get());
+                    }
+                    return new WrongPassword();
+                }
+            }
+        }
+        throw new StaffChangeRefused(StaffChangeRefused.Reason.CONTENDED, "the account changed under " + CAS_TRIES + " tries");
+    }
+
     private Outcome unknownLogin(String login, String password, Instant now) {
         Failures before = unknown.get(login);
         if (before != null && before.lockedUntil().filter(now::isBefore).isPresent()) {

@@ -94,4 +94,40 @@ class StaffSignInTest {
 
         assertThat(t.signIn.signIn("kim", "another long password", t.code(kim))).isInstanceOf(StaffSignIn.SignedIn.class);
     }
+
+    @Test
+    void aSignedInPersonReplacesTheirPasswordAndOnlyTheNewSessionLives() {
+        StaffSignIn.SignedIn first = (StaffSignIn.SignedIn) t.signIn.signIn("kim", PASSWORD, t.code(kim));
+
+        StaffSignIn.PasswordChange changed = t.signIn.changeOwnPassword("kim", PASSWORD, "my very own password");
+
+        assertThat(changed).isInstanceOfSatisfying(StaffSignIn.PasswordChanged.class, c -> {
+            assertThat(t.sessions.check(c.session().token())).isPresent();
+            assertThat(t.sessions.check(first.session().token())).isEmpty();
+        });
+        t.clock.advance(Duration.ofSeconds(30));
+        assertThat(t.signIn.signIn("kim", PASSWORD, t.code(kim))).isEqualTo(new StaffSignIn.Refused());
+        assertThat(t.signIn.signIn("kim", "my very own password", t.code(kim))).isInstanceOf(StaffSignIn.SignedIn.class);
+    }
+
+    @Test
+    void guessingTheCurrentPasswordLocksTheAccountAndEndsItsSessions() {
+        StaffSignIn.SignedIn in = (StaffSignIn.SignedIn) t.signIn.signIn("kim", PASSWORD, t.code(kim));
+        for (int i = 1; i < StaffSignIn.MAX_FAILURES; i++) {
+            assertThat(t.signIn.changeOwnPassword("kim", "guess number " + i, "my very own password"))
+                    .isEqualTo(new StaffSignIn.WrongPassword());
+        }
+
+        assertThat(t.signIn.changeOwnPassword("kim", "guess number 5", "my very own password"))
+                .isEqualTo(new StaffSignIn.PasswordLocked(t.clock.instant().plus(StaffSignIn.LOCK_FOR)));
+        assertThat(t.sessions.check(in.session().token())).isEmpty();
+        assertThat(t.signIn.changeOwnPassword("kim", PASSWORD, "my very own password")).isInstanceOf(StaffSignIn.PasswordLocked.class);
+    }
+
+    @Test
+    void aWeakNewPasswordChangesNothing() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> t.signIn.changeOwnPassword("kim", PASSWORD, "kim"))
+                .isInstanceOf(StaffChangeRefused.class);
+        assertThat(t.store.find("kim").orElseThrow().version()).isEqualTo(1);
+    }
 }

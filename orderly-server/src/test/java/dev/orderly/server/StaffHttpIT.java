@@ -358,6 +358,29 @@ class StaffHttpIT {
     }
 
     @Test
+    void aPersonReplacesAMadeUpPasswordWithTheirOwn() {
+        Staff kim = create(Role.OPERATOR);
+        ApiClient other = signedIn(kim);
+        ApiClient browser = signedIn(kim);
+        JsonObject change = new JsonObject().put("password", PASSWORD).put("newPassword", "kim's own long password");
+
+        assertProblem(browser.post("/api/staff/password", change), 403, "cross-site-request");
+        assertProblem(browser.post("/api/staff/password", change.copy().put("password", "not it at all"), "Origin", origin()), 403,
+                "wrong-password");
+        assertProblem(browser.post("/api/staff/password", change.copy().put("newPassword", "short"), "Origin", origin()), 422,
+                "weak-password");
+        assertProblem(new ApiClient(app.port()).post("/api/staff/password", change, "Origin", origin()), 401, "not-signed-in");
+        ApiClient.Answer changed = browser.post("/api/staff/password", change, "Origin", origin());
+
+        assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+        assertThat(changed.header("Set-Cookie")).startsWith("orderly_staff=");
+        assertThat(browser.get("/api/staff/me").status()).as("this browser stays signed in").isEqualTo(200);
+        assertProblem(other.get("/api/staff/me"), 401, "not-signed-in");
+        nextStep();
+        assertThat(signIn(new ApiClient(app.port()), kim.login(), "kim's own long password", kim.code()).status()).isEqualTo(200);
+    }
+
+    @Test
     void theFirstOperatorComesFromTheCommandLine() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -108,7 +108,7 @@ final class OperatorAuth {
     }
 
     /** Whether the browser says positively that this request comes from a page of this server. */
-    private static boolean fromOwnPage(RoutingContext ctx) {
+    static boolean fromOwnPage(RoutingContext ctx) {
         String site = ctx.request().getHeader("Sec-Fetch-Site");
         String origin = ctx.request().getHeader("Origin");
         if (site == null && origin == null) {

@@ -20,7 +20,8 @@ import java.util.Set;
  * Staff sign-in for the console, apart from citizens' sessions: {@code POST /api/staff/sign-in}
  * with login, password and the authenticator's code sets the {@value #COOKIE} cookie;
  * {@code POST /api/staff/sign-out} ends the session; {@code GET /api/staff/me} says who is signed
- * in. The machine token is not accepted here: it is no person.
+ * in; {@code POST /api/staff/password} replaces one's own password. The machine token is not
+ * accepted here: it is no person.
  */
 final class StaffRoutes {
 
@@ -52,6 +53,54 @@ final class StaffRoutes {
         router.post("/api/staff/sign-in").handler(this::signIn);
         router.post("/api/staff/sign-out").handler(this::signOut);
         router.get("/api/staff/me").handler(this::me);
+        router.post("/api/staff/password").handler(this::changePassword);
+    }
+
+    /**
+     * The signed-in person replaces their password, giving the current one; every session of the
+     * account ends and this browser gets a new one (a new cookie).
+     */
+    private void changePassword(RoutingContext ctx) {
+        if (!OperatorAuth.fromOwnPage(ctx)) {
+            api.send(ctx, Reply.problem(403, "cross-site-request", "Request from another site",
+                    "a change made with a staff session must come from Orderly's own pages (Origin or Sec-Fetch-Site)"));
+            return;
+        }
+        JsonInput in = JsonInput.of(ctx, Set.of("password", "newPassword"));
+        String current = in.text("password", MAX_FIELD);
+        String next = in.text("newPassword", 1000);
+        Cookie c = ctx.request().getCookie(COOKIE);
+        api.run(ctx, () -> {
+            java.util.Optional<StaffSessions.Active> active = c == null ? java.util.Optional.empty() : sessions.check(c.getValue());
+            if (active.isEmpty()) {
+                return notSignedIn();
+            }
+            try {
+                return switch (signIn.changeOwnPassword(active.get().account().login(), current, next)) {
+                    case StaffSignIn.PasswordChanged ch -> Reply.json(200, whoJson(ch.account(), ch.session().session().expiresAt()))
+                            .cookie(api.cookie(COOKIE, ch.session().token(), sessions.absolute()));
+                    case StaffSignIn.WrongPassword w -> Reply.problem(403, "wrong-password", "Wrong password",
+                            "the current password is not right; after 5 failures in a row the account is locked for 15 minutes");
+                    case StaffSignIn.PasswordLocked l -> locked(l.until()).cookie(api.cookie(COOKIE, "", Duration.ZERO));
+                };
+            } catch (dev.orderly.staff.StaffChangeRefused e) {
+                return switch (e.reason()) {
+                    case WEAK_PASSWORD -> Reply.problem(422, "weak-password", "Password not accepted", e.getMessage());
+                    case UNKNOWN -> notSignedIn();
+                    default -> Reply.problem(409, "staff-busy", "Account busy", e.getMessage()).header("Retry-After", "1");
+                };
+            }
+        });
+    }
+
+    private static Reply notSignedIn() {
+        return Reply.problem(401, "not-signed-in", "Not signed in", "no live staff session; sign in again");
+    }
+
+    private Reply locked(Instant until) {
+        long seconds = Math.max(1, Duration.between(api.clock().instant(), until).toSeconds());
+        return Reply.problem(429, "sign-in-locked", "Sign-in locked", "too many failed sign-ins; try again after " + until)
+                .with("retryAfterSeconds", seconds).header("Retry-After", Long.toString(seconds));
     }
 
     private void signIn(RoutingContext ctx) {
@@ -77,12 +126,7 @@ final class StaffRoutes {
             }
             case StaffSignIn.Refused r -> Reply.problem(401, "sign-in-failed", "Sign-in failed",
                     "the login, the password or the code is not right (or the code was used already)");
-            case StaffSignIn.Locked l -> {
-                long seconds = Math.max(1, Duration.between(api.clock().instant(), l.until()).toSeconds());
-                yield Reply.problem(429, "sign-in-locked", "Sign-in locked",
-                        "too many failed sign-ins; try again after " + l.until()).with("retryAfterSeconds", seconds)
-                        .header("Retry-After", Long.toString(seconds));
-            }
+            case StaffSignIn.Locked l -> locked(l.until());
         });
     }
 
@@ -100,7 +144,7 @@ final class StaffRoutes {
         Cookie c = ctx.request().getCookie(COOKIE);
         api.run(ctx, () -> (c == null ? java.util.Optional.<StaffSessions.Active>empty() : sessions.check(c.getValue()))
                 .map(a -> Reply.json(200, whoJson(a.account(), a.session().expiresAt())))
-                .orElseGet(() -> Reply.problem(401, "not-signed-in", "Not signed in", "no live staff session; sign in again")));
+                .orElseGet(StaffRoutes::notSignedIn));
     }
 
     static JsonObject whoJson(StaffAccount a, Instant expiresAt) {

@@ -89,6 +89,19 @@ public enum ProblemType {
     REJECTED_ROWS("rejected-rows", 422, "Rows rejected"),
     BELOW_BOOKED("below-booked", 409, "Below what is booked"),
 
+    // Staff: sign-in, sessions, roles, accounts.
+    INVALID_STAFF("invalid-staff", 422, "Invalid staff account"),
+    NOT_SIGNED_IN("not-signed-in", 401, "Not signed in"),
+    OWN_ACCOUNT("own-account", 409, "Your own account"),
+    ROLE_NOT_ALLOWED("role-not-allowed", 403, "Not allowed for this role"),
+    SIGN_IN_FAILED("sign-in-failed", 401, "Sign-in failed"),
+    SIGN_IN_LOCKED("sign-in-locked", 429, "Sign-in locked"),
+    STAFF_BUSY("staff-busy", 409, "Account busy"),
+    STAFF_EXISTS("staff-exists", 409, "Login taken"),
+    UNKNOWN_STAFF("unknown-staff", 404, "Unknown staff account"),
+    WEAK_PASSWORD("weak-password", 422, "Password not accepted"),
+    WRONG_PASSWORD("wrong-password", 403, "Wrong password"),
+
     // The demo's SMS inbox.
     NO_MESSAGE("no-message", 404, "No message");
 

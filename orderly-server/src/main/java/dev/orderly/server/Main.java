@@ -13,6 +13,17 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        switch (args.length == 0 ? "" : args[0]) {
+            case "" -> serve();
+            case "staff" -> System.exit(StaffTool.main(java.util.Arrays.copyOfRange(args, 1, args.length)));
+            default -> {
+                System.err.println("orderly: unknown command '" + args[0] + "'. Commands: staff (accounts); none starts the server");
+                System.exit(2);
+            }
+        }
+    }
+
+    private static void serve() {
         Settings settings;
         try {
             settings = Settings.fromEnvironment();
@@ -35,6 +46,11 @@ public final class Main {
         }
         if (settings.operatorToken().isEmpty()) {
             System.out.println("  Operator API token: in " + settings.dataDir().resolve("operator.token").toAbsolutePath());
+        }
+        if (!app.hasStaff()) {
+            System.out.println("  No staff account yet. Create the first operator: stop Orderly (Ctrl+C), run");
+            System.out.println("    ./orderly staff add --login LOGIN --name \"YOUR NAME\" --role operator");
+            System.out.println("  and start it again (see README, \"Operators and staff\").");
         }
         System.out.println("  Metrics: http://" + host + ":" + app.port() + "/metrics   Stop: Ctrl+C");
         System.out.println();

@@ -39,6 +39,11 @@ import dev.orderly.server.postgres.PostgresGateStore;
 import dev.orderly.server.postgres.PostgresKeyRecords;
 import dev.orderly.server.postgres.PostgresResidentRegistry;
 import dev.orderly.server.postgres.PostgresSessionStore;
+import dev.orderly.server.postgres.PostgresStaffStore;
+import dev.orderly.staff.Argon2idPasswords;
+import dev.orderly.staff.StaffAccounts;
+import dev.orderly.staff.StaffSessions;
+import dev.orderly.staff.StaffSignIn;
 import dev.orderly.server.registry.RegistryImporter;
 import dev.orderly.server.postgres.PostgresSpecialGroupStore;
 import dev.orderly.server.http.BookingOperations;
@@ -73,6 +78,8 @@ public final class OrderlyApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OrderlyApp.class);
     private static final long RELAY_MILLIS = 1000;
+    static final java.time.Duration STAFF_IDLE = java.time.Duration.ofMinutes(30);
+    static final java.time.Duration STAFF_LIFETIME = java.time.Duration.ofHours(12);
 
     private final Vertx vertx;
     private final Database database;
@@ -84,9 +91,11 @@ public final class OrderlyApp implements AutoCloseable {
     private final Gates gates;
     private final GateStore gateStore;
     private final String operatorToken;
+    private final HttpApi.Staff staff;
 
     private OrderlyApp(Vertx vertx, Database database, HttpServer server, ExecutorService blockingWork, DevSmsInbox inbox,
-                       PostgresBookingStore bookingStore, Gates gates, GateStore gateStore, String operatorToken) {
+                       PostgresBookingStore bookingStore, Gates gates, GateStore gateStore, String operatorToken, HttpApi.Staff staff) {
+        this.staff = staff;
         this.gates = gates;
         this.gateStore = gateStore;
         this.operatorToken = operatorToken;
@@ -214,10 +223,12 @@ public final class OrderlyApp implements AutoCloseable {
         Dependencies dependencies = new Dependencies(vertx, checks, meters);
         String operatorToken = DataDirSecrets.load(settings.operatorToken(), settings.dataDir(), "operator.token",
                 DataDirSecrets::randomToken, "ORDERLY_OPERATOR_TOKEN");
+        HttpApi.Staff staff = staff(database, privacy, clock, random);
         HttpApi api = new HttpApi(new HttpApi.Parts(waitingRoom, providers, sessions, registry, booking, bookingStore, meters,
                 meters::scrape, dependencies::check, dev, settings.secureCookies(), settings.maxBodyBytes(), operatorToken,
                 gates.storeIsLocal(), gates.publicJwks(), gates::observe, rateLimits, clock,
-                new BookingOperations(cohorts, specialGroups, new SpecialGroupUpload(registry, specialGroups), settings.maxUploadBytes())),
+                new BookingOperations(cohorts, specialGroups, new SpecialGroupUpload(registry, specialGroups), settings.maxUploadBytes()),
+                staff),
                 blockingWork);
         NodeBoard board = redis.<NodeBoard>map(r -> new RedisNodeBoard(r, settings.redisPrefix())).orElseGet(InMemoryNodeBoard::new);
         DashboardFeed dashboard = new DashboardFeed(vertx, meters, waitingRoom, new PostgresBookingTallies(database.pool()), board,
@@ -254,7 +265,18 @@ public final class OrderlyApp implements AutoCloseable {
                         .setCompressionSupported(true))
                 .requestHandler(api.requestHandler(vertx)).invalidRequestHandler(api::invalidRequest);
         server.listen().toCompletionStage().toCompletableFuture().join();
-        return new OrderlyApp(vertx, database, server, blockingWork, inbox, bookingStore, gates, gateStore, operatorToken);
+        return new OrderlyApp(vertx, database, server, blockingWork, inbox, bookingStore, gates, gateStore, operatorToken, staff);
+    }
+
+    /**
+     * Staff accounts in PostgreSQL, TOTP secrets sealed with the phone keys under a purpose of their
+     * own; sessions end after 30 minutes unused and 12 hours after sign-in in any case.
+     */
+    static HttpApi.Staff staff(Database database, PrivacyKeys privacy, Clock clock, SecureRandom random) {
+        PostgresStaffStore store = new PostgresStaffStore(database.pool(), StaffTool.totpCipher(privacy, random));
+        Argon2idPasswords passwords = StaffTool.passwords(random);
+        StaffSessions sessions = new StaffSessions(store, clock, random, STAFF_IDLE, STAFF_LIFETIME);
+        return new HttpApi.Staff(new StaffSignIn(store, passwords, sessions, clock), sessions, new StaffAccounts(store, passwords, clock, random));
     }
 
     private static List<DevRoutes.SampleResident> demoSamples(PostgresResidentRegistry registry, List<Cohort> cohorts, int n, int offset) {
@@ -298,6 +320,11 @@ public final class OrderlyApp implements AutoCloseable {
     /** The bearer token of the operator API. */
     public String operatorToken() {
         return operatorToken;
+    }
+
+    /** Whether any staff account exists (none: the first operator is still to be made with {@code orderly staff add}). */
+    public boolean hasStaff() {
+        return !staff.accounts().all().isEmpty();
     }
 
     /** The waiting room of this node. */

@@ -116,6 +116,13 @@ public final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body)), headers);
     }
 
+    /** A request with any method (PATCH, say) and a JSON body. */
+    public Answer send(String method, String path, Object json, String... headers) {
+        String body = json == null ? "" : json instanceof String s ? s : Json.encode(json);
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body)), headers);
+    }
+
     private Answer send(HttpRequest.Builder request, String... headers) {
         if (bearer != null) {
             request.header("Authorization", "Bearer " + bearer);

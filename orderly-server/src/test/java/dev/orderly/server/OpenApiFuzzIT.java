@@ -480,6 +480,7 @@ class OpenApiFuzzIT {
                 String name = p.get("name").asText();
                 String value = switch (name) {
                     case "gate" -> "identity";
+                    case "login" -> "fuzz-nobody";
                     case "provider" -> "sms";
                     case "id" -> path.startsWith("/api/operator/") ? "fuzz-cohort" : "f".repeat(36);
                     case "clinicId" -> "999999";

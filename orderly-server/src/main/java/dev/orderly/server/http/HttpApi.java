@@ -66,7 +66,12 @@ public final class HttpApi {
                         MeterRegistry meters, Supplier<String> metricsScrape, Supplier<CompletionStage<Map<String, Boolean>>> ready,
                         Optional<DevRoutes> dev, boolean secureCookies, int maxBodyBytes, String operatorToken,
                         boolean gateStoreIsLocal, String jwks, RequestObserver requestObserver, RateLimits rateLimits,
-                        Clock clock, BookingOperations bookingOperations) {
+                        Clock clock, BookingOperations bookingOperations, Staff staff) {
+    }
+
+    /** Staff accounts, sign-in and sessions. */
+    public record Staff(dev.orderly.staff.StaffSignIn signIn, dev.orderly.staff.StaffSessions sessions,
+                        dev.orderly.staff.StaffAccounts accounts) {
     }
 
     private final Parts parts;
@@ -123,7 +128,8 @@ public final class HttpApi {
             router.route("/api/*").method(m).handler(bodies);
         }
         router.route("/api/*").handler(this::browserId);
-        router.route("/api/operator/*").handler(new OperatorAuth(this, parts.operatorToken(), parts.rateLimits())::handle);
+        router.route("/api/operator/*").handler(new OperatorAuth(this, parts.operatorToken(), parts.rateLimits(),
+                parts.staff().sessions())::handle);
 
         router.get("/health").handler(ctx -> send(ctx, Reply.json(200, new JsonObject().put("status", "UP"))));
         router.get("/ready").handler(ctx -> later(ctx, parts.ready().get().thenApply(HttpApi::readiness)));
@@ -153,7 +159,10 @@ public final class HttpApi {
                 feed.subscribe(ctx.response());
             });
         }
+        new StaffRoutes(this, parts.staff().signIn(), parts.staff().sessions(), parts.rateLimits()).mount(router);
+        new StaffAccountRoutes(this, parts.staff().accounts()).mount(router);
         parts.dev().ifPresent(dev -> dev.mount(router, this));
+        refuseRoutesWithoutAccessRule(router);
 
         router.route("/api/*").handler(ctx -> send(ctx, Reply.problem(ProblemType.NOT_FOUND,
                 "no API at " + ctx.request().method() + " " + ctx.request().path())));
@@ -166,6 +175,35 @@ public final class HttpApi {
         router.route().handler(this::nothingHere);
         router.route().failureHandler(this::failure);
         return router;
+    }
+
+    /**
+     * Every route under {@code /api/operator/} must have a rule in {@link AccessRules}: one without
+     * would be served to every role, so the server does not start with it.
+     */
+    static void refuseRoutesWithoutAccessRule(Router router) {
+        List<String> routes = new ArrayList<>();
+        for (io.vertx.ext.web.Route r : router.getRoutes()) {
+            String path = r.getPath();
+            // The guard itself is mounted on the prefix ("/api/operator/*", which the router keeps as "/api/operator/").
+            if (path == null || !path.startsWith("/api/operator/") || path.equals("/api/operator/") || path.endsWith("*")) {
+                continue;
+            }
+            if (r.methods() == null || r.methods().isEmpty()) {
+                // A route for every method (a body handler) serves no answer of its own, but its path must be a ruled one.
+                if (AccessRules.TABLE.stream().noneMatch(rule -> rule.route().equals(path))) {
+                    routes.add("ANY " + path);
+                }
+                continue;
+            }
+            r.methods().forEach(m -> routes.add(m.name() + " " + path));
+        }
+        List<String> missing = routes.stream().filter(s -> s.startsWith("ANY ")).toList();
+        List<String> uncovered = new ArrayList<>(missing);
+        uncovered.addAll(AccessRules.uncovered(routes.stream().filter(s -> !s.startsWith("ANY ")).toList()));
+        if (!uncovered.isEmpty()) {
+            throw new IllegalStateException("routes under /api/operator/ without a rule in AccessRules: " + uncovered);
+        }
     }
 
     /** 200 when every dependency answers, else 503 naming the ones that do not; each one's state either way. */
@@ -304,6 +342,11 @@ public final class HttpApi {
             case 417 -> ProblemType.EXPECTATION_FAILED;
             default -> ProblemType.BAD_REQUEST;
         };
+    }
+
+    /** The server's clock. */
+    Clock clock() {
+        return parts.clock();
     }
 
     /** Where work that may block runs: virtual threads, never an event loop. */

@@ -7,6 +7,8 @@ import dev.orderly.server.demo.DemoData;
 import dev.orderly.server.postgres.Database;
 import dev.orderly.server.postgres.PostgresKeyRecords;
 import dev.orderly.server.postgres.PostgresResidentRegistry;
+import dev.orderly.server.postgres.PostgresStaffStore;
+import dev.orderly.server.StaffTool;
 import io.vertx.core.Vertx;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -132,12 +134,18 @@ public final class RegistryTool {
     private static int reseal(Database db, PrivacyKeys keys, PrintStream out) {
         PostgresResidentRegistry registry = new PostgresResidentRegistry(db.pool(), keys.residentNumbers(), keys.phones(), keys.phoneCipher());
         long resealed = registry.reseal();
-        Set<String> inUse = Set.copyOf(registry.keyIdsInUse());
+        // Staff TOTP secrets are sealed with the same keys (under their own purpose): they move too,
+        // and a key still sealing one is not retired.
+        PostgresStaffStore staff = new PostgresStaffStore(db.pool(), StaffTool.totpCipher(keys, new SecureRandom()));
+        int totp = staff.resealTotp();
+        Set<String> inUse = new java.util.HashSet<>(registry.keyIdsInUse());
+        inUse.addAll(staff.totpKeyIdsInUse());
         PostgresKeyRecords records = new PostgresKeyRecords(db.pool());
         List<String> retired = records.recorded("phone").keySet().stream().filter(id -> !inUse.contains(id)
                 && !id.equals(keys.phoneCipher().currentKeyId())).toList();
         retired.forEach(id -> records.forget("phone", id));
-        out.println("re-sealed " + resealed + " phone numbers with key '" + keys.phoneCipher().currentKeyId() + "'"
+        out.println("re-sealed " + resealed + " phone numbers" + (totp > 0 ? " and " + totp + " staff authenticator secrets" : "")
+                + " with key '" + keys.phoneCipher().currentKeyId() + "'"
                 + (retired.isEmpty() ? "" : "; keys no longer needed: " + retired + " (remove them from ORDERLY_PHONE_KEYS)"));
         return 0;
     }

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.orderly.registry.RegistryCsv;
 import dev.orderly.server.Settings;
+import dev.orderly.server.StaffTool;
 import dev.orderly.server.TestApp;
 import dev.orderly.server.TestPrivacy;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -68,16 +71,22 @@ class RegistryToolIT {
         Path demo = Files.createTempFile("demo", ".csv");
         RegistryTool.run(new String[] {"demo-csv", demo.toString()}, settings(db, TestPrivacy.settings(11, "p1")), out);
         RegistryTool.run(new String[] {"import", demo.toString()}, settings(db, TestPrivacy.settings(11, "p1")), out);
+        assertThat(StaffTool.run(new String[] {"add", "--login", "kim", "--name", "Kim", "--role", "auditor", "--password-stdin"},
+                settings(db, TestPrivacy.settings(11, "p1")), new ByteArrayInputStream("a long enough password\n".getBytes(StandardCharsets.UTF_8)),
+                out, out)).isZero();
 
         Settings withoutOldKey = settings(db, TestPrivacy.settings(11, "p2"));
         assertThatThrownBy(() -> RegistryTool.run(new String[] {"reseal-phones"}, withoutOldKey, out))
                 .isInstanceOf(Settings.InvalidSettingException.class).hasMessageContaining("lacks key(s) [p1]");
 
         assertThat(RegistryTool.run(new String[] {"reseal-phones"}, settings(db, TestPrivacy.settings(11, "p2", "p1")), out)).isZero();
-        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("re-sealed 500 phone numbers with key 'p2'")
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("re-sealed 500 phone numbers and 1 staff authenticator secrets with key 'p2'")
                 .contains("keys no longer needed: [p1]");
         assertThat(RegistryTool.run(new String[] {"reseal-phones"}, withoutOldKey, out)).isZero();
         assertThat(printed.toString(StandardCharsets.UTF_8)).contains("re-sealed 0 phone numbers");
+        printed.reset();
+        assertThat(StaffTool.run(new String[] {"list"}, withoutOldKey, InputStream.nullInputStream(), out, out)).isZero();
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("auditor 'kim' (Kim)");
     }
 
     @Test

@@ -1,0 +1,169 @@
+package dev.orderly.staff;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Signing a member of staff in: password (Argon2id) and a one-time code from their authenticator
+ * app (TOTP), both required for every account whatever its role.
+ *
+ * <p>An unknown login, a disabled account, a wrong password, a wrong or reused code: one answer,
+ * {@link Refused}, and about the same time (an unknown login costs a dummy hash), so the answers
+ * tell nobody which logins exist. After {@link #MAX_FAILURES} failures in a row an account is
+ * locked for {@link #LOCK_FOR}, refusing even the right password and code; logins with no account
+ * lock the same way (counted in this node's memory), so the lock tells nothing either.
+ */
+public final class StaffSignIn {
+
+    public static final int MAX_FAILURES = 5;
+    public static final Duration LOCK_FOR = Duration.ofMinutes(15);
+    /** Most unknown logins whose failures are remembered; past it the oldest memory is dropped. */
+    private static final int UNKNOWN_REMEMBERED = 10_000;
+    private static final int CAS_TRIES = 20;
+
+    /** What a sign-in attempt came to. */
+    public sealed interface Outcome permits SignedIn, Refused, Locked {
+    }
+
+    /** Signed in: the account and its new session. */
+    public record SignedIn(StaffAccount account, StaffSessions.Started session) implements Outcome {
+    }
+
+    /** Wrong login, password or code (which, is not said). */
+    public record Refused() implements Outcome {
+    }
+
+    /** Too many failures: no attempt is checked until {@code until}. */
+    public record Locked(Instant until) implements Outcome {
+    }
+
+    private record Failures(int count, Optional<Instant> lockedUntil, Instant last) {
+    }
+
+    private final StaffStore store;
+    private final Argon2idPasswords passwords;
+    private final StaffSessions sessions;
+    private final Clock clock;
+    private final ConcurrentMap<String, Failures> unknown = new ConcurrentHashMap<>();
+
+    public StaffSignIn(StaffStore store, Argon2idPasswords passwords, StaffSessions sessions, Clock clock) {
+        this.store = store;
+        this.passwords = passwords;
+        this.sessions = sessions;
+        this.clock = clock;
+    }
+
+    public Outcome signIn(String login, String password, String code) {
+        Instant now = clock.instant();
+        Optional<StaffAccount> found = login == null || !StaffAccounts.LOGIN.matcher(login).matches()
+                ? Optional.empty() : store.find(login).filter(a -> !a.disabled());
+        if (found.isEmpty()) {
+            return unknownLogin(login == null ? "" : login, password, now);
+        }
+        for (int i = 0; i < CAS_TRIES; i++) {
+            StaffAccount account = found.get();
+            if (account.lockedAt(now)) {
+                return new Locked(account.lockedUntil().orElseThrow());
+            }
+            boolean passwordRight = passwords.verify(password, account.passwordHash());
+            OptionalLong step = Totp.match(account.totpSecret(), code, now, account.lastTotpStep());
+            if (passwordRight && step.isPresent()) {
+                if (store.replace(account, account.withSignIn(step.getAsLong()))) {
+                    return new SignedIn(account, sessions.start(account));
+                }
+            } else {
+                int failures = account.failedAttempts() + 1;
+                Optional<Instant> lock = failures >= MAX_FAILURES ? Optional.of(now.plus(LOCK_FOR)) : Optional.empty();
+                if (store.replace(account, account.withFailures(lock.isPresent() ? 0 : failures, lock))) {
+                    return lock.<Outcome>map(Locked::new).orElseGet(Refused::new);
+                }
+            }
+            // Changed meanwhile (another attempt, a colleague's change): decide again on what is stored,
+            // so that of two sign-ins with one code only one wins.
+            found = store.find(account.login()).filter(a -> !a.disabled());
+            if (found.isEmpty()) {
+                return new Refused();
+            }
+        }
+        throw new StaffChangeRefused(StaffChangeRefused.Reason.CONTENDED, "the account changed under " + CAS_TRIES + " sign-in tries");
+    }
+
+    /** What a change of one's own password came to. */
+    public sealed interface PasswordChange permits PasswordChanged, WrongPassword, PasswordLocked {
+    }
+
+    /** Changed: every session of the account ended, and this new one begun for the person who changed it. */
+    public record PasswordChanged(StaffAccount account, StaffSessions.Started session) implements PasswordChange {
+    }
+
+    /** The current password given is not right (counted as a failed sign-in). */
+    public record WrongPassword() implements PasswordChange {
+    }
+
+    /** Too many failures: the account is locked (and its sessions ended) until {@code until}. */
+    public record PasswordLocked(Instant until) implements PasswordChange {
+    }
+
+    /**
+     * A signed-in member of staff replaces their password (say, the one an operator made up for
+     * them), proving the current one. A wrong current password counts as a failed sign-in: the
+     * fifth locks the account and ends its sessions, so a session left open on a shared screen
+     * cannot be used to guess the password. A new password that breaks the {@link PasswordPolicy}
+     * is a {@link StaffChangeRefused}.
+     */
+    public PasswordChange changeOwnPassword(String login, String current, String next) {
+        PasswordPolicy.problem(login, next).ifPresent(p -> {
+            throw new StaffChangeRefused(StaffChangeRefused.Reason.WEAK_PASSWORD, p);
+        });
+        String hash = passwords.hash(next);
+        Instant now = clock.instant();
+        for (int i = 0; i < CAS_TRIES; i++) {
+            StaffAccount account = store.find(login).filter(a -> !a.disabled())
+                    .orElseThrow(() -> new StaffChangeRefused(StaffChangeRefused.Reason.UNKNOWN, "there is no account '" + login + "'"));
+            if (account.lockedAt(now)) {
+                store.endSessionsOf(login);
+                return new PasswordLocked(account.lockedUntil().orElseThrow());
+            }
+            if (passwords.verify(current, account.passwordHash())) {
+                StaffAccount changed = account.withPassword(hash);
+                if (store.replace(account, changed)) {
+                    store.endSessionsOf(login);
+                    StaffAccount stored = changed.atVersion(account.version() + 1);
+                    return new PasswordChanged(stored, sessions.start(stored));
+                }
+            } else {
+                int failures = account.failedAttempts() + 1;
+                Optional<Instant> lock = failures >= MAX_FAILURES ? Optional.of(now.plus(LOCK_FOR)) : Optional.empty();
+                if (store.replace(account, account.withFailures(lock.isPresent() ? 0 : failures, lock))) {
+                    if (lock.isPresent()) {
+                        store.endSessionsOf(login);
+                        return new PasswordLocked(lock.get());
+                    }
+                    return new WrongPassword();
+                }
+            }
+        }
+        throw new StaffChangeRefused(StaffChangeRefused.Reason.CONTENDED, "the account changed under " + CAS_TRIES + " tries");
+    }
+
+    private Outcome unknownLogin(String login, String password, Instant now) {
+        Failures before = unknown.get(login);
+        if (before != null && before.lockedUntil().filter(now::isBefore).isPresent()) {
+            return new Locked(before.lockedUntil().get());
+        }
+        passwords.verifyDummy(password);
+        if (unknown.size() >= UNKNOWN_REMEMBERED) {
+            unknown.clear();
+        }
+        Failures after = unknown.compute(login, (k, f) -> {
+            int count = (f == null || f.lockedUntil().isPresent() ? 0 : f.count()) + 1;
+            return count >= MAX_FAILURES ? new Failures(0, Optional.of(now.plus(LOCK_FOR)), now) : new Failures(count, Optional.empty(), now);
+        });
+        return after.lockedUntil().<Outcome>map(Locked::new).orElseGet(Refused::new);
+    }
+}

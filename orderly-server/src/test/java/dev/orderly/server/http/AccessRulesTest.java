@@ -1,0 +1,145 @@
+package dev.orderly.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.orderly.staff.Role;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpMethod;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The role table, operation by operation, as openapi.yaml lists them: each role × each staff
+ * operation is allowed or refused as the roles are meant. An operation added to the API without a
+ * rule fails here (and a route mounted without one stops the server at start).
+ */
+public class AccessRulesTest {
+
+    /** Every operation under /api/operator/ in openapi.yaml, as "METHOD /route/:param". */
+    public static List<String> staffOperations() {
+        try (InputStream in = AccessRulesTest.class.getClassLoader().getResourceAsStream("api/openapi.yaml")) {
+            JsonNode spec = new ObjectMapper(new YAMLFactory()).readTree(in);
+            List<String> operations = new ArrayList<>();
+            for (Map.Entry<String, JsonNode> path : spec.get("paths").properties()) {
+                if (!path.getKey().startsWith("/api/operator/")) {
+                    continue;
+                }
+                for (String method : List.of("get", "put", "post", "patch", "delete")) {
+                    if (path.getValue().has(method)) {
+                        operations.add(method.toUpperCase() + " " + path.getKey().replaceAll("\\{([a-zA-Z]+)}", ":$1"));
+                    }
+                }
+            }
+            return operations;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** What each role is meant to do, said independently of the table. */
+    public static boolean meantToBeAllowed(Role role, String operation) {
+        boolean read = operation.startsWith("GET ");
+        return switch (role) {
+            case OPERATOR -> true;
+            case AUDITOR -> read;
+            case AGENT -> Set.of("GET /api/operator/gates", "GET /api/operator/gates/:gate", "GET /api/operator/cohorts").contains(operation);
+            case CLINIC -> Set.of("GET /api/operator/cohorts", "GET /api/operator/capacity").contains(operation);
+        };
+    }
+
+    private static AccessRules.Decision decide(String operation, Role role, Set<Long> clinics, MultiMap query) {
+        String[] parts = operation.split(" ", 2);
+        String path = parts[1].replaceAll(":[a-zA-Z]+", "x-1");
+        return AccessRules.decide(HttpMethod.valueOf(parts[0]), path, role, clinics, query);
+    }
+
+    @Test
+    void everyStaffOperationOfTheApiHasARuleAndEveryRuleAnOperation() {
+        List<String> operations = staffOperations();
+        List<String> rules = AccessRules.TABLE.stream().map(r -> r.method().name() + " " + r.route()).toList();
+
+        assertThat(operations).hasSizeGreaterThanOrEqualTo(23);
+        assertThat(AccessRules.uncovered(operations)).as("operations without a rule").isEmpty();
+        assertThat(rules).as("rules without an operation in openapi.yaml").containsExactlyInAnyOrderElementsOf(operations);
+    }
+
+    @Test
+    void eachRoleIsAllowedExactlyWhatItIsMeantToDo() {
+        MultiMap ownClinic = MultiMap.caseInsensitiveMultiMap().add("clinicId", "7");
+        List<String> wrong = new ArrayList<>();
+        for (String operation : staffOperations()) {
+            for (Role role : Role.values()) {
+                AccessRules.Decision d = decide(operation, role, role == Role.CLINIC ? Set.of(7L) : Set.of(), ownClinic);
+                AccessRules.Decision expected = meantToBeAllowed(role, operation) ? AccessRules.Decision.ALLOWED
+                        : AccessRules.Decision.ROLE_NOT_ALLOWED;
+                if (d != expected) {
+                    wrong.add(role.slug() + " × " + operation + ": " + d + ", meant " + expected);
+                }
+            }
+        }
+        assertThat(wrong).isEmpty();
+    }
+
+    @Test
+    void aClinicAccountReadsTheCapacityOfItsOwnClinicsOnly() {
+        Set<Long> mine = Set.of(7L, 9L);
+
+        assertThat(AccessRules.decide(HttpMethod.GET, "/api/operator/capacity", Role.CLINIC, mine,
+                MultiMap.caseInsensitiveMultiMap().add("clinicId", "9"))).isEqualTo(AccessRules.Decision.ALLOWED);
+        for (MultiMap query : List.of(MultiMap.caseInsensitiveMultiMap().add("clinicId", "8"), MultiMap.caseInsensitiveMultiMap(),
+                MultiMap.caseInsensitiveMultiMap().add("clinicId", "7").add("clinicId", "8"),
+                MultiMap.caseInsensitiveMultiMap().add("clinicId", "seven"))) {
+            assertThat(AccessRules.decide(HttpMethod.GET, "/api/operator/capacity", Role.CLINIC, mine, query)).as("%s", query)
+                    .isEqualTo(AccessRules.Decision.ROLE_NOT_ALLOWED);
+        }
+        assertThat(AccessRules.decide(HttpMethod.GET, "/api/operator/capacity", Role.AUDITOR, Set.of(),
+                MultiMap.caseInsensitiveMultiMap().add("clinicId", "8"))).isEqualTo(AccessRules.Decision.ALLOWED);
+    }
+
+    @Test
+    void whatNoRuleNamesIsNeverAllowed() {
+        for (Role role : Role.values()) {
+            assertThat(AccessRules.decide(HttpMethod.GET, "/api/operator/secrets", role, Set.of(), MultiMap.caseInsensitiveMultiMap()))
+                    .isEqualTo(AccessRules.Decision.NO_RULE);
+            assertThat(AccessRules.decide(HttpMethod.PATCH, "/api/operator/gates", role, Set.of(), MultiMap.caseInsensitiveMultiMap()))
+                    .isEqualTo(AccessRules.Decision.NO_RULE);
+            assertThat(AccessRules.decide(HttpMethod.GET, "/api/operator/gates/a/b", role, Set.of(), MultiMap.caseInsensitiveMultiMap()))
+                    .isEqualTo(AccessRules.Decision.NO_RULE);
+        }
+        assertThat(AccessRules.uncovered(List.of("POST /api/operator/new-thing", "GET /api/operator/gates")))
+                .containsExactly("POST /api/operator/new-thing");
+    }
+
+    @Test
+    void aRouteMountedWithoutARuleStopsTheServerFromStarting() {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(vertx);
+            router.route("/api/operator/*").handler(io.vertx.ext.web.RoutingContext::next);
+            router.get("/api/operator/gates/:gate").handler(io.vertx.ext.web.RoutingContext::next);
+            HttpApi.refuseRoutesWithoutAccessRule(router);
+
+            router.post("/api/operator/gates/:gate/explode").handler(io.vertx.ext.web.RoutingContext::next);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> HttpApi.refuseRoutesWithoutAccessRule(router))
+                    .hasMessageContaining("POST /api/operator/gates/:gate/explode");
+        } finally {
+            vertx.close();
+        }
+    }
+
+    @Test
+    void aHeadIsJudgedAsAGetAndATrailingSlashAsNone() {
+        assertThat(AccessRules.decide(HttpMethod.HEAD, "/api/operator/staff", Role.AUDITOR, Set.of(), MultiMap.caseInsensitiveMultiMap()))
+                .isEqualTo(AccessRules.Decision.ALLOWED);
+        assertThat(AccessRules.decide(HttpMethod.POST, "/api/operator/gates/identity/pause/", Role.AUDITOR, Set.of(),
+                MultiMap.caseInsensitiveMultiMap())).isEqualTo(AccessRules.Decision.ROLE_NOT_ALLOWED);
+    }
+}

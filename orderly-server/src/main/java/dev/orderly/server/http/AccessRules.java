@@ -66,6 +66,8 @@ final class AccessRules {
                     pattern("/api/operator/capacity")),
             rule(HttpMethod.PUT, "/api/operator/capacity", OPERATOR),
             rule(HttpMethod.GET, "/api/operator/integrity", OPERATOR, AUDITOR),
+            rule(HttpMethod.GET, "/api/operator/dashboard", OPERATOR, AUDITOR),
+            rule(HttpMethod.GET, "/api/operator/dashboard/stream", OPERATOR, AUDITOR),
             rule(HttpMethod.GET, "/api/operator/staff", OPERATOR, AUDITOR),
             rule(HttpMethod.POST, "/api/operator/staff", OPERATOR),
             rule(HttpMethod.PATCH, "/api/operator/staff/:login", OPERATOR),

@@ -107,10 +107,12 @@ public final class DashboardFeed implements AutoCloseable {
     }
 
     /** The charts' data: one point a second for the last hour, one a minute for the last day. */
-    synchronized JsonObject history() {
-        return new JsonObject().put("fields", new JsonArray(java.util.List.of(POINT_FIELDS)))
+    JsonObject history() {
+        synchronized (seconds) {
+            return new JsonObject().put("fields", new JsonArray(java.util.List.of(POINT_FIELDS)))
                 .put("seconds", new JsonArray(new java.util.ArrayList<>(seconds)))
                 .put("minutes", new JsonArray(new java.util.ArrayList<>(minutes)));
+        }
     }
 
     /** Streams every sample to {@code response} until it closes. */
@@ -127,7 +129,12 @@ public final class DashboardFeed implements AutoCloseable {
 
     static final String[] POINT_FIELDS = {"t", "joins", "admitted", "waiting", "verified", "booked", "errors", "limited"};
 
-    synchronized void sample() {
+    /**
+     * One sample. Never synchronized as a whole: it waits on stores whose answers arrive on the
+     * event loop, and an event-loop reader waiting for its lock would never let them arrive.
+     * {@link #start} runs one sample at a time; only the history is shared with readers.
+     */
+    void sample() {
         Instant now = clock.instant();
         long nanos = System.nanoTime();
         JsonArray problems = new JsonArray();
@@ -267,6 +274,12 @@ public final class DashboardFeed implements AutoCloseable {
     }
 
     private void remember(Instant now, double[] values) {
+        synchronized (seconds) {
+            rememberLocked(now, values);
+        }
+    }
+
+    private void rememberLocked(Instant now, double[] values) {
         JsonArray point = new JsonArray().add(now.getEpochSecond());
         for (double v : values) {
             point.add(round(v));

@@ -1,6 +1,7 @@
 package dev.orderly.audit;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Port: the append-only log of what staff and machine tokens changed. Shared by every node
@@ -17,6 +18,24 @@ public interface AuditLog {
 
     /** The entries {@code query} asks for, in its order. */
     List<AuditEntry> read(AuditQuery query);
+
+    /**
+     * Hands every entry {@code query} selects to {@code each}, oldest first, reading
+     * {@link AuditQuery#MAX_LIMIT} at a time (the query's own limit and order are not used); answers how many.
+     */
+    default long readAll(AuditQuery query, Consumer<AuditEntry> each) {
+        AuditQuery page = query.limit(AuditQuery.MAX_LIMIT).oldestFirst();
+        long count = 0;
+        while (true) {
+            List<AuditEntry> entries = read(page);
+            entries.forEach(each);
+            count += entries.size();
+            if (entries.size() < page.limit()) {
+                return count;
+            }
+            page = page.after(entries.getLast().sequence());
+        }
+    }
 
     /** Walks the whole log and its recorded head; names the first entry that breaks the chain. */
     ChainCheck.Verification verify();

@@ -108,6 +108,21 @@ public abstract class AuditLogContract {
     }
 
     @Test
+    void readingAllPagesThroughTheWholeSelectionOldestFirst() {
+        AuditLog log = newLog(MutableClock.at(T0));
+        for (int i = 1; i <= AuditQuery.MAX_LIMIT + 5; i++) {
+            log.append(event(i % 2 == 0 ? "kim" : "lee", "capacity.set", "clinic:" + i));
+        }
+        List<Long> seen = new java.util.ArrayList<>();
+
+        long count = log.readAll(AuditQuery.newest().limit(3).actor("kim").after(2), e -> seen.add(e.sequence()));
+
+        assertThat(count).isEqualTo((AuditQuery.MAX_LIMIT + 4) / 2 - 1);
+        assertThat(seen).isEqualTo(IntStream.rangeClosed(2, AuditQuery.MAX_LIMIT + 4).filter(i -> i % 2 == 0 && i > 2)
+                .mapToObj(i -> (long) i).toList());
+    }
+
+    @Test
     void appendsFromManyThreadsAtOnceFormOneUnbrokenChain() {
         AuditLog log = newLog(MutableClock.at(T0));
 

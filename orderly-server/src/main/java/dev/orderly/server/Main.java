@@ -13,6 +13,16 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // A command word runs a tool and exits; without one the server starts.
+        if (args.length > 0) {
+            String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+            switch (args[0]) {
+                case "audit" -> System.exit(AuditTool.main(rest));
+                default -> {
+                    // not a tool's word: start the server as before
+                }
+            }
+        }
         Settings settings;
         try {
             settings = Settings.fromEnvironment();

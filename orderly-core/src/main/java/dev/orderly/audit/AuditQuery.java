@@ -61,6 +61,11 @@ public record AuditQuery(Optional<String> actor, Optional<String> action, Option
         return new AuditQuery(actor, action, targetPrefix, from, to, after, before, value, newestFirst);
     }
 
+    /** The same filters without sequence bounds, one entry, newest first: to ask whether anything lies beyond a page. */
+    public AuditQuery filtersOnly() {
+        return new AuditQuery(actor, action, targetPrefix, from, to, OptionalLong.empty(), OptionalLong.empty(), 1, true);
+    }
+
     public AuditQuery oldestFirst() {
         return new AuditQuery(actor, action, targetPrefix, from, to, after, before, limit, false);
     }

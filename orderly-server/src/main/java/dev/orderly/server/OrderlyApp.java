@@ -25,6 +25,7 @@ import dev.orderly.server.http.HttpApi;
 import dev.orderly.server.http.RateLimits;
 import dev.orderly.server.postgres.Database;
 import dev.orderly.server.postgres.OutboxRelay;
+import dev.orderly.server.postgres.PostgresAuditLog;
 import dev.orderly.server.postgres.PostgresBookingStore;
 import dev.orderly.server.postgres.PostgresChallengeStore;
 import dev.orderly.server.postgres.PostgresCohortStore;
@@ -212,7 +213,8 @@ public final class OrderlyApp implements AutoCloseable {
         HttpApi api = new HttpApi(new HttpApi.Parts(waitingRoom, providers, sessions, registry, booking, bookingStore, meters,
                 meters::scrape, dependencies::check, dev, settings.secureCookies(), settings.maxBodyBytes(), operatorToken,
                 gates.storeIsLocal(), gates.publicJwks(), gates::observe, rateLimits, clock,
-                new BookingOperations(cohorts, specialGroups, new SpecialGroupUpload(registry, specialGroups), settings.maxUploadBytes())),
+                new BookingOperations(cohorts, specialGroups, new SpecialGroupUpload(registry, specialGroups), settings.maxUploadBytes()),
+                new PostgresAuditLog(database.pool(), clock)),
                 blockingWork);
 
         OutboxRelay relay = new OutboxRelay(database.pool(), inbox, clock, privacy.phoneCipher());

@@ -14,6 +14,8 @@ public final class AuditFilters {
 
     public static final int DEFAULT_LIMIT = 100;
     private static final int MAX_TEXT = 200;
+    private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
     private AuditFilters() {
     }
@@ -77,11 +79,17 @@ public final class AuditFilters {
         if (v == null) {
             return null;
         }
+        Instant t;
         try {
-            return Instant.parse(v);
+            t = Instant.parse(v);
         } catch (DateTimeParseException e) {
             throw new Invalid("'" + name + "' must be an ISO-8601 instant such as 2021-07-19T11:00:00Z");
         }
+        // Beyond these a database cannot hold the instant, and no entry can lie there.
+        if (t.isBefore(EARLIEST) || t.isAfter(LATEST)) {
+            throw new Invalid("'" + name + "' must lie between " + EARLIEST + " and " + LATEST);
+        }
+        return t;
     }
 
     private static long whole(String name, String v, long min, long max) {

@@ -36,6 +36,8 @@ class AuditFiltersTest {
         assertThatThrownBy(() -> parse(Map.of("after", "99999999999999999999999"))).hasMessageContaining("'after'");
         assertThatThrownBy(() -> parse(Map.of("from", "yesterday"))).hasMessageContaining("'from'");
         assertThatThrownBy(() -> parse(Map.of("to", "2021-07-19"))).hasMessageContaining("'to'");
+        assertThatThrownBy(() -> parse(Map.of("to", "+1000000-01-01T00:00:00Z"))).hasMessageContaining("'to' must lie between");
+        assertThatThrownBy(() -> parse(Map.of("from", "1900-01-01T00:00:00Z"))).hasMessageContaining("'from' must lie between");
         assertThatThrownBy(() -> parse(Map.of("from", "2021-07-20T00:00:00Z", "to", "2021-07-19T00:00:00Z"))).hasMessageContaining("before 'to'");
         assertThatThrownBy(() -> parse(Map.of("actor", ""))).hasMessageContaining("'actor'");
         assertThatThrownBy(() -> parse(Map.of("target", "a\nb"))).hasMessageContaining("'target'");

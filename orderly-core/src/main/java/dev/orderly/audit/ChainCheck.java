@@ -47,7 +47,7 @@ public final class ChainCheck {
                     + (expected == 1 ? "the start of the log" : "entry " + (expected - 1))
                     + ": its previous hash is not that entry's hash (that entry was rewritten, or this one inserted)");
         } else if (!AuditChain.sealed(entry)) {
-            broken = new Broken(expected, "entry " + expected + " was changed after it was written: its hash does not match its contents");
+            broken = new Broken(expected, "entry " + expected + " does not match its own hash: it was edited after it was written, or forged");
         } else {
             entries++;
             last = new Head(entry.sequence(), entry.hash());

@@ -78,7 +78,7 @@ class AuditChainTest {
         ChainCheck.Verification v = ChainCheck.of(entries, Optional.empty());
 
         assertThat(v.firstBroken()).contains(new ChainCheck.Broken(3,
-                "entry 3 was changed after it was written: its hash does not match its contents"));
+                "entry 3 does not match its own hash: it was edited after it was written, or forged"));
         assertThat(v.entries()).isEqualTo(2);
     }
 

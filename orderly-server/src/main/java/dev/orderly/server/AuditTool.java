@@ -73,7 +73,8 @@ public final class AuditTool {
                 return 2;
             }
             return withLog(settings, log -> {
-                out.print(AuditCsv.header());
+                // The byte-order mark, as over HTTP: a spreadsheet then reads Korean text as UTF-8.
+                out.print("\uFEFF" + AuditCsv.header());
                 log.readAll(query, e -> out.print(AuditCsv.row(e)));
                 out.flush();
                 return 0;

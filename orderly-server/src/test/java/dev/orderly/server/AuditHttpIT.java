@@ -218,7 +218,7 @@ class AuditHttpIT {
         assertThat(v.getBoolean("ok")).isFalse();
         assertThat(v.getLong("entries")).isEqualTo(capacity - 1);
         assertThat(v.getJsonObject("firstBroken")).isEqualTo(new JsonObject().put("sequence", capacity)
-                .put("reason", "entry " + capacity + " was changed after it was written: its hash does not match its contents"));
+                .put("reason", "entry " + capacity + " does not match its own hash: it was edited after it was written, or forged"));
 
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         int status = AuditTool.run(new String[] {"verify"},

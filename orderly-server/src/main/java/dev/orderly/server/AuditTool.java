@@ -24,7 +24,7 @@ import java.util.function.Function;
  * </pre>
  *
  * Exit status: 0 intact (or exported), 1 the chain is broken (the first broken entry and why on
- * standard output), 2 wrong use or settings. With the embedded database, stop Orderly first: one
+ * standard output), 2 wrong use or settings, 3 the database could not be opened or read. With the embedded database, stop Orderly first: one
  * data folder serves one PostgreSQL at a time. Logging goes to standard error, so an export on
  * standard output is the CSV alone.
  */
@@ -34,7 +34,8 @@ public final class AuditTool {
     private static final String USAGE = """
             usage: orderly audit verify
                    orderly audit export [--from <instant>] [--to <instant>] [--actor <login>] [--action <action>] [--target <prefix>]
-            verify exits 0 when the log is intact and 1 naming the first broken entry; export writes CSV to standard output.""";
+            verify exits 0 when the log is intact and 1 naming the first broken entry; export writes CSV to standard output;
+3 when the database cannot be opened or read.""";
 
     private AuditTool() {
     }
@@ -52,7 +53,7 @@ public final class AuditTool {
 
     public static int run(String[] args, Settings settings, PrintStream out, PrintStream err) {
         if (args.length == 1 && args[0].equals("verify")) {
-            return withLog(settings, log -> verify(log, out));
+            return withLog(settings, log -> verify(log, out), err);
         }
         if (args.length >= 1 && args[0].equals("export")) {
             Map<String, String> filters = new HashMap<>();
@@ -78,7 +79,7 @@ public final class AuditTool {
                 log.readAll(query, e -> out.print(AuditCsv.row(e)));
                 out.flush();
                 return 0;
-            });
+            }, err);
         }
         err.println(USAGE);
         return 2;
@@ -96,12 +97,16 @@ public final class AuditTool {
         return 1;
     }
 
-    private static int withLog(Settings settings, Function<AuditLog, Integer> command) {
+    /** Runs {@code command} on the log; 3 when the database cannot be opened or read (not to be taken for a broken chain). */
+    private static int withLog(Settings settings, Function<AuditLog, Integer> command, PrintStream err) {
         Vertx vertx = Vertx.vertx();
         try (Database db = settings.databaseUrl()
                 .map(url -> Database.external(vertx, url, settings.databaseUser(), settings.databasePassword(), 2))
                 .orElseGet(() -> Database.embedded(vertx, settings.dataDir().resolve("postgres"), 2))) {
             return command.apply(new PostgresAuditLog(db.pool(), Clock.systemUTC()));
+        } catch (RuntimeException e) {
+            err.println("orderly audit: could not read the audit log: " + e.getMessage());
+            return 3;
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().join();
         }

@@ -115,7 +115,7 @@ class PostgresAuditLogIT extends AuditLogContract {
         int status = AuditTool.run(new String[] {"verify"}, TestApp.settings(Map.of("ORDERLY_DATABASE_URL", db.database().jdbcUrl())),
                 new PrintStream(printed, true, StandardCharsets.UTF_8), System.err);
         assertThat(status).isEqualTo(1);
-        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("audit log BROKEN at entry 2: entry 2 was changed after it was written");
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("audit log BROKEN at entry 2: entry 2 does not match its own hash");
     }
 
     @Test
@@ -151,7 +151,10 @@ class PostgresAuditLogIT extends AuditLogContract {
         assertThat(AuditTool.run(new String[] {"export", "--colour", "red"}, settings, out, err)).isEqualTo(2);
         assertThat(AuditTool.run(new String[] {"verify", "now"}, settings, out, err)).isEqualTo(2);
         assertThat(AuditTool.run(new String[] {}, settings, out, err)).isEqualTo(2);
-        assertThat(errors.toString(StandardCharsets.UTF_8)).contains("'from' must be an ISO-8601 instant").contains("usage: orderly audit");
+        assertThat(AuditTool.run(new String[] {"verify"}, TestApp.settings(Map.of("ORDERLY_DATABASE_URL", "jdbc:postgresql://127.0.0.1:1/none")),
+                out, err)).as("no database is not a broken chain").isEqualTo(3);
+        assertThat(errors.toString(StandardCharsets.UTF_8)).contains("'from' must be an ISO-8601 instant").contains("usage: orderly audit")
+                .contains("could not read the audit log");
     }
 
     @Test

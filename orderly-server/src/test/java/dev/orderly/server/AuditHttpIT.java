@@ -29,7 +29,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * set, a special-group list uploaded, a cohort created and removed) each appear in
  * {@code /api/operator/audit} with actor, role, address, before and after, and in the CSV; the
  * chain verifies, until a superuser edits a row behind the triggers' back, which the API and the
- * command line then name. The tampering runs last: it breaks this database's chain for good.
+ * command line then name. A change whose entry cannot be written stands and is answered 503. The tampering runs last: it breaks this database's chain for good.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AuditHttpIT {
@@ -198,6 +198,37 @@ class AuditHttpIT {
 
     @Test
     @Order(8)
+    void aChangeWhoseEntryCannotBeWrittenStandsAndTheOperatorIsTold() throws Exception {
+        long entriesBefore = entries("?limit=1000").size();
+        sql("CREATE FUNCTION audit_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$",
+                "CREATE TRIGGER audit_test_refuse BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_test_refuse()");
+        ApiClient.Answer paused;
+        try {
+            paused = operator.post("/api/operator/gates/booking/pause", new JsonObject().put("message", "audit down"));
+        } finally {
+            sql("DROP TRIGGER audit_test_refuse ON audit_log", "DROP FUNCTION audit_test_refuse()");
+        }
+
+        assertProblem(paused, 503, "audit-unrecorded");
+        assertThat(paused.json().getBoolean("changed")).isTrue();
+        assertThat(paused.json().getString("detail")).contains("'gate.pause' on 'gate:booking' was made but not written to the audit log");
+        assertThat(operator.get("/api/operator/gates/booking").json().getString("mode")).isEqualTo("PAUSED");
+        assertThat(entries("?limit=1000")).hasSize((int) entriesBefore);
+        assertThat(operator.post("/api/operator/gates/booking/resume", new JsonObject()).status()).isEqualTo(200);
+        assertThat(entries("?action=gate.resume&target=gate:booking").getFirst().getJsonObject("before").getString("message"))
+                .isEqualTo("audit down");
+    }
+
+    private static void sql(String... statements) throws Exception {
+        try (Connection c = app.database().jdbc(); Statement s = c.createStatement()) {
+            for (String statement : statements) {
+                s.execute(statement);
+            }
+        }
+    }
+
+    @Test
+    @Order(9)
     void theIntactChainVerifies() {
         JsonObject v = operator.get("/api/operator/audit/verify").json();
         assertThat(v.getBoolean("ok")).as("%s", v).isTrue();
@@ -206,7 +237,7 @@ class AuditHttpIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aRowEditedBehindTheTriggersBackIsNamedByTheApiAndTheCommandLine() throws Exception {
         long capacity = entries("?action=capacity.set").getFirst().getLong("sequence");
         try (Connection c = app.database().jdbc(); Statement s = c.createStatement()) {

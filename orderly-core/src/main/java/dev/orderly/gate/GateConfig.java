@@ -17,11 +17,12 @@ import java.util.regex.Pattern;
  * @param keyedByPerson   one place per verified person (every tab and device of a person shares it);
  *                        joining needs a verified session
  * @param mode            what the operator has set: active, paused, closed
- * @param message         shown to people waiting (e.g. why the gate is paused); empty for none
+ * @param notice          shown to people waiting (e.g. why the gate is paused, in Korean and English, and
+ *                        when it is expected back); {@link GateNotice#NONE} for none
  * @param maxPollInterval the longest a waiting browser is told to wait before asking again
  */
 public record GateConfig(String name, Instant joinFrom, Instant opensAt, AdmissionSettings admission, Duration passLifetime,
-                         boolean keyedByPerson, GateMode mode, String message, Duration maxPollInterval) {
+                         boolean keyedByPerson, GateMode mode, GateNotice notice, Duration maxPollInterval) {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9-]{1,32}");
     /** Default longest poll interval: one minute. */
@@ -37,7 +38,7 @@ public record GateConfig(String name, Instant joinFrom, Instant opensAt, Admissi
         Objects.requireNonNull(passLifetime, "passLifetime");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(maxPollInterval, "maxPollInterval");
-        message = message == null ? "" : message;
+        notice = notice == null ? GateNotice.NONE : notice;
         if (joinFrom.isAfter(opensAt)) {
             throw new IllegalArgumentException("gate '" + name + "': joinFrom " + joinFrom + " is after opensAt " + opensAt);
         }
@@ -47,9 +48,17 @@ public record GateConfig(String name, Instant joinFrom, Instant opensAt, Admissi
         if (maxPollInterval.compareTo(Duration.ofSeconds(1)) < 0 || maxPollInterval.compareTo(Duration.ofMinutes(10)) > 0) {
             throw new IllegalArgumentException("gate '" + name + "': maxPollInterval must be 1 s to 10 min, was " + maxPollInterval);
         }
-        if (message.length() > 500) {
-            throw new IllegalArgumentException("gate '" + name + "': message must be at most 500 characters");
-        }
+    }
+
+    /** A gate whose people read one message in every language, with no time it is expected back. */
+    public GateConfig(String name, Instant joinFrom, Instant opensAt, AdmissionSettings admission, Duration passLifetime,
+                      boolean keyedByPerson, GateMode mode, String message, Duration maxPollInterval) {
+        this(name, joinFrom, opensAt, admission, passLifetime, keyedByPerson, mode, GateNotice.of(message), maxPollInterval);
+    }
+
+    /** The message for Korean pages (or the only one); empty for none. */
+    public String message() {
+        return notice.message();
     }
 
     /** A gate open from {@code opensAt}, joinable from then, active, at a fixed rate. */
@@ -68,11 +77,15 @@ public record GateConfig(String name, Instant joinFrom, Instant opensAt, Admissi
     }
 
     public GateConfig withMode(GateMode newMode, String newMessage) {
-        return new GateConfig(name, joinFrom, opensAt, admission, passLifetime, keyedByPerson, newMode, newMessage, maxPollInterval);
+        return withMode(newMode, GateNotice.of(newMessage));
+    }
+
+    public GateConfig withMode(GateMode newMode, GateNotice newNotice) {
+        return new GateConfig(name, joinFrom, opensAt, admission, passLifetime, keyedByPerson, newMode, newNotice, maxPollInterval);
     }
 
     public GateConfig withAdmission(AdmissionSettings newAdmission) {
-        return new GateConfig(name, joinFrom, opensAt, newAdmission, passLifetime, keyedByPerson, mode, message, maxPollInterval);
+        return new GateConfig(name, joinFrom, opensAt, newAdmission, passLifetime, keyedByPerson, mode, notice, maxPollInterval);
     }
 
     /** The nominal admission rate, for estimates before anything is measured. */

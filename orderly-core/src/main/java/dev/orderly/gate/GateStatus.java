@@ -14,12 +14,26 @@ public sealed interface GateStatus {
      * @param eta       estimated wait, from the measured admission rate (server side)
      * @param pollAfter when to ask again; chosen by the server, with jitter
      * @param phase     the gate's phase (pre-queue, open, paused)
-     * @param message   the operator's message, or empty
+     * @param notice    the operator's message (Korean, English) and when a paused gate is expected back
      */
     record Waiting(String gate, long rank, long ahead, Duration eta, Duration pollAfter, GatePhase phase, Instant opensAt,
-                   String message) implements GateStatus {
+                   GateNotice notice) implements GateStatus {
+        public Waiting {
+            notice = notice == null ? GateNotice.NONE : notice;
+        }
+
+        public Waiting(String gate, long rank, long ahead, Duration eta, Duration pollAfter, GatePhase phase, Instant opensAt,
+                       String message) {
+            this(gate, rank, ahead, eta, pollAfter, phase, opensAt, GateNotice.of(message));
+        }
+
         public boolean inPreQueue() {
             return rank == 0;
+        }
+
+        /** The message for Korean pages (or the only one). */
+        public String message() {
+            return notice.message();
         }
     }
 

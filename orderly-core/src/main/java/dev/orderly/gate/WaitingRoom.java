@@ -296,13 +296,13 @@ public final class WaitingRoom {
             Duration afterOpening = secondsFor(inPreQueue / 2.0, rate);
             Duration poll = PollSchedule.preQueue(untilOpen, afterOpening, config.maxPollInterval()).pick(random);
             return new GateStatus.Waiting(ticket.gate(), 0, inPreQueue - 1, untilOpen.plus(afterOpening), poll, phase,
-                    config.opensAt(), config.message());
+                    config.opensAt(), config.notice());
         }
         long ahead = rank - progress.mark() - 1;
         Duration eta = untilOpen.plus(secondsFor(ahead + 1, rate));
         Duration poll = (phase == GatePhase.PAUSED ? PollSchedule.paused(config.maxPollInterval())
                 : PollSchedule.ranked(eta, config.maxPollInterval())).pick(random);
-        return new GateStatus.Waiting(ticket.gate(), rank, ahead, eta, poll, phase, config.opensAt(), config.message());
+        return new GateStatus.Waiting(ticket.gate(), rank, ahead, eta, poll, phase, config.opensAt(), config.notice());
     }
 
     private GateStatus admitted(View view, Ticket ticket, long rank, Instant now) {

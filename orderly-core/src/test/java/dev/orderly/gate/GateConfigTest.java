@@ -33,7 +33,19 @@ class GateConfigTest {
             assertThat(gate.withMode(GateMode.CLOSED, "").phaseAt(at)).isEqualTo(GatePhase.CLOSED);
         }
         assertThat(gate.withMode(GateMode.PAUSED, "lunch").message()).isEqualTo("lunch");
-        assertThat(gate.withMode(GateMode.ACTIVE, null).message()).isEmpty();
+        assertThat(gate.withMode(GateMode.ACTIVE, (String) null).message()).isEmpty();
+    }
+
+    @Test
+    void aPauseCarriesAMessageInEachLanguageAndWhenTheGateIsExpectedBack() {
+        GateConfig gate = GateConfig.fixedRate("identity", OPENS, 10, Duration.ofMinutes(10));
+        Instant back = OPENS.plusSeconds(1800);
+        GateConfig paused = gate.withMode(GateMode.PAUSED, new GateNotice("점검 중입니다", "Maintenance", back));
+        assertThat(paused.message()).isEqualTo("점검 중입니다");
+        assertThat(paused.notice().messageEn()).isEqualTo("Maintenance");
+        assertThat(paused.notice().back()).contains(back);
+        assertThat(paused.withMode(GateMode.ACTIVE, GateNotice.NONE).notice().isEmpty()).isTrue();
+        assertThatThrownBy(() -> new GateNotice("", "x".repeat(501), null)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -9,6 +9,11 @@ import dev.orderly.server.gate.Gates;
 import dev.orderly.server.gate.JwtPassSigner;
 import dev.orderly.server.redis.RedisErrors;
 import dev.orderly.server.redis.RedisGateStore;
+import dev.orderly.server.redis.RedisNodeBoard;
+import dev.orderly.server.postgres.PostgresBookingTallies;
+import dev.orderly.server.http.DashboardFeed;
+import dev.orderly.ops.InMemoryNodeBoard;
+import dev.orderly.ops.NodeBoard;
 import dev.orderly.store.StoreUnavailableException;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Redis;
@@ -216,6 +221,12 @@ public final class OrderlyApp implements AutoCloseable {
                 new BookingOperations(cohorts, specialGroups, new SpecialGroupUpload(registry, specialGroups), settings.maxUploadBytes()),
                 new PostgresAuditLog(database.pool(), clock)),
                 blockingWork);
+        NodeBoard board = redis.<NodeBoard>map(r -> new RedisNodeBoard(r, settings.redisPrefix())).orElseGet(InMemoryNodeBoard::new);
+        DashboardFeed dashboard = new DashboardFeed(vertx, meters, waitingRoom, new PostgresBookingTallies(database.pool()), board,
+                nodeName(), clock, blockingWork);
+        api.withDashboard(dashboard);
+        dashboard.start();
+        started.add(dashboard);
 
         OutboxRelay relay = new OutboxRelay(database.pool(), inbox, clock, privacy.phoneCipher());
         AtomicBoolean relaying = new AtomicBoolean();
@@ -256,6 +267,17 @@ public final class OrderlyApp implements AutoCloseable {
         return registry.sample(c.bornFrom(), c.bornTo(), n, offset).stream()
                 .map(p -> new DevRoutes.SampleResident(p.name(), p.birthDate().toString(), p.phone()))
                 .toList();
+    }
+
+    /** This node among others on the dashboard: its process and host, as an operator would find it. */
+    private static String nodeName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "localhost";
+        }
+        return ProcessHandle.current().pid() + "@" + host;
     }
 
     /** The port the HTTP server listens on (useful when 0 was asked for). */

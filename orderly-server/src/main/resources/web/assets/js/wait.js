@@ -198,7 +198,15 @@
     O.setText(el.checked, 'wait.checkedValue', { at: { instant: Date.now(), style: 'time' } });
     el.notOpen.hidden = !!answer.open;
     if (answer.phase === 'PAUSED') {
-      O.setText(el.notOpenText, 'wait.paused', { message: answer.message || '' });
+      // The operator's message in the page's language (the other one when that is empty), and when the line should move again.
+      const own = O.language() === 'en' ? answer.messageEn : answer.message;
+      const other = O.language() === 'en' ? answer.message : answer.messageEn;
+      const message = own || other || '';
+      if (answer.expectedBack) {
+        O.setText(el.notOpenText, 'wait.pausedUntil', { message, back: { instant: answer.expectedBack, style: 'time' } });
+      } else {
+        O.setText(el.notOpenText, 'wait.paused', { message });
+      }
     } else if (!answer.open) {
       O.setText(el.notOpenText, 'wait.notOpen', { opensAt: { instant: answer.opensAt, style: 'datetime' } });
     }

@@ -318,6 +318,18 @@ class BadInputHttpIT {
         assertProblem(verified.get("/api/nope"), 404, "not-found");
     }
 
+    @Test
+    void refusalsVertxDecidesAreCatalogueProblemsToo() {
+        // Vert.x's static files refuse a folder with 403; there is no page there, so it is not found.
+        ApiClient.Answer folder = verified.get("/assets/js/");
+        assertThat(folder.status()).isEqualTo(404);
+        assertBilingualPage(folder.contentType(), folder.body());
+        assertThat(verified.get("/assets/js/app.js", "Range", "bytes=99999999-").status()).isEqualTo(416);
+        RawHttp.Answer expect = raw("POST /api/gates/identity/join HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: coffee", "{}");
+        assertRawProblem(expect, 417);
+        assertThat(new JsonObject(expect.body()).getString("type")).isEqualTo("/problems/expectation-failed");
+    }
+
     private static void assertBilingualPage(String contentType, String html) {
         assertThat(contentType).startsWith("text/html");
         assertThat(html).contains("<html lang=\"ko\"", "lang=\"en\"", "/assets/css/app.css")

@@ -3,6 +3,7 @@ package dev.orderly.server.gate;
 import dev.orderly.gate.AdmissionSettings;
 import dev.orderly.gate.GateConfig;
 import dev.orderly.gate.GateMode;
+import dev.orderly.gate.GateNotice;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +28,7 @@ import java.util.TreeSet;
 public final class GateConfigJson {
 
     private static final Set<String> FIELDS = Set.of("opensAt", "joinFrom", "admission", "passLifetimeSeconds",
-            "keyedByPerson", "maxPollSeconds", "message");
+            "keyedByPerson", "maxPollSeconds", "message", "messageEn", "expectedBack");
 
     private GateConfigJson() {
     }
@@ -46,12 +47,34 @@ public final class GateConfigJson {
         if (!(keyed instanceof Boolean)) {
             throw new IllegalArgumentException("'keyedByPerson' must be true or false");
         }
-        Object message = json.getValue("message", "");
-        if (!(message instanceof String)) {
-            throw new IllegalArgumentException("'message' must be a string");
-        }
         return new GateConfig(name, joinFrom, opensAt, admission(a), Duration.ofSeconds(passLifetime), (Boolean) keyed, mode,
-                (String) message, Duration.ofSeconds(maxPoll));
+                notice(json), Duration.ofSeconds(maxPoll));
+    }
+
+    /**
+     * The operator's notice from {@code message} (Korean pages, or every page), {@code messageEn}
+     * (English pages) and {@code expectedBack} (an ISO-8601 instant with its offset), each optional.
+     */
+    public static GateNotice notice(JsonObject json) {
+        String message = text(json, "message");
+        String messageEn = text(json, "messageEn");
+        Instant back = json.getValue("expectedBack") == null ? null : instant(json, "expectedBack");
+        return new GateNotice(message, messageEn, back);
+    }
+
+    private static String text(JsonObject json, String field) {
+        Object value = json.getValue(field, "");
+        if (!(value instanceof String s) || s.length() > GateNotice.MAX_LENGTH) {
+            throw new IllegalArgumentException("'" + field + "' must be a string of at most " + GateNotice.MAX_LENGTH + " characters");
+        }
+        return s;
+    }
+
+    /** The notice's members, as {@link #notice(JsonObject)} reads them. */
+    public static JsonObject write(GateNotice n) {
+        JsonObject json = new JsonObject().put("message", n.message()).put("messageEn", n.messageEn());
+        n.back().ifPresent(b -> json.put("expectedBack", b.toString()));
+        return json;
     }
 
     /** A config as {@link #write(GateConfig)} stored it. */
@@ -93,7 +116,7 @@ public final class GateConfigJson {
         return new JsonObject().put("name", c.name()).put("mode", c.mode().name()).put("opensAt", c.opensAt().toString())
                 .put("joinFrom", c.joinFrom().toString()).put("admission", write(c.admission()))
                 .put("passLifetimeSeconds", c.passLifetime().toSeconds()).put("keyedByPerson", c.keyedByPerson())
-                .put("maxPollSeconds", c.maxPollInterval().toSeconds()).put("message", c.message());
+                .put("maxPollSeconds", c.maxPollInterval().toSeconds()).mergeIn(write(c.notice()));
     }
 
     public static JsonObject write(AdmissionSettings a) {

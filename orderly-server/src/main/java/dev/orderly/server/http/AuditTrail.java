@@ -2,6 +2,7 @@ package dev.orderly.server.http;
 
 import dev.orderly.audit.AuditEvent;
 import dev.orderly.audit.AuditLog;
+import dev.orderly.problem.ProblemType;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -65,7 +66,7 @@ public final class AuditTrail {
 
     /** The answer to a change whose entry was not written: the change stands, the operator must know. */
     static Reply answer(Unrecorded unrecorded) {
-        return Reply.problem(503, "audit-unrecorded", "Change made but not recorded",
+        return Reply.problem(ProblemType.AUDIT_UNRECORDED,
                 unrecorded.getMessage() + ": the audit log could not be written. Do not send it again; check the change, "
                         + "and tell whoever keeps the audit (the server's log holds the entry)").with("changed", true);
     }

@@ -8,6 +8,7 @@ import dev.orderly.booking.ChangeOutcome;
 import dev.orderly.booking.ClinicAvailability;
 import dev.orderly.booking.Reservation;
 import dev.orderly.gate.PassCheck;
+import dev.orderly.problem.ProblemType;
 import dev.orderly.registry.Person;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonArray;
@@ -147,7 +148,7 @@ final class BookingRoutes {
         return switch (pass) {
             case PassCheck.Valid valid -> valid.pass().holder().isEmpty() || valid.pass().holder().equals("person:" + person.id())
                     ? Optional.empty()
-                    : Optional.of(Reply.problem(403, "pass-other-person", "Pass of another person",
+                    : Optional.of(Reply.problem(ProblemType.PASS_OTHER_PERSON,
                             "this pass was earned by another verified person; join the booking line yourself"));
             case PassCheck.Refused r when r.reason() == PassCheck.Reason.SPENT && booking.reservationOf(person).isPresent() ->
                     Optional.empty();
@@ -158,21 +159,21 @@ final class BookingRoutes {
     static Reply bookingReply(BookingOutcome outcome) {
         return switch (outcome) {
             case BookingOutcome.Booked b -> Reply.json(201, reservationJson(b.reservation()));
-            case BookingOutcome.AlreadyBooked a -> Reply.problem(409, "already-booked", "Already booked",
+            case BookingOutcome.AlreadyBooked a -> Reply.problem(ProblemType.ALREADY_BOOKED,
                     "you already hold reservation " + a.existing().reference() + "; cancel it first to book another")
                     .with("reservation", reservationJson(a.existing()));
-            case BookingOutcome.DayFull f -> Reply.problem(409, "day-full", "Day full",
+            case BookingOutcome.DayFull f -> Reply.problem(ProblemType.DAY_FULL,
                     "no places left on " + f.day() + " for " + f.product() + " at this clinic; choose another day or clinic");
-            case BookingOutcome.NoSecondDoseDay n -> Reply.problem(409, "no-second-dose-day", "No day for dose 2",
+            case BookingOutcome.NoSecondDoseDay n -> Reply.problem(ProblemType.NO_SECOND_DOSE_DAY,
                     "this clinic has no room for dose 2 between " + n.from() + " and " + n.to() + "; choose another day or clinic");
-            case BookingOutcome.NotOffered n -> Reply.problem(422, "not-offered", "Not offered",
+            case BookingOutcome.NotOffered n -> Reply.problem(ProblemType.NOT_OFFERED,
                     "clinic " + n.clinicId() + " does not offer " + n.product() + " on that day, or you may not book it");
-            case BookingOutcome.DayOutOfRange d -> Reply.problem(422, "day-out-of-range", "Day not bookable",
+            case BookingOutcome.DayOutOfRange d -> Reply.problem(ProblemType.DAY_OUT_OF_RANGE,
                     d.day() + " cannot be booked now; choose a day from " + d.first() + " to " + d.last())
                     .with("firstBookableDay", d.first().toString()).with("lastBookableDay", d.last().toString());
-            case BookingOutcome.NotEligible n -> Reply.problem(403, "not-eligible", "Not eligible now",
+            case BookingOutcome.NotEligible n -> Reply.problem(ProblemType.NOT_ELIGIBLE,
                     "you may not book now").with("eligibility", IdentityRoutes.eligibilityJson(n.why()));
-            case BookingOutcome.KeyReused k -> Reply.problem(422, "idempotency-key-reused", "Idempotency key reused",
+            case BookingOutcome.KeyReused k -> Reply.problem(ProblemType.IDEMPOTENCY_KEY_REUSED,
                     "the Idempotency-Key was already used for a different request");
         };
     }
@@ -187,7 +188,7 @@ final class BookingRoutes {
     private void myReservation(RoutingContext ctx) {
         api.run(ctx, () -> identity.person(ctx).map(p -> booking.reservationOf(p)
                         .map(r -> Reply.json(200, reservationJson(r)))
-                        .orElseGet(() -> Reply.problem(404, "no-reservation", "No reservation", "you hold no active reservation")))
+                        .orElseGet(() -> Reply.problem(ProblemType.NO_RESERVATION, "you hold no active reservation")))
                 .orElseGet(IdentityRoutes::notVerified));
     }
 
@@ -251,11 +252,11 @@ final class BookingRoutes {
     static Reply changeReply(ChangeOutcome outcome) {
         return switch (outcome) {
             case ChangeOutcome.Changed c -> Reply.json(200, reservationJson(c.reservation()));
-            case ChangeOutcome.NothingToChange n -> Reply.problem(404, "no-reservation", "No reservation",
+            case ChangeOutcome.NothingToChange n -> Reply.problem(ProblemType.NO_RESERVATION,
                     "you hold no active reservation to change");
-            case ChangeOutcome.OutsideInterval o -> Reply.problem(422, "outside-interval", "Outside the dose-2 interval",
+            case ChangeOutcome.OutsideInterval o -> Reply.problem(ProblemType.OUTSIDE_INTERVAL,
                     "dose 2 must be from " + o.from() + " to " + o.to()).with("from", o.from().toString()).with("to", o.to().toString());
-            case ChangeOutcome.TooLate t -> Reply.problem(409, "too-late", "Too late to move",
+            case ChangeOutcome.TooLate t -> Reply.problem(ProblemType.TOO_LATE,
                     "the appointment on " + t.day() + " is today or past and can no longer be moved").with("day", t.day().toString());
             case BookingOutcome.DayFull f -> bookingReply(f);
             case BookingOutcome.NoSecondDoseDay n -> bookingReply(n);
@@ -270,7 +271,7 @@ final class BookingRoutes {
         String key = idempotencyKey(ctx);
         api.run(ctx, () -> identity.person(ctx).map(p -> booking.cancel(p, key)).map(outcome -> counted("cancellations", outcome, switch (outcome) {
             case CancelOutcome.Cancelled c -> Reply.json(200, reservationJson(c.reservation()).put("status", "CANCELLED"));
-            case CancelOutcome.NothingToCancel n -> Reply.problem(404, "no-reservation", "No reservation", "you hold no active reservation");
+            case CancelOutcome.NothingToCancel n -> Reply.problem(ProblemType.NO_RESERVATION, "you hold no active reservation");
             case BookingOutcome.KeyReused k -> bookingReply(k);
         })).orElseGet(IdentityRoutes::notVerified));
     }

@@ -1,5 +1,6 @@
 package dev.orderly.server.http;
 
+import dev.orderly.problem.ProblemType;
 import dev.orderly.registry.PhoneNumbers;
 import dev.orderly.server.DevSmsInbox;
 import io.vertx.core.json.JsonArray;
@@ -42,7 +43,7 @@ public final class DevRoutes {
             String digits = PhoneNumbers.normalise(phone)
                     .orElseThrow(() -> new BadRequest("'phone' must be a Korean mobile number such as 010-1234-5678"));
             api.send(ctx, inbox.latestTo(digits).map(m -> Reply.json(200, messageJson(m)))
-                    .orElseGet(() -> Reply.problem(404, "no-message", "No message", "No message to that phone is kept")));
+                    .orElseGet(() -> Reply.problem(ProblemType.NO_MESSAGE, "No message to that phone is kept")));
         });
         router.get("/api/dev/residents").handler(ctx -> {
             int count = JsonInput.wholeNumber("count", ctx.queryParams().get("count"), 8, 1, MAX_RESIDENTS);

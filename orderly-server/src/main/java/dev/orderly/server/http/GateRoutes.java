@@ -5,6 +5,7 @@ import dev.orderly.gate.GateStatus;
 import dev.orderly.gate.PassCheck;
 import dev.orderly.gate.WaitingRoom;
 import dev.orderly.identity.SessionTokens;
+import dev.orderly.problem.ProblemType;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.json.JsonObject;
@@ -83,7 +84,7 @@ final class GateRoutes {
     }
 
     private static Reply unknownGate(String gate) {
-        return Reply.problem(404, "unknown-gate", "Unknown gate", "there is no gate '" + gate + "'");
+        return Reply.problem(ProblemType.UNKNOWN_GATE, "there is no gate '" + gate + "'");
     }
 
     static String ticketCookie(String gate) {
@@ -141,7 +142,7 @@ final class GateRoutes {
             token = c == null ? null : c.getValue();
         }
         if (token == null) {
-            api.send(ctx, Reply.problem(400, "no-ticket", "No ticket", "send the ticket from join in the Orderly-Ticket header"));
+            api.send(ctx, Reply.problem(ProblemType.NO_TICKET, "send the ticket from join in the Orderly-Ticket header"));
             return;
         }
         String ticket = token;
@@ -194,6 +195,11 @@ final class GateRoutes {
                 .append(",\"opensAt\":\"").append(w.opensAt())
                 .append("\",\"message\":");
         quoted(b, w.message());
+        b.append(",\"messageEn\":");
+        quoted(b, w.notice().messageEn());
+        if (w.notice().expectedBack() != null) {
+            b.append(",\"expectedBack\":\"").append(w.notice().expectedBack()).append('"');
+        }
         if (ticket != null) {
             b.append(",\"ticket\":");
             quoted(b, ticket);
@@ -216,18 +222,18 @@ final class GateRoutes {
     private static Reply refusal(String gate, GateStatus.Refused r) {
         return switch (r.reason()) {
             case UNKNOWN_GATE -> unknownGate(gate);
-            case PASS_EXPIRED -> Reply.problem(410, "pass-expired", "Pass expired",
+            case PASS_EXPIRED -> Reply.problem(ProblemType.PASS_EXPIRED,
                     "your turn came, but the pass it earned has expired; join the line again");
-            case PASS_SPENT -> Reply.problem(409, "pass-spent", "Already used",
+            case PASS_SPENT -> Reply.problem(ProblemType.PASS_SPENT,
                     "your turn came and was used to complete this step; join again to do it once more");
-            case OTHER_GATE -> Reply.problem(403, "other-gate", "Ticket of another gate", "this ticket was not issued by gate '" + gate + "'");
-            case OTHER_BROWSER -> Reply.problem(403, "other-browser", "Ticket of another browser",
+            case OTHER_GATE -> Reply.problem(ProblemType.OTHER_GATE, "this ticket was not issued by gate '" + gate + "'");
+            case OTHER_BROWSER -> Reply.problem(ProblemType.OTHER_BROWSER,
                     "this ticket belongs to another browser; tickets cannot be shared");
-            case INVALID_TICKET -> Reply.problem(403, "invalid-ticket", "Invalid ticket", "this is not a ticket issued by Orderly");
-            case GATE_CLOSED -> Reply.problem(410, "gate-closed", "Closed", r.message().isEmpty()
+            case INVALID_TICKET -> Reply.problem(ProblemType.INVALID_TICKET, "this is not a ticket issued by Orderly");
+            case GATE_CLOSED -> Reply.problem(ProblemType.GATE_CLOSED, r.message().isEmpty()
                     ? "this line is closed" : r.message()).with("message", r.message());
-            case NOT_YET_JOINABLE -> Reply.problem(425, "not-yet", "Not open yet", r.message());
-            case NEEDS_HOLDER -> Reply.problem(401, "not-verified", "Verify first",
+            case NOT_YET_JOINABLE -> Reply.problem(ProblemType.NOT_YET, r.message());
+            case NEEDS_HOLDER -> Reply.problem(ProblemType.NOT_VERIFIED,
                     "this line gives one place per person: verify your identity first");
         };
     }
@@ -260,14 +266,14 @@ final class GateRoutes {
     /** The problem answer for a refused pass. */
     static Reply passRefused(PassCheck.Refused refused) {
         return switch (refused.reason()) {
-            case MISSING -> Reply.problem(403, "no-pass", "Wait for your turn",
+            case MISSING -> Reply.problem(ProblemType.NO_PASS,
                     "this step needs a pass from the waiting room; join the line at the start page");
-            case FORGED -> Reply.problem(403, "invalid-pass", "Invalid pass", "this pass was not issued by Orderly");
-            case OTHER_GATE -> Reply.problem(403, "pass-other-gate", "Pass of another line", "this pass is for another step");
-            case OTHER_BROWSER -> Reply.problem(403, "pass-other-browser", "Pass of another browser",
+            case FORGED -> Reply.problem(ProblemType.INVALID_PASS, "this pass was not issued by Orderly");
+            case OTHER_GATE -> Reply.problem(ProblemType.PASS_OTHER_GATE, "this pass is for another step");
+            case OTHER_BROWSER -> Reply.problem(ProblemType.PASS_OTHER_BROWSER,
                     "this pass belongs to another browser; passes cannot be shared");
-            case EXPIRED -> Reply.problem(403, "pass-expired", "Pass expired", "your pass has expired; join the line again");
-            case SPENT -> Reply.problem(403, "pass-spent", "Pass already used", "this pass was already used; join the line again");
+            case EXPIRED -> Reply.problem(ProblemType.PASS_EXPIRED, "your pass has expired; join the line again");
+            case SPENT -> Reply.problem(ProblemType.PASS_SPENT, "this pass was already used; join the line again");
         };
     }
 }

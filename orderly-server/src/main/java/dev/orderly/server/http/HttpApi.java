@@ -7,6 +7,7 @@ import dev.orderly.gate.GateTokens;
 import dev.orderly.gate.WaitingRoom;
 import dev.orderly.identity.IdentityProviders;
 import dev.orderly.identity.Sessions;
+import dev.orderly.problem.ProblemType;
 import dev.orderly.registry.ResidentRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -78,6 +79,8 @@ public final class HttpApi {
     private final ProtocolErrors protocolErrors = new ProtocolErrors();
     private static final CharSequence SET_COOKIE = io.vertx.core.http.HttpHeaders.createOptimized("Set-Cookie");
 
+    private DashboardFeed dashboard;
+
     public HttpApi(Parts parts, ExecutorService blockingWork) {
         this.parts = parts;
         this.blockingWork = blockingWork;
@@ -87,6 +90,12 @@ public final class HttpApi {
     /** Where staff routes record the changes they made. */
     AuditTrail audit() {
         return audit;
+    }
+
+    /** Serves the operators' live figures from {@code feed} (before the router is made). */
+    public HttpApi withDashboard(DashboardFeed feed) {
+        this.dashboard = feed;
+        return this;
     }
 
     /**
@@ -143,10 +152,23 @@ public final class HttpApi {
         new OperatorRoutes(this, parts.waitingRoom()).mount(router);
         new OperatorBookingRoutes(this, parts.bookingStore(), parts.bookingOperations()).mount(router);
         new AuditRoutes(this, parts.auditLog()).mount(router);
+        if (dashboard != null) {
+            DashboardFeed feed = dashboard;
+            router.get("/api/operator/dashboard").handler(ctx -> send(ctx, Reply.json(200,
+                    new JsonObject().put("latest", feed.latest()).put("history", feed.history()))));
+            router.get("/api/operator/dashboard/stream").handler(ctx -> {
+                ctx.response().setChunked(true).putHeader("Content-Type", "text/event-stream; charset=utf-8")
+                        .putHeader("Cache-Control", "no-store").putHeader("X-Accel-Buffering", "no");
+                feed.subscribe(ctx.response());
+            });
+        }
         parts.dev().ifPresent(dev -> dev.mount(router, this));
 
-        router.route("/api/*").handler(ctx -> send(ctx, Reply.problem(404, "not-found", "Not found",
+        router.route("/api/*").handler(ctx -> send(ctx, Reply.problem(ProblemType.NOT_FOUND,
                 "no API at " + ctx.request().method() + " " + ctx.request().path())));
+        // The console's chart library, from its webjar (pinned in the pom), never from a CDN.
+        router.route("/assets/vendor/uplot/*").handler(StaticHandler.create("META-INF/resources/webjars/uplot/1.6.30/dist")
+                .setMaxAgeSeconds(Duration.ofDays(365).toSeconds()).setSendVaryHeader(false));
         router.route("/assets/*").handler(StaticHandler.create("web")
                 .setMaxAgeSeconds(Duration.ofDays(365).toSeconds()).setSendVaryHeader(false));
         router.route("/*").handler(StaticHandler.create("web").setMaxAgeSeconds(60).setIndexPage("index.html"));
@@ -163,7 +185,7 @@ public final class HttpApi {
         if (down.isEmpty()) {
             return Reply.json(200, new JsonObject().put("status", "READY").put("dependencies", dependencies));
         }
-        return Reply.problem(503, "not-ready", "Not ready", "not answering: " + String.join(", ", down))
+        return Reply.problem(ProblemType.NOT_READY, "not answering: " + String.join(", ", down))
                 .with("dependencies", dependencies)
                 .header("Retry-After", Long.toString(Outages.RETRY_AFTER.toSeconds()));
     }
@@ -267,19 +289,35 @@ public final class HttpApi {
             return;
         }
         if (error instanceof BadRequest bad) {
-            send(ctx, Reply.problem(400, "bad-request", "Bad request", bad.getMessage()));
+            send(ctx, Reply.problem(ProblemType.BAD_REQUEST, bad.getMessage()));
         } else if (protocolErrors.isBrokenBody(error)) {
             send(ctx, protocolErrors.brokenBody(error));
             ProtocolErrors.flushBeforeClose(ctx.request());
         } else if (ctx.statusCode() == 413) {
-            send(ctx, Reply.problem(413, "body-too-large", "Body too large",
+            send(ctx, Reply.problem(ProblemType.BODY_TOO_LARGE,
                     "the request body is larger than " + parts.maxBodyBytes() + " bytes"));
         } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
-            send(ctx, Reply.problem(ctx.statusCode(), "bad-request", "Bad request", "the request could not be handled as sent"));
+            send(ctx, Reply.problem(refusedByTheFramework(ctx.statusCode()), "the request could not be handled as sent"));
         } else {
             LOG.error("request {} {} failed", ctx.request().method(), ctx.request().path(), error);
-            send(ctx, Reply.problem(500, "internal-error", "Internal error", "the server failed; nothing was changed by this request"));
+            send(ctx, Reply.problem(ProblemType.INTERNAL_ERROR, "the server failed; nothing was changed by this request"));
         }
+    }
+
+    /**
+     * The problem for a 4xx that Vert.x chose (a handler's {@code fail(status)}): the static files
+     * refuse a folder (403; there is no page there, so it is answered as one that is not found) and
+     * a range past the file's end (416), the body handler an {@code Expect} it does not know (417).
+     * Anything else the framework refuses is a bad request.
+     */
+    static ProblemType refusedByTheFramework(int status) {
+        return switch (status) {
+            case 403, 404 -> ProblemType.NOT_FOUND;
+            case 405 -> ProblemType.METHOD_NOT_ALLOWED;
+            case 416 -> ProblemType.RANGE_NOT_SATISFIABLE;
+            case 417 -> ProblemType.EXPECTATION_FAILED;
+            default -> ProblemType.BAD_REQUEST;
+        };
     }
 
     /** Where work that may block runs: virtual threads, never an event loop. */
@@ -291,9 +329,9 @@ public final class HttpApi {
     private void nothingHere(RoutingContext ctx) {
         io.vertx.core.http.HttpMethod method = ctx.request().method();
         if (method == io.vertx.core.http.HttpMethod.GET || method == io.vertx.core.http.HttpMethod.HEAD) {
-            send(ctx, Reply.problem(404, "not-found", "Not found", "nothing at " + ctx.request().path()));
+            send(ctx, Reply.problem(ProblemType.NOT_FOUND, "nothing at " + ctx.request().path()));
         } else {
-            send(ctx, Reply.problem(405, "method-not-allowed", "Method not allowed", ctx.request().path() + " can only be read (GET)")
+            send(ctx, Reply.problem(ProblemType.METHOD_NOT_ALLOWED, ctx.request().path() + " can only be read (GET)")
                     .header("Allow", "GET, HEAD"));
         }
     }

@@ -8,6 +8,7 @@ import dev.orderly.identity.IdentityProviders;
 import dev.orderly.identity.SessionCheck;
 import dev.orderly.identity.Sessions;
 import dev.orderly.identity.Verification;
+import dev.orderly.problem.ProblemType;
 import dev.orderly.registry.Names;
 import dev.orderly.registry.Person;
 import dev.orderly.registry.PhoneNumbers;
@@ -53,6 +54,7 @@ final class IdentityRoutes {
     private final BookingService booking;
     private final RateLimits limits;
     private final MeterRegistry meters;
+    private final ProviderCalls providerCalls;
     private final Clock clock;
 
     IdentityRoutes(HttpApi api, GateRoutes gates, IdentityProviders providers, Sessions sessions, ResidentRegistry registry,
@@ -65,6 +67,7 @@ final class IdentityRoutes {
         this.booking = booking;
         this.limits = limits;
         this.meters = meters;
+        this.providerCalls = new ProviderCalls(meters);
         this.clock = clock;
     }
 
@@ -92,8 +95,8 @@ final class IdentityRoutes {
 
     private void withProvider(RoutingContext ctx, java.util.function.Consumer<IdentityProviders.Method> then) {
         String name = ctx.pathParam("provider");
-        providers.byName(name).ifPresentOrElse(then, () -> api.send(ctx, Reply.problem(404, "unknown-provider",
-                "Unknown identity provider", "there is no identity provider '" + name + "'; see /api/identity/providers")));
+        providers.byName(name).ifPresentOrElse(then, () -> api.send(ctx, Reply.problem(ProblemType.UNKNOWN_PROVIDER,
+                "there is no identity provider '" + name + "'; see /api/identity/providers")));
     }
 
     private static String fieldName(Claim.Field f) {
@@ -138,7 +141,8 @@ final class IdentityRoutes {
             if (gates.passOf(ctx, method.gate()) instanceof PassCheck.Refused refused) {
                 return GateRoutes.passRefused(refused).with("gate", method.gate());
             }
-            Verification.Started started = method.provider().start(claim);
+            Verification.Started started = providerCalls.timed(method.name(), "start", () -> method.provider().start(claim),
+                    r -> r instanceof Verification.NotSent);
             meters.counter("orderly.identity.challenges", "provider", method.name(), "outcome", started.getClass().getSimpleName())
                     .increment();
             return switch (started) {
@@ -151,18 +155,18 @@ final class IdentityRoutes {
                 case Verification.NoMatch none -> noMatch();
                 case Verification.TooManyChallenges t -> {
                     long seconds = RateLimits.retryAfterSeconds(Duration.between(clock.instant(), t.retryAt()));
-                    yield Reply.problem(429, "code-limit", "No more codes today",
+                    yield Reply.problem(ProblemType.CODE_LIMIT,
                                     "this person or phone number has had as many codes today as allowed; try again after midnight (Seoul)")
                             .with("retryAt", t.retryAt().toString()).header("Retry-After", Long.toString(seconds));
                 }
-                case Verification.NotSent n -> Reply.problem(503, "not-sent", "Code not sent",
+                case Verification.NotSent n -> Reply.problem(ProblemType.NOT_SENT,
                         "the message could not be handed to the provider just now; try again in a minute").header("Retry-After", "30");
             };
         });
     }
 
     private static Reply noMatch() {
-        return Reply.problem(422, "no-match", "No matching resident",
+        return Reply.problem(ProblemType.NO_MATCH,
                 "no resident has that name, birth date and phone number; check all three");
     }
 
@@ -176,7 +180,7 @@ final class IdentityRoutes {
         JsonInput in = JsonInput.of(ctx, Set.of(field));
         String response = in.text(field, maxLength);
         if (!CHALLENGE_ID.matcher(id).matches()) {
-            api.send(ctx, Reply.problem(404, "unknown-challenge", "Unknown challenge", "ask for a new code"));
+            api.send(ctx, Reply.problem(ProblemType.UNKNOWN_CHALLENGE, "ask for a new code"));
             return;
         }
         limited = limits.verifyForChallenge(method.name() + ":" + id);
@@ -189,7 +193,8 @@ final class IdentityRoutes {
             if (pass instanceof PassCheck.Refused refused) {
                 return GateRoutes.passRefused(refused).with("gate", method.gate());
             }
-            Verification.Checked checked = method.provider().check(id, response);
+            Verification.Checked checked = providerCalls.timed(method.name(), "check", () -> method.provider().check(id, response),
+                    r -> false);
             meters.counter("orderly.identity.checks", "provider", method.name(), "outcome", checked.getClass().getSimpleName())
                     .increment();
             return switch (checked) {
@@ -208,12 +213,12 @@ final class IdentityRoutes {
                     yield Reply.json(200, personJson(v.person()).put("endedOtherSession", session.endedAnother()))
                             .cookie(api.cookie(SESSION_COOKIE, session.token(), sessions.tokens().lifetime()));
                 }
-                case Verification.WrongCode w -> Reply.problem(422, "wrong-code", "Wrong code",
+                case Verification.WrongCode w -> Reply.problem(ProblemType.WRONG_CODE,
                         "the code is not right; " + w.triesLeft() + " tries left").with("triesLeft", w.triesLeft());
-                case Verification.Expired e -> Reply.problem(410, "code-expired", "Code expired", "the code has expired; ask for a new one");
-                case Verification.TooManyTries t -> Reply.problem(429, "too-many-tries", "Too many wrong codes",
+                case Verification.Expired e -> Reply.problem(ProblemType.CODE_EXPIRED, "the code has expired; ask for a new one");
+                case Verification.TooManyTries t -> Reply.problem(ProblemType.TOO_MANY_TRIES,
                         "this code is blocked after too many wrong tries; ask for a new one");
-                case Verification.UnknownChallenge u -> Reply.problem(404, "unknown-challenge", "Unknown challenge",
+                case Verification.UnknownChallenge u -> Reply.problem(ProblemType.UNKNOWN_CHALLENGE,
                         "no open challenge with that id; ask for a new code");
                 case Verification.NoMatch n -> noMatch();
             };
@@ -246,14 +251,14 @@ final class IdentityRoutes {
             return registry.byId(a.personId());
         }
         Reply ended = switch (check) {
-            case SessionCheck.Replaced r -> Reply.problem(401, "session-replaced", "Signed in on another device",
+            case SessionCheck.Replaced r -> Reply.problem(ProblemType.SESSION_REPLACED,
                             "you verified on another device at " + r.at() + ", which ended the session here; verify again to "
                                     + "continue here (that ends the other one)")
                     .with("replacedAt", r.at().toString());
-            case SessionCheck.Expired e -> Reply.problem(401, "session-expired", "Session expired", e.idle()
+            case SessionCheck.Expired e -> Reply.problem(ProblemType.SESSION_EXPIRED, e.idle()
                     ? "the session ended after " + sessions.tokens().idleLifetime().toMinutes() + " minutes without use; verify again"
                     : "a session lasts at most " + sessions.tokens().lifetime().toMinutes() + " minutes; verify again");
-            case SessionCheck.Ended e -> Reply.problem(401, "session-ended", "Signed out", "you signed out; verify again to continue");
+            case SessionCheck.Ended e -> Reply.problem(ProblemType.SESSION_ENDED, "you signed out; verify again to continue");
             case SessionCheck.None n -> notVerified();
             case SessionCheck.Active a -> throw new IllegalStateException("handled above");
         };
@@ -264,7 +269,7 @@ final class IdentityRoutes {
 
     /** 401: verify first. */
     static Reply notVerified() {
-        return Reply.problem(401, "not-verified", "Verify first", "verify your identity before this step");
+        return Reply.problem(ProblemType.NOT_VERIFIED, "verify your identity before this step");
     }
 
     /** 401 with the reason this request's session ended, if {@link #person} found one; else {@link #notVerified()}. */

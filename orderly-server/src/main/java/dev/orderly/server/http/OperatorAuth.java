@@ -1,5 +1,6 @@
 package dev.orderly.server.http;
 
+import dev.orderly.problem.ProblemType;
 import dev.orderly.staff.Role;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,7 @@ final class OperatorAuth {
                 ? header.substring("Bearer ".length()).trim().getBytes(StandardCharsets.UTF_8)
                 : new byte[0];
         if (!MessageDigest.isEqual(presented, token)) {
-            api.send(ctx, Reply.problem(401, "operator-only", "Operators only",
+            api.send(ctx, Reply.problem(ProblemType.OPERATOR_ONLY,
                     "send the operator token as 'Authorization: Bearer <token>'").header("WWW-Authenticate", "Bearer"));
             return;
         }

@@ -10,6 +10,7 @@ import dev.orderly.eligibility.BookingWindow;
 import dev.orderly.eligibility.Cohort;
 import dev.orderly.eligibility.Rotation;
 import dev.orderly.eligibility.SpecialGroupUpload;
+import dev.orderly.problem.ProblemType;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -112,13 +113,13 @@ final class OperatorBookingRoutes {
             Set<String> known = store.products().stream().map(Product::code).collect(Collectors.toSet());
             Set<String> unknown = products.stream().filter(p -> !known.contains(p)).collect(Collectors.toCollection(java.util.TreeSet::new));
             if (!unknown.isEmpty()) {
-                return Reply.problem(422, "unknown-product", "Unknown product", "no product " + unknown + " (see /api/products)");
+                return Reply.problem(ProblemType.UNKNOWN_PRODUCT, "no product " + unknown + " (see /api/products)");
             }
             Cohort cohort;
             try {
                 cohort = new Cohort(id, name, bornFrom, bornTo, groupChosen, products, windows, rotationChosen);
             } catch (IllegalArgumentException e) {
-                return Reply.problem(422, "invalid-cohort", "Invalid cohort", e.getMessage());
+                return Reply.problem(ProblemType.INVALID_COHORT, e.getMessage());
             }
             Optional<Cohort> existed = cohort(id);
             ops.cohorts().save(cohort);
@@ -154,7 +155,7 @@ final class OperatorBookingRoutes {
         api.run(ctx, () -> {
             Optional<Cohort> before = cohort(id);
             if (!ops.cohorts().delete(id)) {
-                return Reply.problem(404, "unknown-cohort", "Unknown cohort", "no cohort " + id);
+                return Reply.problem(ProblemType.UNKNOWN_COHORT, "no cohort " + id);
             }
             api.audit().record(ctx, "cohort.delete", "cohort:" + id, before.map(OperatorBookingRoutes::cohortJson).orElse(null), null);
             return new Reply(204, null, false, new ArrayList<>(), new ArrayList<>());
@@ -171,7 +172,7 @@ final class OperatorBookingRoutes {
                     api.audit().record(ctx, "cohort.window.add", "cohort:" + id, cohortJson(c), cohortJson(more));
                     return Reply.json(201, cohortJson(more));
                 })
-                .orElseGet(() -> Reply.problem(404, "unknown-cohort", "Unknown cohort", "no cohort " + id)));
+                .orElseGet(() -> Reply.problem(ProblemType.UNKNOWN_COHORT, "no cohort " + id)));
     }
 
     static JsonObject cohortJson(Cohort c) {
@@ -215,7 +216,7 @@ final class OperatorBookingRoutes {
                 yield Reply.json(201, new JsonObject().put("accepted", s.accepted()).put("rejected", 0)
                     .put("groups", new JsonArray(List.copyOf(s.groups()))).put("replaced", replace));
             }
-            case SpecialGroupUpload.Outcome.Refused r -> Reply.problem(422, "rejected-rows", "Rows rejected",
+            case SpecialGroupUpload.Outcome.Refused r -> Reply.problem(ProblemType.REJECTED_ROWS,
                             r.rejected() + " row(s) rejected; nothing was stored. Fix them and upload the whole file again")
                     .with("accepted", r.accepted()).with("rejected", r.rejected())
                     .with("rejections", new JsonArray(r.rejections().stream()
@@ -285,9 +286,9 @@ final class OperatorBookingRoutes {
             try {
                 store.setCapacity(settings);
             } catch (IllegalArgumentException e) {
-                return Reply.problem(422, "not-offered", "Not offered", e.getMessage());
+                return Reply.problem(ProblemType.NOT_OFFERED, e.getMessage());
             } catch (IllegalStateException e) {
-                return Reply.problem(409, "below-booked", "Below what is booked", e.getMessage() + "; nothing was changed");
+                return Reply.problem(ProblemType.BELOW_BOOKED, e.getMessage() + "; nothing was changed");
             }
             JsonArray after = bucketsJson(store.capacity(clinicId, from, days).stream().filter(b -> b.bucket().product().equals(product)).toList());
             api.audit().record(ctx, "capacity.set", "clinic:" + clinicId + "/capacity/" + product + "/" + from + ".." + to,

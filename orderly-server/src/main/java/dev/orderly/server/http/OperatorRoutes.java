@@ -2,7 +2,9 @@ package dev.orderly.server.http;
 
 import dev.orderly.gate.GateConfig;
 import dev.orderly.gate.GateMode;
+import dev.orderly.gate.GateNotice;
 import dev.orderly.gate.WaitingRoom;
+import dev.orderly.problem.ProblemType;
 import dev.orderly.server.gate.GateConfigJson;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,6 +22,7 @@ import java.util.regex.Pattern;
 final class OperatorRoutes {
 
     private static final Pattern GATE_NAME = Pattern.compile("[a-z0-9-]{1,32}");
+    private static final Set<String> NOTICE_FIELDS = new java.util.TreeSet<>(Set.of("message", "messageEn", "expectedBack"));
 
     private final HttpApi api;
     private final WaitingRoom waitingRoom;
@@ -50,7 +53,7 @@ final class OperatorRoutes {
     }
 
     private static Reply unknown(String gate) {
-        return Reply.problem(404, "unknown-gate", "Unknown gate", "there is no gate '" + gate + "'");
+        return Reply.problem(ProblemType.UNKNOWN_GATE, "there is no gate '" + gate + "'");
     }
 
     /** The body as a JSON object; an empty body counts as {} (pause and close take an optional message). */
@@ -103,10 +106,10 @@ final class OperatorRoutes {
     private Reply configured(WaitingRoom.ConfigureOutcome outcome, int status) {
         return switch (outcome) {
             case WaitingRoom.Configured c -> Reply.json(status, describe(c.config()));
-            case WaitingRoom.OpeningFixed f -> Reply.problem(409, "gate-opened", "Gate already opened",
+            case WaitingRoom.OpeningFixed f -> Reply.problem(ProblemType.GATE_OPENED,
                     "the gate opened at " + f.opensAt() + " and drew its pre-queue; its opening time can no longer change")
                     .with("opensAt", f.opensAt().toString());
-            case WaitingRoom.Contended c -> Reply.problem(409, "gate-busy", "Gate busy",
+            case WaitingRoom.Contended c -> Reply.problem(ProblemType.GATE_BUSY,
                     "the gate's state changed under " + c.tries() + " tries to save this; nothing was saved, try again")
                     .header("Retry-After", "1");
         };
@@ -130,22 +133,25 @@ final class OperatorRoutes {
         String gate = ctx.pathParam("gate");
         JsonObject json = body(ctx);
         Set<String> extra = new java.util.TreeSet<>(json.fieldNames());
-        extra.remove("message");
+        extra.removeAll(NOTICE_FIELDS);
         if (!extra.isEmpty()) {
-            throw new BadRequest("unknown field(s) " + extra + "; expected only [message]");
+            throw new BadRequest("unknown field(s) " + extra + "; expected only " + NOTICE_FIELDS);
         }
-        Object message = json.getValue("message", "");
-        if (!(message instanceof String m) || m.length() > 500) {
-            throw new BadRequest("'message' must be a string of at most 500 characters");
+        GateNotice notice;
+        try {
+            notice = GateConfigJson.notice(json);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(e.getMessage());
         }
-        api.run(ctx, () -> stored(gate).map(c -> {
-            GateConfig changed = c.withMode(mode, mode == GateMode.ACTIVE && m.isEmpty() ? "" : m);
-            String action = switch (mode) {
-                case PAUSED -> "gate.pause";
-                case ACTIVE -> "gate.resume";
-                case CLOSED -> "gate.close";
-            };
-            return configured(audited(ctx, action, Optional.of(c), waitingRoom.configure(changed)), 200);
-        }).orElseGet(() -> unknown(gate)));
+        if (mode != GateMode.PAUSED && notice.expectedBack() != null) {
+            throw new BadRequest("'expectedBack' goes with a pause only");
+        }
+        String action = switch (mode) {
+            case PAUSED -> "gate.pause";
+            case ACTIVE -> "gate.resume";
+            case CLOSED -> "gate.close";
+        };
+        api.run(ctx, () -> stored(gate).map(c -> configured(audited(ctx, action, Optional.of(c), waitingRoom.configure(c.withMode(mode, notice))), 200))
+                .orElseGet(() -> unknown(gate)));
     }
 }

@@ -1,5 +1,6 @@
 package dev.orderly.server.http;
 
+import dev.orderly.problem.ProblemType;
 import dev.orderly.store.StoreUnavailableException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -42,7 +43,7 @@ final class Outages {
                 ? "a service Orderly depends on is not answering; try again in a few seconds"
                 : "a service Orderly depends on is not answering, so this request may or may not have been carried out; "
                         + "send it again in a few seconds with the same Idempotency-Key to get its answer";
-        return Reply.problem(503, "service-unavailable", "Temporarily unavailable", detail)
+        return Reply.problem(ProblemType.SERVICE_UNAVAILABLE, detail)
                 .with("dependency", outage.dependency())
                 .header("Retry-After", Long.toString(RETRY_AFTER.toSeconds()));
     }

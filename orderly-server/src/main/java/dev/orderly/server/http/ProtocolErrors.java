@@ -1,5 +1,6 @@
 package dev.orderly.server.http;
 
+import dev.orderly.problem.ProblemType;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpServerOptions;
@@ -38,11 +39,11 @@ public final class ProtocolErrors {
     public void invalidRequest(HttpServerRequest request) {
         Throwable cause = request.decoderResult().cause();
         Reply reply = switch (cause) {
-            case TooLongHttpLineException e -> Reply.problem(414, "uri-too-long", "Request line too long",
+            case TooLongHttpLineException e -> Reply.problem(ProblemType.URI_TOO_LONG,
                     "the request line is longer than " + HttpServerOptions.DEFAULT_MAX_INITIAL_LINE_LENGTH + " bytes");
-            case TooLongHttpHeaderException e -> Reply.problem(431, "headers-too-large", "Request headers too large",
+            case TooLongHttpHeaderException e -> Reply.problem(ProblemType.HEADERS_TOO_LARGE,
                     "the request headers are larger than " + HttpServerOptions.DEFAULT_MAX_HEADER_SIZE + " bytes");
-            case null, default -> Reply.problem(400, "bad-request", "Bad request", "the request is not valid HTTP/1.1");
+            case null, default -> Reply.problem(ProblemType.BAD_REQUEST, "the request is not valid HTTP/1.1");
         };
         log.warn("refused a request the HTTP codec could not read: " + reply.status() + " " + describe(cause));
         // The codec cannot read on after a broken head: answer, then close.
@@ -55,7 +56,7 @@ public final class ProtocolErrors {
      */
     public boolean refuseTarget(HttpServerRequest request) {
         Optional<String> defect = targetDefect(request.uri());
-        defect.ifPresent(detail -> answer(request, Reply.problem(400, "bad-request", "Bad request", detail), false));
+        defect.ifPresent(detail -> answer(request, Reply.problem(ProblemType.BAD_REQUEST, detail), false));
         return defect.isPresent();
     }
 
@@ -67,7 +68,7 @@ public final class ProtocolErrors {
     public void connectionFailed(HttpServerRequest request, Throwable cause) {
         log.warn("a request broke off mid-way: " + describe(cause));
         if (isBrokenBody(cause)) {
-            answer(request, Reply.problem(400, "bad-request", "Bad request", "the request body could not be read (broken chunked encoding)"),
+            answer(request, Reply.problem(ProblemType.BAD_REQUEST, "the request body could not be read (broken chunked encoding)"),
                     true);
         }
         // An answer already given (a 405 for a page, say) is still waiting to be flushed.
@@ -92,7 +93,7 @@ public final class ProtocolErrors {
 
     Reply brokenBody(Throwable failure) {
         log.warn("refused a request whose body could not be read: " + describe(failure));
-        return Reply.problem(400, "bad-request", "Bad request", "the request body could not be read (broken chunked encoding)")
+        return Reply.problem(ProblemType.BAD_REQUEST, "the request body could not be read (broken chunked encoding)")
                 .header("Connection", "close");
     }
 

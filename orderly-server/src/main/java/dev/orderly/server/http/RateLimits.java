@@ -1,6 +1,7 @@
 package dev.orderly.server.http;
 
 import dev.orderly.privacy.KeyedHash;
+import dev.orderly.problem.ProblemType;
 import dev.orderly.ratelimit.RateLimit;
 import dev.orderly.ratelimit.RateLimiter;
 import dev.orderly.ratelimit.TokenBucketRateLimiter;
@@ -97,7 +98,7 @@ public final class RateLimits {
         }
         meters.counter("orderly.rate.limited", "step", step, "scope", scope).increment();
         long seconds = retryAfterSeconds(limited.retryAfter());
-        return Optional.of(Reply.problem(429, "rate-limited", "Too many requests",
+        return Optional.of(Reply.problem(ProblemType.RATE_LIMITED,
                         "too many requests of this kind for this " + (scope.equals("address") ? "network address" : scope)
                                 + "; try again in " + seconds + " s")
                 .with("retryAfterSeconds", seconds)

@@ -1,5 +1,6 @@
 package dev.orderly.server.http;
 
+import dev.orderly.problem.ProblemType;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -18,13 +19,13 @@ public record Reply(int status, Object body, boolean problem, List<Cookie> cooki
     }
 
     /**
-     * A problem document: {@code type} is a slug under {@code /problems/}, {@code title} the same
-     * for every occurrence, {@code detail} this occurrence's explanation.
+     * A problem document of {@code type} (its slug, status and title come from the catalogue),
+     * {@code detail} this occurrence's explanation.
      */
-    public static Reply problem(int status, String type, String title, String detail) {
-        JsonObject body = new JsonObject().put("type", "/problems/" + type).put("title", title).put("status", status)
+    public static Reply problem(ProblemType type, String detail) {
+        JsonObject body = new JsonObject().put("type", type.type()).put("title", type.title()).put("status", type.status())
                 .put("detail", detail);
-        return new Reply(status, body, true, new ArrayList<>(), new ArrayList<>());
+        return new Reply(type.status(), body, true, new ArrayList<>(), new ArrayList<>());
     }
 
     /** Adds a member to a problem document or JSON object body. */

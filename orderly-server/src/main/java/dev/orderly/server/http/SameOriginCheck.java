@@ -1,5 +1,6 @@
 package dev.orderly.server.http;
 
+import dev.orderly.problem.ProblemType;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.RoutingContext;
@@ -44,7 +45,7 @@ final class SameOriginCheck {
             ctx.next();
             return;
         }
-        api.send(ctx, Reply.problem(403, "cross-site-request", "Request from another site",
+        api.send(ctx, Reply.problem(ProblemType.CROSS_SITE_REQUEST,
                 "Orderly accepts changes only from its own pages; this request came from another site"));
     }
 

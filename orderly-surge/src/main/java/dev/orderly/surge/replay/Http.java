@@ -1,5 +1,6 @@
 package dev.orderly.surge.replay;
 
+import dev.orderly.problem.ProblemType;
 import dev.orderly.surge.metrics.Endpoint;
 import dev.orderly.surge.metrics.RunMetrics;
 import io.vertx.core.Future;
@@ -41,6 +42,19 @@ final class Http {
             }
             String type = json().getString("type");
             return type == null ? null : type.substring(type.lastIndexOf('/') + 1);
+        }
+
+        /** Whether this is a problem answer of {@code type}. */
+        boolean is(ProblemType type) {
+            return problemType() == type;
+        }
+
+        /**
+         * The catalogue's type of this problem answer: its document names the type and its status is
+         * the type's. Null when it is not a problem, or not one the catalogue knows.
+         */
+        ProblemType problemType() {
+            return ProblemType.ofSlug(problem()).filter(t -> t.status() == status).orElse(null);
         }
 
         boolean ok() {

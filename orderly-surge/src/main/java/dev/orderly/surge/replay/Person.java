@@ -1,5 +1,6 @@
 package dev.orderly.surge.replay;
 
+import dev.orderly.problem.ProblemType;
 import dev.orderly.surge.metrics.Endpoint;
 import dev.orderly.surge.metrics.Gate;
 import dev.orderly.surge.metrics.RunMetrics;
@@ -16,6 +17,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,6 +35,10 @@ final class Person {
 
     private static final Pattern CODE = Pattern.compile("\\b(\\d{6})\\b");
     private static final String[] FAR_TIMES = {"Mon, 01 Jan 2035 00:00:00 GMT", "Thu, 01 Jan 2015 00:00:00 GMT"};
+    /** Refusals of a pass by the step it should open: the person was admitted and is bounced (counted, not a failure). */
+    private static final Set<ProblemType> PASS_REFUSALS = EnumSet.of(ProblemType.NO_PASS, ProblemType.INVALID_PASS,
+            ProblemType.PASS_OTHER_GATE, ProblemType.PASS_OTHER_BROWSER, ProblemType.PASS_OTHER_PERSON, ProblemType.PASS_EXPIRED,
+            ProblemType.PASS_SPENT);
 
     final Night night;
     final int id;
@@ -257,10 +263,10 @@ final class Person {
                         String challengeId = a.json().getString("challengeId");
                         // The dev inbox is each node's own: the code is read from the node that sent it.
                         night.later(night.thinkMillis(random), () -> readCode(tab, challengeId, a.target()));
-                    } else if (a.status() == 422 && "no-match".equals(problem) && resident == null) {
+                    } else if (a.is(ProblemType.NO_MATCH) && resident == null) {
                         metrics.notEligibleRefused();
                         finish(Outcome.NOT_ELIGIBLE);
-                    } else if (isPassProblem(problem)) {
+                    } else if (PASS_REFUSALS.contains(a.problemType())) {
                         metrics.bounced(Gate.IDENTITY);
                         finish(Outcome.BOUNCED);
                     } else if ((a.status() == 429 || a.status() == 503 || a.status() == 0) && ++challengeTries < 5) {
@@ -386,13 +392,13 @@ final class Person {
                     if (a.status() == 201) {
                         metrics.booked();
                         finish(Outcome.BOOKED);
-                    } else if ("day-full".equals(problem)) {
+                    } else if (a.is(ProblemType.DAY_FULL)) {
                         night.later(night.thinkMillis(random), this::book);
-                    } else if ("already-booked".equals(problem)) {
+                    } else if (a.is(ProblemType.ALREADY_BOOKED)) {
                         finish(Outcome.ALREADY_BOOKED);
-                    } else if ("not-eligible".equals(problem)) {
+                    } else if (a.is(ProblemType.NOT_ELIGIBLE)) {
                         finish(Outcome.NOT_ELIGIBLE);
-                    } else if (isPassProblem(problem)) {
+                    } else if (PASS_REFUSALS.contains(a.problemType())) {
                         metrics.bounced(Gate.BOOKING);
                         finish(Outcome.BOUNCED);
                     } else {
@@ -414,9 +420,6 @@ final class Person {
         night.personFinished();
     }
 
-    private static boolean isPassProblem(String problem) {
-        return problem != null && (problem.equals("no-pass") || problem.startsWith("pass-") || problem.equals("invalid-pass"));
-    }
 
     /** The place number a ticket holds (its payload is {@code gate|number|...}); tickets of one place may differ in other fields. */
     static String placeOf(String ticket) {

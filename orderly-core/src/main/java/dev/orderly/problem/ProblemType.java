@@ -1,0 +1,152 @@
+package dev.orderly.problem;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Every kind of problem Orderly answers, once: its slug (the problem document's {@code type} is
+ * {@code /problems/<slug>}), its one HTTP status and its English title. The server answers with
+ * these and nothing else; the citizen pages translate each by its slug ({@link #titleKey()},
+ * {@link #textKey()} in {@code i18n.js}, Korean and English); the surge tool reads answers back
+ * through {@link #ofType}. Adding a problem means adding it here, with its texts in both languages
+ * (a test fails otherwise).
+ *
+ * <p>The detail of a problem document says what happened this time; the title is the same for
+ * every occurrence, as RFC 9457 asks.
+ */
+public enum ProblemType {
+
+    // The request itself, below any one route.
+    BAD_REQUEST("bad-request", 400, "Bad request"),
+    NOT_FOUND("not-found", 404, "Not found"),
+    METHOD_NOT_ALLOWED("method-not-allowed", 405, "Method not allowed"),
+    BODY_TOO_LARGE("body-too-large", 413, "Body too large"),
+    URI_TOO_LONG("uri-too-long", 414, "Request line too long"),
+    RANGE_NOT_SATISFIABLE("range-not-satisfiable", 416, "Range not satisfiable"),
+    EXPECTATION_FAILED("expectation-failed", 417, "Expectation failed"),
+    HEADERS_TOO_LARGE("headers-too-large", 431, "Request headers too large"),
+    CROSS_SITE_REQUEST("cross-site-request", 403, "Request from another site"),
+    RATE_LIMITED("rate-limited", 429, "Too many requests"),
+    INTERNAL_ERROR("internal-error", 500, "Internal error"),
+    SERVICE_UNAVAILABLE("service-unavailable", 503, "Temporarily unavailable"),
+    NOT_READY("not-ready", 503, "Not ready"),
+
+    // Waiting rooms: tickets.
+    UNKNOWN_GATE("unknown-gate", 404, "Unknown gate"),
+    NO_TICKET("no-ticket", 400, "No ticket"),
+    INVALID_TICKET("invalid-ticket", 403, "Invalid ticket"),
+    OTHER_GATE("other-gate", 403, "Ticket of another gate"),
+    OTHER_BROWSER("other-browser", 403, "Ticket of another browser"),
+    GATE_CLOSED("gate-closed", 410, "Closed"),
+    NOT_YET("not-yet", 425, "Not open yet"),
+
+    // Waiting rooms: the pass a turn earns. A pass that no longer opens the step is refused like
+    // any other credential that does not: 403, whether it is missing, forged, expired or used.
+    NO_PASS("no-pass", 403, "Wait for your turn"),
+    INVALID_PASS("invalid-pass", 403, "Invalid pass"),
+    PASS_OTHER_GATE("pass-other-gate", 403, "Pass of another line"),
+    PASS_OTHER_BROWSER("pass-other-browser", 403, "Pass of another browser"),
+    PASS_OTHER_PERSON("pass-other-person", 403, "Pass of another person"),
+    PASS_EXPIRED("pass-expired", 403, "Pass expired"),
+    PASS_SPENT("pass-spent", 403, "Pass already used"),
+
+    // Identity.
+    UNKNOWN_PROVIDER("unknown-provider", 404, "Unknown identity provider"),
+    NO_MATCH("no-match", 422, "No matching resident"),
+    CODE_LIMIT("code-limit", 429, "No more codes today"),
+    NOT_SENT("not-sent", 503, "Code not sent"),
+    UNKNOWN_CHALLENGE("unknown-challenge", 404, "Unknown challenge"),
+    WRONG_CODE("wrong-code", 422, "Wrong code"),
+    CODE_EXPIRED("code-expired", 410, "Code expired"),
+    TOO_MANY_TRIES("too-many-tries", 429, "Too many wrong codes"),
+    NOT_VERIFIED("not-verified", 401, "Verify first"),
+    SESSION_REPLACED("session-replaced", 401, "Signed in on another device"),
+    SESSION_EXPIRED("session-expired", 401, "Session expired"),
+    SESSION_ENDED("session-ended", 401, "Signed out"),
+
+    // Booking.
+    ALREADY_BOOKED("already-booked", 409, "Already booked"),
+    DAY_FULL("day-full", 409, "Day full"),
+    NO_SECOND_DOSE_DAY("no-second-dose-day", 409, "No day for dose 2"),
+    NOT_OFFERED("not-offered", 422, "Not offered"),
+    DAY_OUT_OF_RANGE("day-out-of-range", 422, "Day not bookable"),
+    NOT_ELIGIBLE("not-eligible", 403, "Not eligible now"),
+    IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", 422, "Idempotency key reused"),
+    NO_RESERVATION("no-reservation", 404, "No reservation"),
+    OUTSIDE_INTERVAL("outside-interval", 422, "Outside the dose-2 interval"),
+    TOO_LATE("too-late", 409, "Too late to move"),
+
+    // Operators.
+    OPERATOR_ONLY("operator-only", 401, "Operators only"),
+    GATE_OPENED("gate-opened", 409, "Gate already opened"),
+    GATE_BUSY("gate-busy", 409, "Gate busy"),
+    UNKNOWN_PRODUCT("unknown-product", 422, "Unknown product"),
+    INVALID_COHORT("invalid-cohort", 422, "Invalid cohort"),
+    UNKNOWN_COHORT("unknown-cohort", 404, "Unknown cohort"),
+    REJECTED_ROWS("rejected-rows", 422, "Rows rejected"),
+    BELOW_BOOKED("below-booked", 409, "Below what is booked"),
+    // The change was made, its audit entry could not be written: the operator must know.
+    AUDIT_UNRECORDED("audit-unrecorded", 503, "Change made but not recorded"),
+
+    // The demo's SMS inbox.
+    NO_MESSAGE("no-message", 404, "No message");
+
+    /** What every problem document's {@code type} starts with. */
+    public static final String TYPE_PREFIX = "/problems/";
+
+    private static final Map<String, ProblemType> BY_SLUG = Arrays.stream(values())
+            .collect(Collectors.toUnmodifiableMap(ProblemType::slug, Function.identity()));
+
+    private final String slug;
+    private final int status;
+    private final String title;
+
+    ProblemType(String slug, int status, String title) {
+        this.slug = slug;
+        this.status = status;
+        this.title = title;
+    }
+
+    /** The name in the problem's type and in the pages' translations, e.g. {@code day-full}. */
+    public String slug() {
+        return slug;
+    }
+
+    /** The HTTP status every answer of this problem has. */
+    public int status() {
+        return status;
+    }
+
+    /** The English title, the same for every occurrence. */
+    public String title() {
+        return title;
+    }
+
+    /** The problem document's {@code type}: {@code /problems/<slug>}. */
+    public String type() {
+        return TYPE_PREFIX + slug;
+    }
+
+    /** The key of the translated title in the pages' {@code i18n.js}. */
+    public String titleKey() {
+        return "problem." + slug + ".title";
+    }
+
+    /** The key of the translated explanation in the pages' {@code i18n.js}. */
+    public String textKey() {
+        return "problem." + slug;
+    }
+
+    /** The problem named {@code slug}, if Orderly has one. */
+    public static Optional<ProblemType> ofSlug(String slug) {
+        return Optional.ofNullable(slug == null ? null : BY_SLUG.get(slug));
+    }
+
+    /** The problem whose document has {@code type} ({@code /problems/day-full}), if Orderly has one. */
+    public static Optional<ProblemType> ofType(String type) {
+        return type != null && type.startsWith(TYPE_PREFIX) ? ofSlug(type.substring(TYPE_PREFIX.length())) : Optional.empty();
+    }
+}

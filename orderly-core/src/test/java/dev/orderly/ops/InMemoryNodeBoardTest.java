@@ -1,0 +1,9 @@
+package dev.orderly.ops;
+
+class InMemoryNodeBoardTest extends NodeBoardContract {
+
+    @Override
+    protected NodeBoard newBoard() {
+        return new InMemoryNodeBoard();
+    }
+}

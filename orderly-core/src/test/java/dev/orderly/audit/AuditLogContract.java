@@ -94,6 +94,20 @@ public abstract class AuditLogContract {
     }
 
     @Test
+    void aTargetPrefixIsTakenLiterallyWildcardsAndEscapesIncluded() {
+        AuditLog log = newLog(MutableClock.at(T0));
+        AuditEntry slash = log.append(event("kim", "cohort.create", "cohort:a\\b"));
+        AuditEntry other = log.append(event("kim", "cohort.create", "cohort:ab"));
+        AuditQuery all = AuditQuery.newest().oldestFirst();
+
+        assertThat(log.read(all.targetPrefix("cohort:a\\"))).containsExactly(slash);
+        assertThat(log.read(all.targetPrefix("cohort:a\\b"))).containsExactly(slash);
+        assertThat(log.read(all.targetPrefix("cohort:a"))).containsExactly(slash, other);
+        assertThat(log.read(all.targetPrefix("cohort:a_"))).isEmpty();
+        assertThat(log.read(all.targetPrefix("cohort:%"))).isEmpty();
+    }
+
+    @Test
     void readsPageBySequenceFromEitherEnd() {
         AuditLog log = newLog(MutableClock.at(T0));
         List<AuditEntry> written = IntStream.rangeClosed(1, 7).mapToObj(i -> log.append(event("kim", "gate.pause", "gate:g" + i))).toList();

@@ -62,7 +62,9 @@ public final class PostgresAuditLog implements AuditLog {
         Tuple args = Tuple.tuple();
         q.actor().ifPresent(a -> where.add("actor = $" + add(args, a)));
         q.action().ifPresent(a -> where.add("action = $" + add(args, a)));
-        q.targetPrefix().ifPresent(t -> where.add("starts_with(target, $" + add(args, t) + "::text)"));
+        // LIKE with the prefix's own wildcards escaped: taken literally, and a plan may use the text_pattern_ops index.
+        q.targetPrefix().ifPresent(t -> where.add("target LIKE $" + add(args,
+                t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")));
         q.from().ifPresent(f -> where.add("at >= $" + add(args, PostgresBookingStore.utc(f))));
         q.to().ifPresent(t -> where.add("at < $" + add(args, PostgresBookingStore.utc(t))));
         q.after().ifPresent(s -> where.add("seq > $" + add(args, s)));

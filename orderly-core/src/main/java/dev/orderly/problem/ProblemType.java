@@ -88,6 +88,8 @@ public enum ProblemType {
     UNKNOWN_COHORT("unknown-cohort", 404, "Unknown cohort"),
     REJECTED_ROWS("rejected-rows", 422, "Rows rejected"),
     BELOW_BOOKED("below-booked", 409, "Below what is booked"),
+    // The change was made, its audit entry could not be written: the operator must know.
+    AUDIT_UNRECORDED("audit-unrecorded", 503, "Change made but not recorded"),
 
     // Staff: sign-in, sessions, roles, accounts.
     INVALID_STAFF("invalid-staff", 422, "Invalid staff account"),

@@ -16,8 +16,10 @@ public final class Main {
         switch (args.length == 0 ? "" : args[0]) {
             case "" -> serve();
             case "staff" -> System.exit(StaffTool.main(java.util.Arrays.copyOfRange(args, 1, args.length)));
+            case "audit" -> System.exit(AuditTool.main(java.util.Arrays.copyOfRange(args, 1, args.length)));
             default -> {
-                System.err.println("orderly: unknown command '" + args[0] + "'. Commands: staff (accounts); none starts the server");
+                System.err.println("orderly: unknown command '" + args[0] + "'. Commands: staff (accounts), audit (verify, export);"
+                        + " none starts the server");
                 System.exit(2);
             }
         }

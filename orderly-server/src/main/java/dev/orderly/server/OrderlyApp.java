@@ -30,6 +30,7 @@ import dev.orderly.server.http.HttpApi;
 import dev.orderly.server.http.RateLimits;
 import dev.orderly.server.postgres.Database;
 import dev.orderly.server.postgres.OutboxRelay;
+import dev.orderly.server.postgres.PostgresAuditLog;
 import dev.orderly.server.postgres.PostgresBookingStore;
 import dev.orderly.server.postgres.PostgresChallengeStore;
 import dev.orderly.server.postgres.PostgresCohortStore;
@@ -228,7 +229,7 @@ public final class OrderlyApp implements AutoCloseable {
                 meters::scrape, dependencies::check, dev, settings.secureCookies(), settings.maxBodyBytes(), operatorToken,
                 gates.storeIsLocal(), gates.publicJwks(), gates::observe, rateLimits, clock,
                 new BookingOperations(cohorts, specialGroups, new SpecialGroupUpload(registry, specialGroups), settings.maxUploadBytes()),
-                staff),
+                staff, new PostgresAuditLog(database.pool(), clock)),
                 blockingWork);
         NodeBoard board = redis.<NodeBoard>map(r -> new RedisNodeBoard(r, settings.redisPrefix())).orElseGet(InMemoryNodeBoard::new);
         DashboardFeed dashboard = new DashboardFeed(vertx, meters, waitingRoom, new PostgresBookingTallies(database.pool()), board,

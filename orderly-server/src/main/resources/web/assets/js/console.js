@@ -564,6 +564,11 @@
     return q;
   }
 
+  /** A recorded state: the API answers it as JSON (an object for a gate, cohort or capacity). */
+  function state(v) {
+    return typeof v === 'string' ? v : JSON.stringify(v);
+  }
+
   async function loadAudit(fresh) {
     const q = auditQuery();
     $('audit-csv').href = '/api/operator/audit.csv?' + q.toString();
@@ -578,7 +583,7 @@
     }
     const entries = Array.isArray(r.data) ? r.data : (r.data.entries || []);
     const rows = entries.map(a => [String(a.sequence), when(a.at), a.actor + ' (' + a.role + ')', a.action, a.target || '',
-      h('code', { class: 'diff', text: (a.before ? 'before ' + a.before + '\n' : '') + (a.after ? 'after ' + a.after : '') }), a.address || '']);
+      h('code', { class: 'diff', text: (a.before ? 'before ' + state(a.before) + '\n' : '') + (a.after ? 'after ' + state(a.after) : '') }), a.address || '']);
     if (fresh) {
       table('audit-table', ['console.col.seq', 'console.col.when', 'console.col.who', 'console.col.action', 'console.col.target',
         'console.col.change', 'console.col.address'], rows);

@@ -424,6 +424,8 @@
       'problem.rejected-rows': '{rejected}개 줄이 올바르지 않아 아무것도 저장하지 않았습니다. 고친 뒤 파일 전체를 다시 올려 주세요.',
       'problem.below-booked.title': '이미 예약된 수보다 적습니다',
       'problem.below-booked': '이미 예약된 자리보다 적게 줄일 수 없습니다. 아무것도 바뀌지 않았습니다.',
+      'problem.audit-unrecorded.title': '변경은 되었지만 기록되지 않았습니다',
+      'problem.audit-unrecorded': '변경은 적용되었으나 감사 기록에 남기지 못했습니다. 다시 보내지 말고 변경 내용을 확인한 뒤 감사 담당자에게 알려 주세요.',
       'problem.no-message.title': '문자가 없습니다',
       'problem.no-message': '이 번호로 보낸 문자가 없습니다.'
     },
@@ -823,6 +825,8 @@
         : '{rejected} rows were rejected, so nothing was stored. Fix them and upload the whole file again.'),
       'problem.below-booked.title': 'Below what is booked',
       'problem.below-booked': 'That is fewer places than are already booked. Nothing was changed.',
+      'problem.audit-unrecorded.title': 'Change made but not recorded',
+      'problem.audit-unrecorded': 'The change was made, but it could not be written to the audit log. Do not send it again; check the change and tell whoever keeps the audit.',
       'problem.no-message.title': 'No message',
       'problem.no-message': 'No text message to that number is kept.'
     }

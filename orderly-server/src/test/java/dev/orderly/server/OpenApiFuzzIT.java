@@ -86,6 +86,7 @@ class OpenApiFuzzIT {
     void hostileRequestsToEveryOperationAreRefusedWithProblemsAndChangeNothing() throws Exception {
         JsonNode spec = new ObjectMapper(new YAMLFactory()).readTree(resource("api/openapi.yaml"));
         Map<String, Long> before = rowCounts();
+        long auditBefore = count("audit_log");
         List<Probe> probes = new ArrayList<>();
         Set<String> operations = new LinkedHashSet<>();
         for (Map.Entry<String, JsonNode> path : spec.get("paths").properties()) {
@@ -116,10 +117,14 @@ class OpenApiFuzzIT {
                 answers.add(p.get());
             }
         }
+        long staffChanges = 0;
         for (int i = 0; i < probes.size(); i++) {
             Probe probe = probes.get(i);
             RawHttp.Answer a = answers.get(i);
             statuses.merge(a.status(), 1, Integer::sum);
+            if (a.status() >= 200 && a.status() < 300 && probe.label().matches("(PUT|POST|DELETE) /api/operator/.*")) {
+                staffChanges++;
+            }
             String problem = problemDefect(a);
             if (problem != null) {
                 wrong.add(probe.label() + " → " + problem);
@@ -133,6 +138,20 @@ class OpenApiFuzzIT {
         assertThat(operations).hasSizeGreaterThan(30);
         assertThat(wrong).as("hostile requests answered wrongly").isEmpty();
         assertThat(rowCounts()).as("rows per table").isEqualTo(before);
+        // A free-text field takes any text, so some staff changes are accepted (a gate paused with
+        // a hostile message): each one, and nothing else, is in the audit log, whose chain holds.
+        assertThat(count("audit_log")).as("audit entries").isEqualTo(auditBefore + staffChanges);
+        JsonObject verified = new JsonObject(RawHttp.exchange(app.port(), ("GET /api/operator/audit/verify HTTP/1.1\r\nHost: x\r\n"
+                + "Authorization: Bearer " + bearer + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.UTF_8)).body());
+        assertThat(verified.getBoolean("ok")).as("%s", verified).isTrue();
+    }
+
+    private static long count(String table) throws Exception {
+        try (Connection c = app.database().jdbc(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     /** Why {@code a} is not an acceptable answer to a hostile request, or null when it is. */
@@ -182,6 +201,8 @@ class OpenApiFuzzIT {
             // Written by the node's gate ticks as time passes (a checkpoint each time the mark moves),
             // not by any request: admitting a ticket the walk above took may add one mid-run.
             tables.remove("gate_checkpoints");
+            // Grows by one entry for each staff change accepted: counted against those below.
+            tables.remove("audit_log");
             for (String table : tables) {
                 try (ResultSet rs = s.executeQuery("SELECT count(*) FROM \"" + table + "\"")) {
                     rs.next();
@@ -484,7 +505,13 @@ class OpenApiFuzzIT {
                     case "provider" -> "sms";
                     case "id" -> path.startsWith("/api/operator/") ? "fuzz-cohort" : "f".repeat(36);
                     case "clinicId" -> "999999";
-                    case "from" -> "2030-01-01";
+                    case "from" -> path.startsWith("/api/operator/audit") ? "2030-01-01T00:00:00Z" : "2030-01-01";
+                    case "to" -> "2030-01-02T00:00:00Z";
+                    case "actor", "action", "target" -> "fuzz";
+                    case "before" -> "1000";
+                    case "after" -> "0";
+                    case "limit" -> "10";
+                    case "filename" -> "fuzz.csv";
                     case "days", "count" -> "1";
                     case "offset" -> "0";
                     case "province" -> "서울특별시";

@@ -51,6 +51,8 @@ public final class GateConfigJson {
                 notice(json), Duration.ofSeconds(maxPoll));
     }
 
+    private static final Instant LATEST_BACK = Instant.parse("9999-12-31T23:59:59Z");
+
     /**
      * The operator's notice from {@code message} (Korean pages, or every page), {@code messageEn}
      * (English pages) and {@code expectedBack} (an ISO-8601 instant with its offset), each optional.
@@ -59,6 +61,10 @@ public final class GateConfigJson {
         String message = text(json, "message");
         String messageEn = text(json, "messageEn");
         Instant back = json.getValue("expectedBack") == null ? null : instant(json, "expectedBack");
+        // Instant.parse takes years up to a billion; no page can show such a time, nor any store keep it.
+        if (back != null && back.isAfter(LATEST_BACK)) {
+            throw new IllegalArgumentException("'expectedBack' must be before " + LATEST_BACK);
+        }
         return new GateNotice(message, messageEn, back);
     }
 

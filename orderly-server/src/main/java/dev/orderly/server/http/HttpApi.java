@@ -1,5 +1,6 @@
 package dev.orderly.server.http;
 
+import dev.orderly.audit.AuditLog;
 import dev.orderly.booking.BookingService;
 import dev.orderly.booking.BookingStore;
 import dev.orderly.gate.GateTokens;
@@ -66,7 +67,7 @@ public final class HttpApi {
                         MeterRegistry meters, Supplier<String> metricsScrape, Supplier<CompletionStage<Map<String, Boolean>>> ready,
                         Optional<DevRoutes> dev, boolean secureCookies, int maxBodyBytes, String operatorToken,
                         boolean gateStoreIsLocal, String jwks, RequestObserver requestObserver, RateLimits rateLimits,
-                        Clock clock, BookingOperations bookingOperations, Staff staff) {
+                        Clock clock, BookingOperations bookingOperations, Staff staff, AuditLog auditLog) {
     }
 
     /** Staff accounts, sign-in and sessions. */
@@ -76,6 +77,7 @@ public final class HttpApi {
 
     private final Parts parts;
     private final ExecutorService blockingWork;
+    private final AuditTrail audit;
     private final SecureRandom random = new SecureRandom();
     private final Outages outages = new Outages();
 
@@ -87,6 +89,12 @@ public final class HttpApi {
     public HttpApi(Parts parts, ExecutorService blockingWork) {
         this.parts = parts;
         this.blockingWork = blockingWork;
+        this.audit = new AuditTrail(parts.auditLog());
+    }
+
+    /** Where staff routes record the changes they made. */
+    AuditTrail audit() {
+        return audit;
     }
 
     /** Serves the operators' live figures from {@code feed} (before the router is made). */
@@ -149,6 +157,7 @@ public final class HttpApi {
         new BookingRoutes(this, gates, identity, parts.booking(), parts.bookingStore(), parts.meters()).mount(router);
         new OperatorRoutes(this, parts.waitingRoom()).mount(router);
         new OperatorBookingRoutes(this, parts.bookingStore(), parts.bookingOperations()).mount(router);
+        new AuditRoutes(this, parts.auditLog()).mount(router);
         if (dashboard != null) {
             DashboardFeed feed = dashboard;
             router.get("/api/operator/dashboard").handler(ctx -> send(ctx, Reply.json(200,
@@ -307,6 +316,11 @@ public final class HttpApi {
 
     private void failure(RoutingContext ctx) {
         Throwable error = ctx.failure();
+        if (error instanceof AuditTrail.Unrecorded unrecorded) {
+            // Before the outage answer: this change was made, and an outage answer would say it may not have been.
+            send(ctx, AuditTrail.answer(unrecorded));
+            return;
+        }
         dev.orderly.store.StoreUnavailableException outage = Outages.unavailability(error);
         if (outage != null) {
             send(ctx, outages.answer(ctx.request().method().name(), outage));

@@ -16,13 +16,18 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -116,9 +121,11 @@ final class OperatorBookingRoutes {
             } catch (IllegalArgumentException e) {
                 return Reply.problem(ProblemType.INVALID_COHORT, e.getMessage());
             }
-            boolean existed = ops.cohorts().all().stream().anyMatch(c -> c.id().equals(id));
+            Optional<Cohort> existed = cohort(id);
             ops.cohorts().save(cohort);
-            return Reply.json(existed ? 200 : 201, cohortJson(cohort));
+            api.audit().record(ctx, existed.isPresent() ? "cohort.update" : "cohort.create", "cohort:" + id,
+                    existed.map(OperatorBookingRoutes::cohortJson).orElse(null), cohortJson(cohort));
+            return Reply.json(existed.isPresent() ? 200 : 201, cohortJson(cohort));
         });
     }
 
@@ -139,11 +146,20 @@ final class OperatorBookingRoutes {
         return new BookingWindow(opens, closes, w.bool("unbookedOnly", false));
     }
 
+    private Optional<Cohort> cohort(String id) {
+        return ops.cohorts().all().stream().filter(c -> c.id().equals(id)).findFirst();
+    }
+
     private void deleteCohort(RoutingContext ctx) {
         String id = cohortId(ctx);
-        api.run(ctx, () -> ops.cohorts().delete(id)
-                ? new Reply(204, null, false, new ArrayList<>(), new ArrayList<>())
-                : Reply.problem(ProblemType.UNKNOWN_COHORT, "no cohort " + id));
+        api.run(ctx, () -> {
+            Optional<Cohort> before = cohort(id);
+            if (!ops.cohorts().delete(id)) {
+                return Reply.problem(ProblemType.UNKNOWN_COHORT, "no cohort " + id);
+            }
+            api.audit().record(ctx, "cohort.delete", "cohort:" + id, before.map(OperatorBookingRoutes::cohortJson).orElse(null), null);
+            return new Reply(204, null, false, new ArrayList<>(), new ArrayList<>());
+        });
     }
 
     private void addWindow(RoutingContext ctx) {
@@ -153,6 +169,7 @@ final class OperatorBookingRoutes {
                 .map(c -> {
                     Cohort more = c.withWindow(window);
                     ops.cohorts().save(more);
+                    api.audit().record(ctx, "cohort.window.add", "cohort:" + id, cohortJson(c), cohortJson(more));
                     return Reply.json(201, cohortJson(more));
                 })
                 .orElseGet(() -> Reply.problem(ProblemType.UNKNOWN_COHORT, "no cohort " + id)));
@@ -180,6 +197,10 @@ final class OperatorBookingRoutes {
             throw new BadRequest("'replace' must be true or false");
         }
         boolean replace = "true".equals(replaceParam);
+        String filename = ctx.queryParams().get("filename");
+        if (filename != null && (filename.isEmpty() || filename.length() > 255 || filename.chars().anyMatch(Character::isISOControl))) {
+            throw new BadRequest("'filename' (the uploaded file's name, for the audit log) must be 1-255 characters without control characters");
+        }
         byte[] bytes = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
         String csv;
         try {
@@ -187,15 +208,47 @@ final class OperatorBookingRoutes {
         } catch (java.nio.charset.CharacterCodingException e) {
             throw new BadRequest("the list must be UTF-8 text");
         }
-        api.run(ctx, () -> switch (ops.upload().upload(csv, replace)) {
-            case SpecialGroupUpload.Outcome.Stored s -> Reply.json(201, new JsonObject().put("accepted", s.accepted()).put("rejected", 0)
+        api.run(ctx, () -> {
+            Map<String, Integer> sizesBefore = ops.specialGroups().sizes();
+            return switch (ops.upload().upload(csv, replace)) {
+            case SpecialGroupUpload.Outcome.Stored s -> {
+                auditUpload(ctx, filename, bytes, replace, s, sizesBefore);
+                yield Reply.json(201, new JsonObject().put("accepted", s.accepted()).put("rejected", 0)
                     .put("groups", new JsonArray(List.copyOf(s.groups()))).put("replaced", replace));
+            }
             case SpecialGroupUpload.Outcome.Refused r -> Reply.problem(ProblemType.REJECTED_ROWS,
                             r.rejected() + " row(s) rejected; nothing was stored. Fix them and upload the whole file again")
                     .with("accepted", r.accepted()).with("rejected", r.rejected())
                     .with("rejections", new JsonArray(r.rejections().stream()
                             .map(x -> new JsonObject().put("line", x.line()).put("reason", x.reason())).toList()));
+            };
         });
+    }
+
+    /**
+     * A stored list in the audit log: the file's name, size and SHA-256 and the row counts, and
+     * the sizes of its groups before and after; never a row of it (names, birth dates, ids).
+     */
+    private void auditUpload(RoutingContext ctx, String filename, byte[] bytes, boolean replace, SpecialGroupUpload.Outcome.Stored stored,
+                             Map<String, Integer> sizesBefore) {
+        Set<String> groups = new TreeSet<>(stored.groups());
+        Map<String, Integer> sizesAfter = ops.specialGroups().sizes();
+        JsonObject before = new JsonObject();
+        JsonObject after = new JsonObject();
+        groups.forEach(g -> {
+            before.put(g, sizesBefore.getOrDefault(g, 0));
+            after.put(g, sizesAfter.getOrDefault(g, 0));
+        });
+        String digest;
+        try {
+            digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+        api.audit().record(ctx, "special-group.upload", "special-groups:" + String.join(",", groups),
+                new JsonObject().put("members", before),
+                new JsonObject().put("members", after).put("file", new JsonObject().put("name", filename).put("bytes", bytes.length)
+                        .put("sha256", digest)).put("replace", replace).put("accepted", stored.accepted()).put("rejected", 0));
     }
 
     // ------------------------------------------------------------------ capacity
@@ -227,7 +280,9 @@ final class OperatorBookingRoutes {
                 settings.add(new CapacitySetting(new Bucket(clinicId, product, d, group), capacity));
             }
         }
+        int days = (int) ChronoUnit.DAYS.between(from, to) + 1;
         api.run(ctx, () -> {
+            JsonArray before = bucketsJson(store.capacity(clinicId, from, days).stream().filter(b -> b.bucket().product().equals(product)).toList());
             try {
                 store.setCapacity(settings);
             } catch (IllegalArgumentException e) {
@@ -235,8 +290,10 @@ final class OperatorBookingRoutes {
             } catch (IllegalStateException e) {
                 return Reply.problem(ProblemType.BELOW_BOOKED, e.getMessage() + "; nothing was changed");
             }
-            return Reply.json(200, new JsonObject().put("buckets", bucketsJson(store.capacity(clinicId, from, (int) ChronoUnit.DAYS.between(from, to) + 1)
-                    .stream().filter(b -> b.bucket().product().equals(product)).toList())));
+            JsonArray after = bucketsJson(store.capacity(clinicId, from, days).stream().filter(b -> b.bucket().product().equals(product)).toList());
+            api.audit().record(ctx, "capacity.set", "clinic:" + clinicId + "/capacity/" + product + "/" + from + ".." + to,
+                    new JsonObject().put("buckets", before), new JsonObject().put("buckets", after));
+            return Reply.json(200, new JsonObject().put("buckets", after));
         });
     }
 

@@ -87,8 +87,19 @@ final class OperatorRoutes {
             } catch (IllegalArgumentException e) {
                 throw new BadRequest(e.getMessage());
             }
-            return configured(waitingRoom.configure(config), before.isPresent() ? 200 : 201);
+            return configured(audited(ctx, before.isPresent() ? "gate.configure" : "gate.create", before, waitingRoom.configure(config)),
+                    before.isPresent() ? 200 : 201);
         });
+    }
+
+    /** Records a configuration that was saved, with the gate as it was before; answers {@code outcome}. */
+    private WaitingRoom.ConfigureOutcome audited(RoutingContext ctx, String action, Optional<GateConfig> before,
+                                                 WaitingRoom.ConfigureOutcome outcome) {
+        if (outcome instanceof WaitingRoom.Configured c) {
+            api.audit().record(ctx, action, "gate:" + c.config().name(), before.map(GateConfigJson::write).orElse(null),
+                    GateConfigJson.write(c.config()));
+        }
+        return outcome;
     }
 
     /** The answer to a configuration: saved with {@code status}, or why not. */
@@ -114,7 +125,7 @@ final class OperatorRoutes {
             } catch (IllegalArgumentException e) {
                 throw new BadRequest(e.getMessage());
             }
-            return configured(waitingRoom.configure(changed), 200);
+            return configured(audited(ctx, "gate.admission", Optional.of(c), waitingRoom.configure(changed)), 200);
         }).orElseGet(() -> unknown(gate)));
     }
 
@@ -135,7 +146,12 @@ final class OperatorRoutes {
         if (mode != GateMode.PAUSED && notice.expectedBack() != null) {
             throw new BadRequest("'expectedBack' goes with a pause only");
         }
-        api.run(ctx, () -> stored(gate).map(c -> configured(waitingRoom.configure(c.withMode(mode, notice)), 200))
+        String action = switch (mode) {
+            case PAUSED -> "gate.pause";
+            case ACTIVE -> "gate.resume";
+            case CLOSED -> "gate.close";
+        };
+        api.run(ctx, () -> stored(gate).map(c -> configured(audited(ctx, action, Optional.of(c), waitingRoom.configure(c.withMode(mode, notice))), 200))
                 .orElseGet(() -> unknown(gate)));
     }
 }

@@ -315,6 +315,19 @@ class StaffHttpIT {
         assertProblem(signIn(new ApiClient(app.port()), park.login(), PASSWORD, park.code()), 401, "sign-in-failed");
         assertThat(signedIn(lee).get("/api/staff/me").json().getString("role")).isEqualTo("auditor");
 
+        // Each change is in the audit log: who made it, from which role, the account before and after, no secret.
+        // (The target filter is a prefix: operator-2 would match operator-21, so the exact target is picked out.)
+        List<JsonObject> entries = operator.get("/api/operator/audit?target=staff:" + lee.login()).json().getJsonArray("entries").stream()
+                .map(JsonObject.class::cast).filter(e -> e.getString("target").equals("staff:" + lee.login())).toList();
+        assertThat(entries.stream().map(e -> e.getString("action"))).contains("staff.create", "staff.change");
+        JsonObject change = entries.stream().filter(e -> e.getString("action").equals("staff.change")).findFirst().orElseThrow();
+        assertThat(change.getString("actor")).isEqualTo(op.login());
+        assertThat(change.getString("role")).isEqualTo("operator");
+        assertThat(change.getValue("before").toString()).contains("\"operator\"").doesNotContain("totp").doesNotContain(PASSWORD);
+        assertThat(change.getValue("after").toString()).contains("\"auditor\"");
+        assertThat(operator.get("/api/operator/audit?action=staff.disable&target=staff:" + park.login()).json().getJsonArray("entries")
+                .stream().map(JsonObject.class::cast).filter(e -> e.getString("target").equals("staff:" + park.login()))).hasSize(1);
+
         assertProblem(operator.post("/api/operator/staff/" + op.login() + "/disable", null, "Origin", origin()), 409, "own-account");
         assertProblem(operator.send("PATCH", "/api/operator/staff/" + op.login(), new JsonObject().put("role", "agent"), "Origin", origin()),
                 409, "own-account");

@@ -43,17 +43,20 @@ final class StaffAccountRoutes {
             if (self(ctx, "disable")) {
                 return;
             }
-            api.run(ctx, () -> refusals(() -> Reply.json(200, accountJson(accounts.disable(login), api.clock().instant()))));
+            api.run(ctx, () -> refusals(() -> audited(ctx, "staff.disable", login, () -> accounts.disable(login), 200)));
         });
         router.post("/api/operator/staff/:login/enable").handler(ctx -> {
             String login = ctx.pathParam("login");
-            api.run(ctx, () -> refusals(() -> Reply.json(200, accountJson(accounts.enable(login), api.clock().instant()))));
+            api.run(ctx, () -> refusals(() -> audited(ctx, "staff.enable", login, () -> accounts.enable(login), 200)));
         });
         router.post("/api/operator/staff/:login/password").handler(this::password);
         router.post("/api/operator/staff/:login/totp").handler(ctx -> {
             String login = ctx.pathParam("login");
             api.run(ctx, () -> refusals(() -> {
+                JsonObject before = current(login);
                 StaffAccounts.WithSecret w = accounts.resetTotp(login);
+                // The secret itself is never recorded: that it changed, and by whom, is.
+                api.audit().record(ctx, "staff.totp-reset", "staff:" + login, before, accountJson(w.account(), api.clock().instant()));
                 return Reply.json(200, accountJson(w.account(), api.clock().instant()).put("totpSecret", w.totpSecret())
                         .put("otpauthUri", w.otpauthUri()));
             }));
@@ -70,6 +73,7 @@ final class StaffAccountRoutes {
         api.run(ctx, () -> refusals(() -> {
             String chosen = password.orElseGet(accounts::randomPassword);
             StaffAccounts.WithSecret w = accounts.create(login, name, role, clinics, chosen);
+            api.audit().record(ctx, "staff.create", "staff:" + login, null, accountJson(w.account(), api.clock().instant()));
             JsonObject body = accountJson(w.account(), api.clock().instant()).put("totpSecret", w.totpSecret()).put("otpauthUri", w.otpauthUri());
             if (password.isEmpty()) {
                 body.put("password", chosen);
@@ -87,7 +91,7 @@ final class StaffAccountRoutes {
         if (role.isPresent() && role.get() != Role.OPERATOR && self(ctx, "change the role of")) {
             return;
         }
-        api.run(ctx, () -> refusals(() -> Reply.json(200, accountJson(accounts.change(login, name, role, clinics), api.clock().instant()))));
+        api.run(ctx, () -> refusals(() -> audited(ctx, "staff.change", login, () -> accounts.change(login, name, role, clinics), 200)));
     }
 
     private void password(RoutingContext ctx) {
@@ -97,12 +101,28 @@ final class StaffAccountRoutes {
         Optional<String> password = in.has("password") ? Optional.of(in.text("password", 1000)) : Optional.empty();
         api.run(ctx, () -> refusals(() -> {
             String chosen = password.orElseGet(accounts::randomPassword);
+            JsonObject before = current(login);
             JsonObject answer = accountJson(accounts.setPassword(login, chosen), api.clock().instant());
+            // Never the password: that it was reset, and by whom.
+            api.audit().record(ctx, "staff.password-reset", "staff:" + login, before, answer.copy());
             if (password.isEmpty()) {
                 answer.put("password", chosen);
             }
             return Reply.json(200, answer);
         }));
+    }
+
+    /** The account as it is now, for the audit log's "before"; null when there is none. */
+    private JsonObject current(String login) {
+        return accounts.find(login).map(a -> accountJson(a, api.clock().instant())).orElse(null);
+    }
+
+    /** Makes {@code change}, records it with the account before and after, and answers the account. */
+    private Reply audited(RoutingContext ctx, String action, String login, Supplier<StaffAccount> change, int status) {
+        JsonObject before = current(login);
+        JsonObject after = accountJson(change.get(), api.clock().instant());
+        api.audit().record(ctx, action, "staff:" + login, before, after);
+        return Reply.json(status, after);
     }
 
     /** Whether the path's login is the caller's own, and if so says no: an operator cannot shut themselves out. */

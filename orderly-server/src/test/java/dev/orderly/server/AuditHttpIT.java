@@ -66,7 +66,7 @@ class AuditHttpIT {
         assertThat(operator.post("/api/operator/gates/identity/resume", new JsonObject()).status()).isEqualTo(200);
 
         JsonObject pause = entries("?action=gate.pause").getFirst();
-        assertThat(pause.getString("actor")).isEqualTo("operator-token");
+        assertThat(pause.getString("actor")).isEqualTo("machine:operator");
         assertThat(pause.getString("role")).isEqualTo("operator");
         assertThat(pause.getString("target")).isEqualTo("gate:identity");
         assertThat(pause.getString("address")).isEqualTo("127.0.0.1");
@@ -153,7 +153,7 @@ class AuditHttpIT {
         List<String> rows = csv.body().lines().skip(1).toList();
         long total = operator.get("/api/operator/audit/verify").json().getLong("entries");
         assertThat(rows).hasSize((int) total);
-        assertThat(rows).anyMatch(r -> r.startsWith("1,") && r.contains(",operator-token,operator,gate.pause,gate:identity,"));
+        assertThat(rows).anyMatch(r -> r.startsWith("1,") && r.contains(",machine:operator,operator,gate.pause,gate:identity,"));
         assertThat(rows).anyMatch(r -> r.contains(",capacity.set,clinic:3/capacity/"));
         assertThat(rows).anyMatch(r -> r.contains(",special-group.upload,special-groups:carers,"));
         // The cohort's name is inside a JSON cell (starting with '{'), so it cannot start a formula.

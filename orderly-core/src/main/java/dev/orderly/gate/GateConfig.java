@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * @param message         shown to people waiting (e.g. why the gate is paused); empty for none
  * @param maxPollInterval the longest a waiting browser is told to wait before asking again
  */
-public record GateConfig(String name, Instant joinFrom, Instant opensAt, AdmissionSettings admission, Duration passLifetime,
+public record GateConfig(String name, Instant joinFrom, Instant opensAt, AdmissionPolicy admission, Duration passLifetime,
                          boolean keyedByPerson, GateMode mode, String message, Duration maxPollInterval) {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9-]{1,32}");
@@ -54,7 +54,7 @@ public record GateConfig(String name, Instant joinFrom, Instant opensAt, Admissi
 
     /** A gate open from {@code opensAt}, joinable from then, active, at a fixed rate. */
     public static GateConfig fixedRate(String name, Instant opensAt, double perSecond, Duration passLifetime) {
-        return new GateConfig(name, opensAt, opensAt, new AdmissionSettings.FixedRate(perSecond), passLifetime, false,
+        return new GateConfig(name, opensAt, opensAt, new AdmissionPolicy.FixedRate(perSecond), passLifetime, false,
                 GateMode.ACTIVE, "", DEFAULT_MAX_POLL);
     }
 
@@ -71,7 +71,7 @@ public record GateConfig(String name, Instant joinFrom, Instant opensAt, Admissi
         return new GateConfig(name, joinFrom, opensAt, admission, passLifetime, keyedByPerson, newMode, newMessage, maxPollInterval);
     }
 
-    public GateConfig withAdmission(AdmissionSettings newAdmission) {
+    public GateConfig withAdmission(AdmissionPolicy newAdmission) {
         return new GateConfig(name, joinFrom, opensAt, newAdmission, passLifetime, keyedByPerson, mode, message, maxPollInterval);
     }
 

@@ -3,21 +3,34 @@ package dev.orderly.gate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orderly.token.TestKeys;
+import java.util.Arrays;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The pre-queue's order is uniform: chi-square tests over tens of thousands of fixed keys. About
+ * The pre-queue's order is uniform (chi-square tests over tens of thousands of fixed keys), and a
+ * pre-queue too large for tabulated rounds is a permutation (every one of its 70,000 ranks). About
  * 70 million HMACs, seconds of CPU: in verify, not in the fast loop of {@code test}, where
- * {@link PreQueueOrderTest} checks that every order is a permutation, fixed by its key. The keys
+ * {@link PreQueueOrderTest} checks smaller orders whole and samples the large one. The keys
  * are fixed, so these outcomes only change when the code does; fewer keys would not have caught
  * the first version, whose bias the full counts show (see the scores quoted below).
  */
 class PreQueueOrderUniformityIT {
 
     private static final byte[] SECRET = TestKeys.secret(7);
+    private static final long OPENS_AT = 1_627_297_200_000L; // 2021-07-26T11:00:00Z
+
+    /** Above 65,536 the round functions are computed, not tabulated: every rank of such a pre-queue, once. */
+    @Test
+    void aPreQueueTooLargeForTabulatedRoundsIsAPermutationToo() {
+        long size = 70_000;
+
+        long[] ranks = ranks(new PreQueueOrder(PreQueueOrder.keyFor(SECRET, "identity", OPENS_AT), size));
+
+        assertThat(Arrays.stream(ranks).sorted().toArray()).isEqualTo(LongStream.rangeClosed(1, size).toArray());
+    }
 
     /**
      * Over 20,000 keys (gate "stat", opening times 0..19,999), every number of a pre-queue of 8 is

@@ -4,6 +4,7 @@ import dev.orderly.booking.IntegrityReport;
 import dev.orderly.booking.BookingOutcome;
 import dev.orderly.booking.BookingReferences;
 import dev.orderly.booking.BookingRequest;
+import dev.orderly.booking.BookingStore;
 import dev.orderly.booking.Bucket;
 import dev.orderly.booking.CapacitySetting;
 import dev.orderly.booking.Clinic;
@@ -13,6 +14,7 @@ import dev.orderly.server.postgres.BookingMetrics;
 import dev.orderly.server.postgres.Database;
 import dev.orderly.server.postgres.PostgresBookingStore;
 import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,8 +119,8 @@ public final class BookingBenchmark {
                 Integer.parseInt(o.get("bookers")), Integer.parseInt(o.get("pool")), Integer.parseInt(o.get("lanes")),
                 Integer.parseInt(o.get("max-batch")), Integer.parseInt(o.get("search-rate")), Long.parseLong(o.get("seed")),
                 Boolean.parseBoolean(o.get("keep-databases")));
-        List<PostgresBookingStore.Engine> engines = Arrays.stream(o.get("engines").split(","))
-                .map(String::trim).map(PostgresBookingStore.Engine::valueOf).toList();
+        List<Engine> engines = Arrays.stream(o.get("engines").split(","))
+                .map(String::trim).map(Engine::valueOf).toList();
 
         System.out.println("# Booking benchmark");
         System.out.println();
@@ -132,7 +134,7 @@ public final class BookingBenchmark {
         Vertx vertx = Vertx.vertx();
         List<Result> results = new ArrayList<>();
         try {
-            for (PostgresBookingStore.Engine engine : engines) {
+            for (Engine engine : engines) {
                 if (config.warmupPeople > 0) {
                     run(vertx, config, engine, config.warmupPeople, "warm-up");
                 }
@@ -147,7 +149,7 @@ public final class BookingBenchmark {
         System.out.println("| engine | bookings/s | attempts/s | attempt p50 ms | attempt p99 ms | max ms | booked | attempts | requests a commit | CPU ms a booking (java + postgres) | search p50 / p99 ms | cached search p50 / p99 ms | searches | checks |");
         System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         results.forEach(r -> System.out.println(r.row()));
-        Result baseline = results.stream().filter(r -> r.engine == PostgresBookingStore.Engine.LOCK_ROWS).findFirst().orElse(null);
+        Result baseline = results.stream().filter(r -> r.engine == Engine.LOCK_ROWS).findFirst().orElse(null);
         if (baseline != null) {
             System.out.println();
             results.forEach(r -> System.out.printf(Locale.ROOT, "%s: %.2fx the naive baseline (LOCK_ROWS) in bookings/s%n", r.engine,
@@ -159,11 +161,38 @@ public final class BookingBenchmark {
         System.exit(ok ? 0 : 1);
     }
 
+    /** The engines compared: the server's two, and the plain design that lives here ({@link ConditionalUpdateBookingStore}). */
+    enum Engine {
+        LOCK_ROWS, CONDITIONAL_UPDATE, BATCHED;
+
+        Store open(Pool pool, Config config) {
+            return switch (this) {
+                case LOCK_ROWS -> Store.of(new PostgresBookingStore(pool, PostgresBookingStore.Engine.LOCK_ROWS, 1, 1));
+                case BATCHED -> Store.of(new PostgresBookingStore(pool, PostgresBookingStore.Engine.BATCHED, config.lanes, config.maxBatch));
+                case CONDITIONAL_UPDATE -> {
+                    ConditionalUpdateBookingStore store = new ConditionalUpdateBookingStore(pool);
+                    yield new Store(store, store.metrics(), store);
+                }
+            };
+        }
+    }
+
+    /** A booking store under test, what its engine counts, and how to stop it. */
+    record Store(BookingStore booking, BookingMetrics metrics, AutoCloseable closer) {
+        static Store of(PostgresBookingStore store) {
+            return new Store(store, store.metrics(), store);
+        }
+
+        void close() throws Exception {
+            closer.close();
+        }
+    }
+
     record Config(String url, String user, String password, int clinics, int days, int capacity, double zipf, int people,
                   int warmupPeople, int bookers, int pool, int lanes, int maxBatch, int searchRate, long seed, boolean keep) {
     }
 
-    record Result(PostgresBookingStore.Engine engine, int booked, int attempts, double seconds, long[] latencies, long[] searches,
+    record Result(Engine engine, int booked, int attempts, double seconds, long[] latencies, long[] searches,
                   List<String> problems, double meanBatch, double javaCpuMsPerBooking, double pgCpuMsPerBooking, long[] cachedSearches) {
         double bookingsPerSecond() {
             return booked / seconds;
@@ -185,7 +214,7 @@ public final class BookingBenchmark {
         }
     }
 
-    private static Result run(Vertx vertx, Config config, PostgresBookingStore.Engine engine, int people, String phase) throws Exception {
+    private static Result run(Vertx vertx, Config config, Engine engine, int people, String phase) throws Exception {
         String dbName = "orderly_bench_" + engine.name().toLowerCase(Locale.ROOT) + "_" + ProcessHandle.current().pid() + "_" + phase.replace("-", "");
         String base = config.url.substring(0, config.url.lastIndexOf('/') + 1);
         try (Connection admin = DriverManager.getConnection(config.url, config.user, config.password); Statement s = admin.createStatement()) {
@@ -195,14 +224,14 @@ public final class BookingBenchmark {
         Database db = Database.external(vertx, base + dbName, config.user, config.password, config.pool);
         // Searches use connections of their own, so that their CPU is measured apart from the bookings'.
         Database searchDb = Database.external(vertx, base + dbName, config.user, config.password, 4);
-        PostgresBookingStore store = new PostgresBookingStore(db.pool(), engine, config.lanes, config.maxBatch);
+        Store store = engine.open(db.pool(), config);
         PostgresBookingStore searchStore = new PostgresBookingStore(searchDb.pool(), PostgresBookingStore.Engine.LOCK_ROWS, 1, 1);
         try {
             String sync = query(db, "SHOW synchronous_commit");
             if (!"on".equals(sync)) {
                 throw new IllegalStateException("synchronous_commit is " + sync + ", not on: the figures would not be durable bookings");
             }
-            setUp(store, config);
+            setUp(store.booking(), config);
             return storm(store, db, searchStore, searchDb, config, engine, people);
         } finally {
             store.close();
@@ -218,7 +247,7 @@ public final class BookingBenchmark {
         }
     }
 
-    private static void setUp(PostgresBookingStore store, Config config) {
+    private static void setUp(BookingStore store, Config config) {
         store.saveProduct(new Product(PRODUCT, "Pfizer-BioNTech", DOSE2_MIN, DOSE2_MAX));
         List<CapacitySetting> settings = new ArrayList<>();
         for (long c = 1; c <= config.clinics; c++) {
@@ -237,8 +266,8 @@ public final class BookingBenchmark {
         return "District " + (char) ('A' + (clinic - 1) % DISTRICTS);
     }
 
-    private static Result storm(PostgresBookingStore store, Database db, PostgresBookingStore searchStore, Database searchDb, Config config,
-                                PostgresBookingStore.Engine engine, int people) throws Exception {
+    private static Result storm(Store store, Database db, PostgresBookingStore searchStore, Database searchDb, Config config,
+                                Engine engine, int people) throws Exception {
         double[] cdf = zipf(config.clinics, config.zipf);
         AtomicInteger nextPerson = new AtomicInteger();
         AtomicInteger attempts = new AtomicInteger();
@@ -301,7 +330,7 @@ public final class BookingBenchmark {
                             long t0 = System.nanoTime();
                             BookingOutcome outcome;
                             try {
-                                outcome = store.book(request, "p" + person + "-" + attempt, reference, now);
+                                outcome = store.booking().book(request, "p" + person + "-" + attempt, reference, now);
                             } catch (ReferenceInUseException e) {
                                 continue;
                             }
@@ -340,7 +369,7 @@ public final class BookingBenchmark {
             searcher.join();
 
             List<String> problems = new ArrayList<>();
-            IntegrityReport integrity = store.checkIntegrity();
+            IntegrityReport integrity = store.booking().checkIntegrity();
             problems.addAll(integrity.overbooked().stream().map(d -> "overbooked " + d).toList());
             problems.addAll(integrity.doubleBooked());
             problems.addAll(integrity.countMismatches());

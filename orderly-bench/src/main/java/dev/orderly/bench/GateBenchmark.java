@@ -1,6 +1,6 @@
 package dev.orderly.bench;
 
-import dev.orderly.gate.AdmissionSettings;
+import dev.orderly.gate.AdmissionPolicy;
 import dev.orderly.gate.DownstreamHealth;
 import dev.orderly.gate.GateConfig;
 import dev.orderly.gate.GateMode;
@@ -65,7 +65,7 @@ public class GateBenchmark {
         passes = new JwtPassSigner(JwtPassSigner.generateKeys());
         Clock clock = Clock.fixed(now.plusSeconds(1), java.time.ZoneOffset.UTC);
         room = new WaitingRoom(new InMemoryGateStore(), tokens, passes, new byte[32], clock, secure, g -> DownstreamHealth.UNKNOWN);
-        room.configure(new GateConfig("identity", now, now, new AdmissionSettings.FixedRate(1000), Duration.ofMinutes(10), false,
+        room.configure(new GateConfig("identity", now, now, new AdmissionPolicy.FixedRate(1000), Duration.ofMinutes(10), false,
                 GateMode.ACTIVE, "", GateConfig.DEFAULT_MAX_POLL));
         room.tick();
         // Someone far back, who stays waiting: the common status answer.

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  *                        when it is expected back); {@link GateNotice#NONE} for none
  * @param maxPollInterval the longest a waiting browser is told to wait before asking again
  */
-public record GateConfig(String name, Instant joinFrom, Instant opensAt, AdmissionSettings admission, Duration passLifetime,
+public record GateConfig(String name, Instant joinFrom, Instant opensAt, AdmissionPolicy admission, Duration passLifetime,
                          boolean keyedByPerson, GateMode mode, GateNotice notice, Duration maxPollInterval) {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9-]{1,32}");
@@ -51,7 +51,7 @@ public record GateConfig(String name, Instant joinFrom, Instant opensAt, Admissi
     }
 
     /** A gate whose people read one message in every language, with no time it is expected back. */
-    public GateConfig(String name, Instant joinFrom, Instant opensAt, AdmissionSettings admission, Duration passLifetime,
+    public GateConfig(String name, Instant joinFrom, Instant opensAt, AdmissionPolicy admission, Duration passLifetime,
                       boolean keyedByPerson, GateMode mode, String message, Duration maxPollInterval) {
         this(name, joinFrom, opensAt, admission, passLifetime, keyedByPerson, mode, GateNotice.of(message), maxPollInterval);
     }
@@ -63,7 +63,7 @@ public record GateConfig(String name, Instant joinFrom, Instant opensAt, Admissi
 
     /** A gate open from {@code opensAt}, joinable from then, active, at a fixed rate. */
     public static GateConfig fixedRate(String name, Instant opensAt, double perSecond, Duration passLifetime) {
-        return new GateConfig(name, opensAt, opensAt, new AdmissionSettings.FixedRate(perSecond), passLifetime, false,
+        return new GateConfig(name, opensAt, opensAt, new AdmissionPolicy.FixedRate(perSecond), passLifetime, false,
                 GateMode.ACTIVE, "", DEFAULT_MAX_POLL);
     }
 
@@ -84,7 +84,7 @@ public record GateConfig(String name, Instant joinFrom, Instant opensAt, Admissi
         return new GateConfig(name, joinFrom, opensAt, admission, passLifetime, keyedByPerson, newMode, newNotice, maxPollInterval);
     }
 
-    public GateConfig withAdmission(AdmissionSettings newAdmission) {
+    public GateConfig withAdmission(AdmissionPolicy newAdmission) {
         return new GateConfig(name, joinFrom, opensAt, newAdmission, passLifetime, keyedByPerson, mode, notice, maxPollInterval);
     }
 

@@ -55,24 +55,24 @@ public final class GateTransition {
                                   DownstreamHealth health, Instant now) {
         if (config.phaseAt(now) == GatePhase.OPEN) {
             long preQueue = progress.preQueueFixed() ? progress.preQueueSize() : issued;
-            Instant lastTick = progress.lastTick();
+            AdmissionPolicy.Memory memory = progress.memory();
+            Instant lastTick = memory.lastTick();
             if (!progress.preQueueFixed()) {
                 // Opening: owe the time since opening if we are on time, else start from now.
-                lastTick = Duration.between(config.opensAt(), now).compareTo(LATE_START) <= 0 ? config.opensAt() : null;
+                memory = memory.withLastTick(Duration.between(config.opensAt(), now).compareTo(LATE_START) <= 0 ? config.opensAt() : null);
             } else if (lastTick != null && lastTick.isBefore(now.minus(LATE_START))) {
-                lastTick = now.minus(LATE_START);
+                memory = memory.withLastTick(now.minus(LATE_START));
             }
-            AdmissionPolicy.Step step = AdmissionPolicy.of(config.admission())
-                    .step(lastTick, progress.carry(), progress.rate(), new AdmissionPolicy.Signals(outstanding, health), now);
+            AdmissionPolicy.Step step = config.admission().step(memory, new AdmissionPolicy.Signals(outstanding, health), now);
             long newMark = Math.min(issued, progress.mark() + step.admit());
             // Owed places nobody is waiting for are not kept for later: no burst when a crowd arrives.
-            double carry = newMark < progress.mark() + step.admit() ? 0 : step.carry();
-            GateProgress next = progress.next(newMark, preQueue, step.lastTick(), carry, step.rate());
+            AdmissionPolicy.Memory kept = newMark < progress.mark() + step.admit() ? step.memory().withCarry(0) : step.memory();
+            GateProgress next = progress.next(newMark, preQueue, kept);
             return new Transition(next, newMark - progress.mark(), step.admit());
         }
-        if (progress.lastTick() != null) {
+        if (progress.memory().lastTick() != null) {
             // Paused or closed: nothing is owed for the time the gate did not admit.
-            return new Transition(progress.next(progress.mark(), progress.preQueueSize(), null, 0, progress.rate()), 0, 0);
+            return new Transition(progress.next(progress.mark(), progress.preQueueSize(), progress.memory().resting()), 0, 0);
         }
         return new Transition(null, 0, 0);
     }

@@ -118,8 +118,7 @@ public final class WaitingRoom {
             if (before.isPresent() && !before.get().opensAt().equals(config.opensAt()) && progress.preQueueFixed()) {
                 return new OpeningFixed(before.get().opensAt());
             }
-            GateProgress bumped = progress.next(progress.mark(), progress.preQueueSize(), progress.lastTick(), progress.carry(),
-                    progress.rate());
+            GateProgress bumped = progress.next(progress.mark(), progress.preQueueSize(), progress.memory());
             if (store.saveConfigIf(config, progress, bumped)) {
                 refresh(gate);
                 return new Configured(config);
@@ -348,11 +347,7 @@ public final class WaitingRoom {
      * concurrency target's pace is only known by measuring it.
      */
     private static double ratePerSecond(View view) {
-        double known = switch (view.config().admission()) {
-            case AdmissionSettings.FixedRate f -> f.perSecond();
-            case AdmissionSettings.Adaptive a -> view.progress().rate() > 0 ? view.progress().rate() : a.startPerSecond();
-            case AdmissionSettings.ConcurrencyTarget c -> 0;
-        };
+        double known = view.config().admission().knownPerSecond(view.progress().memory());
         double rate = Math.max(view.measuredPerSecond(), known);
         return rate > 0 ? rate : view.config().admitPerSecond();
     }

@@ -390,7 +390,9 @@ public final class BookingScenarios {
         Arbitrary<Integer> persons = Arbitraries.integers().between(1, 12);
         Arbitrary<Integer> clinics = Arbitraries.integers().between(1, 2);
         return Combinators.combine(persons, clinics).flatAs((personCount, clinicCount) -> {
-            Arbitrary<Integer> shared = Arbitraries.of(-1, 0, 1, 1, 1, 2, 2, 2, 3, 3);
+            // Days with no place from the start make "day full" answers common enough to be seen in every run: with one
+            // zero in ten, moving dose 2 to a full day came about once in 300 scenarios, and a run without it failed.
+            Arbitrary<Integer> shared = Arbitraries.of(-1, 0, 0, 1, 1, 2, 2, 2, 3, 3);
             Arbitrary<Integer> split = Arbitraries.of(-1, -1, -1, -1, -1, 0, 1, 1);
             int cells = clinicCount * PRODUCT_CODES.size() * DAYS;
             Arbitrary<List<Integer>> capacities = Combinators.combine(shared, split, split, split)
@@ -407,7 +409,7 @@ public final class BookingScenarios {
             Arbitrary<Op> cancel = Combinators.combine(person, key).as(Op.Cancel::new);
             Arbitrary<Op> retry = Arbitraries.integers().between(0, 1_000).map(Op.Retry::new);
             Arbitrary<List<Op>> ops = Arbitraries.frequencyOf(
-                            net.jqwik.api.Tuple.of(5, book), net.jqwik.api.Tuple.of(2, move1), net.jqwik.api.Tuple.of(2, move2),
+                            net.jqwik.api.Tuple.of(5, book), net.jqwik.api.Tuple.of(2, move1), net.jqwik.api.Tuple.of(4, move2),
                             net.jqwik.api.Tuple.of(1, cancel), net.jqwik.api.Tuple.of(2, retry))
                     .list().ofMinSize(1).ofMaxSize(maxOps).withSizeDistribution(RandomDistribution.uniform());
             return Combinators.combine(capacities, ops).as((caps, list) -> new Scenario(clinicCount, caps, list));

@@ -26,15 +26,15 @@ class AdmissionPolicyTest {
     private static final DownstreamHealth SLOW = new DownstreamHealth(Duration.ofMillis(900), 0.0, 500);
     private static final DownstreamHealth FAILING = new DownstreamHealth(Duration.ofMillis(80), 0.2, 500);
     /** 1 to 100 people/s, from 10; +2/s per healthy second, halved per unhealthy second; 200 ms, 1% errors. */
-    private static final AdmissionSettings.Adaptive AIMD = new AdmissionSettings.Adaptive(1, 100, 10, 2, 0.5,
+    private static final AdmissionPolicy.Adaptive AIMD = new AdmissionPolicy.Adaptive(1, 100, 10, 2, 0.5,
             Duration.ofMillis(200), 0.01);
 
     // --- fixed rate -----------------------------------------------------------------------------
 
     @Example
     void fractionsCarrySoHalfAPersonASecondTickedEvery100msAdmitsOneEveryTwoSeconds() {
-        AdmissionPolicy policy = AdmissionPolicy.of(new AdmissionSettings.FixedRate(0.5));
-        AdmissionPolicy.Step state = new AdmissionPolicy.Step(0, T0, 0, 0);
+        AdmissionPolicy policy = new AdmissionPolicy.FixedRate(0.5);
+        AdmissionPolicy.Step state = new AdmissionPolicy.Step(0, new AdmissionPolicy.Memory(T0, 0, 0));
         List<Integer> admittedAtTick = new ArrayList<>();
 
         for (int tick = 1; tick <= 100; tick++) {
@@ -49,52 +49,52 @@ class AdmissionPolicyTest {
 
     @Example
     void theFirstTickOwesNothing() {
-        AdmissionPolicy policy = AdmissionPolicy.of(new AdmissionSettings.FixedRate(1_000));
+        AdmissionPolicy policy = new AdmissionPolicy.FixedRate(1_000);
 
-        AdmissionPolicy.Step first = policy.step(null, 0, 0, IDLE, T0.plusSeconds(3_600));
+        AdmissionPolicy.Step first = policy.step(AdmissionPolicy.Memory.NONE, IDLE, T0.plusSeconds(3_600));
 
         assertThat(first.admit()).isZero();
-        assertThat(first.lastTick()).isEqualTo(T0.plusSeconds(3_600));
+        assertThat(first.memory().lastTick()).isEqualTo(T0.plusSeconds(3_600));
         assertThat(step(policy, first, IDLE, T0.plusSeconds(3_600).plusMillis(10)).admit()).isEqualTo(10);
     }
 
     @Example
     void nothingIsOwedWhenTimeDoesNotAdvance() {
-        AdmissionPolicy policy = AdmissionPolicy.of(new AdmissionSettings.FixedRate(100));
-        AdmissionPolicy.Step state = step(policy, new AdmissionPolicy.Step(0, T0, 0, 0), IDLE, T0.plusMillis(15));
+        AdmissionPolicy policy = new AdmissionPolicy.FixedRate(100);
+        AdmissionPolicy.Step state = step(policy, new AdmissionPolicy.Step(0, new AdmissionPolicy.Memory(T0, 0, 0)), IDLE, T0.plusMillis(15));
 
         AdmissionPolicy.Step same = step(policy, state, IDLE, T0.plusMillis(15));
 
         assertThat(same.admit()).isZero();
-        assertThat(same).isEqualTo(new AdmissionPolicy.Step(0, state.lastTick(), state.carry(), state.rate()));
+        assertThat(same).isEqualTo(new AdmissionPolicy.Step(0, state.memory()));
     }
 
     @Example
     void aClockThatStepsBackOwesNothingAndIsNotFollowedBack() {
-        AdmissionPolicy policy = AdmissionPolicy.of(new AdmissionSettings.FixedRate(100));
-        AdmissionPolicy.Step start = new AdmissionPolicy.Step(0, T0, 0.5, 0);
+        AdmissionPolicy policy = new AdmissionPolicy.FixedRate(100);
+        AdmissionPolicy.Step start = new AdmissionPolicy.Step(0, new AdmissionPolicy.Memory(T0, 0.5, 0));
 
         AdmissionPolicy.Step back = step(policy, start, IDLE, T0.minusSeconds(60));
         AdmissionPolicy.Step forward = step(policy, back, IDLE, T0.plusSeconds(1));
 
         assertThat(back.admit()).isZero();
-        assertThat(back.lastTick()).isEqualTo(T0);
-        assertThat(back.carry()).isEqualTo(0.5);
+        assertThat(back.memory().lastTick()).isEqualTo(T0);
+        assertThat(back.memory().carry()).isEqualTo(0.5);
         assertThat(forward.admit()).isEqualTo(100);
     }
 
     @Property(tries = 300)
     void howOftenItIsTickedChangesTheCountByAtMostOne(@ForAll @DoubleRange(min = 0.01, max = 10_000) double perSecond,
                                                        @ForAll @Size(max = 200) List<@IntRange(min = 0, max = 2_000) Integer> gapsMillis) {
-        AdmissionPolicy policy = AdmissionPolicy.of(new AdmissionSettings.FixedRate(perSecond));
-        AdmissionPolicy.Step state = new AdmissionPolicy.Step(0, T0, 0, 0);
+        AdmissionPolicy policy = new AdmissionPolicy.FixedRate(perSecond);
+        AdmissionPolicy.Step state = new AdmissionPolicy.Step(0, new AdmissionPolicy.Memory(T0, 0, 0));
         Instant now = T0;
         long admitted = 0;
         for (int gap : gapsMillis) {
             now = now.plusMillis(gap);
             state = step(policy, state, IDLE, now);
             assertThat(state.admit()).isNotNegative();
-            assertThat(state.carry()).isBetween(0.0, 1.0);
+            assertThat(state.memory().carry()).isBetween(0.0, 1.0);
             admitted += state.admit();
         }
 
@@ -102,45 +102,45 @@ class AdmissionPolicyTest {
         assertThat((double) admitted).isBetween(Math.floor(owed) - 1, Math.floor(owed + 1e-6));
         // In one step: the whole people owed, the fraction carried (elapsed seconds x rate is
         // computed in floating point, so 430 may come out as 429 + 0.99999...).
-        AdmissionPolicy.Step once = policy.step(T0, 0, 0, IDLE, now);
-        assertThat(once.admit() + once.carry()).isCloseTo(owed, within(1e-6 * Math.max(1, owed)));
+        AdmissionPolicy.Step once = policy.step(new AdmissionPolicy.Memory(T0, 0, 0), IDLE, now);
+        assertThat(once.admit() + once.memory().carry()).isCloseTo(owed, within(1e-6 * Math.max(1, owed)));
     }
 
     // --- concurrency target ---------------------------------------------------------------------
 
     @Example
     void aConcurrencyTargetFillsTheRoomLeftAndNoMore() {
-        AdmissionPolicy policy = AdmissionPolicy.of(new AdmissionSettings.ConcurrencyTarget(10, 100));
+        AdmissionPolicy policy = new AdmissionPolicy.ConcurrencyTarget(10, 100);
 
-        assertThat(policy.step(T0, 0, 0, outstanding(0), T0.plusSeconds(1)).admit()).isEqualTo(10);
-        assertThat(policy.step(T0, 0, 0, outstanding(7), T0.plusSeconds(1)).admit()).isEqualTo(3);
-        assertThat(policy.step(T0, 0, 0, outstanding(10), T0.plusSeconds(1)).admit()).isZero();
-        assertThat(policy.step(T0, 0, 0, outstanding(25), T0.plusSeconds(1)).admit()).as("over the target already").isZero();
+        assertThat(policy.step(new AdmissionPolicy.Memory(T0, 0, 0), outstanding(0), T0.plusSeconds(1)).admit()).isEqualTo(10);
+        assertThat(policy.step(new AdmissionPolicy.Memory(T0, 0, 0), outstanding(7), T0.plusSeconds(1)).admit()).isEqualTo(3);
+        assertThat(policy.step(new AdmissionPolicy.Memory(T0, 0, 0), outstanding(10), T0.plusSeconds(1)).admit()).isZero();
+        assertThat(policy.step(new AdmissionPolicy.Memory(T0, 0, 0), outstanding(25), T0.plusSeconds(1)).admit()).as("over the target already").isZero();
     }
 
     @Example
     void aConcurrencyTargetAdmitsNoFasterThanItsMaximumRate() {
-        AdmissionPolicy policy = AdmissionPolicy.of(new AdmissionSettings.ConcurrencyTarget(1_000, 50));
+        AdmissionPolicy policy = new AdmissionPolicy.ConcurrencyTarget(1_000, 50);
 
-        assertThat(policy.step(T0, 0, 0, outstanding(0), T0.plusMillis(100)).admit()).isEqualTo(5);
-        assertThat(policy.step(T0, 0, 0, outstanding(0), T0.plusSeconds(2)).admit()).isEqualTo(100);
+        assertThat(policy.step(new AdmissionPolicy.Memory(T0, 0, 0), outstanding(0), T0.plusMillis(100)).admit()).isEqualTo(5);
+        assertThat(policy.step(new AdmissionPolicy.Memory(T0, 0, 0), outstanding(0), T0.plusSeconds(2)).admit()).isEqualTo(100);
     }
 
     @Example
     void aFullRoomBanksNothingForLater() {
-        AdmissionPolicy policy = AdmissionPolicy.of(new AdmissionSettings.ConcurrencyTarget(10, 100));
+        AdmissionPolicy policy = new AdmissionPolicy.ConcurrencyTarget(10, 100);
 
-        AdmissionPolicy.Step full = policy.step(T0, 0, 0, outstanding(10), T0.plusSeconds(5));
-        AdmissionPolicy.Step freed = policy.step(full.lastTick(), full.carry(), full.rate(), outstanding(0), T0.plusSeconds(5).plusMillis(20));
+        AdmissionPolicy.Step full = policy.step(new AdmissionPolicy.Memory(T0, 0, 0), outstanding(10), T0.plusSeconds(5));
+        AdmissionPolicy.Step freed = policy.step(full.memory(), outstanding(0), T0.plusSeconds(5).plusMillis(20));
 
-        assertThat(full.carry()).isZero();
+        assertThat(full.memory().carry()).isZero();
         assertThat(freed.admit()).as("20 ms at 100/s, not 5 s of it").isEqualTo(2);
     }
 
     @Example
     void aConcurrencyTargetAdmitsAgainAsPeopleFinishAndNeverOverfills() {
-        AdmissionPolicy policy = AdmissionPolicy.of(new AdmissionSettings.ConcurrencyTarget(20, 30));
-        AdmissionPolicy.Step state = new AdmissionPolicy.Step(0, T0, 0, 0);
+        AdmissionPolicy policy = new AdmissionPolicy.ConcurrencyTarget(20, 30);
+        AdmissionPolicy.Step state = new AdmissionPolicy.Step(0, new AdmissionPolicy.Memory(T0, 0, 0));
         long outstanding = 0;
         long admitted = 0;
         List<Long> admittedAfterFull = new ArrayList<>();
@@ -169,9 +169,9 @@ class AdmissionPolicyTest {
                                                               @ForAll @LongRange(min = 0, max = 2_000) long outstanding,
                                                               @ForAll @DoubleRange(min = 0, max = 0.99) double carry,
                                                               @ForAll @IntRange(min = 0, max = 10_000) int millis) {
-        AdmissionPolicy policy = AdmissionPolicy.of(new AdmissionSettings.ConcurrencyTarget(target, perSecond));
+        AdmissionPolicy policy = new AdmissionPolicy.ConcurrencyTarget(target, perSecond);
 
-        AdmissionPolicy.Step step = policy.step(T0, carry, 0, outstanding(outstanding), T0.plusMillis(millis));
+        AdmissionPolicy.Step step = policy.step(new AdmissionPolicy.Memory(T0, carry, 0), outstanding(outstanding), T0.plusMillis(millis));
 
         assertThat(step.admit()).isBetween(0L, Math.max(0, target - outstanding));
         assertThat((double) step.admit()).isLessThanOrEqualTo(carry + millis / 1000.0 * perSecond);
@@ -181,111 +181,112 @@ class AdmissionPolicyTest {
 
     @Example
     void adaptiveStartsAtItsStartRateAndGrowsAdditivelyWhileHealthy() {
-        AdmissionPolicy policy = AdmissionPolicy.of(AIMD);
+        AdmissionPolicy policy = AIMD;
 
-        AdmissionPolicy.Step first = policy.step(null, 0, 0, healthy(), T0);
+        AdmissionPolicy.Step first = policy.step(AdmissionPolicy.Memory.NONE, healthy(), T0);
         AdmissionPolicy.Step second = step(policy, first, healthy(), T0.plusSeconds(1));
         AdmissionPolicy.Step third = step(policy, second, healthy(), T0.plusMillis(1_500));
 
         assertThat(first.admit()).isZero();
-        assertThat(first.rate()).isEqualTo(10);
-        assertThat(second.rate()).isCloseTo(12, within(1e-9));
+        assertThat(first.memory().rate()).isEqualTo(10);
+        assertThat(second.memory().rate()).isCloseTo(12, within(1e-9));
         assertThat(second.admit()).as("a second at the rate before it grew").isEqualTo(10);
-        assertThat(third.rate()).isCloseTo(13, within(1e-9));
+        assertThat(third.memory().rate()).isCloseTo(13, within(1e-9));
         assertThat(third.admit()).isEqualTo(6);
     }
 
     @Example
     void adaptiveHalvesPerSecondWhileTheStepIsSlow() {
-        AdmissionPolicy policy = AdmissionPolicy.of(AIMD);
-        AdmissionPolicy.Step state = new AdmissionPolicy.Step(0, T0, 0, 80);
+        AdmissionPolicy policy = AIMD;
+        AdmissionPolicy.Step state = new AdmissionPolicy.Step(0, new AdmissionPolicy.Memory(T0, 0, 80));
 
         for (int tick = 1; tick <= 10; tick++) {
             state = step(policy, state, signals(SLOW), T0.plusMillis(100L * tick));
         }
 
-        assertThat(state.rate()).isCloseTo(40, within(1e-6));
+        assertThat(state.memory().rate()).isCloseTo(40, within(1e-6));
     }
 
     @Example
     void adaptiveDecreasesWhenTooManyRequestsFail() {
-        AdmissionPolicy policy = AdmissionPolicy.of(AIMD);
+        AdmissionPolicy policy = AIMD;
 
-        AdmissionPolicy.Step step = policy.step(T0, 0, 80, signals(FAILING), T0.plusSeconds(1));
+        AdmissionPolicy.Step step = policy.step(new AdmissionPolicy.Memory(T0, 0, 80), signals(FAILING), T0.plusSeconds(1));
 
-        assertThat(step.rate()).isCloseTo(40, within(1e-9));
+        assertThat(step.memory().rate()).isCloseTo(40, within(1e-9));
     }
 
     @Example
     void aLongGapDecreasesOnceNotOncePerSecond() {
-        AdmissionPolicy policy = AdmissionPolicy.of(AIMD);
+        AdmissionPolicy policy = AIMD;
 
-        AdmissionPolicy.Step step = policy.step(T0, 0, 80, signals(SLOW), T0.plusSeconds(30));
+        AdmissionPolicy.Step step = policy.step(new AdmissionPolicy.Memory(T0, 0, 80), signals(SLOW), T0.plusSeconds(30));
 
-        assertThat(step.rate()).isCloseTo(40, within(1e-9));
+        assertThat(step.memory().rate()).isCloseTo(40, within(1e-9));
     }
 
     @Example
     void adaptiveIgnoresHealthWithNoSamples() {
-        AdmissionPolicy policy = AdmissionPolicy.of(AIMD);
+        AdmissionPolicy policy = AIMD;
         DownstreamHealth nothingMeasured = new DownstreamHealth(Duration.ofSeconds(30), 1.0, 0);
 
-        AdmissionPolicy.Step step = policy.step(T0, 0, 20, signals(nothingMeasured), T0.plusSeconds(1));
+        AdmissionPolicy.Step step = policy.step(new AdmissionPolicy.Memory(T0, 0, 20), signals(nothingMeasured), T0.plusSeconds(1));
 
-        assertThat(step.rate()).isCloseTo(22, within(1e-9));
+        assertThat(step.memory().rate()).isCloseTo(22, within(1e-9));
     }
 
     @Example
     void adaptiveStaysWithinItsBounds() {
-        AdmissionPolicy policy = AdmissionPolicy.of(AIMD);
-        AdmissionPolicy.Step state = new AdmissionPolicy.Step(0, T0, 0, 10);
+        AdmissionPolicy policy = AIMD;
+        AdmissionPolicy.Step state = new AdmissionPolicy.Step(0, new AdmissionPolicy.Memory(T0, 0, 10));
         Instant now = T0;
         for (int s = 0; s < 200; s++) {
             now = now.plusSeconds(1);
             state = step(policy, state, healthy(), now);
-            assertThat(state.rate()).isBetween(1.0, 100.0);
+            assertThat(state.memory().rate()).isBetween(1.0, 100.0);
         }
-        assertThat(state.rate()).isEqualTo(100);
+        assertThat(state.memory().rate()).isEqualTo(100);
 
         for (int s = 0; s < 50; s++) {
             now = now.plusSeconds(1);
             state = step(policy, state, signals(SLOW), now);
-            assertThat(state.rate()).isBetween(1.0, 100.0);
+            assertThat(state.memory().rate()).isBetween(1.0, 100.0);
         }
-        assertThat(state.rate()).isEqualTo(1);
+        assertThat(state.memory().rate()).isEqualTo(1);
     }
 
     @Example
     void adaptiveAdmitsAtItsCurrentRate() {
-        AdmissionPolicy policy = AdmissionPolicy.of(AIMD);
+        AdmissionPolicy policy = AIMD;
 
-        AdmissionPolicy.Step step = policy.step(T0, 0.5, 37, healthy(), T0.plusSeconds(2));
+        AdmissionPolicy.Step step = policy.step(new AdmissionPolicy.Memory(T0, 0.5, 37), healthy(), T0.plusSeconds(2));
 
         assertThat(step.admit()).isEqualTo(74);
-        assertThat(step.carry()).isCloseTo(0.5, within(1e-9));
+        assertThat(step.memory().carry()).isCloseTo(0.5, within(1e-9));
     }
 
     // --- settings -------------------------------------------------------------------------------
 
     @Example
-    void eachSettingMakesItsPolicyAndNamesItsNominalRate() {
-        assertThat(AdmissionPolicy.of(new AdmissionSettings.FixedRate(12.5))).isEqualTo(new AdmissionPolicy.FixedRate(12.5));
-        assertThat(AdmissionPolicy.of(new AdmissionSettings.ConcurrencyTarget(5, 7)))
-                .isEqualTo(new AdmissionPolicy.ConcurrencyTarget(5, 7));
-        assertThat(AdmissionPolicy.of(AIMD)).isEqualTo(new AdmissionPolicy.Adaptive(AIMD));
-        assertThat(new AdmissionSettings.FixedRate(12.5).nominalPerSecond()).isEqualTo(12.5);
-        assertThat(new AdmissionSettings.ConcurrencyTarget(5, 7).nominalPerSecond()).isEqualTo(7);
+    void eachPolicyNamesItsNominalRateAndTheRateItKnows() {
+        assertThat(new AdmissionPolicy.FixedRate(12.5).nominalPerSecond()).isEqualTo(12.5);
+        assertThat(new AdmissionPolicy.ConcurrencyTarget(5, 7).nominalPerSecond()).isEqualTo(7);
         assertThat(AIMD.nominalPerSecond()).isEqualTo(10);
+        assertThat(new AdmissionPolicy.FixedRate(12.5).knownPerSecond(new AdmissionPolicy.Memory(T0, 0.5, 0))).isEqualTo(12.5);
+        assertThat(new AdmissionPolicy.ConcurrencyTarget(5, 7).knownPerSecond(AdmissionPolicy.Memory.NONE))
+                .as("a concurrency target's pace is only known by measuring it").isZero();
+        assertThat(AIMD.knownPerSecond(AdmissionPolicy.Memory.NONE)).as("never stepped: the start rate").isEqualTo(10);
+        assertThat(AIMD.knownPerSecond(new AdmissionPolicy.Memory(T0, 0, 37))).isEqualTo(37);
     }
 
     @Example
     void badSettingsAreRefusedWithTheBadValueInTheMessage() {
         for (double bad : new double[] {0, -1, -0.0, Double.NaN, Double.POSITIVE_INFINITY}) {
-            refused(() -> new AdmissionSettings.FixedRate(bad), "perSecond", String.valueOf(bad));
-            refused(() -> new AdmissionSettings.ConcurrencyTarget(10, bad), "maxPerSecond", String.valueOf(bad));
+            refused(() -> new AdmissionPolicy.FixedRate(bad), "perSecond", String.valueOf(bad));
+            refused(() -> new AdmissionPolicy.ConcurrencyTarget(10, bad), "maxPerSecond", String.valueOf(bad));
         }
-        refused(() -> new AdmissionSettings.ConcurrencyTarget(0, 10), "maxOutstanding", "0");
-        refused(() -> new AdmissionSettings.ConcurrencyTarget(-5, 10), "maxOutstanding", "-5");
+        refused(() -> new AdmissionPolicy.ConcurrencyTarget(0, 10), "maxOutstanding", "0");
+        refused(() -> new AdmissionPolicy.ConcurrencyTarget(-5, 10), "maxOutstanding", "-5");
 
         refused(() -> adaptive(0, 100, 10, 2, 0.5, Duration.ofMillis(200), 0.01), "minPerSecond", "0.0");
         refused(() -> adaptive(1, -3, 10, 2, 0.5, Duration.ofMillis(200), 0.01), "maxPerSecond", "-3.0");
@@ -314,7 +315,7 @@ class AdmissionPolicyTest {
 
     private static AdmissionPolicy.Step step(AdmissionPolicy policy, AdmissionPolicy.Step before, AdmissionPolicy.Signals signals,
                                              Instant now) {
-        return policy.step(before.lastTick(), before.carry(), before.rate(), signals, now);
+        return policy.step(before.memory(), signals, now);
     }
 
     private static AdmissionPolicy.Signals outstanding(long n) {
@@ -329,9 +330,9 @@ class AdmissionPolicyTest {
         return signals(HEALTHY);
     }
 
-    private static AdmissionSettings.Adaptive adaptive(double min, double max, double start, double increase, double factor,
+    private static AdmissionPolicy.Adaptive adaptive(double min, double max, double start, double increase, double factor,
                                                        Duration latency, double maxErrors) {
-        return new AdmissionSettings.Adaptive(min, max, start, increase, factor, latency, maxErrors);
+        return new AdmissionPolicy.Adaptive(min, max, start, increase, factor, latency, maxErrors);
     }
 
     private static void refused(ThrowingCallable make, String... inMessage) {

@@ -11,7 +11,7 @@ class GateConfigTest {
 
     private static final Instant OPENS = Instant.parse("2021-07-26T11:00:00Z");
     private static final Instant JOIN_FROM = OPENS.minus(Duration.ofMinutes(30));
-    private static final AdmissionSettings RATE = new AdmissionSettings.FixedRate(10);
+    private static final AdmissionPolicy RATE = new AdmissionPolicy.FixedRate(10);
 
     @Test
     void aGateIsScheduledThenTakesAPreQueueThenOpens() {

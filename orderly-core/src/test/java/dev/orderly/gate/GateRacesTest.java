@@ -115,7 +115,7 @@ class GateRacesTest {
         inside.set(pause);
 
         CompletableFuture<Boolean> advancing = CompletableFuture.supplyAsync(
-                () -> store.advance(GATE, before, before.next(5, 0, OPENS, 0, 0), OPENS), threads);
+                () -> store.advance(GATE, before, before.next(5, 0, new AdmissionPolicy.Memory(OPENS, 0, 0)), OPENS), threads);
         pause.awaitArrival();
         long seen = store.progress(GATE).mark();
         List<Long> undated = new ArrayList<>();
@@ -337,7 +337,7 @@ class GateRacesTest {
     }
 
     private static GateConfig gate(double perSecond) {
-        return new GateConfig(GATE, OPENS.minus(Duration.ofHours(1)), OPENS, new AdmissionSettings.FixedRate(perSecond),
+        return new GateConfig(GATE, OPENS.minus(Duration.ofHours(1)), OPENS, new AdmissionPolicy.FixedRate(perSecond),
                 Duration.ofMinutes(10), false, GateMode.ACTIVE, "", GateConfig.DEFAULT_MAX_POLL);
     }
 

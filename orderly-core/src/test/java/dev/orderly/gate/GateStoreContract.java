@@ -109,11 +109,11 @@ public abstract class GateStoreContract {
     @Test
     public void aSavedConfigurationComesBackWithEveryField() {
         List<GateConfig> configs = List.of(
-                new GateConfig("identity", T0.minusSeconds(3_600), T0, new AdmissionSettings.FixedRate(12.5),
+                new GateConfig("identity", T0.minusSeconds(3_600), T0, new AdmissionPolicy.FixedRate(12.5),
                         Duration.ofMinutes(10), false, GateMode.ACTIVE, "", Duration.ofSeconds(60)),
-                new GateConfig("booking", T0, T0.plusSeconds(30), new AdmissionSettings.ConcurrencyTarget(500, 80.25),
+                new GateConfig("booking", T0, T0.plusSeconds(30), new AdmissionPolicy.ConcurrencyTarget(500, 80.25),
                         Duration.ofSeconds(90), true, GateMode.PAUSED, "back at 20:30 — 잠시만요 | thanks", Duration.ofSeconds(15)),
-                new GateConfig("x-1", T0.plusMillis(1), T0.plusMillis(1_001), new AdmissionSettings.Adaptive(1.5, 400, 20, 2.5,
+                new GateConfig("x-1", T0.plusMillis(1), T0.plusMillis(1_001), new AdmissionPolicy.Adaptive(1.5, 400, 20, 2.5,
                         0.75, Duration.ofMillis(250), 0.0625), Duration.ofDays(1), false, GateMode.CLOSED, "closed", Duration.ofMinutes(10)));
 
         configs.forEach(store::saveConfig);
@@ -150,14 +150,14 @@ public abstract class GateStoreContract {
     public void aConfigurationSavedAgainstTheCurrentProgressMovesItsVersionOnSoAnAdvanceFromBeforeLoses() {
         GateConfig first = config("identity");
         GateProgress before = store.progress("identity");
-        GateProgress bumped = before.next(before.mark(), before.preQueueSize(), before.lastTick(), before.carry(), before.rate());
+        GateProgress bumped = before.next(before.mark(), before.preQueueSize(), before.memory());
 
         assertThat(store.saveConfigIf(first, before, bumped)).isTrue();
 
         assertThat(store.config("identity")).contains(first);
         assertThat(store.configs()).containsExactly(first);
         assertThat(store.progress("identity")).isEqualTo(bumped);
-        assertThat(store.advance("identity", before, before.next(3, 0, T0, 0, 0), T0)).as("a tick that read the progress before").isFalse();
+        assertThat(store.advance("identity", before, before.next(3, 0, new AdmissionPolicy.Memory(T0, 0, 0)), T0)).as("a tick that read the progress before").isFalse();
         assertThat(store.admittedAt("identity", 1)).isEmpty();
     }
 
@@ -166,11 +166,11 @@ public abstract class GateStoreContract {
         GateConfig first = config("identity");
         store.saveConfig(first);
         GateProgress before = store.progress("identity");
-        GateProgress drawn = before.next(3, 0, T0, 0, 0);
+        GateProgress drawn = before.next(3, 0, new AdmissionPolicy.Memory(T0, 0, 0));
         assertThat(store.advance("identity", before, drawn, T0)).isTrue();
 
         GateConfig moved = GateConfig.fixedRate("identity", T0.plusSeconds(60), 10, Duration.ofMinutes(10));
-        assertThat(store.saveConfigIf(moved, before, before.next(0, -1, null, 0, 0))).isFalse();
+        assertThat(store.saveConfigIf(moved, before, before.next(0, -1, AdmissionPolicy.Memory.NONE))).isFalse();
 
         assertThat(store.config("identity")).contains(first);
         assertThat(store.configs()).containsExactly(first);
@@ -331,22 +331,22 @@ public abstract class GateStoreContract {
 
     @Test
     public void advancingFromTheCurrentProgressReplacesIt() {
-        GateProgress next = GateProgress.INITIAL.next(3, 120, T0.plusMillis(1_500), 0.25, 12.5);
+        GateProgress next = GateProgress.INITIAL.next(3, 120, new AdmissionPolicy.Memory(T0.plusMillis(1_500), 0.25, 12.5));
 
         assertThat(store.advance("identity", GateProgress.INITIAL, next, T0.plusMillis(1_500))).isTrue();
         assertThat(store.progress("identity")).isEqualTo(next);
 
-        GateProgress after = next.next(3, 120, T0.plusMillis(1_600), 0.5, 0);
+        GateProgress after = next.next(3, 120, new AdmissionPolicy.Memory(T0.plusMillis(1_600), 0.5, 0));
         assertThat(store.advance("identity", next, after, T0.plusMillis(1_600))).isTrue();
         assertThat(store.progress("identity")).isEqualTo(after);
     }
 
     @Test
     public void aStaleExpectedProgressLosesAndChangesNothing() {
-        GateProgress first = GateProgress.INITIAL.next(2, 0, T0, 0, 0);
+        GateProgress first = GateProgress.INITIAL.next(2, 0, new AdmissionPolicy.Memory(T0, 0, 0));
         store.advance("identity", GateProgress.INITIAL, first, T0);
 
-        GateProgress fromStale = GateProgress.INITIAL.next(50, 0, T0.plusSeconds(1), 0, 0);
+        GateProgress fromStale = GateProgress.INITIAL.next(50, 0, new AdmissionPolicy.Memory(T0.plusSeconds(1), 0, 0));
         assertThat(store.advance("identity", GateProgress.INITIAL, fromStale, T0.plusSeconds(1))).isFalse();
 
         assertThat(store.progress("identity")).isEqualTo(first);
@@ -363,11 +363,11 @@ public abstract class GateStoreContract {
 
             // Each contender would move the mark to its own value at its own time.
             List<Boolean> won = Race.run(threads, RACE_TIMEOUT,
-                    i -> store.advance(gate, expected, expected.next(i + 1, 0, T0.plusSeconds(i), 0, 0), T0.plusSeconds(i)));
+                    i -> store.advance(gate, expected, expected.next(i + 1, 0, new AdmissionPolicy.Memory(T0.plusSeconds(i), 0, 0)), T0.plusSeconds(i)));
 
             assertThat(won.stream().filter(w -> w).count()).as("winners in round %d", round).isEqualTo(1);
             int winner = won.indexOf(true);
-            assertThat(store.progress(gate)).isEqualTo(expected.next(winner + 1, 0, T0.plusSeconds(winner), 0, 0));
+            assertThat(store.progress(gate)).isEqualTo(expected.next(winner + 1, 0, new AdmissionPolicy.Memory(T0.plusSeconds(winner), 0, 0)));
             assertThat(store.admittedAt(gate, winner + 1)).contains(T0.plusSeconds(winner));
             assertThat(store.markAt(gate, T0.plusSeconds(3_600))).as("losers leave no checkpoint").isEqualTo(winner + 1);
         }
@@ -384,7 +384,7 @@ public abstract class GateStoreContract {
             if (i == 0) {
                 for (int n = 1; n <= advances; n++) {
                     GateProgress p = store.progress("identity");
-                    store.advance("identity", p, p.next(n, 0, T0, 0, 0), T0.plusMillis(n));
+                    store.advance("identity", p, p.next(n, 0, new AdmissionPolicy.Memory(T0, 0, 0)), T0.plusMillis(n));
                 }
                 return mine;
             }
@@ -408,7 +408,7 @@ public abstract class GateStoreContract {
             int mine = 0;
             for (int n = 0; n < 500; n++) {
                 GateProgress p = store.progress("identity");
-                if (store.advance("identity", p, p.next(p.mark() + 1, 0, T0, 0, 0), T0.plusMillis(p.mark() + 1))) {
+                if (store.advance("identity", p, p.next(p.mark() + 1, 0, new AdmissionPolicy.Memory(T0, 0, 0)), T0.plusMillis(p.mark() + 1))) {
                     mine++;
                 }
             }
@@ -710,7 +710,7 @@ public abstract class GateStoreContract {
     /** Moves the mark to {@code mark} at {@code at} by compare-and-set from the current progress. */
     private void advanceTo(String gate, long mark, Instant at) {
         GateProgress p = store.progress(gate);
-        assertThat(store.advance(gate, p, p.next(mark, 0, at, 0, 0), at)).as("advance to %d", mark).isTrue();
+        assertThat(store.advance(gate, p, p.next(mark, 0, new AdmissionPolicy.Memory(at, 0, 0)), at)).as("advance to %d", mark).isTrue();
     }
 
     private static long[] sorted(List<long[]> parts) {

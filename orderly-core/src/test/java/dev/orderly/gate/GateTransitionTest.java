@@ -44,7 +44,7 @@ class GateTransitionTest {
 
     @Test
     void aGapLongerThanLateStartOwesOnlyLateStart() {
-        GateProgress ticked = new GateProgress(0, 50, OPENS, 0, 0, 3);
+        GateProgress ticked = new GateProgress(0, 50, new AdmissionPolicy.Memory(OPENS, 0, 0), 3);
 
         GateTransition.Transition t = tick(ticked, TEN_PER_SECOND, 50, OPENS.plusSeconds(30));
 
@@ -53,28 +53,28 @@ class GateTransitionTest {
 
     @Test
     void whenTheLineRunsEmptyTheRestOwedAndTheCarryAreDropped() {
-        GateProgress ticked = new GateProgress(48, 50, OPENS, 0.5, 0, 3);
+        GateProgress ticked = new GateProgress(48, 50, new AdmissionPolicy.Memory(OPENS, 0.5, 0), 3);
 
         GateTransition.Transition t = tick(ticked, TEN_PER_SECOND, 50, OPENS.plusMillis(500));
 
         assertThat(t.owed()).isEqualTo(5);
         assertThat(t.admitted()).isEqualTo(2);
         assertThat(t.next().mark()).isEqualTo(50);
-        assertThat(t.next().carry()).isZero();
+        assertThat(t.next().memory().carry()).isZero();
     }
 
     @Test
     void pausedClearsThePolicyClockOnceThenChangesNothing() {
         GateConfig paused = TEN_PER_SECOND.withMode(GateMode.PAUSED, "a moment");
-        GateProgress ticked = new GateProgress(20, 50, OPENS, 0.7, 0, 3);
+        GateProgress ticked = new GateProgress(20, 50, new AdmissionPolicy.Memory(OPENS, 0.7, 0), 3);
 
         GateTransition.Transition first = tick(ticked, paused, 50, OPENS.plusSeconds(5));
         GateTransition.Transition second = tick(first.next(), paused, 50, OPENS.plusSeconds(6));
 
         assertThat(first.admitted()).isZero();
         assertThat(first.next().mark()).isEqualTo(20);
-        assertThat(first.next().lastTick()).isNull();
-        assertThat(first.next().carry()).isZero();
+        assertThat(first.next().memory().lastTick()).isNull();
+        assertThat(first.next().memory().carry()).isZero();
         assertThat(second.next()).isNull();
     }
 }

@@ -63,7 +63,7 @@ class WaitingRoomTest {
 
     @Test
     void configuredGatesAreListedAndFound() {
-        WaitingRoom room = room(gate(10), gate(10).withMode(GateMode.PAUSED, "").withAdmission(new AdmissionSettings.FixedRate(3)));
+        WaitingRoom room = room(gate(10), gate(10).withMode(GateMode.PAUSED, "").withAdmission(new AdmissionPolicy.FixedRate(3)));
 
         assertThat(room.gates()).hasSize(1);
         assertThat(room.gate(GATE).map(GateConfig::mode)).contains(GateMode.PAUSED);
@@ -93,7 +93,7 @@ class WaitingRoomTest {
         assertThat(room.configure(withOpening(gate(10), OPENS.plusSeconds(120))))
                 .isEqualTo(new WaitingRoom.OpeningFixed(OPENS.plusSeconds(60)));
         assertThat(room.gate(GATE).map(GateConfig::opensAt)).contains(OPENS.plusSeconds(60));
-        assertThat(room.configure(later.withAdmission(new AdmissionSettings.FixedRate(20)))).isInstanceOf(WaitingRoom.Configured.class);
+        assertThat(room.configure(later.withAdmission(new AdmissionPolicy.FixedRate(20)))).isInstanceOf(WaitingRoom.Configured.class);
         assertThat(room.gate(GATE).map(GateConfig::admitPerSecond)).contains(20.0);
     }
 
@@ -657,7 +657,7 @@ class WaitingRoomTest {
     @Test
     void aConcurrencyTargetGateKeepsOutstandingPassesAtMostAtTheTarget() {
         Duration lifetime = Duration.ofSeconds(30);
-        WaitingRoom room = room(withLifetime(gate(new AdmissionSettings.ConcurrencyTarget(5, 100)), lifetime));
+        WaitingRoom room = room(withLifetime(gate(new AdmissionPolicy.ConcurrencyTarget(5, 100)), lifetime));
         List<WaitingRoom.Joined> line = joinMany(room, 0, 40);
         clock.set(OPENS);
         room.tick();
@@ -760,7 +760,7 @@ class WaitingRoomTest {
             @ForAll @LongRange(min = -3_600, max = 600) long secondsFromOpening, @ForAll @IntRange(min = 1, max = 600) int maxPollSeconds,
             @ForAll boolean paused, @ForAll long seed) {
         MutableClock clock = MutableClock.at(OPENS.minusSeconds(3_601));
-        GateConfig config = new GateConfig(GATE, OPENS.minusSeconds(3_601), OPENS, new AdmissionSettings.FixedRate(perSecond),
+        GateConfig config = new GateConfig(GATE, OPENS.minusSeconds(3_601), OPENS, new AdmissionPolicy.FixedRate(perSecond),
                 PASS_LIFETIME, false, paused ? GateMode.PAUSED : GateMode.ACTIVE, "", Duration.ofSeconds(maxPollSeconds));
         WaitingRoom room = new WaitingRoom(new InMemoryGateStore(), tokens, passes, PRE_QUEUE_SECRET, clock, new SplittableRandom(seed),
                 g -> DownstreamHealth.UNKNOWN);
@@ -803,7 +803,7 @@ class WaitingRoomTest {
     @Test
     void theEstimateUsesTheNominalRateUntilARateIsMeasuredAndTheMeasuredRateAfter() {
         // Nominally 100/s, but only 3 may be outstanding, and nobody finishes: the real rate is far lower.
-        WaitingRoom room = room(gate(new AdmissionSettings.ConcurrencyTarget(3, 100)));
+        WaitingRoom room = room(gate(new AdmissionPolicy.ConcurrencyTarget(3, 100)));
         clock.set(OPENS);
         room.tick();
         List<WaitingRoom.Joined> line = joinMany(room, 0, 40);
@@ -869,8 +869,8 @@ class WaitingRoomTest {
         // jqwik makes one instance per property, not per try: each try gets its own clock and store.
         MutableClock clock = MutableClock.at(OPENS.plusMillis(startMillisFromOpening));
         InMemoryGateStore store = new InMemoryGateStore();
-        AdmissionSettings admission = concurrencyTarget ? new AdmissionSettings.ConcurrencyTarget(3, perSecond)
-                : new AdmissionSettings.FixedRate(perSecond);
+        AdmissionPolicy admission = concurrencyTarget ? new AdmissionPolicy.ConcurrencyTarget(3, perSecond)
+                : new AdmissionPolicy.FixedRate(perSecond);
         WaitingRoom room = new WaitingRoom(store, tokens, passes, PRE_QUEUE_SECRET, clock, new SplittableRandom(7),
                 g -> DownstreamHealth.UNKNOWN);
         room.configure(new GateConfig(GATE, OPENS.minusSeconds(60), OPENS, admission, Duration.ofSeconds(10), false, GateMode.ACTIVE,
@@ -990,10 +990,10 @@ class WaitingRoomTest {
 
     /** Joinable from an hour before opening; opens at {@link #OPENS}; a fixed rate. */
     private static GateConfig gate(double perSecond) {
-        return gate(new AdmissionSettings.FixedRate(perSecond));
+        return gate(new AdmissionPolicy.FixedRate(perSecond));
     }
 
-    private static GateConfig gate(AdmissionSettings admission) {
+    private static GateConfig gate(AdmissionPolicy admission) {
         return new GateConfig(GATE, OPENS.minus(Duration.ofHours(1)), OPENS, admission, PASS_LIFETIME, false, GateMode.ACTIVE, "",
                 GateConfig.DEFAULT_MAX_POLL);
     }

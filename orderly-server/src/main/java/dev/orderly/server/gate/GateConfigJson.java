@@ -1,6 +1,6 @@
 package dev.orderly.server.gate;
 
-import dev.orderly.gate.AdmissionSettings;
+import dev.orderly.gate.AdmissionPolicy;
 import dev.orderly.gate.GateConfig;
 import dev.orderly.gate.GateMode;
 import dev.orderly.gate.GateNotice;
@@ -91,22 +91,22 @@ public final class GateConfigJson {
         return read(name, copy, mode);
     }
 
-    public static AdmissionSettings admission(JsonObject a) {
+    public static AdmissionPolicy admission(JsonObject a) {
         Object policy = a.getValue("policy");
         try {
             return switch (policy instanceof String p ? p : "") {
                 case "FIXED_RATE" -> {
                     unknown(a, Set.of("policy", "perSecond"), "admission.");
-                    yield new AdmissionSettings.FixedRate(number(a, "perSecond"));
+                    yield new AdmissionPolicy.FixedRate(number(a, "perSecond"));
                 }
                 case "CONCURRENCY_TARGET" -> {
                     unknown(a, Set.of("policy", "maxOutstanding", "maxPerSecond"), "admission.");
-                    yield new AdmissionSettings.ConcurrencyTarget(whole(a, "maxOutstanding"), number(a, "maxPerSecond"));
+                    yield new AdmissionPolicy.ConcurrencyTarget(whole(a, "maxOutstanding"), number(a, "maxPerSecond"));
                 }
                 case "ADAPTIVE" -> {
                     unknown(a, Set.of("policy", "minPerSecond", "maxPerSecond", "startPerSecond", "increasePerSecond",
                             "decreaseFactor", "latencyTargetMs", "maxErrorRatio"), "admission.");
-                    yield new AdmissionSettings.Adaptive(number(a, "minPerSecond"), number(a, "maxPerSecond"),
+                    yield new AdmissionPolicy.Adaptive(number(a, "minPerSecond"), number(a, "maxPerSecond"),
                             number(a, "startPerSecond"), number(a, "increasePerSecond"), number(a, "decreaseFactor"),
                             Duration.ofMillis(whole(a, "latencyTargetMs")), number(a, "maxErrorRatio"));
                 }
@@ -125,12 +125,12 @@ public final class GateConfigJson {
                 .put("maxPollSeconds", c.maxPollInterval().toSeconds()).mergeIn(write(c.notice()));
     }
 
-    public static JsonObject write(AdmissionSettings a) {
+    public static JsonObject write(AdmissionPolicy a) {
         return switch (a) {
-            case AdmissionSettings.FixedRate f -> new JsonObject().put("policy", "FIXED_RATE").put("perSecond", f.perSecond());
-            case AdmissionSettings.ConcurrencyTarget t -> new JsonObject().put("policy", "CONCURRENCY_TARGET")
+            case AdmissionPolicy.FixedRate f -> new JsonObject().put("policy", "FIXED_RATE").put("perSecond", f.perSecond());
+            case AdmissionPolicy.ConcurrencyTarget t -> new JsonObject().put("policy", "CONCURRENCY_TARGET")
                     .put("maxOutstanding", t.maxOutstanding()).put("maxPerSecond", t.maxPerSecond());
-            case AdmissionSettings.Adaptive d -> new JsonObject().put("policy", "ADAPTIVE").put("minPerSecond", d.minPerSecond())
+            case AdmissionPolicy.Adaptive d -> new JsonObject().put("policy", "ADAPTIVE").put("minPerSecond", d.minPerSecond())
                     .put("maxPerSecond", d.maxPerSecond()).put("startPerSecond", d.startPerSecond())
                     .put("increasePerSecond", d.increasePerSecond()).put("decreaseFactor", d.decreaseFactor())
                     .put("latencyTargetMs", d.latencyTarget().toMillis()).put("maxErrorRatio", d.maxErrorRatio());

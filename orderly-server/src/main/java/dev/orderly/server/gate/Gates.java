@@ -1,7 +1,7 @@
 package dev.orderly.server.gate;
 
 import com.nimbusds.jose.jwk.JWKSet;
-import dev.orderly.gate.AdmissionSettings;
+import dev.orderly.gate.AdmissionPolicy;
 import dev.orderly.gate.DownstreamHealth;
 import dev.orderly.gate.GateConfig;
 import dev.orderly.gate.GateMode;
@@ -65,7 +65,7 @@ public final class Gates implements AutoCloseable {
                 gate -> health.containsKey(gate) ? health.get(gate).health() : DownstreamHealth.UNKNOWN);
         for (Standard g : standard) {
             if (store.config(g.name()).isEmpty()) {
-                waitingRoom.configure(new GateConfig(g.name(), opensAt.minus(preQueue), opensAt, new AdmissionSettings.FixedRate(g.perSecond()), passLifetime,
+                waitingRoom.configure(new GateConfig(g.name(), opensAt.minus(preQueue), opensAt, new AdmissionPolicy.FixedRate(g.perSecond()), passLifetime,
                         g.keyedByPerson(), GateMode.ACTIVE, "", GateConfig.DEFAULT_MAX_POLL));
             }
             String gate = g.name();

@@ -14,12 +14,12 @@ import java.time.LocalDate;
  * Only answers a store gives are stored; refusals decided before the store (eligibility, day
  * range) never are.
  */
-final class AnswerCodec {
+public final class AnswerCodec {
 
     private AnswerCodec() {
     }
 
-    static String encode(StoreAnswer answer) {
+    public static String encode(StoreAnswer answer) {
         JsonObject json = switch (answer) {
             case BookingOutcome.Booked b -> type("Booked").put("reservation", reservation(b.reservation()));
             case BookingOutcome.AlreadyBooked a -> type("AlreadyBooked").put("reservation", reservation(a.existing()));
@@ -40,7 +40,7 @@ final class AnswerCodec {
         return json.encode();
     }
 
-    static StoreAnswer decode(String text) {
+    public static StoreAnswer decode(String text) {
         JsonObject j = new JsonObject(text);
         return switch (j.getString("type")) {
             case "Booked" -> new BookingOutcome.Booked(reservation(j.getJsonObject("reservation")));

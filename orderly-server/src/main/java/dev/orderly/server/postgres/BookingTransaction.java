@@ -173,7 +173,7 @@ final class BookingTransaction {
                 metrics.rerun();
                 last = e;
             } catch (RuntimeException e) {
-                if (!retryable(e)) {
+                if (!PostgresErrors.retryable(e)) {
                     if (commands.size() == 1) {
                         return List.of(new CommandResult.Failed(e));
                     }
@@ -231,11 +231,6 @@ final class BookingTransaction {
             }
             java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50));
         }
-    }
-
-    static boolean retryable(Throwable e) {
-        return e instanceof PgException pg && ("23505".equals(pg.getSqlState()) || "40P01".equals(pg.getSqlState())
-                || "40001".equals(pg.getSqlState()));
     }
 
     private List<CommandResult> once(List<BookingCommand> commands, boolean optimistic) {

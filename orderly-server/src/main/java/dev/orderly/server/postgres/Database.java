@@ -6,20 +6,11 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.Optional;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -36,17 +27,15 @@ import org.slf4j.LoggerFactory;
 public final class Database implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
-    /** The lock file the embedded library holds in the data folder while its server runs. */
-    private static final String LOCK_FILE = "epg-lock";
-    private static final Duration STARTUP_WAIT = Duration.ofMinutes(2);
 
-    private final Optional<EmbeddedPostgres> embedded;
+    /** The embedded server this process started, if it did. Not named by its type: see {@link EmbeddedPostgresServer}. */
+    private final Optional<AutoCloseable> embedded;
     private final String jdbcUrl;
     private final String user;
     private final String password;
     private final Pool pool;
 
-    private Database(Optional<EmbeddedPostgres> embedded, String jdbcUrl, String user, String password, Pool pool) {
+    private Database(Optional<AutoCloseable> embedded, String jdbcUrl, String user, String password, Pool pool) {
         this.embedded = embedded;
         this.jdbcUrl = jdbcUrl;
         this.user = user;
@@ -63,56 +52,18 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Starts an embedded PostgreSQL keeping its data in {@code dataDir}, and its binaries beside it
-     * in {@code postgres-binaries} (not in the shared system temp folder, where another user or a
-     * temp cleaner could change or remove them under a running node). A server an earlier,
-     * killed run left on {@code dataDir} is stopped first.
+     * Starts an embedded PostgreSQL keeping its data in {@code dataDir} ({@link EmbeddedPostgresServer}),
+     * and connects to it.
      */
     public static Database embedded(Vertx vertx, Path dataDir, int poolSize) {
-        try {
-            Files.createDirectories(dataDir);
-            stopLeftover(dataDir);
-            EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                    .setDataDirectory(dataDir.toAbsolutePath())
-                    .setCleanDataDirectory(false)
-                    .setOverrideWorkingDirectory(dataDir.toAbsolutePath().resolveSibling("postgres-binaries").toFile())
-                    // Recovery after a crash, on a busy machine, can take longer than the library's 10 s.
-                    .setPGStartupWait(STARTUP_WAIT)
-                    // close() stops it, after the application's last writes; the library's own hook
-                    // would race them at a SIGTERM.
-                    .setRegisterShutdownHook(false)
-                    .setServerConfig("max_connections", "200")
-                    .start();
-            String url = "jdbc:postgresql://localhost:" + pg.getPort() + "/postgres";
-            LOG.info("embedded PostgreSQL started on port {} with data in {}", pg.getPort(), dataDir.toAbsolutePath());
-            Database db = new Database(Optional.of(pg), url, "postgres", "", pool(vertx, url, "postgres", "", poolSize));
-            db.migrate();
-            return db;
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not start the embedded PostgreSQL in " + dataDir.toAbsolutePath(), e);
-        }
+        return EmbeddedPostgresServer.start(vertx, dataDir, poolSize);
     }
 
-    /**
-     * Stops the server a killed run left on {@code dataDir} — unless a running Orderly still holds
-     * the folder (the embedded library's lock file), whose database it is.
-     */
-    private static void stopLeftover(Path dataDir) throws IOException {
-        Path lockFile = dataDir.resolve(LOCK_FILE);
-        if (Files.exists(lockFile)) {
-            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE); FileLock lock = channel.tryLock()) {
-                if (lock == null) {
-                    throw new IllegalStateException("the data folder " + dataDir.toAbsolutePath().getParent()
-                            + " is in use by another running Orderly; give each node a folder of its own (ORDERLY_DATA_DIR)");
-                }
-                LeftoverPostgres.stop(dataDir, STARTUP_WAIT);
-            } catch (OverlappingFileLockException sameJvm) {
-                throw new IllegalStateException("the data folder " + dataDir.toAbsolutePath().getParent()
-                        + " is already in use by this process", sameJvm);
-            }
-        } else {
-            LeftoverPostgres.stop(dataDir, STARTUP_WAIT);
-        }
+    /** Connects to a server this process started, and stops {@code server} when closed. */
+    static Database started(AutoCloseable server, Vertx vertx, String jdbcUrl, String user, String password, int poolSize) {
+        Database db = new Database(Optional.of(server), jdbcUrl, user, password, pool(vertx, jdbcUrl, user, password, poolSize));
+        db.migrate();
+        return db;
     }
 
     private static Pool pool(Vertx vertx, String jdbcUrl, String user, String password, int poolSize) {
@@ -164,7 +115,7 @@ public final class Database implements AutoCloseable {
         embedded.ifPresent(pg -> {
             try {
                 pg.close();
-            } catch (IOException e) {
+            } catch (Exception e) {
                 LOG.warn("embedded PostgreSQL did not stop cleanly", e);
             }
         });

@@ -8,12 +8,12 @@ import dev.orderly.booking.Reservation;
  * a message exists exactly when the change it reports was committed. The body holds no phone
  * number: the relay looks the number up when it sends.
  */
-final class Outbox {
+public final class Outbox {
 
     private Outbox() {
     }
 
-    static String body(String kind, Reservation r) {
+    public static String body(String kind, Reservation r) {
         return switch (kind) {
             case BookingRules.BOOKED -> "[Orderly] 예약 완료 " + r.reference() + ": " + r.clinicName() + " 1차 " + r.dose1Day()
                     + ", 2차 " + r.dose2Day() + " / booked " + r.reference();

@@ -20,7 +20,6 @@ import dev.orderly.booking.Region;
 import dev.orderly.booking.Remembered;
 import dev.orderly.booking.Reservation;
 import dev.orderly.booking.StoreAnswer;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -45,11 +44,12 @@ import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
- * Booking on PostgreSQL, by one of three engines ({@link Engine}), all passing the same contract.
- * Changes and cancellations, and bookings by {@link Engine#LOCK_ROWS} and {@link Engine#BATCHED},
- * are decided by {@code BookingRules} on rows read into memory; {@link Engine#CONDITIONAL_UPDATE}
- * decides a booking in SQL instead (conditional updates of the capacity rows), as the plain design
- * it stands for would.
+ * Booking on PostgreSQL, by one of two engines ({@link Engine}), both passing the same contract.
+ * Every booking, change and cancellation is decided by {@code BookingRules} on rows read into
+ * memory: locked, or in an optimistic batch read from the snapshot and checked again as they are
+ * written. The plain design the benchmark compares them with — conditional updates of the
+ * capacity rows, deciding a booking in SQL — is not production code and lives beside the
+ * benchmark, in {@code orderly-bench} ({@code ConditionalUpdateBookingStore}).
  *
  * <p>Design note. The tables hold the invariants whatever the code does: {@code 0 <= booked <=
  * capacity} per bucket (CHECK), one active appointment per person and dose (partial unique
@@ -63,10 +63,11 @@ public final class PostgresBookingStore implements BookingStore, AutoCloseable {
 
     /** How bookings reach the database. */
     public enum Engine {
-        /** One transaction per booking: SELECT ... FOR UPDATE on the capacity rows, decide, write. The naive baseline. */
+        /**
+         * One transaction per booking: SELECT ... FOR UPDATE on the capacity rows, decide, write. The transaction
+         * changes and cancellations always run; for bookings, the naive baseline ({@code ORDERLY_BOOKING_LANES=0}).
+         */
         LOCK_ROWS,
-        /** One transaction per booking: conditional UPDATE ... SET booked = booked + 1 WHERE booked &lt; capacity, then inserts. The plain design. */
-        CONDITIONAL_UPDATE,
         /** Bookings serialised per clinic in lanes and committed in batches ({@link BookingLanes}). The default. */
         BATCHED
     }
@@ -276,7 +277,6 @@ public final class PostgresBookingStore implements BookingStore, AutoCloseable {
         return (BookingOutcome) switch (engine) {
             case BATCHED -> lanes.submit(command);
             case LOCK_ROWS -> single(command);
-            case CONDITIONAL_UPDATE -> bookConditionally(command);
         };
     }
 
@@ -296,12 +296,7 @@ public final class PostgresBookingStore implements BookingStore, AutoCloseable {
 
     @Override
     public Optional<Reservation> active(long personId) {
-        return activeIn(null, personId);
-    }
-
-    private Optional<Reservation> activeIn(SqlConnection conn, long personId) {
-        var client = conn == null ? pool : conn;
-        RowSet<Row> rows = await(client.preparedQuery("""
+        RowSet<Row> rows = await(pool.preparedQuery("""
                 SELECT r1.reference, r1.person_id, r1.clinic_id, c.name, r1.product, r1.day, r2.day, r1.created_at, r1.changed_at
                 FROM reservations r1 JOIN reservations r2 ON r2.reference = r1.reference AND r2.dose = 2
                 JOIN clinics c ON c.id = r1.clinic_id
@@ -316,147 +311,13 @@ public final class PostgresBookingStore implements BookingStore, AutoCloseable {
 
     @Override
     public Optional<Remembered> remembered(long personId, String idempotencyKey) {
-        return rememberedIn(null, personId, idempotencyKey);
-    }
-
-    private Optional<Remembered> rememberedIn(SqlConnection conn, long personId, String key) {
-        var client = conn == null ? pool : conn;
-        RowSet<Row> rows = await(client.preparedQuery("SELECT fingerprint, answer FROM request_keys WHERE person_id = $1 AND key = $2")
-                .execute(Tuple.of(personId, key)));
+        RowSet<Row> rows = await(pool.preparedQuery("SELECT fingerprint, answer FROM request_keys WHERE person_id = $1 AND key = $2")
+                .execute(Tuple.of(personId, idempotencyKey)));
         if (rows.size() == 0) {
             return Optional.empty();
         }
         Row r = rows.iterator().next();
         return Optional.of(new Remembered(r.getString(0), AnswerCodec.decode(r.getString(1))));
-    }
-
-    // ------------------------------------------------------------------ the plain design: conditional UPDATE
-
-    /** Ends a transaction with ROLLBACK and this outcome as the answer. */
-    private static final class Rollback extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        private final transient BookingOutcome outcome;
-
-        Rollback(BookingOutcome outcome) {
-            super(null, null, false, false);
-            this.outcome = outcome;
-        }
-    }
-
-    private BookingOutcome bookConditionally(BookingCommand.Book command) {
-        BookingRequest request = command.request();
-        try {
-            return inTransaction(conn -> conditionally(conn, command));
-        } catch (Rollback r) {
-            return command.key() == null ? r.outcome : rememberAlone(request.personId(), command.key(), request.fingerprint(), r.outcome,
-                    command.now());
-        } catch (PgException e) {
-            if (BookingTransaction.retryable(e)) {
-                // A concurrent request of the same person, key or reference won: decide again on locked rows.
-                return (BookingOutcome) single(command);
-            }
-            throw e;
-        }
-    }
-
-    private BookingOutcome conditionally(SqlConnection conn, BookingCommand.Book command) {
-        // As in BookingTransaction: cached generic plans must not scan the growing tables whole.
-        await(conn.query("SET LOCAL enable_seqscan = off").execute());
-        BookingRequest r = command.request();
-        String key = command.key();
-        if (key != null) {
-            Optional<Remembered> first = rememberedIn(conn, r.personId(), key);
-            if (first.isPresent()) {
-                return first.get().fingerprint().equals(r.fingerprint())
-                        ? (BookingOutcome) first.get().answer()
-                        : new BookingOutcome.KeyReused(key);
-            }
-        }
-        BookingOutcome outcome = decideConditionally(conn, command);
-        if (key != null) {
-            await(conn.preparedQuery("INSERT INTO request_keys (person_id, key, fingerprint, answer, created_at) VALUES ($1, $2, $3, $4, $5)")
-                    .execute(Tuple.of(r.personId(), key, r.fingerprint(), AnswerCodec.encode(outcome), utc(command.now()))));
-        }
-        return outcome;
-    }
-
-    private BookingOutcome decideConditionally(SqlConnection conn, BookingCommand.Book command) {
-        BookingRequest r = command.request();
-        Optional<Reservation> existing = activeIn(conn, r.personId());
-        if (existing.isPresent()) {
-            return new BookingOutcome.AlreadyBooked(existing.get());
-        }
-        RowSet<Row> offer = await(conn.preparedQuery("""
-                SELECT c.name, p.dose2_min_days, p.dose2_max_days
-                FROM clinic_products cp JOIN clinics c ON c.id = cp.clinic_id JOIN products p ON p.code = cp.product
-                WHERE cp.clinic_id = $1 AND cp.product = $2""").execute(Tuple.of(r.clinicId(), r.product())));
-        if (offer.size() == 0) {
-            return new BookingOutcome.NotOffered(r.clinicId(), r.product());
-        }
-        Row o = offer.iterator().next();
-        Integer dose1Group = take(conn, r, r.day(), r.group());
-        if (dose1Group == null) {
-            RowSet<Row> any = await(conn.preparedQuery("SELECT 1 FROM day_capacity WHERE clinic_id = $1 AND product = $2 AND day = $3 LIMIT 1")
-                    .execute(Tuple.of(r.clinicId(), r.product(), r.day())));
-            return any.size() == 0 ? new BookingOutcome.NotOffered(r.clinicId(), r.product())
-                    : new BookingOutcome.DayFull(r.clinicId(), r.day(), r.product());
-        }
-        LocalDate from = r.day().plusDays(o.getInteger(1));
-        LocalDate to = r.day().plusDays(o.getInteger(2));
-        LocalDate dose2Day = null;
-        Integer dose2Group = null;
-        RowSet<Row> candidates = await(conn.preparedQuery("""
-                SELECT day FROM day_capacity
-                WHERE clinic_id = $1 AND product = $2 AND day BETWEEN $3 AND $4 AND (grp = -1 OR grp = $5) AND booked < capacity
-                GROUP BY day ORDER BY day""").execute(Tuple.of(r.clinicId(), r.product(), from, to, r.group())));
-        for (Row candidate : candidates) {
-            dose2Group = take(conn, r, candidate.getLocalDate(0), r.group());
-            if (dose2Group != null) {
-                dose2Day = candidate.getLocalDate(0);
-                break;
-            }
-        }
-        if (dose2Day == null) {
-            throw new Rollback(new BookingOutcome.NoSecondDoseDay(from, to));
-        }
-        Reservation reservation = new Reservation(command.reference(), r.personId(), r.clinicId(), o.getString(0), r.product(),
-                r.day(), dose2Day, command.now(), command.now());
-        OffsetDateTime now = utc(command.now());
-        await(conn.preparedQuery("""
-                INSERT INTO reservations (reference, dose, person_id, clinic_id, product, day, grp, status, created_at, changed_at)
-                VALUES ($1, 1, $2, $3, $4, $5, $6, 'ACTIVE', $8, $8), ($1, 2, $2, $3, $4, $7, $9, 'ACTIVE', $8, $8)""")
-                .execute(Tuple.from(List.of(command.reference(), r.personId(), r.clinicId(), r.product(), r.day(),
-                        dose1Group.shortValue(), dose2Day, now, dose2Group.shortValue()))));
-        await(conn.preparedQuery("""
-                INSERT INTO outbox (kind, person_id, reference, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $5)""")
-                .execute(Tuple.of("BOOKED", r.personId(), command.reference(), Outbox.body("BOOKED", reservation), now)));
-        return new BookingOutcome.Booked(reservation);
-    }
-
-    /** Takes a place on {@code day} from the person's group's bucket, else the shared one; the group taken, or null. */
-    private static Integer take(SqlConnection conn, BookingRequest r, LocalDate day, int group) {
-        for (int g : group == Bucket.SHARED ? new int[] {Bucket.SHARED} : new int[] {group, Bucket.SHARED}) {
-            RowSet<Row> taken = await(conn.preparedQuery("""
-                    UPDATE day_capacity SET booked = booked + 1
-                    WHERE clinic_id = $1 AND product = $2 AND day = $3 AND grp = $4 AND booked < capacity RETURNING grp""")
-                    .execute(Tuple.of(r.clinicId(), r.product(), day, (short) g)));
-            if (taken.rowCount() == 1) {
-                return g;
-            }
-        }
-        return null;
-    }
-
-    /** Remembers a refusal decided in a rolled-back transaction; when a concurrent retry remembered first, answers with that. */
-    private BookingOutcome rememberAlone(long personId, String key, String fingerprint, BookingOutcome outcome, Instant now) {
-        RowSet<Row> inserted = await(pool.preparedQuery("""
-                INSERT INTO request_keys (person_id, key, fingerprint, answer, created_at) VALUES ($1, $2, $3, $4, $5)
-                ON CONFLICT DO NOTHING RETURNING 1""").execute(Tuple.of(personId, key, fingerprint, AnswerCodec.encode(outcome), utc(now))));
-        if (inserted.rowCount() == 1) {
-            return outcome;
-        }
-        Remembered first = remembered(personId, key).orElseThrow();
-        return first.fingerprint().equals(fingerprint) ? (BookingOutcome) first.answer() : new BookingOutcome.KeyReused(key);
     }
 
     // ------------------------------------------------------------------ plumbing and checks

@@ -57,6 +57,16 @@ public final class PostgresErrors {
         return false;
     }
 
+    /**
+     * Whether {@code error} is a race another transaction won, which running the work again
+     * resolves: a unique violation, a deadlock report or a serialization failure (what the
+     * optimistic batch raises when a capacity row changed under it).
+     */
+    public static boolean retryable(Throwable error) {
+        return error instanceof PgException pg && ("23505".equals(pg.getSqlState()) || "40P01".equals(pg.getSqlState())
+                || "40001".equals(pg.getSqlState()));
+    }
+
     private static String describe(Throwable error) {
         // The driver's message names hosts and SQL states, never a row's data.
         String message = error.getMessage();

@@ -2,6 +2,7 @@ package dev.orderly.server.postgres;
 
 import static dev.orderly.server.postgres.Blocking.await;
 
+import dev.orderly.gate.AdmissionPolicy;
 import dev.orderly.gate.GateConfig;
 import dev.orderly.gate.GateProgress;
 import dev.orderly.gate.GateStore;
@@ -169,8 +170,9 @@ public final class PostgresGateStore implements GateStore {
     @Override
     public boolean saveConfigIf(GateConfig config, GateProgress expected, GateProgress next) {
         // The configuration is written only by the statement whose move of the progress won.
-        Tuple args = Tuple.of(config.name(), expected.version(), next.version(), next.mark(), next.preQueueSize(), time(next.lastTick()))
-                .addValue(next.carry()).addValue(next.rate()).addValue(GateConfigJson.write(config));
+        Tuple args = Tuple.of(config.name(), expected.version(), next.version(), next.mark(), next.preQueueSize(),
+                time(next.memory().lastTick())).addValue(next.memory().carry()).addValue(next.memory().rate())
+                .addValue(GateConfigJson.write(config));
         return await(pool.preparedQuery(expected.version() == 0 ? SAVE_CONFIG_FIRST : SAVE_CONFIG).execute(args))
                 .iterator().next().getLong(0) == 1;
     }
@@ -302,15 +304,15 @@ public final class PostgresGateStore implements GateStore {
         }
         Row r = rows.iterator().next();
         OffsetDateTime tick = r.getOffsetDateTime(3);
-        return new GateProgress(r.getLong(1), r.getLong(2), tick == null ? null : tick.toInstant(), r.getDouble(4), r.getDouble(5),
-                r.getLong(0));
+        return new GateProgress(r.getLong(1), r.getLong(2),
+                new AdmissionPolicy.Memory(tick == null ? null : tick.toInstant(), r.getDouble(4), r.getDouble(5)), r.getLong(0));
     }
 
     @Override
     public boolean advance(String gate, GateProgress expected, GateProgress next, Instant at) {
         Instant when = at.truncatedTo(ChronoUnit.MICROS);
-        Tuple args = Tuple.of(gate, expected.version(), next.version(), next.mark(), next.preQueueSize(), time(next.lastTick()))
-                .addValue(next.carry()).addValue(next.rate()).addValue(time(when)).addValue(expected.mark());
+        Tuple args = Tuple.of(gate, expected.version(), next.version(), next.mark(), next.preQueueSize(), time(next.memory().lastTick()))
+                .addValue(next.memory().carry()).addValue(next.memory().rate()).addValue(time(when)).addValue(expected.mark());
         boolean won = await(pool.preparedQuery(expected.version() == 0 ? ADVANCE_FIRST : ADVANCE).execute(args))
                 .iterator().next().getLong(0) == 1;
         if (won && next.mark() > expected.mark()) {

@@ -1,5 +1,6 @@
 package dev.orderly.server.redis;
 
+import dev.orderly.gate.AdmissionPolicy;
 import dev.orderly.gate.GateConfig;
 import dev.orderly.gate.GateProgress;
 import dev.orderly.gate.GateStore;
@@ -287,14 +288,15 @@ public final class RedisGateStore implements GateStore {
     }
 
     static String encode(GateProgress p) {
-        return p.mark() + "|" + p.preQueueSize() + "|" + (p.lastTick() == null ? "-" : Long.toString(p.lastTick().toEpochMilli()))
-                + "|" + p.carry() + "|" + p.rate() + "|" + p.version();
+        AdmissionPolicy.Memory m = p.memory();
+        return p.mark() + "|" + p.preQueueSize() + "|" + (m.lastTick() == null ? "-" : Long.toString(m.lastTick().toEpochMilli()))
+                + "|" + m.carry() + "|" + m.rate() + "|" + p.version();
     }
 
     static GateProgress decode(String s) {
         String[] f = s.split("\\|");
         Function<String, Instant> tick = t -> t.equals("-") ? null : Instant.ofEpochMilli(Long.parseLong(t));
-        return new GateProgress(Long.parseLong(f[0]), Long.parseLong(f[1]), tick.apply(f[2]), Double.parseDouble(f[3]),
-                Double.parseDouble(f[4]), Long.parseLong(f[5]));
+        return new GateProgress(Long.parseLong(f[0]), Long.parseLong(f[1]),
+                new AdmissionPolicy.Memory(tick.apply(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4])), Long.parseLong(f[5]));
     }
 }

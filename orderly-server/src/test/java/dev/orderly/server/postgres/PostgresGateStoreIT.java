@@ -2,6 +2,7 @@ package dev.orderly.server.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.orderly.gate.AdmissionPolicy;
 import dev.orderly.gate.GateConfig;
 import dev.orderly.gate.GateMode;
 import dev.orderly.gate.GateProgress;
@@ -94,7 +95,7 @@ class PostgresGateStoreIT extends GateStoreContract {
         before.saveConfig(paused);
         long holder = before.issueFor("identity", "person:7");
         before.issue("identity");
-        GateProgress progress = GateProgress.INITIAL.next(2, 2, T0.plusSeconds(1), 0.5, 0);
+        GateProgress progress = GateProgress.INITIAL.next(2, 2, new AdmissionPolicy.Memory(T0.plusSeconds(1), 0.5, 0));
         assertThat(before.advance("identity", GateProgress.INITIAL, progress, T0.plusSeconds(1))).isTrue();
         assertThat(before.spend("identity", 1)).isTrue();
 

@@ -2,6 +2,7 @@ package dev.orderly.server.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.orderly.booking.BookingStore;
 import dev.orderly.server.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -57,7 +58,7 @@ public final class PostgresTestDatabase implements AutoCloseable {
     }
 
     /** No bucket overbooked, every bucket's count equal to the appointments in it, one active appointment per person and dose. */
-    public void assertConsistent(PostgresBookingStore store) {
+    public void assertConsistent(BookingStore store) {
         assertThat(store.checkIntegrity().isClean()).as("%s", store.checkIntegrity()).isTrue();
     }
 

@@ -1,6 +1,6 @@
 package dev.orderly.surge.simulate;
 
-import dev.orderly.gate.AdmissionSettings;
+import dev.orderly.gate.AdmissionPolicy;
 import dev.orderly.gate.DownstreamHealth;
 import dev.orderly.gate.GateConfig;
 import dev.orderly.gate.GateMode;
@@ -51,7 +51,7 @@ final class GateLine {
     }
 
     /** What the line was set up with. */
-    record Settings(String name, AdmissionSettings admission, double opensAt, double passLifetime, double maxPoll,
+    record Settings(String name, AdmissionPolicy admission, double opensAt, double passLifetime, double maxPoll,
                     double ticketsPerPerson, double tabsPerTicket, double giveUpShare, double patience, double cohortSeconds) {
     }
 
@@ -221,15 +221,14 @@ final class GateLine {
                 draw(now);
             }
             // Only the policies that read a signal pay for measuring it.
-            long outstanding = settings.admission() instanceof AdmissionSettings.ConcurrencyTarget ? Math.round(outstanding()) : 0;
-            DownstreamHealth h = settings.admission() instanceof AdmissionSettings.Adaptive ? health.get() : DownstreamHealth.UNKNOWN;
+            long outstanding = settings.admission() instanceof AdmissionPolicy.ConcurrencyTarget ? Math.round(outstanding()) : 0;
+            DownstreamHealth h = settings.admission() instanceof AdmissionPolicy.Adaptive ? health.get() : DownstreamHealth.UNKNOWN;
             // The line's counts are expected values (fractions of tickets), the transition's whole tickets: it is asked
             // about the whole tickets waiting, from a mark of 0. Owed no more than those, it admits what it owes; owed
             // more, the line ran empty and the mark catches up with everyone issued, fraction included, as the server's
             // mark catches up with its counter (whole < owed exactly when waiting < owed, the policy owing whole people).
             long whole = (long) Math.max(0, Math.floor(issued - mark));
-            GateProgress relative = new GateProgress(0, progress.preQueueSize(), progress.lastTick(), progress.carry(),
-                    progress.rate(), progress.version());
+            GateProgress relative = new GateProgress(0, progress.preQueueSize(), progress.memory(), progress.version());
             GateTransition.Transition t = GateTransition.next(relative, config, whole, outstanding, h, instant(now));
             double newMark = t.admitted() < t.owed() ? issued : mark + t.admitted();
             if (t.next() != null) {
@@ -383,11 +382,7 @@ final class GateLine {
 
     /** The larger of the measured rate over the last minute and the policy's known rate, as {@code WaitingRoom}. */
     private double estimateRate() {
-        double known = switch (settings.admission()) {
-            case AdmissionSettings.FixedRate f -> f.perSecond();
-            case AdmissionSettings.Adaptive a -> progress.rate() > 0 ? progress.rate() : a.startPerSecond();
-            case AdmissionSettings.ConcurrencyTarget c -> 0;
-        };
+        double known = settings.admission().knownPerSecond(progress.memory());
         double measured = 0;
         double now = loop.now();
         double since = Math.max(now - RATE_WINDOW, settings.opensAt());
@@ -489,7 +484,7 @@ final class GateLine {
 
     /** The current admission rate of an adaptive policy, else the nominal rate. */
     double currentRate() {
-        return progress.rate() > 0 ? progress.rate() : settings.admission().nominalPerSecond();
+        return progress.memory().rate() > 0 ? progress.memory().rate() : settings.admission().nominalPerSecond();
     }
 
     /** When the mark last caught up with every ticket issued (seconds since the run's start), or NaN. */

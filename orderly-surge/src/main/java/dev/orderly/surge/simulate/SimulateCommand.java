@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.orderly.gate.AdmissionSettings;
+import dev.orderly.gate.AdmissionPolicy;
 import dev.orderly.surge.ScenarioOptions;
 import dev.orderly.surge.SurgeCli;
 import dev.orderly.surge.scenario.Scenario;
@@ -155,11 +155,11 @@ public final class SimulateCommand implements Callable<Integer> {
         double tabs = p.meanTabs();
         double tickets = 1 + p.otherDeviceShare() * (tabs - 1);
         double identityRate = s.scaledRate(s.gates().identityRate());
-        AdmissionSettings identity = adaptive
-                ? new AdmissionSettings.Adaptive(1, identityRate * 10, identityRate, Math.max(1, identityRate / 20), 0.7,
+        AdmissionPolicy identity = adaptive
+                ? new AdmissionPolicy.Adaptive(1, identityRate * 10, identityRate, Math.max(1, identityRate / 20), 0.7,
                         latencyTarget, d.maxErrorRatio())
-                : new AdmissionSettings.FixedRate(identityRate);
-        AdmissionSettings booking = new AdmissionSettings.FixedRate(s.scaledRate(s.gates().bookingRate()));
+                : new AdmissionPolicy.FixedRate(identityRate);
+        AdmissionPolicy booking = new AdmissionPolicy.FixedRate(s.scaledRate(s.gates().bookingRate()));
         Scenario.Arrivals a = s.arrivals();
         Scenario.Behaviour b = s.behaviour();
         return new SurgeModel(s.scaled(s.peopleAtScaleOne()), 1 - p.notEligibleShare(), tickets, tabs, seconds(a.preQueue()),

@@ -1,6 +1,6 @@
 package dev.orderly.surge.simulate;
 
-import dev.orderly.gate.AdmissionSettings;
+import dev.orderly.gate.AdmissionPolicy;
 import java.util.Objects;
 
 /**
@@ -34,7 +34,7 @@ import java.util.Objects;
 public record SurgeModel(double people, double eligibleShare, double ticketsPerPerson, double tabsPerPerson, double preQueue,
                          double beforeOpening, double halfLife, double window, double think, double refresherShare,
                          double refreshInterval, double giveUpShare, double patience, double attemptsPerBooking,
-                         double retryAfter, AdmissionSettings identityAdmission, AdmissionSettings bookingAdmission,
+                         double retryAfter, AdmissionPolicy identityAdmission, AdmissionPolicy bookingAdmission,
                          double passLifetime, double maxPoll, Deployment deployment, double maxSeconds, long seed,
                          double botJoinsPerSecond) {
 
@@ -46,7 +46,7 @@ public record SurgeModel(double people, double eligibleShare, double ticketsPerP
     public SurgeModel(double people, double eligibleShare, double ticketsPerPerson, double tabsPerPerson, double preQueue,
                       double beforeOpening, double halfLife, double window, double think, double refresherShare,
                       double refreshInterval, double giveUpShare, double patience, double attemptsPerBooking,
-                      double retryAfter, AdmissionSettings identityAdmission, AdmissionSettings bookingAdmission,
+                      double retryAfter, AdmissionPolicy identityAdmission, AdmissionPolicy bookingAdmission,
                       double passLifetime, double maxPoll, Deployment deployment, double maxSeconds, long seed) {
         this(people, eligibleShare, ticketsPerPerson, tabsPerPerson, preQueue, beforeOpening, halfLife, window, think, refresherShare,
                 refreshInterval, giveUpShare, patience, attemptsPerBooking, retryAfter, identityAdmission, bookingAdmission, passLifetime,
@@ -101,7 +101,7 @@ public record SurgeModel(double people, double eligibleShare, double ticketsPerP
 
     /** This model with both gates admitting a fixed {@code perSecond}. */
     public SurgeModel withFixedRate(double perSecond) {
-        AdmissionSettings fixed = new AdmissionSettings.FixedRate(perSecond);
+        AdmissionPolicy fixed = new AdmissionPolicy.FixedRate(perSecond);
         return new SurgeModel(people, eligibleShare, ticketsPerPerson, tabsPerPerson, preQueue, beforeOpening, halfLife, window, think,
                 refresherShare, refreshInterval, giveUpShare, patience, attemptsPerBooking, retryAfter, fixed, fixed, passLifetime,
                 maxPoll, deployment, maxSeconds, seed, botJoinsPerSecond);

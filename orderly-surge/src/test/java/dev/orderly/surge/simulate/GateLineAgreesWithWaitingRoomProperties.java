@@ -2,7 +2,7 @@ package dev.orderly.surge.simulate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.orderly.gate.AdmissionSettings;
+import dev.orderly.gate.AdmissionPolicy;
 import dev.orderly.gate.DownstreamHealth;
 import dev.orderly.gate.GateConfig;
 import dev.orderly.gate.GateMode;
@@ -45,7 +45,7 @@ class GateLineAgreesWithWaitingRoomProperties {
     }
 
     @Property(tries = 200)
-    void sameJoinsAndTicksGiveTheSameMarks(@ForAll("admissions") AdmissionSettings admission,
+    void sameJoinsAndTicksGiveTheSameMarks(@ForAll("admissions") AdmissionPolicy admission,
                                            @ForAll @IntRange(min = 0, max = 60) int opensAtTwentieths,
                                            @ForAll boolean healthy,
                                            @ForAll @Size(min = 1, max = 80) List<@From("steps") Step> steps) {
@@ -88,13 +88,13 @@ class GateLineAgreesWithWaitingRoomProperties {
     }
 
     @Provide
-    Arbitrary<AdmissionSettings> admissions() {
+    Arbitrary<AdmissionPolicy> admissions() {
         Arbitrary<Double> rates = Arbitraries.doubles().between(0.5, 60).ofScale(2);
         return Arbitraries.oneOf(
-                rates.map(AdmissionSettings.FixedRate::new),
-                Combinators.combine(Arbitraries.longs().between(1, 40), rates).as(AdmissionSettings.ConcurrencyTarget::new),
+                rates.map(AdmissionPolicy.FixedRate::new),
+                Combinators.combine(Arbitraries.longs().between(1, 40), rates).as(AdmissionPolicy.ConcurrencyTarget::new),
                 Combinators.combine(rates, Arbitraries.doubles().between(0.1, 20).ofScale(2))
-                        .as((startRate, increase) -> new AdmissionSettings.Adaptive(0.5, 60, startRate, increase, 0.7,
+                        .as((startRate, increase) -> new AdmissionPolicy.Adaptive(0.5, 60, startRate, increase, 0.7,
                                 Duration.ofMillis(500), 0.05)));
     }
 

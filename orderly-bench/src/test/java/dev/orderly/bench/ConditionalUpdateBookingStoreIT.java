@@ -1,15 +1,16 @@
-package dev.orderly.server.postgres;
+package dev.orderly.bench;
 
 import dev.orderly.booking.BookingStore;
 import dev.orderly.booking.BookingStoreContract;
+import dev.orderly.server.postgres.PostgresTestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** The booking contract against PostgreSQL with the plain engine: conditional UPDATE, one transaction per booking. */
-class PostgresConditionalBookingStoreIT extends BookingStoreContract {
+/** The booking contract against PostgreSQL with the benchmark's plain engine: conditional UPDATE, one transaction per booking. */
+class ConditionalUpdateBookingStoreIT extends BookingStoreContract {
 
     private static PostgresTestDatabase db;
-    private PostgresBookingStore store;
+    private ConditionalUpdateBookingStore store;
 
     @BeforeAll
     static void start() {
@@ -24,7 +25,7 @@ class PostgresConditionalBookingStoreIT extends BookingStoreContract {
     @Override
     protected BookingStore newStore() {
         db.truncate();
-        store = new PostgresBookingStore(db.pool(), PostgresBookingStore.Engine.CONDITIONAL_UPDATE, 1, 1);
+        store = new ConditionalUpdateBookingStore(db.pool());
         return store;
     }
 

@@ -43,6 +43,7 @@ public final class Main {
         String host = settings.httpHost().equals("0.0.0.0") ? "localhost" : settings.httpHost();
         System.out.println();
         System.out.println("  Orderly is running: http://" + host + ":" + app.port() + "/");
+        System.out.println("  Operator console (staff sign-in): http://" + host + ":" + app.port() + "/console.html");
         if (settings.demo()) {
             System.out.println("  Demo SMS inbox and residents to try: http://" + host + ":" + app.port() + "/dev.html");
         }

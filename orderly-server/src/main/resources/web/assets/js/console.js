@@ -260,7 +260,7 @@
       h('meter', { min: '0', max: '1', value: String(d.rate), 'aria-label': String(d.digit) }),
       h('span', { class: 'digit-rate', text: pct(d.rate) + ' (' + num(d.booked, 0) + ' / ' + num(d.eligible, 0) + ')' }))));
     table('capacity-table', ['console.col.province', 'console.col.product', 'console.col.capacity', 'console.col.booked', 'console.col.left'],
-      (f.booking.capacity || []).map(c => [c.province, O.productLabel ? O.productLabel(c.product) : c.product, num(c.capacity, 0),
+      (f.booking.capacity || []).map(c => [c.province, c.product, num(c.capacity, 0),
         num(c.booked, 0), h('strong', { text: num(c.left, 0) })]));
   }
 
@@ -380,9 +380,11 @@
         loadGates();
       }
     });
+    // The saved mode first: the figures come from this node's view, which may be a tick behind a change just made.
+    const state = g.mode !== 'ACTIVE' ? g.mode : (f.phase && f.phase !== 'PAUSED' && f.phase !== 'CLOSED' ? f.phase : 'ACTIVE');
     return h('section', { class: 'card gate-card', id, 'aria-labelledby': id + '-title' },
       h('h2', { id: id + '-title', class: 'card-title' }, g.name + ' ',
-        h('span', { class: 'state state-' + String(f.phase || g.mode).toLowerCase(), i18n: 'console.phase.' + (f.phase || g.mode) })),
+        h('span', { class: 'state state-' + state.toLowerCase(), i18n: 'console.phase.' + state })),
       h('dl', { class: 'facts' },
         h('dt', { i18n: 'console.col.waiting' }), h('dd', { text: num(f.waiting, 0) }),
         h('dt', { i18n: 'console.col.admittedUpTo' }), h('dd', { text: num(f.admitted, 0) }),

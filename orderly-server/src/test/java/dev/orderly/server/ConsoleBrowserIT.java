@@ -146,7 +146,8 @@ class ConsoleBrowserIT {
             assertThat(card).isVisible();
             Instant back = Instant.now().plus(Duration.ofMinutes(40)).truncatedTo(ChronoUnit.MINUTES);
             String backLocal = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm").withZone(SEOUL).format(back);
-            String backShown = DateTimeFormatter.ofPattern("HH:mm").withZone(SEOUL).format(back);
+            // The English page writes Seoul time on a 12-hour clock: "7:45:00 PM".
+            String backShown = DateTimeFormatter.ofPattern("h:mm").withZone(SEOUL).format(back);
             console.locator("#gate-identity-ko").fill("본인인증 서비스 점검 중입니다");
             console.locator("#gate-identity-en").fill("Identity checks are under maintenance");
             console.locator("#gate-identity-back").fill(backLocal);

@@ -1,6 +1,5 @@
 package dev.orderly.bench;
 
-import dev.orderly.booking.IntegrityReport;
 import dev.orderly.booking.BookingOutcome;
 import dev.orderly.booking.BookingReferences;
 import dev.orderly.booking.BookingRequest;
@@ -8,6 +7,7 @@ import dev.orderly.booking.BookingStore;
 import dev.orderly.booking.Bucket;
 import dev.orderly.booking.CapacitySetting;
 import dev.orderly.booking.Clinic;
+import dev.orderly.booking.IntegrityReport;
 import dev.orderly.booking.Product;
 import dev.orderly.booking.ReferenceInUseException;
 import dev.orderly.server.postgres.BookingMetrics;

@@ -1,8 +1,8 @@
 package dev.orderly.server.http;
 
-import dev.orderly.gate.PassCheck;
 import dev.orderly.booking.BookingService;
 import dev.orderly.eligibility.Eligibility;
+import dev.orderly.gate.PassCheck;
 import dev.orderly.identity.Claim;
 import dev.orderly.identity.IdentityProviders;
 import dev.orderly.identity.SessionCheck;

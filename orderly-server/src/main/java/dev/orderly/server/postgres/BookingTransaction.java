@@ -2,8 +2,8 @@ package dev.orderly.server.postgres;
 
 import static dev.orderly.server.postgres.Blocking.await;
 
-import dev.orderly.booking.Bucket;
 import dev.orderly.booking.BookingRules;
+import dev.orderly.booking.Bucket;
 import dev.orderly.booking.ChangeRequest;
 import dev.orderly.booking.Holding;
 import dev.orderly.booking.Offer;
@@ -11,14 +11,14 @@ import dev.orderly.booking.ReferenceInUseException;
 import dev.orderly.booking.Remembered;
 import dev.orderly.booking.Reservation;
 import dev.orderly.booking.StoreAnswer;
-import dev.orderly.store.StoreUnavailableException;
 import dev.orderly.booking.WorkingSet;
+import dev.orderly.store.StoreUnavailableException;
+import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.core.Future;
 import io.vertx.sqlclient.Tuple;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -31,9 +31,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.TreeSet;
 
 /**
  * Runs booking commands, one or many, in one PostgreSQL transaction: lock, decide, write, commit.

@@ -7,9 +7,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.Set;
-import java.nio.file.attribute.PosixFilePermission;
 
 /**
  * A Redis of a fault test's own, on a free port, writing every change to its append-only file

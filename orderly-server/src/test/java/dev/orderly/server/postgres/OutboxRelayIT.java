@@ -1,8 +1,5 @@
 package dev.orderly.server.postgres;
 
-import dev.orderly.privacy.FieldCipher;
-import dev.orderly.server.PrivacyKeys;
-import dev.orderly.server.TestPrivacy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orderly.booking.BookingOutcome;
@@ -10,6 +7,9 @@ import dev.orderly.booking.BookingRequest;
 import dev.orderly.booking.Clinic;
 import dev.orderly.booking.Product;
 import dev.orderly.identity.SmsGateway;
+import dev.orderly.privacy.FieldCipher;
+import dev.orderly.server.PrivacyKeys;
+import dev.orderly.server.TestPrivacy;
 import dev.orderly.time.MutableClock;
 import java.time.Duration;
 import java.time.LocalDate;

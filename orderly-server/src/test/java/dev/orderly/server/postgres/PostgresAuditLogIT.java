@@ -1,7 +1,6 @@
 package dev.orderly.server.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.orderly.audit.AuditEvent;
 import dev.orderly.audit.AuditLog;

@@ -1,13 +1,13 @@
 package dev.orderly.surge.replay;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orderly.surge.ScenarioOptions;
 import dev.orderly.surge.SurgeCli;
+import dev.orderly.surge.report.ReplayReport;
 import dev.orderly.surge.scenario.Scenario;
 import dev.orderly.surge.scenario.ScenarioException;
 import dev.orderly.surge.scenario.ScenarioSummary;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.orderly.surge.report.ReplayReport;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

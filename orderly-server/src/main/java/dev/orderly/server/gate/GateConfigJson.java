@@ -78,7 +78,11 @@ public final class GateConfigJson {
 
     /** The notice's members, as {@link #notice(JsonObject)} reads them. */
     public static JsonObject write(GateNotice n) {
-        JsonObject json = new JsonObject().put("message", n.message()).put("messageEn", n.messageEn());
+        // Only what is said: a config with no English text or time is stored as before notices had them.
+        JsonObject json = new JsonObject().put("message", n.message());
+        if (!n.messageEn().isEmpty()) {
+            json.put("messageEn", n.messageEn());
+        }
         n.back().ifPresent(b -> json.put("expectedBack", b.toString()));
         return json;
     }

@@ -36,6 +36,18 @@ public final class PostgresNotices implements Notices {
             WHERE v.clinic_id = $1 AND v.status = 'ACTIVE' AND ($2::date IS NULL OR v.day = $2::date)
               AND ($3::int IS NULL OR v.dose = $3::int) AND r.phone_sealed IS NOT NULL""";
 
+    /** Every statement, whole, so that a test can prepare each without parameter types (see AdapterStatementsParseIT). */
+    static final String COUNT_COHORT = "SELECT count(*) FROM (" + COHORT_MEMBERS + ") a";
+    static final String COUNT_CLINIC = "SELECT count(*) FROM (" + CLINIC_BOOKINGS + ") a";
+    static final String SEND_COHORT = send(COHORT_MEMBERS, 1);
+    static final String SEND_CLINIC = send(CLINIC_BOOKINGS, 3);
+
+    private static String send(String audience, int parameters) {
+        return "INSERT INTO outbox (kind, person_id, reference, body, created_at, next_attempt_at) SELECT '" + KIND + "', a.id, $"
+                + (parameters + 1) + "::text, $" + (parameters + 2) + "::text, $" + (parameters + 3) + "::timestamptz, $" + (parameters + 3)
+                + "::timestamptz FROM (" + audience + ") a";
+    }
+
     private final Pool pool;
     private final Clock clock;
 
@@ -49,8 +61,8 @@ public final class PostgresNotices implements Notices {
         if (audience instanceof Audience.CohortMembers c && !cohortExists(c.cohortId())) {
             return OptionalLong.empty();
         }
-        return OptionalLong.of(await(pool.preparedQuery("SELECT count(*) FROM (" + query(audience) + ") a").execute(parameters(audience)))
-                .iterator().next().getLong(0));
+        String count = audience instanceof Audience.CohortMembers ? COUNT_COHORT : COUNT_CLINIC;
+        return OptionalLong.of(await(pool.preparedQuery(count).execute(parameters(audience))).iterator().next().getLong(0));
     }
 
     private boolean cohortExists(String id) {
@@ -71,10 +83,8 @@ public final class PostgresNotices implements Notices {
                 long id = await(conn.query("SELECT nextval(pg_get_serial_sequence('outbox', 'id'))").execute()).iterator().next().getLong(0);
                 String reference = "MSG-" + id;
                 var now = PostgresBookingStore.utc(clock.instant());
-                int n = parameters(audience).size();
-                long inserted = await(conn.preparedQuery("INSERT INTO outbox (kind, person_id, reference, body, created_at, next_attempt_at) "
-                                + "SELECT '" + KIND + "', a.id, $" + (n + 1) + ", $" + (n + 2) + ", $" + (n + 3) + ", $" + (n + 3)
-                                + " FROM (" + query(audience) + ") a")
+                String insert = audience instanceof Audience.CohortMembers ? SEND_COHORT : SEND_CLINIC;
+                long inserted = await(conn.preparedQuery(insert)
                         .execute(parameters(audience).addString(reference).addString(body).addOffsetDateTime(now))).rowCount();
                 if (inserted != expectedCount) {
                     await(tx.rollback());
@@ -91,13 +101,7 @@ public final class PostgresNotices implements Notices {
         }
     }
 
-    private static String query(Audience audience) {
-        return switch (audience) {
-            case Audience.CohortMembers c -> COHORT_MEMBERS;
-            case Audience.ClinicBookings b -> CLINIC_BOOKINGS;
-        };
-    }
-
+    /** The audience's parameters, in the order of its query ($1, or $1 to $3). */
     private static Tuple parameters(Audience audience) {
         return switch (audience) {
             case Audience.CohortMembers c -> Tuple.tuple().addString(c.cohortId());

@@ -88,6 +88,9 @@ public enum ProblemType {
     UNKNOWN_COHORT("unknown-cohort", 404, "Unknown cohort"),
     REJECTED_ROWS("rejected-rows", 422, "Rows rejected"),
     BELOW_BOOKED("below-booked", 409, "Below what is booked"),
+    // A message to many people is sent only to the number of people the operator confirmed.
+    AUDIENCE_CHANGED("audience-changed", 409, "Audience changed"),
+    AUDIENCE_TOO_LARGE("audience-too-large", 422, "Audience too large"),
     // The change was made, its audit entry could not be written: the operator must know.
     AUDIT_UNRECORDED("audit-unrecorded", 503, "Change made but not recorded"),
 

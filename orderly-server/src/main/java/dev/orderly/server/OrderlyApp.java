@@ -28,6 +28,7 @@ import dev.orderly.server.postgres.PostgresBookingStore;
 import dev.orderly.server.postgres.PostgresBookingTallies;
 import dev.orderly.server.postgres.PostgresChallengeStore;
 import dev.orderly.server.postgres.PostgresCohortStore;
+import dev.orderly.server.postgres.PostgresNotices;
 import dev.orderly.server.postgres.PostgresDailyQuota;
 import dev.orderly.server.postgres.PostgresErrors;
 import dev.orderly.server.postgres.PostgresGateStore;
@@ -235,6 +236,7 @@ public final class OrderlyApp implements AutoCloseable {
         DashboardFeed dashboard = new DashboardFeed(vertx, meters, waitingRoom, new PostgresBookingTallies(database.pool()), board,
                 nodeName(), clock, blockingWork);
         api.withDashboard(dashboard);
+        api.withMessages(new PostgresNotices(database.pool(), clock));
         dashboard.start();
         started.add(dashboard);
 

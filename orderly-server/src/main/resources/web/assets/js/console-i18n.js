@@ -373,4 +373,56 @@
     'console.integrity.dirty': 'Problems found.',
     'console.integrity.counts': '{over} overbooked · {two} people with two appointments · {mismatch} count mismatches'
   });
+
+  // Messages to many people (a cohort, a clinic's bookings).
+  Object.assign(m.ko, {
+    'console.nav.messages': '안내 문자',
+    'console.messages.title': '안내 문자 보내기',
+    'console.messages.lead': '예약 대상 전체나 한 접종기관(하루, 차수)의 예약자에게 문자를 보냅니다. 먼저 미리 보기로 받는 사람 수와 문구를 확인하세요. 전화번호가 없는 사람과 취소된 예약은 빠집니다.',
+    'console.messages.to': '받는 사람',
+    'console.messages.toCohort': '예약 대상 전체',
+    'console.messages.toClinic': '접종기관 예약자',
+    'console.messages.cohort': '예약 대상',
+    'console.messages.day': '접종일 (비우면 모든 날)',
+    'console.messages.dose': '차수',
+    'console.messages.anyDose': '모두',
+    'console.messages.dose1': '1차',
+    'console.messages.dose2': '2차',
+    'console.messages.ko': '한국어 문구 (필수, 300자까지)',
+    'console.messages.en': '영어 문구 (선택, 300자까지, 한국어 다음 줄에 붙습니다)',
+    'console.messages.preview': '미리 보기',
+    'console.messages.counting': '세는 중…',
+    'console.messages.count': '받는 사람 {n}명 ({target}). 한 사람에게 아래 문자 한 통이 갑니다:',
+    'console.messages.nobody': '받을 사람이 없습니다.',
+    'console.messages.send': '보내기',
+    'console.messages.sending': '보내는 중…',
+    'console.messages.confirmTitle': '이 문자를 보낼까요?',
+    'console.messages.willSend': '{target}: {n}명에게 문자를 보냅니다. 보낸 뒤에는 되돌릴 수 없습니다.',
+    'console.messages.sent': '{n}명에게 보낼 문자를 발송 대기열에 넣었습니다 ({reference}).'
+  });
+  Object.assign(m.en, {
+    'console.nav.messages': 'Messages',
+    'console.messages.title': 'Send a message',
+    'console.messages.lead': 'Sends a text message to everyone a cohort covers, or to the people booked at one clinic (on one day, for one dose). Preview first to see how many people get it and the text they get. People with no phone on file and cancelled appointments are left out.',
+    'console.messages.to': 'To',
+    'console.messages.toCohort': 'Everyone in a cohort',
+    'console.messages.toClinic': 'People booked at a clinic',
+    'console.messages.cohort': 'Cohort',
+    'console.messages.day': 'Appointment day (empty: every day)',
+    'console.messages.dose': 'Dose',
+    'console.messages.anyDose': 'Any',
+    'console.messages.dose1': 'Dose 1',
+    'console.messages.dose2': 'Dose 2',
+    'console.messages.ko': 'Korean text (required, up to 300 characters)',
+    'console.messages.en': 'English text (optional, up to 300 characters, on the line after the Korean)',
+    'console.messages.preview': 'Preview',
+    'console.messages.counting': 'Counting…',
+    'console.messages.count': '{n} people ({target}). Each gets this one message:',
+    'console.messages.nobody': 'Nobody to send to.',
+    'console.messages.send': 'Send',
+    'console.messages.sending': 'Sending…',
+    'console.messages.confirmTitle': 'Send this message?',
+    'console.messages.willSend': '{target}: send the message to {n} people. It cannot be taken back once sent.',
+    'console.messages.sent': 'Queued the message for {n} people ({reference}).'
+  });
 })();

@@ -158,7 +158,8 @@
     groups: loadGroups,
     audit: () => loadAudit(true),
     staff: loadStaff,
-    integrity: () => {}
+    integrity: () => {},
+    messages: loadMessages
   };
 
   function route() {
@@ -681,6 +682,119 @@
       O.busy(button, false);
     }
   });
+
+  // ---------------------------------------------------------------- messages
+
+  // What the operator previewed: the request and the count shown. Sending carries that count, and
+  // the server refuses (audience-changed) when the audience no longer has that size.
+  let messagePreview = null;
+
+  async function loadMessages() {
+    showAudienceFields();
+    const r = await O.api('GET', '/api/operator/cohorts');
+    if (!r.ok) {
+      problem(r.problem);
+      return;
+    }
+    const select = $('m-cohort');
+    const chosen = select.value;
+    O.fill(select, r.data.map(c => h('option', { value: c.id, text: c.name + ' (' + c.id + ')' })));
+    if (chosen && r.data.some(c => c.id === chosen)) {
+      select.value = chosen;
+    }
+  }
+
+  function showAudienceFields() {
+    const kind = $('m-kind').value;
+    document.querySelectorAll('#message-form [data-audience]').forEach(f => { f.hidden = f.dataset.audience !== kind; });
+  }
+
+  function forgetPreview() {
+    messagePreview = null;
+    O.clear($('message-preview'));
+  }
+
+  function messageRequest() {
+    const audience = {};
+    if ($('m-kind').value === 'cohort') {
+      audience.cohort = $('m-cohort').value;
+    } else {
+      audience.clinicId = Number($('m-clinic').value);
+      if ($('m-day').value) {
+        audience.day = $('m-day').value;
+      }
+      if ($('m-dose').value) {
+        audience.dose = Number($('m-dose').value);
+      }
+    }
+    const text = { ko: $('m-ko').value };
+    if ($('m-en').value.trim()) {
+      text.en = $('m-en').value;
+    }
+    return { audience, text };
+  }
+
+  $('m-kind').addEventListener('change', () => {
+    showAudienceFields();
+    forgetPreview();
+  });
+  ['m-cohort', 'm-clinic', 'm-day', 'm-dose', 'm-ko', 'm-en'].forEach(id => $(id).addEventListener('input', forgetPreview));
+
+  $('message-form').addEventListener('submit', async e => {
+    e.preventDefault();
+    clearProblem();
+    forgetPreview();
+    O.clear($('message-result'));
+    const body = messageRequest();
+    const button = e.target.querySelector('button[type=submit]');
+    O.busy(button, true, 'console.messages.counting');
+    try {
+      const r = await O.api('POST', '/api/operator/messages/preview', { json: body, timeoutMs: 120000 });
+      if (!r.ok) {
+        problem(r.problem);
+        return;
+      }
+      messagePreview = { body, count: r.data.count, target: r.data.target };
+      const box = $('message-preview');
+      O.fill(box, h('div', { class: 'card message-preview' },
+        h('p', { class: 'message-count', text: O.t('console.messages.count', { n: num(r.data.count, 0), target: r.data.target }) }),
+        h('pre', { class: 'message-sample', text: r.data.sample }),
+        r.data.count > 0
+          ? h('button', { type: 'button', class: 'button', i18n: 'console.messages.send', onclick: sendMessage })
+          : h('p', { class: 'muted', i18n: 'console.messages.nobody' })));
+      O.translate(box);
+      box.hidden = false;
+    } finally {
+      O.busy(button, false);
+    }
+  });
+
+  async function sendMessage(e) {
+    const p = messagePreview;
+    const button = e.currentTarget;
+    if (!p || !(await confirmChange('console.messages.confirmTitle', [O.t('console.messages.willSend', { n: num(p.count, 0), target: p.target })]))) {
+      return;
+    }
+    clearProblem();
+    O.busy(button, true, 'console.messages.sending');
+    let r;
+    try {
+      // Not change(): writing a message for a large audience may take longer than its 20 s, and an
+      // answer given up on would leave the operator unsure whether it went (and tempted to send it twice).
+      r = await O.api('POST', '/api/operator/messages', { json: Object.assign({}, p.body, { expectedCount: p.count }), timeoutMs: 600000 });
+    } finally {
+      O.busy(button, false);
+    }
+    if (!r.ok) {
+      problem(r.problem);
+      return;
+    }
+    forgetPreview();
+    const result = $('message-result');
+    O.fill(result, h('div', { class: 'alert success', role: 'status' },
+      h('p', { text: O.t('console.messages.sent', { n: num(r.data.count, 0), reference: r.data.reference }) })));
+    result.hidden = false;
+  }
 
   // ---------------------------------------------------------------- start
 

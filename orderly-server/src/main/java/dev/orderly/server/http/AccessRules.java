@@ -77,7 +77,9 @@ final class AccessRules {
             rule(HttpMethod.POST, "/api/operator/staff/:login/disable", OPERATOR),
             rule(HttpMethod.POST, "/api/operator/staff/:login/enable", OPERATOR),
             rule(HttpMethod.POST, "/api/operator/staff/:login/password", OPERATOR),
-            rule(HttpMethod.POST, "/api/operator/staff/:login/totp", OPERATOR));
+            rule(HttpMethod.POST, "/api/operator/staff/:login/totp", OPERATOR),
+            rule(HttpMethod.POST, "/api/operator/messages/preview", OPERATOR),
+            rule(HttpMethod.POST, "/api/operator/messages", OPERATOR));
 
     private AccessRules() {
     }

@@ -85,6 +85,7 @@ public final class HttpApi {
     private static final CharSequence SET_COOKIE = io.vertx.core.http.HttpHeaders.createOptimized("Set-Cookie");
 
     private DashboardFeed dashboard;
+    private dev.orderly.notice.Notices notices;
 
     public HttpApi(Parts parts, ExecutorService blockingWork) {
         this.parts = parts;
@@ -100,6 +101,12 @@ public final class HttpApi {
     /** Serves the operators' live figures from {@code feed} (before the router is made). */
     public HttpApi withDashboard(DashboardFeed feed) {
         this.dashboard = feed;
+        return this;
+    }
+
+    /** Lets operators message many people through {@code outbox} (before the router is made). */
+    public HttpApi withMessages(dev.orderly.notice.Notices outbox) {
+        this.notices = outbox;
         return this;
     }
 
@@ -167,6 +174,9 @@ public final class HttpApi {
                         .putHeader("Cache-Control", "no-store").putHeader("X-Accel-Buffering", "no");
                 feed.subscribe(ctx.response());
             });
+        }
+        if (notices != null) {
+            new MessageRoutes(this, notices).mount(router);
         }
         new StaffRoutes(this, parts.staff().signIn(), parts.staff().sessions(), parts.rateLimits()).mount(router);
         new StaffAccountRoutes(this, parts.staff().accounts()).mount(router);

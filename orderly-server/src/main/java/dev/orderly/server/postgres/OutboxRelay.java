@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
  * the lease to run out, and the batch is sent again. A failed send is retried after 2^attempts
  * seconds, at most an hour.
  *
+ * <p>Booking messages due go first; operators' messages to many people ({@code notice}) fill what
+ * is left of a batch, so a message to a whole cohort never delays a confirmation behind it.
+ *
  * <p>The phone number is unsealed only in memory, at sending; an error text from the gateway is
  * stripped of anything like a phone number or code before it is logged or stored.
  */
@@ -63,9 +66,12 @@ public final class OutboxRelay {
     public int relayDue() {
         Instant now = clock.instant();
         RowSet<Row> leased = await(pool.preparedQuery("""
+                WITH bookings AS (SELECT id FROM outbox WHERE sent_at IS NULL AND kind <> 'notice' AND next_attempt_at <= $1
+                                  ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED),
+                     notices AS (SELECT id FROM outbox WHERE sent_at IS NULL AND kind = 'notice' AND next_attempt_at <= $1
+                                 ORDER BY id LIMIT $3 - (SELECT count(*) FROM bookings) FOR UPDATE SKIP LOCKED)
                 UPDATE outbox o SET next_attempt_at = $2
-                FROM (SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $1
-                      ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) due
+                FROM (SELECT id FROM bookings UNION ALL SELECT id FROM notices) due
                 WHERE o.id = due.id
                 RETURNING o.id, o.body, o.attempts, (SELECT phone_sealed FROM residents WHERE id = o.person_id) AS phone_sealed,
                           (SELECT phone_key_id FROM residents WHERE id = o.person_id) AS phone_key_id""")

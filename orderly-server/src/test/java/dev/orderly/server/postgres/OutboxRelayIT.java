@@ -103,6 +103,22 @@ class OutboxRelayIT {
     }
 
     @Test
+    void anOperatorsMessageToManyPeopleGoesOutAfterTheBookingMessagesDue() {
+        // 150 copies of a notice queued first (more than a batch), then a booking's confirmation.
+        db.sql("INSERT INTO outbox (kind, person_id, reference, body, created_at, next_attempt_at) "
+                + "SELECT 'notice', 2, 'MSG-1', '[Orderly] 2차 접종일 변경', '2021-07-31T00:00:00Z', '2021-07-31T00:00:00Z' FROM generate_series(1, 150)");
+        BookingOutcome.Booked booked = (BookingOutcome.Booked) store.book(new BookingRequest(1, 1, DAY, "PFZ"), "k", "OR-OUTBOX4", clock.instant());
+        OutboxRelay relay = new OutboxRelay(db.pool(), gateway, clock, KEYS.phoneCipher());
+
+        assertThat(relay.relayDue()).isEqualTo(100);
+        assertThat(delivered).as("the confirmation in the first batch, whatever order the batch is sent in")
+                .filteredOn(m -> m.startsWith("01012345678: ")).singleElement().asString().contains(booked.reservation().reference());
+        assertThat(delivered).filteredOn(m -> m.equals("01098765432: [Orderly] 2차 접종일 변경")).hasSize(99);
+        assertThat(relay.relayDue()).as("the rest of the notices").isEqualTo(51);
+        assertThat(relay.pending()).isZero();
+    }
+
+    @Test
     void aStuckGatewayDoesNotHoldUpBooking() throws Exception {
         store.book(new BookingRequest(1, 1, DAY, "PFZ"), null, "OR-OUTBOX2", clock.instant());
         CountDownLatch inGateway = new CountDownLatch(1);

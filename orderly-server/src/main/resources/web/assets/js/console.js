@@ -341,6 +341,23 @@
     if (g.admission && g.admission.perSecond !== undefined) {
       rate.value = g.admission.perSecond;
     }
+    // Any policy (fixed rate, concurrency target, adaptive) as the API takes it; the rate field above is the quick way.
+    const policy = h('textarea', { id: id + '-policy', rows: '3', spellcheck: 'false', class: 'mono' });
+    policy.value = g.admission ? JSON.stringify(g.admission) : '';
+    const setPolicy = h('button', { type: 'button', class: 'button secondary', i18n: 'console.gates.setPolicy', 'data-action': 'policy' });
+    setPolicy.addEventListener('click', async () => {
+      let body;
+      try {
+        body = JSON.parse(policy.value);
+      } catch (err) {
+        problem({ slug: 'bad-request', title: 'JSON', detail: err.message });
+        return;
+      }
+      if (await change('console.confirm.title', [O.t('console.gates.willPolicy', { gate: g.name }), JSON.stringify(body)], 'PUT',
+        '/api/operator/gates/' + g.name + '/admission', body)) {
+        loadGates();
+      }
+    });
     const pause = h('button', { type: 'button', class: 'button', i18n: 'console.gates.pause', 'data-action': 'pause' });
     const resume = h('button', { type: 'button', class: 'button secondary', i18n: 'console.gates.resume', 'data-action': 'resume' });
     const close = h('button', { type: 'button', class: 'button danger', i18n: 'console.gates.close', 'data-action': 'close' });
@@ -396,8 +413,9 @@
         h('div', { class: 'field' }, h('label', { for: ko.id, i18n: 'console.gates.messageKo' }), ko),
         h('div', { class: 'field' }, h('label', { for: en.id, i18n: 'console.gates.messageEn' }), en),
         h('div', { class: 'field' }, h('label', { for: back.id, i18n: 'console.gates.back' }), back),
-        h('div', { class: 'field' }, h('label', { for: rate.id, i18n: 'console.gates.rate' }), rate)),
-      h('div', { class: 'button-row' }, pause, resume, setRate, close));
+        h('div', { class: 'field' }, h('label', { for: rate.id, i18n: 'console.gates.rate' }), rate),
+        h('div', { class: 'field' }, h('label', { for: policy.id, i18n: 'console.gates.policyJson' }), policy)),
+      h('div', { class: 'button-row' }, pause, resume, setRate, setPolicy, close));
   }
 
   $('gate-form').addEventListener('submit', async e => {

@@ -177,10 +177,21 @@ class ConsoleBrowserIT {
             assertThat(console.locator("#gate-identity .state")).hasText("입장 중");
             assertThat(citizen.locator("#not-open")).isHidden();
 
+            // The admission rate, then the policy as JSON.
+            console.locator("#gate-identity-rate").fill("3");
+            console.locator("#gate-identity button[data-action=rate]").click();
+            console.locator("#confirm-ok").click();
+            assertThat(console.locator("#gate-identity-policy")).hasValue(Pattern.compile(".*\"perSecond\":3(\\.0)?[,}].*"));
+            console.locator("#gate-identity-policy").fill("{\"policy\":\"CONCURRENCY_TARGET\",\"maxOutstanding\":20,\"maxPerSecond\":5}");
+            console.locator("#gate-identity button[data-action=policy]").click();
+            console.locator("#confirm-ok").click();
+            assertThat(console.locator("#gate-identity-policy")).hasValue(Pattern.compile(".*CONCURRENCY_TARGET.*"));
+
             console.locator(".console-nav button[data-section=audit]").click();
             Locator log = console.locator("#audit-table");
             assertThat(log).containsText("gate.pause");
             assertThat(log).containsText("gate.resume");
+            assertThat(log).containsText("gate.admission");
             assertThat(log.locator("tr", new Locator.LocatorOptions().setHasText("gate.pause"))).containsText("kim (operator)");
             console.locator("#audit-verify").click();
             assertThat(console.locator("#audit-verify-result")).containsText("온전합니다");

@@ -429,10 +429,11 @@ public final class WaitingRoom {
         String gate = seen.name();
         Instant now = clock.instant();
         GateProgress progress = store.progress(gate);
-        // The draw of the pre-queue depends on the opening time: read the configuration after the
-        // progress, so that a move of the opening time in between (which moves the version on,
-        // see configure) makes this tick's compare-and-set fail rather than draw with the old time.
-        GateConfig config = progress.preQueueFixed() ? seen : store.config(gate).orElse(seen);
+        // The configuration is read after the progress: a change saved in between (which moves the
+        // version on, see configure) makes this tick's compare-and-set fail rather than draw the
+        // pre-queue with an old opening time, and a view is never made of a newer progress and an
+        // older configuration (a pause would be undone in this node's view until the next tick).
+        GateConfig config = store.config(gate).orElse(seen);
         long issued = store.issued(gate);
         long outstanding = outstanding(config, progress, now);
         GateProgress next = GateTransition.next(progress, config, issued, outstanding, health.apply(gate), now).next();
@@ -442,8 +443,10 @@ public final class WaitingRoom {
                 outstanding += next.mark() - progress.mark();
                 progress = next;
             } else {
-                // Another node's tick won this round: show what it made.
+                // Another tick or a change won this round: show what it made, with the configuration
+                // as it is now (a change moves the version on too).
                 progress = store.progress(gate);
+                config = store.config(gate).orElse(config);
                 outstanding = outstanding(config, progress, now);
             }
         }
@@ -486,8 +489,9 @@ public final class WaitingRoom {
                         ? new PreQueueOrder(PreQueueOrder.keyFor(preQueueSecret, gate, config.opensAt().toEpochMilli()), progress.preQueueSize())
                         : null;
         View view = new View(config, progress, issued, measured, outstanding, order);
-        views.put(gate, view);
-        return view;
+        // A tick that read the store before an operator's change may finish after the change was
+        // published: its older view must not replace the newer one (the versions only go up).
+        return views.merge(gate, view, (old, made) -> made.progress().version() >= old.progress().version() ? made : old);
     }
 
     private static Duration max(Duration a, Duration b) {

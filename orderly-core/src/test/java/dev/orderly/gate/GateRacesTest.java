@@ -104,6 +104,31 @@ class GateRacesTest {
         assertThat(room.gate(GATE).map(GateConfig::opensAt)).contains(OPENS);
     }
 
+    @Test
+    void aTickThatReadTheGateBeforeAPauseDoesNotShowTheLineAsOpenAfterIt() {
+        PausingGateStore store = new PausingGateStore(new InMemoryGateStore());
+        WaitingRoom room = room(store, gate(2));
+        List<WaitingRoom.Joined> line = joinMany(room, 30);
+        clock.set(OPENS.plusMillis(500));
+        room.tick();
+        clock.set(OPENS.plusSeconds(2));
+
+        // The tick has read the gate as open and is about to admit the next ones...
+        PausingGateStore.Pause atAdvance = store.pauseBefore("advance");
+        CompletableFuture<Void> ticking = CompletableFuture.runAsync(room::tick, threads);
+        atAdvance.awaitArrival();
+        // ...when an operator pauses it.
+        assertThat(room.configure(gate(2).withMode(GateMode.PAUSED, "점검"))).isInstanceOf(WaitingRoom.Configured.class);
+        atAdvance.release();
+        ticking.orTimeout(LIMIT.toSeconds(), TimeUnit.SECONDS).join();
+
+        // This node's view, which answers polls and decides whether a change needs a pass, says paused.
+        WaitingRoom.Joined last = line.getLast();
+        GateStatus status = room.statusFromView(GATE, last.token(), last.ticket().browserId()).orElseThrow();
+        assertThat(status).isInstanceOfSatisfying(GateStatus.Waiting.class, w -> assertThat(w.phase()).isEqualTo(GatePhase.PAUSED));
+        assertThat(room.idle(GATE)).isFalse();
+    }
+
     // --- admission and its checkpoints ----------------------------------------------------------
 
     @Test

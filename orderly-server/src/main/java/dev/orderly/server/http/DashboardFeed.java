@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
 public final class DashboardFeed implements AutoCloseable {
 
     static final Duration FRESH = Duration.ofSeconds(5);
+    /** How long after the last look the store-backed figures are still read every second. */
+    static final Duration WATCHED_FOR = Duration.ofMinutes(2);
     static final Duration TALLY_EVERY = Duration.ofSeconds(15);
     /** The window traffic lights judge providers over. */
     static final int LIGHT_WINDOW = 10;
@@ -72,6 +74,7 @@ public final class DashboardFeed implements AutoCloseable {
     private long minuteOf = -1;
     private volatile JsonObject latest = new JsonObject().put("starting", true);
     private long timer = -1;
+    private volatile long watchedUntil = Long.MIN_VALUE;
 
     public DashboardFeed(Vertx vertx, MeterRegistry meters, WaitingRoom waitingRoom, BookingTallies tallies, NodeBoard board, String node,
                   Clock clock, Executor blocking) {
@@ -103,6 +106,7 @@ public final class DashboardFeed implements AutoCloseable {
     }
 
     JsonObject latest() {
+        watched();
         return latest;
     }
 
@@ -117,10 +121,25 @@ public final class DashboardFeed implements AutoCloseable {
 
     /** Streams every sample to {@code response} until it closes. */
     void subscribe(HttpServerResponse response) {
+        watched();
         streams.add(response);
         response.closeHandler(v -> streams.remove(response));
         response.exceptionHandler(e -> streams.remove(response));
         response.write("retry: 2000\n\n" + event(latest));
+    }
+
+    private void watched() {
+        watchedUntil = System.nanoTime() + WATCHED_FOR.toNanos();
+    }
+
+    /**
+     * Whether anyone looks: a console connected to this node, or a snapshot asked for lately. The
+     * node's own rates are posted every second regardless (a console on another node sums them);
+     * the figures read from the stores — the gate list each second, the booking tallies (whole-table
+     * counts) every 15 s — only while someone looks, so an unwatched node spends nothing on them.
+     */
+    private boolean isWatched() {
+        return !streams.isEmpty() || System.nanoTime() - watchedUntil < 0;
     }
 
     private static String event(JsonObject snapshot) {
@@ -158,6 +177,15 @@ public final class DashboardFeed implements AutoCloseable {
         JsonArray gates = new JsonArray();
         double admittedPerSecond = 0;
         long waiting = 0;
+        boolean watched = isWatched();
+        if (!watched) {
+            // Nobody looks: the rates are posted, the charts keep them, the store is left alone.
+            remember(now, new double[] {prefixSum(sum, "joins|"), Double.NaN, Double.NaN,
+                    suffixSum(sum, "checks|", "|Verified"), sum.getOrDefault("book|Booked", 0.0),
+                    prefixSum(sum, "http|5"), sum.getOrDefault("http|429", 0.0)});
+            previousMarkNanos = 0;
+            return;
+        }
         try {
             double seconds = previousMarkNanos == 0 ? 0 : (nanos - previousMarkNanos) / 1e9;
             for (GateConfig c : waitingRoom.gates()) {
@@ -183,7 +211,7 @@ public final class DashboardFeed implements AutoCloseable {
             problems.add("gates: " + e.getMessage());
         }
 
-        if (!now.isBefore(nextTally)) {
+        if (!now.isBefore(nextTally) || counted == null) {
             nextTally = now.plus(TALLY_EVERY);
             try {
                 counted = tallies.count(LocalDate.ofInstant(now, SEOUL));
@@ -282,7 +310,7 @@ public final class DashboardFeed implements AutoCloseable {
     private void rememberLocked(Instant now, double[] values) {
         JsonArray point = new JsonArray().add(now.getEpochSecond());
         for (double v : values) {
-            point.add(round(v));
+            point.add(Double.isNaN(v) ? null : round(v));
         }
         seconds.addLast(point);
         while (seconds.size() > SECONDS_KEPT) {
@@ -292,7 +320,7 @@ public final class DashboardFeed implements AutoCloseable {
         if (minute != minuteOf && minuteSamples > 0) {
             JsonArray m = new JsonArray().add(minuteOf * 60);
             for (double v : minuteSum) {
-                m.add(round(v / minuteSamples));
+                m.add(Double.isNaN(v) ? null : round(v / minuteSamples));
             }
             minutes.addLast(m);
             while (minutes.size() > MINUTES_KEPT) {

@@ -74,7 +74,8 @@ public final class DashboardFeed implements AutoCloseable {
     private long minuteOf = -1;
     private volatile JsonObject latest = new JsonObject().put("starting", true);
     private long timer = -1;
-    private volatile long watchedUntil = Long.MIN_VALUE;
+    /** System.nanoTime until which the stores are read; starts "now" (nobody has looked). Never Long.MIN_VALUE: the difference would overflow. */
+    private volatile long watchedUntil = System.nanoTime();
 
     public DashboardFeed(Vertx vertx, MeterRegistry meters, WaitingRoom waitingRoom, BookingTallies tallies, NodeBoard board, String node,
                   Clock clock, Executor blocking) {

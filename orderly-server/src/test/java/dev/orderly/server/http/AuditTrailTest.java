@@ -39,6 +39,7 @@ class AuditTrailTest {
 
     @Test
     void anEntryThatCannotBeWrittenIsAnUnrecordedChangeAnswered503SayingTheChangeWasMade() {
+        // A log whose database is gone: every call fails as the PostgreSQL adapter's would.
         AuditLog down = new AuditLog() {
             @Override
             public AuditEntry append(AuditEvent event) {
@@ -47,12 +48,12 @@ class AuditTrailTest {
 
             @Override
             public List<AuditEntry> read(AuditQuery query) {
-                throw new UnsupportedOperationException();
+                throw new StoreUnavailableException("postgresql", "connection refused", null);
             }
 
             @Override
             public ChainCheck.Verification verify() {
-                throw new UnsupportedOperationException();
+                throw new StoreUnavailableException("postgresql", "connection refused", null);
             }
         };
 

@@ -114,6 +114,22 @@ public final class OneTimeCodeVerifier implements IdentityProvider {
     /** Sends a code to the resident matching all three, if there is one and the day's caps allow. */
     @Override
     public Verification.Started start(Claim claim) {
+        return start(claim, code -> "[Orderly] 인증번호 " + code + " (" + Math.max(1, limits.codeLifetime().toMinutes())
+                + "분 안에 입력) / verification code " + code);
+    }
+
+    /**
+     * As {@link #start(Claim)}, for consent: the code goes to the resident matching the claim, with
+     * a message saying who asks to act for them ({@code whoKo}, {@code whoEn}), so that reading the
+     * code out is agreeing to that. The same caps and tries apply: it is the same kind of challenge.
+     */
+    public Verification.Started startConsent(Claim claim, String whoKo, String whoEn) {
+        return start(claim, code -> "[Orderly] 대리 예약 동의 인증번호 " + code + ": " + whoKo
+                + "이(가) 대신 백신 예약을 하려 합니다. 동의할 때만 알려 주세요 / consent code " + code + ": " + whoEn
+                + " asks to book for you; share it only if you agree");
+    }
+
+    private Verification.Started start(Claim claim, java.util.function.Function<String, String> text) {
         String name = claim.name().orElseThrow(() -> new IllegalArgumentException("the sms provider needs a name"));
         LocalDate birthDate = claim.birthDate().orElseThrow(() -> new IllegalArgumentException("the sms provider needs a birth date"));
         String phone = claim.phone().orElseThrow(() -> new IllegalArgumentException("the sms provider needs a phone"));
@@ -133,8 +149,7 @@ public final class OneTimeCodeVerifier implements IdentityProvider {
         Instant expiresAt = now.plus(limits.codeLifetime());
         challenges.save(new Challenge(id, person.id(), macOf(id, code), expiresAt, 0, false));
         try {
-            sms.send(person.phone(), "[Orderly] 인증번호 " + code + " (" + Math.max(1, limits.codeLifetime().toMinutes())
-                    + "분 안에 입력) / verification code " + code);
+            sms.send(person.phone(), text.apply(code));
         } catch (SmsGateway.SmsDeliveryException e) {
             challenges.update(id, Challenge::usedUp);
             return new Verification.NotSent();

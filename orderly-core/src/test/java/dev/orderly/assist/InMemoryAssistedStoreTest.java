@@ -1,0 +1,9 @@
+package dev.orderly.assist;
+
+class InMemoryAssistedStoreTest extends AssistedStoreContract {
+
+    @Override
+    protected AssistedStore newStore() {
+        return new InMemoryAssistedStore();
+    }
+}

@@ -107,6 +107,12 @@ public enum ProblemType {
     WEAK_PASSWORD("weak-password", 422, "Password not accepted"),
     WRONG_PASSWORD("wrong-password", 403, "Wrong password"),
 
+    // Acting for another resident: the call centre and family members.
+    NO_ASSISTED_SESSION("no-assisted-session", 409, "No resident confirmed"),
+    ASSISTED_SESSION_EXPIRED("assisted-session-expired", 410, "Time to act for the resident is up"),
+    PROXY_SELF("proxy-self", 422, "That is you"),
+    AGENT_LINE("agent-line", 403, "The call centre's line"),
+
     // The demo's SMS inbox.
     NO_MESSAGE("no-message", 404, "No message");
 

@@ -16,6 +16,8 @@ import dev.orderly.ops.NodeBoard;
 import dev.orderly.server.demo.DemoData;
 import dev.orderly.server.gate.Gates;
 import dev.orderly.server.gate.JwtPassSigner;
+import dev.orderly.assist.AssistedSessions;
+import dev.orderly.server.http.Assistance;
 import dev.orderly.server.http.BookingOperations;
 import dev.orderly.server.http.DashboardFeed;
 import dev.orderly.server.http.DevRoutes;
@@ -23,6 +25,8 @@ import dev.orderly.server.http.HttpApi;
 import dev.orderly.server.http.RateLimits;
 import dev.orderly.server.postgres.Database;
 import dev.orderly.server.postgres.OutboxRelay;
+import dev.orderly.server.postgres.PostgresAssistedStore;
+import dev.orderly.server.postgres.PostgresOnBehalfLog;
 import dev.orderly.server.postgres.PostgresAuditLog;
 import dev.orderly.server.postgres.PostgresBookingStore;
 import dev.orderly.server.postgres.PostgresBookingTallies;
@@ -189,6 +193,7 @@ public final class OrderlyApp implements AutoCloseable {
         List<Gates.Standard> standard = new ArrayList<>();
         providers.all().forEach(m -> standard.add(new Gates.Standard(m.gate(), m.admitPerSecond(), false)));
         standard.add(new Gates.Standard(Gates.BOOKING, settings.bookingGateRate(), true));
+        standard.add(new Gates.Standard(Gates.AGENT, Gates.AGENT_RATE, true));
         Optional<RedisAPI> redis = settings.redisUrl().map(url -> RedisAPI.api(Redis.createClient(vertx, new RedisOptions()
                 .setConnectionString(url).setMaxPoolSize(32).setMaxPoolWaiting(100_000))));
         GateStore gateStore = redis.<GateStore>map(api -> new RedisGateStore(api, settings.redisPrefix()))
@@ -237,6 +242,8 @@ public final class OrderlyApp implements AutoCloseable {
                 nodeName(), clock, blockingWork);
         api.withDashboard(dashboard);
         api.withMessages(new PostgresNotices(database.pool(), clock));
+        api.withAssistance(new Assistance(verifier, new AssistedSessions(new PostgresAssistedStore(database.pool(), clock), clock,
+                AssistedSessions.DEFAULT_LIFETIME), new PostgresOnBehalfLog(database.pool())));
         dashboard.start();
         started.add(dashboard);
 

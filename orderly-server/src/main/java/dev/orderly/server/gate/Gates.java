@@ -32,6 +32,10 @@ public final class Gates implements AutoCloseable {
     private static final long TICK_MILLIS = 100;
     public static final String IDENTITY = "identity";
     public static final String BOOKING = "booking";
+    /** The call centre's line, keyed by agent; its rate is the operator's to set like any gate's. */
+    public static final String AGENT = "agent";
+    /** The agent gate's rate until an operator sets another: a call centre's agents book a few a second at most. */
+    public static final double AGENT_RATE = 5;
 
     private final WaitingRoom waitingRoom;
     private final JwtPassSigner passes;

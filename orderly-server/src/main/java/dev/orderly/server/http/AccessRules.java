@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>operator: everything;</li>
  *   <li>auditor: every read, no change;</li>
- *   <li>agent (call centre): the gates and the cohorts, read only, to tell a caller where things stand;</li>
+ *   <li>agent (call centre): the gates and the cohorts, read only, to tell a caller where things stand, and
+ *       acting for a caller who confirmed with a code ({@code /api/operator/agent/}, also open to operators);</li>
  *   <li>clinic: the cohorts, read only, and the capacity of its own clinics, read only (the
  *       {@code clinicId} asked for must be one of the account's; any other is refused). Clinic pages
  *       that change things come with their own routes and rules.</li>
@@ -79,7 +80,18 @@ final class AccessRules {
             rule(HttpMethod.POST, "/api/operator/staff/:login/password", OPERATOR),
             rule(HttpMethod.POST, "/api/operator/staff/:login/totp", OPERATOR),
             rule(HttpMethod.POST, "/api/operator/messages/preview", OPERATOR),
-            rule(HttpMethod.POST, "/api/operator/messages", OPERATOR));
+            rule(HttpMethod.POST, "/api/operator/messages", OPERATOR),
+            rule(HttpMethod.POST, "/api/operator/agent/residents/lookup", AGENT, OPERATOR),
+            rule(HttpMethod.POST, "/api/operator/agent/challenges", AGENT, OPERATOR),
+            rule(HttpMethod.POST, "/api/operator/agent/challenges/:id/verify", AGENT, OPERATOR),
+            rule(HttpMethod.GET, "/api/operator/agent/session", AGENT, OPERATOR),
+            rule(HttpMethod.DELETE, "/api/operator/agent/session", AGENT, OPERATOR),
+            rule(HttpMethod.GET, "/api/operator/agent/clinics", AGENT, OPERATOR),
+            rule(HttpMethod.POST, "/api/operator/agent/gate/join", AGENT, OPERATOR),
+            rule(HttpMethod.POST, "/api/operator/agent/reservations", AGENT, OPERATOR),
+            rule(HttpMethod.PUT, "/api/operator/agent/reservations", AGENT, OPERATOR),
+            rule(HttpMethod.PUT, "/api/operator/agent/reservations/dose2", AGENT, OPERATOR),
+            rule(HttpMethod.DELETE, "/api/operator/agent/reservations", AGENT, OPERATOR));
 
     private AccessRules() {
     }

@@ -63,7 +63,8 @@ final class BookingRoutes {
         router.get("/api/regions").handler(ctx -> api.run(ctx, () -> Reply.json(200, new JsonArray(store.regions().stream()
                 .map(r -> new JsonObject().put("province", r.province()).put("districts", new JsonArray(r.districts())))
                 .toList()))));
-        router.get("/api/clinics").handler(this::searchClinics);
+        router.get("/api/clinics").handler(ctx -> searchClinics(ctx, () -> ctx.request().getCookie(IdentityRoutes.SESSION_COOKIE) == null
+                ? Optional.empty() : identity.person(ctx)));
         router.post("/api/reservations").handler(this::book);
         router.get("/api/reservations/mine").handler(this::myReservation);
         router.put("/api/reservations/mine").handler(this::moveDose1);
@@ -71,7 +72,11 @@ final class BookingRoutes {
         router.delete("/api/reservations/mine").handler(this::cancel);
     }
 
-    private void searchClinics(RoutingContext ctx) {
+    /**
+     * Clinic search as {@code viewer} sees it (the person booking: the citizen, or the resident a
+     * helper acts for), read on the virtual thread.
+     */
+    void searchClinics(RoutingContext ctx, Supplier<Optional<Person>> viewerOf) {
         String province = ctx.queryParams().get("province");
         if (province == null || province.isBlank() || province.length() > 40) {
             throw new BadRequest("'province' is required (see /api/regions)");
@@ -90,7 +95,7 @@ final class BookingRoutes {
                     : (int) (booking.lastBookableDay().toEpochDay() - first.toEpochDay() + 1);
             span = Math.max(1, Math.min(MAX_SEARCH_DAYS, span));
             JsonArray clinics = new JsonArray();
-            Optional<Person> viewer = ctx.request().getCookie(IdentityRoutes.SESSION_COOKIE) == null ? Optional.empty() : identity.person(ctx);
+            Optional<Person> viewer = viewerOf.get();
             for (ClinicAvailability ca : booking.search(viewer, province, district, first, span)) {
                 JsonArray daysJson = new JsonArray();
                 ca.days().forEach(d -> daysJson.add(new JsonObject().put("day", d.day().toString()).put("product", d.product())
@@ -105,7 +110,7 @@ final class BookingRoutes {
         });
     }
 
-    private static String idempotencyKey(RoutingContext ctx) {
+    static String idempotencyKey(RoutingContext ctx) {
         String key = ctx.request().getHeader("Idempotency-Key");
         if (key != null && !IDEMPOTENCY_KEY.matcher(key).matches()) {
             throw new BadRequest("'Idempotency-Key' must be 1-100 of A-Z a-z 0-9 . _ : -");
@@ -113,30 +118,48 @@ final class BookingRoutes {
         return key;
     }
 
+    /** Where a booking or a first-dose move asks for: clinic, day and product. */
+    record Place(long clinicId, LocalDate day, String product) {
+        static Place of(RoutingContext ctx) {
+            JsonInput in = JsonInput.of(ctx, Set.of("clinicId", "day", "product"));
+            return new Place(in.number("clinicId"), in.date("day"), in.text("product", 16));
+        }
+    }
+
     private void book(RoutingContext ctx) {
         String key = idempotencyKey(ctx);
-        JsonInput in = JsonInput.of(ctx, Set.of("clinicId", "day", "product"));
-        long clinicId = in.number("clinicId");
-        LocalDate day = in.date("day");
-        String product = in.text("product", 16);
+        Place place = Place.of(ctx);
         api.run(ctx, () -> {
             Optional<Person> person = identity.person(ctx);
             if (person.isEmpty()) {
                 return IdentityRoutes.notVerified();
             }
-            PassCheck pass = gates.passOf(ctx, BOOKING_GATE);
-            Optional<Reply> refused = refusal(pass, person.get());
-            if (refused.isPresent()) {
-                return refused.get();
-            }
-            BookingOutcome outcome = booking.book(person.get(), clinicId, day, product, key);
-            meters.counter("orderly.bookings", "outcome", outcome.getClass().getSimpleName()).increment();
-            if (outcome instanceof BookingOutcome.Booked && pass instanceof PassCheck.Valid valid) {
-                // Booking is the step the booking gate admits to: done, the pass is used.
-                gates.spend(valid);
-            }
-            return bookingReply(outcome);
+            return bookFor(ctx, person.get(), BOOKING_GATE, "person:" + person.get().id(), place, key).reply();
         });
+    }
+
+    /** A booking's answer, and the outcome behind it (null when the request was refused before booking). */
+    record Booked(Reply reply, BookingOutcome outcome) {
+    }
+
+    /**
+     * Books {@code person} with a pass of {@code gate} earned by {@code holder}: the citizen for
+     * themselves, a family member for a parent (both on the booking gate), or an agent on the
+     * agent's gate. The same store, rules and idempotency whoever asks.
+     */
+    Booked bookFor(RoutingContext ctx, Person person, String gate, String holder, Place place, String key) {
+        PassCheck pass = gates.passOf(ctx, gate);
+        Optional<Reply> refused = refusal(pass, holder, person);
+        if (refused.isPresent()) {
+            return new Booked(refused.get(), null);
+        }
+        BookingOutcome outcome = booking.book(person, place.clinicId(), place.day(), place.product(), key);
+        meters.counter("orderly.bookings", "outcome", outcome.getClass().getSimpleName()).increment();
+        if (outcome instanceof BookingOutcome.Booked && pass instanceof PassCheck.Valid valid) {
+            // Booking is the step the gate admits to: done, the pass is used.
+            gates.spend(valid);
+        }
+        return new Booked(bookingReply(outcome), outcome);
     }
 
     /**
@@ -144,9 +167,9 @@ final class BookingRoutes {
      * through while the person holds a reservation: the store can then only answer with that
      * reservation (one per person), so a retried request whose first answer was lost gets it.
      */
-    private Optional<Reply> refusal(PassCheck pass, Person person) {
+    private Optional<Reply> refusal(PassCheck pass, String holder, Person person) {
         return switch (pass) {
-            case PassCheck.Valid valid -> valid.pass().holder().isEmpty() || valid.pass().holder().equals("person:" + person.id())
+            case PassCheck.Valid valid -> valid.pass().holder().isEmpty() || valid.pass().holder().equals(holder)
                     ? Optional.empty()
                     : Optional.of(Reply.problem(ProblemType.PASS_OTHER_PERSON,
                             "this pass was earned by another verified person; join the booking line yourself"));
@@ -194,53 +217,65 @@ final class BookingRoutes {
 
     private void moveDose1(RoutingContext ctx) {
         String key = idempotencyKey(ctx);
-        JsonInput in = JsonInput.of(ctx, Set.of("clinicId", "day", "product"));
-        long clinicId = in.number("clinicId");
-        LocalDate day = in.date("day");
-        String product = in.text("product", 16);
+        Place place = Place.of(ctx);
         api.run(ctx, () -> identity.person(ctx)
-                .map(p -> change(ctx, p, key, () -> booking.moveDose1(p, clinicId, day, product, key)))
+                .map(p -> changeFor(ctx, p, BOOKING_GATE, "person:" + p.id(), key, dose1(p, place, key)).reply())
                 .orElseGet(IdentityRoutes::notVerified));
     }
 
     private void moveDose2(RoutingContext ctx) {
         String key = idempotencyKey(ctx);
-        JsonInput in = JsonInput.of(ctx, Set.of("day"));
-        LocalDate day = in.date("day");
+        LocalDate day = dose2Day(ctx);
         api.run(ctx, () -> identity.person(ctx)
-                .map(p -> change(ctx, p, key, () -> booking.moveDose2(p, day, key)))
+                .map(p -> changeFor(ctx, p, BOOKING_GATE, "person:" + p.id(), key, dose2(p, day, key)).reply())
                 .orElseGet(IdentityRoutes::notVerified));
     }
 
+    static LocalDate dose2Day(RoutingContext ctx) {
+        return JsonInput.of(ctx, Set.of("day")).date("day");
+    }
+
+    Supplier<ChangeOutcome> dose1(Person p, Place place, String key) {
+        return () -> booking.moveDose1(p, place.clinicId(), place.day(), place.product(), key);
+    }
+
+    Supplier<ChangeOutcome> dose2(Person p, LocalDate day, String key) {
+        return () -> booking.moveDose2(p, day, key);
+    }
+
+    /** A change's answer, and the outcome behind it (null when refused before the change). */
+    record Changed(Reply reply, ChangeOutcome outcome) {
+    }
+
     /**
-     * A change through the booking line: with a pass of this person, spent when the change is made,
-     * unless the booking gate is idle just now (open, nobody waiting), when it may skip the line.
+     * A change through the line of {@code gate}: with a pass {@code holder} earned, spent when the
+     * change is made, unless the gate is idle just now (open, nobody waiting), when it may skip the line.
      */
-    private Reply change(RoutingContext ctx, Person person, String key, Supplier<ChangeOutcome> change) {
-        PassCheck pass = gates.idle(BOOKING_GATE) ? null : gates.passOf(ctx, BOOKING_GATE);
+    Changed changeFor(RoutingContext ctx, Person person, String gate, String holder, String key, Supplier<ChangeOutcome> change) {
+        PassCheck pass = gates.idle(gate) ? null : gates.passOf(ctx, gate);
         if (pass != null) {
-            Optional<Reply> refused = changeRefusal(pass, person, key);
+            Optional<Reply> refused = changeRefusal(pass, gate, holder, person, key);
             if (refused.isPresent()) {
-                return refused.get();
+                return new Changed(refused.get(), null);
             }
         }
         ChangeOutcome outcome = change.get();
         if (outcome instanceof ChangeOutcome.Changed && pass instanceof PassCheck.Valid valid) {
             gates.spend(valid);
         }
-        return counted("changes", outcome, changeReply(outcome));
+        return new Changed(counted("changes", outcome, changeReply(outcome)), outcome);
     }
 
     /**
      * Why this change may not go on, if it may not. A spent pass lets through only a retry of a
      * request already answered (same Idempotency-Key): the store then gives the first answer again.
      */
-    private Optional<Reply> changeRefusal(PassCheck pass, Person person, String key) {
+    private Optional<Reply> changeRefusal(PassCheck pass, String gate, String holder, Person person, String key) {
         return switch (pass) {
-            case PassCheck.Valid valid -> refusal(valid, person);
+            case PassCheck.Valid valid -> refusal(valid, holder, person);
             case PassCheck.Refused r when r.reason() == PassCheck.Reason.SPENT && key != null
                     && store.remembered(person.id(), key).isPresent() -> Optional.empty();
-            case PassCheck.Refused r -> Optional.of(GateRoutes.passRefused(r).with("gate", BOOKING_GATE));
+            case PassCheck.Refused r -> Optional.of(GateRoutes.passRefused(r).with("gate", gate));
         };
     }
 
@@ -269,10 +304,20 @@ final class BookingRoutes {
 
     private void cancel(RoutingContext ctx) {
         String key = idempotencyKey(ctx);
-        api.run(ctx, () -> identity.person(ctx).map(p -> booking.cancel(p, key)).map(outcome -> counted("cancellations", outcome, switch (outcome) {
+        api.run(ctx, () -> identity.person(ctx).map(p -> cancelFor(p, key).reply()).orElseGet(IdentityRoutes::notVerified));
+    }
+
+    /** A cancellation's answer, and its outcome. */
+    record Cancelled(Reply reply, CancelOutcome outcome) {
+    }
+
+    /** Cancels {@code person}'s reservation: no pass needed, cancelling frees a place. */
+    Cancelled cancelFor(Person person, String key) {
+        CancelOutcome outcome = booking.cancel(person, key);
+        return new Cancelled(counted("cancellations", outcome, switch (outcome) {
             case CancelOutcome.Cancelled c -> Reply.json(200, reservationJson(c.reservation()).put("status", "CANCELLED"));
             case CancelOutcome.NothingToCancel n -> Reply.problem(ProblemType.NO_RESERVATION, "you hold no active reservation");
             case BookingOutcome.KeyReused k -> bookingReply(k);
-        })).orElseGet(IdentityRoutes::notVerified));
+        }), outcome);
     }
 }

@@ -97,6 +97,11 @@ final class GateRoutes {
 
     private void join(RoutingContext ctx) {
         String gate = ctx.pathParam("gate");
+        if (AgentRoutes.AGENT_GATE.equals(gate)) {
+            // Agents join through their own route, as themselves: a place here is worth nothing to anyone else.
+            api.send(ctx, Reply.problem(ProblemType.AGENT_LINE, "this line is the call centre's; agents join it from the agent page"));
+            return;
+        }
         String browser = HttpApi.browser(ctx);
         Cookie held = ctx.request().getCookie(ticketCookie(gate));
         Cookie session = ctx.request().getCookie(IdentityRoutes.SESSION_COOKIE);
@@ -120,6 +125,14 @@ final class GateRoutes {
             }
             return joinReply(gate, waitingRoom.join(gate, browser, holder));
         });
+    }
+
+    /**
+     * Joins keyed {@code gate} as {@code holder}, whom the caller vouches for (a signed-in agent):
+     * the holder's one place, whichever browser asks. Blocking: call on a virtual thread.
+     */
+    Reply joinAs(String gate, String browser, String holder) {
+        return joinReply(gate, waitingRoom.join(gate, browser, holder));
     }
 
     private Reply joinReply(String gate, WaitingRoom.JoinOutcome outcome) {

@@ -86,6 +86,7 @@ public final class HttpApi {
 
     private DashboardFeed dashboard;
     private dev.orderly.notice.Notices notices;
+    private Assistance assistance;
 
     public HttpApi(Parts parts, ExecutorService blockingWork) {
         this.parts = parts;
@@ -107,6 +108,12 @@ public final class HttpApi {
     /** Lets operators message many people through {@code outbox} (before the router is made). */
     public HttpApi withMessages(dev.orderly.notice.Notices outbox) {
         this.notices = outbox;
+        return this;
+    }
+
+    /** Lets agents and family members act for residents (before the router is made). */
+    public HttpApi withAssistance(Assistance parts) {
+        this.assistance = parts;
         return this;
     }
 
@@ -160,8 +167,15 @@ public final class HttpApi {
                 parts.rateLimits(), parts.meters(), parts.clock());
         router.post("/api/gates/:gate/join").handler(ctx -> parts.rateLimits().join(ctx).ifPresentOrElse(r -> send(ctx, r), ctx::next));
         gates.mount(router);
+        BookingRoutes bookingRoutes = new BookingRoutes(this, gates, identity, parts.booking(), parts.bookingStore(), parts.meters());
+        if (assistance != null) {
+            // Before the identity and staff routes: their sign-outs end an assisted session first.
+            Assisting assisting = new Assisting(assistance, parts.registry(), parts.booking(), parts.clock());
+            new AgentRoutes(this, assisting, bookingRoutes, gates, parts.rateLimits()).mount(router);
+            new ProxyRoutes(this, assisting, bookingRoutes, identity, parts.sessions(), parts.rateLimits()).mount(router);
+        }
         identity.mount(router);
-        new BookingRoutes(this, gates, identity, parts.booking(), parts.bookingStore(), parts.meters()).mount(router);
+        bookingRoutes.mount(router);
         new OperatorRoutes(this, parts.waitingRoom()).mount(router);
         new OperatorBookingRoutes(this, parts.bookingStore(), parts.bookingOperations()).mount(router);
         new AuditRoutes(this, parts.auditLog()).mount(router);

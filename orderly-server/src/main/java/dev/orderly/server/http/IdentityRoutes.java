@@ -153,19 +153,25 @@ final class IdentityRoutes {
                         .put("challengeId", r.challengeId()).put("redirectTo", r.location().toString())
                         .put("expiresAt", r.expiresAt().toString()));
                 case Verification.NoMatch none -> noMatch();
-                case Verification.TooManyChallenges t -> {
-                    long seconds = RateLimits.retryAfterSeconds(Duration.between(clock.instant(), t.retryAt()));
-                    yield Reply.problem(ProblemType.CODE_LIMIT,
-                                    "this person or phone number has had as many codes today as allowed; try again after midnight (Seoul)")
-                            .with("retryAt", t.retryAt().toString()).header("Retry-After", Long.toString(seconds));
-                }
-                case Verification.NotSent n -> Reply.problem(ProblemType.NOT_SENT,
-                        "the message could not be handed to the provider just now; try again in a minute").header("Retry-After", "30");
+                case Verification.TooManyChallenges t -> codeLimit(t, clock);
+                case Verification.NotSent n -> notSent();
             };
         });
     }
 
-    private static Reply noMatch() {
+    static Reply codeLimit(Verification.TooManyChallenges t, Clock clock) {
+        long seconds = RateLimits.retryAfterSeconds(Duration.between(clock.instant(), t.retryAt()));
+        return Reply.problem(ProblemType.CODE_LIMIT,
+                        "this person or phone number has had as many codes today as allowed; try again after midnight (Seoul)")
+                .with("retryAt", t.retryAt().toString()).header("Retry-After", Long.toString(seconds));
+    }
+
+    static Reply notSent() {
+        return Reply.problem(ProblemType.NOT_SENT,
+                "the message could not be handed to the provider just now; try again in a minute").header("Retry-After", "30");
+    }
+
+    static Reply noMatch() {
         return Reply.problem(ProblemType.NO_MATCH,
                 "no resident has that name, birth date and phone number; check all three");
     }
@@ -213,16 +219,24 @@ final class IdentityRoutes {
                     yield Reply.json(200, personJson(v.person()).put("endedOtherSession", session.endedAnother()))
                             .cookie(api.cookie(SESSION_COOKIE, session.token(), sessions.tokens().lifetime()));
                 }
-                case Verification.WrongCode w -> Reply.problem(ProblemType.WRONG_CODE,
-                        "the code is not right; " + w.triesLeft() + " tries left").with("triesLeft", w.triesLeft());
-                case Verification.Expired e -> Reply.problem(ProblemType.CODE_EXPIRED, "the code has expired; ask for a new one");
-                case Verification.TooManyTries t -> Reply.problem(ProblemType.TOO_MANY_TRIES,
-                        "this code is blocked after too many wrong tries; ask for a new one");
-                case Verification.UnknownChallenge u -> Reply.problem(ProblemType.UNKNOWN_CHALLENGE,
-                        "no open challenge with that id; ask for a new code");
-                case Verification.NoMatch n -> noMatch();
+                default -> notVerifiedBy(checked);
             };
         });
+    }
+
+    /** The answer to a code that did not verify anyone. */
+    static Reply notVerifiedBy(Verification.Checked checked) {
+        return switch (checked) {
+            case Verification.WrongCode w -> Reply.problem(ProblemType.WRONG_CODE,
+                    "the code is not right; " + w.triesLeft() + " tries left").with("triesLeft", w.triesLeft());
+            case Verification.Expired e -> Reply.problem(ProblemType.CODE_EXPIRED, "the code has expired; ask for a new one");
+            case Verification.TooManyTries t -> Reply.problem(ProblemType.TOO_MANY_TRIES,
+                    "this code is blocked after too many wrong tries; ask for a new one");
+            case Verification.UnknownChallenge u -> Reply.problem(ProblemType.UNKNOWN_CHALLENGE,
+                    "no open challenge with that id; ask for a new code");
+            case Verification.NoMatch n -> noMatch();
+            case Verification.Verified v -> throw new IllegalArgumentException("verified: not a refusal");
+        };
     }
 
     private void logout(RoutingContext ctx) {
@@ -288,7 +302,7 @@ final class IdentityRoutes {
         }).orElseGet(() -> notVerified(ctx)));
     }
 
-    private static JsonObject personJson(Person p) {
+    static JsonObject personJson(Person p) {
         return new JsonObject().put("name", p.name()).put("birthDate", p.birthDate().toString()).put("maskedPhone", p.maskedPhone());
     }
 

@@ -159,7 +159,7 @@ final class AgentRoutes {
 
     private void verify(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        String code = JsonInput.of(ctx, Set.of("code")).text("code", 6);
+        String code = Assisting.code(ctx);
         if (!CHALLENGE_ID.matcher(id).matches()) {
             api.send(ctx, Reply.problem(ProblemType.UNKNOWN_CHALLENGE, "send a new code"));
             return;

@@ -62,6 +62,17 @@ final class Assisting {
         return Claim.of(name, birthDate, phone);
     }
 
+    private static final java.util.regex.Pattern SIX_DIGITS = java.util.regex.Pattern.compile("[0-9]{6}");
+
+    /** The code in the body: six digits, or a 400 that costs the challenge no try. */
+    static String code(RoutingContext ctx) {
+        String code = JsonInput.of(ctx, Set.of("code")).text("code", 6);
+        if (!SIX_DIGITS.matcher(code).matches()) {
+            throw new BadRequest("'code' is the six digits of the text message");
+        }
+        return code;
+    }
+
     /** The resident matching all three, looked up as verification does (hashed phone, then name and birth date). */
     Optional<Person> match(Claim claim) {
         return registry.find(claim.name().orElseThrow(), claim.birthDate().orElseThrow(), claim.phone().orElseThrow());

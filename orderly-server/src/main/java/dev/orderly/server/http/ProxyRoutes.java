@@ -108,7 +108,7 @@ final class ProxyRoutes {
             return;
         }
         String id = ctx.pathParam("id");
-        String code = JsonInput.of(ctx, Set.of("code")).text("code", 6);
+        String code = Assisting.code(ctx);
         if (!CHALLENGE_ID.matcher(id).matches()) {
             api.send(ctx, Reply.problem(ProblemType.UNKNOWN_CHALLENGE, "ask for a new code"));
             return;

@@ -55,6 +55,26 @@
     }
     O.showReservation(r.data, catalogue);
     showOnly(el.reservation);
+    showOnBehalf(r.data.reference);
+  }
+
+  /** Who else (a family member, the call centre) last acted on this reservation, if anyone. */
+  async function showOnBehalf(reference) {
+    const box = O.$('#on-behalf');
+    try {
+      const r = await O.api('GET', '/api/proxy/on-my-behalf');
+      const last = r.ok ? r.data.onBehalf.find(x => x.reference === reference) : null;
+      if (last) {
+        O.setText(box, 'my.onBehalf', {
+          at: { instant: last.at }, action: { text: 'assist.action.' + last.action },
+          who: last.by === 'family' ? { text: 'assist.byFamily', args: { name: last.maskedName || '' } } : { text: 'assist.byCallCentre' }
+        });
+      }
+      box.hidden = !last;
+    } catch (e) {
+      // Only a note: the reservation itself is shown.
+      box.hidden = true;
+    }
   }
 
   function retryButton() {

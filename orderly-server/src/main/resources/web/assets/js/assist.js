@@ -144,7 +144,7 @@
       O.fill($('who-line'),
         h('p', { class: 'strong', i18n: 'assist.found', args: maskedLine(s.resident) }),
         h('p', { class: 'small muted', i18n: 'assist.until', args: { at: { instant: s.expiresAt } } }),
-        h('p', e.eligible ? { i18n: 'assist.eligible' } : { i18n: 'assist.notEligible', args: { reason: e.reason } }));
+        h('p', e.eligible ? { i18n: 'assist.eligible' } : { i18n: 'assist.notEligible', args: { reason: { text: 'assist.reason.' + e.reason } } }));
       if (s.reservation) {
         O.fill($('reservation'), h('dl', { class: 'facts' }, O.reservationFacts(s.reservation, catalogue)));
         $('d2-day').value = s.reservation.dose2Day;

@@ -221,9 +221,10 @@ class AgentBrowserIT {
 
     private static void watch(Page page, List<String> problems) {
         page.onConsoleMessage(m -> {
-            // The page learns "not signed in" (401), "take a turn in the line first" (403 no-pass) and "no caller
-            // confirmed yet" (409) from answers the browser logs.
-            if ("error".equals(m.type()) && !m.text().matches("(?s).*status of (401|403|409).*")) {
+            // The pages learn "not signed in" (401), "take a turn in the line first" (403 no-pass), "no reservation
+            // yet" (404) and "no one confirmed yet" (409) from API answers the browser logs; a missing asset is
+            // caught by onResponse below.
+            if ("error".equals(m.type()) && !m.text().matches("(?s).*status of (401|403|404|409).*")) {
                 problems.add(page.url() + ": console error: " + m.text());
             }
         });

@@ -157,7 +157,7 @@ public final class InMemoryStandbyStore implements StandbyStore {
                     // The map keeps the order people first joined in (a change of areas keeps the place).
                     List<StandbyEntry> candidates = entries.values().stream().filter(e -> !offered.contains(e.personId())).toList();
                     List<NewOffer> picked = picker.pick(release, candidates, s.unoffered());
-                    checkPicked(picked, candidates, s.unoffered());
+                    OfferPicker.check(picked, candidates, s.unoffered());
                     for (NewOffer n : picked) {
                         StandbyOffer o = new StandbyOffer(nextOffer++, releaseId, n.personId(), n.token(), StandbyOffer.Status.OPEN, now,
                                 n.expiresAt(), Optional.empty());
@@ -171,21 +171,6 @@ public final class InMemoryStandbyStore implements StandbyStore {
                 return new RoundResult(true, expired, made);
             } finally {
                 inRound.remove(releaseId);
-            }
-        }
-    }
-
-    /** The picker's answer within what the port promises (at most {@code free}, distinct candidates). */
-    static void checkPicked(List<NewOffer> picked, List<StandbyEntry> candidates, int free) {
-        if (picked.size() > free) {
-            throw new IllegalStateException("the picker made " + picked.size() + " offers for " + free + " free doses");
-        }
-        Set<Long> allowed = new HashSet<>();
-        candidates.forEach(c -> allowed.add(c.personId()));
-        Set<Long> seen = new HashSet<>();
-        for (NewOffer n : picked) {
-            if (!allowed.contains(n.personId()) || !seen.add(n.personId())) {
-                throw new IllegalStateException("the picker chose person " + n.personId() + " who is no candidate, or twice");
             }
         }
     }

@@ -12,4 +12,24 @@ public interface OfferPicker {
      * @return at most {@code free} offers, to distinct candidates
      */
     List<NewOffer> pick(Release release, List<StandbyEntry> candidates, int free);
+
+    /**
+     * Checks a picker's answer against what the port promises (at most {@code free} offers, to
+     * distinct candidates), for adapters to call before they record it.
+     *
+     * @throws IllegalStateException when it breaks that promise
+     */
+    static void check(List<NewOffer> picked, List<StandbyEntry> candidates, int free) {
+        if (picked.size() > free) {
+            throw new IllegalStateException("the picker made " + picked.size() + " offers for " + free + " free doses");
+        }
+        java.util.Set<Long> allowed = new java.util.HashSet<>();
+        candidates.forEach(c -> allowed.add(c.personId()));
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (NewOffer n : picked) {
+            if (!allowed.contains(n.personId()) || !seen.add(n.personId())) {
+                throw new IllegalStateException("the picker chose person " + n.personId() + " who is no candidate, or twice");
+            }
+        }
+    }
 }

@@ -1,11 +1,11 @@
 package dev.orderly.standby;
 
+import dev.orderly.booking.BookingReferences;
 import dev.orderly.booking.BookingRequest;
 import dev.orderly.booking.BookingService;
 import dev.orderly.booking.BookingStore;
 import dev.orderly.booking.Clinic;
 import dev.orderly.booking.ReferenceInUseException;
-import dev.orderly.booking.BookingReferences;
 import dev.orderly.eligibility.Cohort;
 import dev.orderly.eligibility.CohortStore;
 import dev.orderly.eligibility.Eligibility;

@@ -86,6 +86,8 @@ public final class HttpApi {
 
     private DashboardFeed dashboard;
     private dev.orderly.notice.Notices notices;
+    private dev.orderly.standby.StandbyService standby;
+    private dev.orderly.eligibility.CohortStore standbyCohorts;
 
     public HttpApi(Parts parts, ExecutorService blockingWork) {
         this.parts = parts;
@@ -107,6 +109,13 @@ public final class HttpApi {
     /** Lets operators message many people through {@code outbox} (before the router is made). */
     public HttpApi withMessages(dev.orderly.notice.Notices outbox) {
         this.notices = outbox;
+        return this;
+    }
+
+    /** Serves the standby list and leftover doses through {@code service} (before the router is made). */
+    public HttpApi withStandby(dev.orderly.standby.StandbyService service, dev.orderly.eligibility.CohortStore cohorts) {
+        this.standby = service;
+        this.standbyCohorts = cohorts;
         return this;
     }
 
@@ -177,6 +186,9 @@ public final class HttpApi {
         }
         if (notices != null) {
             new MessageRoutes(this, notices).mount(router);
+        }
+        if (standby != null) {
+            new StandbyRoutes(this, identity, standby, standbyCohorts, parts.clock()).mount(router);
         }
         new StaffRoutes(this, parts.staff().signIn(), parts.staff().sessions(), parts.rateLimits()).mount(router);
         new StaffAccountRoutes(this, parts.staff().accounts()).mount(router);

@@ -76,7 +76,11 @@ final class StandbyRoutes {
             JsonArray list = in.array("districts", StandbyEntry.MAX_AREAS);
             for (int i = 0; i < list.size(); i++) {
                 JsonInput d = JsonInput.of(list.getValue(i), Set.of("province", "district"), "districts[" + i + "]");
-                districts.add(new StandbyEntry.District(d.text("province", 40), d.text("district", 40)));
+                String province = d.text("province", 40);
+                if (province.contains("/")) {
+                    throw new BadRequest("a province name has no '/' (see /api/regions)");
+                }
+                districts.add(new StandbyEntry.District(province, d.text("district", 40)));
             }
         }
         Set<Long> clinics = new TreeSet<>();

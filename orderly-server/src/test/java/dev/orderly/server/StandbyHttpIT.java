@@ -194,8 +194,8 @@ class StandbyHttpIT {
         assertProblem(nurse.post("/api/operator/clinics/" + otherClinicId + "/leftovers",
                 new JsonObject().put("product", product).put("doses", 1), "Origin", origin()), 403, "role-not-allowed");
         assertProblem(nurse.get("/api/operator/clinics/" + otherClinicId + "/leftovers"), 403, "role-not-allowed");
-        assertProblem(nurse.put("/api/operator/leftovers/cohorts", new JsonObject().put("cohorts", new JsonArray()), "Origin", origin()), 403,
-                "role-not-allowed");
+        assertProblem(nurse.put("/api/operator/leftovers/cohorts", new JsonObject().put("cohorts", new JsonArray().add("x")), "Origin",
+                origin()), 403, "role-not-allowed");
         assertThat(machine.get("/api/operator/clinics/" + otherClinicId + "/leftovers").status()).isEqualTo(200);
         assertThat(machine.get("/api/operator/clinics/" + otherClinicId + "/leftovers").json().getJsonArray("releases")).isEmpty();
     }
@@ -254,7 +254,9 @@ class StandbyHttpIT {
         assertThat(machine.get("/api/operator/leftovers/cohorts").json().getJsonArray("cohorts")).containsExactly(id);
         Optional<Object> entry = machine.get("/api/operator/audit?action=leftovers.cohorts").json().getJsonArray("entries").stream().findFirst();
         assertThat(entry).isPresent();
-        assertThat(machine.put("/api/operator/leftovers/cohorts", new JsonObject().put("cohorts", new JsonArray())).status()).isEqualTo(200);
+        assertProblem(machine.put("/api/operator/leftovers/cohorts", new JsonObject().put("cohorts", new JsonArray())), 400, "bad-request");
+        assertThat(machine.get("/api/operator/leftovers/cohorts").json().getJsonArray("cohorts")).containsExactly(id);
+        assertThat(machine.delete("/api/operator/leftovers/cohorts").status()).isEqualTo(200);
         assertThat(machine.get("/api/operator/leftovers/cohorts").json().getJsonArray("cohorts")).isEmpty();
     }
 }

@@ -86,7 +86,8 @@ final class AccessRules {
             inPath(HttpMethod.GET, "/api/operator/clinics/:clinicId/leftovers", OPERATOR, AUDITOR, CLINIC),
             inPath(HttpMethod.POST, "/api/operator/clinics/:clinicId/leftovers", OPERATOR, CLINIC),
             rule(HttpMethod.GET, "/api/operator/leftovers/cohorts", OPERATOR, AUDITOR),
-            rule(HttpMethod.PUT, "/api/operator/leftovers/cohorts", OPERATOR));
+            rule(HttpMethod.PUT, "/api/operator/leftovers/cohorts", OPERATOR),
+            rule(HttpMethod.DELETE, "/api/operator/leftovers/cohorts", OPERATOR));
 
     private AccessRules() {
     }

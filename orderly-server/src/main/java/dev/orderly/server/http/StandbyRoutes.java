@@ -65,6 +65,7 @@ final class StandbyRoutes {
         router.get("/api/operator/clinics/:clinicId/leftovers").handler(this::releases);
         router.get("/api/operator/leftovers/cohorts").handler(this::openedCohorts);
         router.put("/api/operator/leftovers/cohorts").handler(this::openCohorts);
+        router.delete("/api/operator/leftovers/cohorts").handler(this::closeCohorts);
     }
 
     // ------------------------------------------------------------------ citizens
@@ -273,6 +274,9 @@ final class StandbyRoutes {
     private void openCohorts(RoutingContext ctx) {
         JsonInput in = JsonInput.of(ctx, Set.of("cohorts"));
         JsonArray list = in.array("cohorts", 100);
+        if (list.isEmpty()) {
+            throw new BadRequest("'cohorts' names at least one cohort; DELETE /api/operator/leftovers/cohorts closes leftovers to them all");
+        }
         Set<String> ids = new TreeSet<>();
         for (int i = 0; i < list.size(); i++) {
             if (!(list.getValue(i) instanceof String id) || !Cohort.ID.matcher(id).matches()) {
@@ -288,12 +292,23 @@ final class StandbyRoutes {
                     return Reply.problem(ProblemType.UNKNOWN_COHORT, "no cohort " + id);
                 }
             }
-            JsonArray before = new JsonArray(List.copyOf(standby.leftoverCohorts()));
-            standby.setLeftoverCohorts(ids);
-            JsonArray after = new JsonArray(List.copyOf(ids));
-            api.audit().record(ctx, "leftovers.cohorts", "leftovers:cohorts", new JsonObject().put("cohorts", before),
-                    new JsonObject().put("cohorts", after));
-            return Reply.json(200, new JsonObject().put("cohorts", after));
+            return setCohorts(ctx, ids);
         });
+    }
+
+    private void closeCohorts(RoutingContext ctx) {
+        api.run(ctx, () -> setCohorts(ctx, Set.of()));
+    }
+
+    private Reply setCohorts(RoutingContext ctx, Set<String> ids) {
+        JsonArray before = new JsonArray(List.copyOf(standby.leftoverCohorts()));
+        standby.setLeftoverCohorts(ids);
+        JsonArray after = new JsonArray(List.copyOf(new TreeSet<>(ids)));
+        if (before.equals(after)) {
+            return Reply.json(200, new JsonObject().put("cohorts", after)); // no change, no entry
+        }
+        api.audit().record(ctx, "leftovers.cohorts", "leftovers:cohorts", new JsonObject().put("cohorts", before),
+                new JsonObject().put("cohorts", after));
+        return Reply.json(200, new JsonObject().put("cohorts", after));
     }
 }

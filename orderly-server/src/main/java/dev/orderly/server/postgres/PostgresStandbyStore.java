@@ -216,7 +216,7 @@ public final class PostgresStandbyStore implements StandbyStore {
             }
             List<StandbyOffer> made = new ArrayList<>();
             await(conn.preparedQuery("INSERT INTO standby_offers (release_id, person_id, token, status, offered_at, expires_at) "
-                            + "SELECT $1, q.p, q.t, 'OPEN', $2, q.e FROM unnest($3::bigint[], $4::text[], $5::timestamptz[]) WITH ORDINALITY "
+                            + "SELECT $1::bigint, q.p, q.t, 'OPEN', $2::timestamptz, q.e FROM unnest($3::bigint[], $4::text[], $5::timestamptz[]) WITH ORDINALITY "
                             + "AS q(p, t, e, n) ORDER BY q.n RETURNING " + OFFER_COLUMNS.replace("o.", ""))
                     .execute(Tuple.tuple().addLong(releaseId).addOffsetDateTime(utc(at))
                             .addArrayOfLong(picked.stream().map(NewOffer::personId).toArray(Long[]::new))
@@ -227,7 +227,8 @@ public final class PostgresStandbyStore implements StandbyStore {
             made.sort(java.util.Comparator.comparingLong(StandbyOffer::id));
             await(conn.preparedQuery("""
                     INSERT INTO outbox (kind, person_id, reference, body, created_at, next_attempt_at)
-                    SELECT $1, q.p, 'SBY-' || q.id, q.b, $2, $2 FROM unnest($3::bigint[], $4::bigint[], $5::text[]) AS q(p, id, b)""")
+                    SELECT $1::text, q.p, 'SBY-' || q.id, q.b, $2::timestamptz, $2::timestamptz
+                    FROM unnest($3::bigint[], $4::bigint[], $5::text[]) AS q(p, id, b)""")
                     .execute(Tuple.tuple().addString(OFFER_KIND).addOffsetDateTime(utc(at))
                             .addArrayOfLong(picked.stream().map(NewOffer::personId).toArray(Long[]::new))
                             .addArrayOfLong(picked.stream().map(n -> made.stream().filter(o -> o.token().equals(n.token())).findFirst()

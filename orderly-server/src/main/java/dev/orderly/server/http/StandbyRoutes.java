@@ -304,9 +304,6 @@ final class StandbyRoutes {
         JsonArray before = new JsonArray(List.copyOf(standby.leftoverCohorts()));
         standby.setLeftoverCohorts(ids);
         JsonArray after = new JsonArray(List.copyOf(new TreeSet<>(ids)));
-        if (before.equals(after)) {
-            return Reply.json(200, new JsonObject().put("cohorts", after)); // no change, no entry
-        }
         api.audit().record(ctx, "leftovers.cohorts", "leftovers:cohorts", new JsonObject().put("cohorts", before),
                 new JsonObject().put("cohorts", after));
         return Reply.json(200, new JsonObject().put("cohorts", after));

@@ -112,6 +112,14 @@ public enum ProblemType {
     ASSISTED_SESSION_EXPIRED("assisted-session-expired", 410, "Time to act for the resident is up"),
     PROXY_SELF("proxy-self", 422, "That is you"),
     AGENT_LINE("agent-line", 403, "The call centre's line"),
+    // Leftover doses and the standby list.
+    NOT_ON_STANDBY("not-on-standby", 404, "Not on the standby list"),
+    CONSENT_REQUIRED("consent-required", 422, "Consent required"),
+    UNKNOWN_CLINIC("unknown-clinic", 422, "Unknown clinic"),
+    OFFER_NOT_FOUND("offer-not-found", 404, "No such offer"),
+    OFFER_NOT_YOURS("offer-not-yours", 403, "Offer made to someone else"),
+    OFFER_EXPIRED("offer-expired", 410, "Offer expired"),
+    OFFER_CLAIMED("offer-claimed", 409, "Offer already claimed"),
 
     // The demo's SMS inbox.
     NO_MESSAGE("no-message", 404, "No message");

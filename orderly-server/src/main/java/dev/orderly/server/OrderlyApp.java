@@ -41,6 +41,7 @@ import dev.orderly.server.postgres.PostgresResidentRegistry;
 import dev.orderly.server.postgres.PostgresSessionStore;
 import dev.orderly.server.postgres.PostgresSpecialGroupStore;
 import dev.orderly.server.postgres.PostgresStaffStore;
+import dev.orderly.server.postgres.PostgresStandbyStore;
 import dev.orderly.server.redis.RedisErrors;
 import dev.orderly.server.redis.RedisGateStore;
 import dev.orderly.server.redis.RedisNodeBoard;
@@ -49,6 +50,7 @@ import dev.orderly.staff.Argon2idPasswords;
 import dev.orderly.staff.StaffAccounts;
 import dev.orderly.staff.StaffSessions;
 import dev.orderly.staff.StaffSignIn;
+import dev.orderly.standby.StandbyService;
 import dev.orderly.store.StoreUnavailableException;
 import dev.orderly.token.SigningKeys;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -84,6 +86,8 @@ public final class OrderlyApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OrderlyApp.class);
     private static final long RELAY_MILLIS = 1000;
+    /** How often leftover offers whose window passed are expired and passed on. */
+    private static final long STANDBY_MILLIS = 5000;
     static final java.time.Duration STAFF_IDLE = java.time.Duration.ofMinutes(30);
     static final java.time.Duration STAFF_LIFETIME = java.time.Duration.ofHours(12);
 
@@ -244,6 +248,9 @@ public final class OrderlyApp implements AutoCloseable {
         api.withMessages(new PostgresNotices(database.pool(), clock));
         api.withAssistance(new Assistance(verifier, new AssistedSessions(new PostgresAssistedStore(database.pool(), clock), clock,
                 AssistedSessions.DEFAULT_LIFETIME), new PostgresOnBehalfLog(database.pool())));
+        StandbyService standby = new StandbyService(new PostgresStandbyStore(database.pool(), bookingStore), bookingStore, booking, cohorts,
+                specialGroups, registry, clock, random, settings.standbyClaimWindow(), settings.publicUrl());
+        api.withStandby(standby, cohorts);
         dashboard.start();
         started.add(dashboard);
 
@@ -271,11 +278,40 @@ public final class OrderlyApp implements AutoCloseable {
             }
         });
 
+        everyFewSeconds(vertx, blockingWork, STANDBY_MILLIS, "standby offers", standby::step);
+
         HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(settings.httpHost()).setPort(settings.httpPort())
                         .setCompressionSupported(true))
                 .requestHandler(api.requestHandler(vertx)).invalidRequestHandler(api::invalidRequest);
         server.listen().toCompletionStage().toCompletableFuture().join();
         return new OrderlyApp(vertx, database, server, blockingWork, inbox, bookingStore, gates, gateStore, operatorToken, staff);
+    }
+
+    /**
+     * Runs {@code step} every {@code millis} off the event loop, never two at once on this node (a
+     * step still running when the timer fires again is let finish). A database outage is waited out.
+     */
+    private static void everyFewSeconds(Vertx vertx, ExecutorService blockingWork, long millis, String what, Runnable step) {
+        AtomicBoolean running = new AtomicBoolean();
+        vertx.setPeriodic(millis, id -> {
+            if (running.compareAndSet(false, true)) {
+                try {
+                    blockingWork.execute(() -> {
+                        try {
+                            step.run();
+                        } catch (StoreUnavailableException e) {
+                            LOG.debug("{} wait for the database: {}", what, e.toString());
+                        } catch (RuntimeException e) {
+                            LOG.warn("{} failed: {}", what, e.toString());
+                        } finally {
+                            running.set(false);
+                        }
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException closing) {
+                    running.set(false);
+                }
+            }
+        });
     }
 
     /**

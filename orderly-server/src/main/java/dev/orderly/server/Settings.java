@@ -46,7 +46,9 @@ public record Settings(
         int bookingLanes,
         int bookingMaxBatch,
         Duration searchCacheFor,
-        int maxUploadBytes) {
+        int maxUploadBytes,
+        Duration standbyClaimWindow,
+        String publicUrl) {
 
     public Settings {
         if (identity.sessionIdle().compareTo(sessionLifetime) > 0) {
@@ -70,7 +72,8 @@ public record Settings(
                 + ", gateStore=" + redisUrl.map(u -> "redis " + u.replaceAll("//[^@/]*@", "//***@") + " prefix " + redisPrefix)
                         .orElse("in memory") + ", " + identity
                 + ", bookingLanes=" + bookingLanes + ", bookingMaxBatch=" + bookingMaxBatch + ", searchCacheFor=" + searchCacheFor
-                + ", maxUploadBytes=" + maxUploadBytes + "]";
+                + ", maxUploadBytes=" + maxUploadBytes + ", standbyClaimWindow=" + standbyClaimWindow
+                + ", publicUrl=" + (publicUrl.isEmpty() ? "(links from the site's root)" : publicUrl) + "]";
     }
 
     /** The settings from this process's environment and system properties. */
@@ -120,8 +123,18 @@ public record Settings(
                 r.integer("ORDERLY_BOOKING_LANES", 4, 0, 64),
                 r.integer("ORDERLY_BOOKING_MAX_BATCH", 256, 1, 10_000),
                 Duration.ofMillis(r.integer("ORDERLY_SEARCH_CACHE_MILLIS", 1_000, 0, 60_000)),
-                r.integer("ORDERLY_MAX_UPLOAD_BYTES", 8_388_608, 1_024, 104_857_600));
+                r.integer("ORDERLY_MAX_UPLOAD_BYTES", 8_388_608, 1_024, 104_857_600),
+                Duration.ofMinutes(r.integer("ORDERLY_STANDBY_CLAIM_MINUTES", 10, 1, 120)),
+                publicUrl(r.text("ORDERLY_PUBLIC_URL", "")));
 
+    }
+
+    /** The site's address as texted links start with it: empty (links from the site's root) or http(s)://host[:port], no trailing slash. */
+    private static String publicUrl(String url) {
+        if (!url.isEmpty() && !url.matches("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
+            throw new InvalidSettingException("ORDERLY_PUBLIC_URL=" + url + " must be http(s)://host[:port], without a path or trailing slash");
+        }
+        return url;
     }
 
     /**

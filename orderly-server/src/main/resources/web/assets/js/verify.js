@@ -227,7 +227,10 @@
         O.session.remove(CHALLENGE_KEY);
         O.session.remove(DEMO_KEY);
         stopCountdown();
-        window.location.assign('/book.html');
+        // A page that sent the person to verify (a leftover-dose offer, the standby list) gets them back.
+        const back = O.session.get('orderly.returnTo');
+        O.session.remove('orderly.returnTo');
+        window.location.assign(typeof back === 'string' && /^\/(claim|standby)\.html(\?offer=[A-Za-z0-9_-]{32})?$/.test(back) ? back : '/book.html');
         return;
       }
       const p = r.problem;

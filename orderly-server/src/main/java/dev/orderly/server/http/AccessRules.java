@@ -27,8 +27,9 @@ import java.util.regex.Pattern;
  *   <li>agent (call centre): the gates and the cohorts, read only, to tell a caller where things stand, and
  *       acting for a caller who confirmed with a code ({@code /api/operator/agent/}, also open to operators);</li>
  *   <li>clinic: the cohorts, read only, and the capacity of its own clinics, read only (the
- *       {@code clinicId} asked for must be one of the account's; any other is refused). Clinic pages
- *       that change things come with their own routes and rules.</li>
+ *       {@code clinicId} asked for must be one of the account's; any other is refused); the leftover
+ *       doses of its own clinics (release, and read), by the {@code :clinicId} of the path. Clinic
+ *       pages that change other things come with their own routes and rules.</li>
  * </ul>
  */
 final class AccessRules {
@@ -38,7 +39,9 @@ final class AccessRules {
         /** Data of no one clinic (or of all): a clinic account gets it only if its role is listed. */
         ANY,
         /** One clinic, named by the {@code clinicId} query parameter: a clinic account only for its own clinics. */
-        CLINIC_IN_QUERY
+        CLINIC_IN_QUERY,
+        /** One clinic, named by the route's {@code :clinicId} path segment: a clinic account only for its own clinics. */
+        CLINIC_IN_PATH
     }
 
     record Rule(HttpMethod method, String route, Set<Role> roles, Scope scope, Pattern pattern) {
@@ -91,13 +94,22 @@ final class AccessRules {
             rule(HttpMethod.POST, "/api/operator/agent/reservations", AGENT, OPERATOR),
             rule(HttpMethod.PUT, "/api/operator/agent/reservations", AGENT, OPERATOR),
             rule(HttpMethod.PUT, "/api/operator/agent/reservations/dose2", AGENT, OPERATOR),
-            rule(HttpMethod.DELETE, "/api/operator/agent/reservations", AGENT, OPERATOR));
+            rule(HttpMethod.DELETE, "/api/operator/agent/reservations", AGENT, OPERATOR),
+            inPath(HttpMethod.GET, "/api/operator/clinics/:clinicId/leftovers", OPERATOR, AUDITOR, CLINIC),
+            inPath(HttpMethod.POST, "/api/operator/clinics/:clinicId/leftovers", OPERATOR, CLINIC),
+            rule(HttpMethod.GET, "/api/operator/leftovers/cohorts", OPERATOR, AUDITOR),
+            rule(HttpMethod.PUT, "/api/operator/leftovers/cohorts", OPERATOR),
+            rule(HttpMethod.DELETE, "/api/operator/leftovers/cohorts", OPERATOR));
 
     private AccessRules() {
     }
 
     private static Rule rule(HttpMethod method, String route, Role first, Role... more) {
         return new Rule(method, route, EnumSet.of(first, more), Scope.ANY, pattern(route));
+    }
+
+    private static Rule inPath(HttpMethod method, String route, Role first, Role... more) {
+        return new Rule(method, route, EnumSet.of(first, more), Scope.CLINIC_IN_PATH, pattern(route));
     }
 
     private static Pattern pattern(String route) {
@@ -122,6 +134,9 @@ final class AccessRules {
         if (role == CLINIC && rule.scope() == Scope.CLINIC_IN_QUERY && !ownClinic(clinics, query.getAll("clinicId"))) {
             return Decision.ROLE_NOT_ALLOWED;
         }
+        if (role == CLINIC && rule.scope() == Scope.CLINIC_IN_PATH && !ownClinic(clinics, clinicInPath(rule.route(), path))) {
+            return Decision.ROLE_NOT_ALLOWED;
+        }
         return Decision.ALLOWED;
     }
 
@@ -134,6 +149,18 @@ final class AccessRules {
         } catch (NumberFormatException e) {
             return false;
         }
+    }
+
+    /** The path segment where the route has {@code :clinicId} (none when it has not, or the path is shorter). */
+    private static List<String> clinicInPath(String route, String path) {
+        String[] r = route.split("/");
+        String[] p = path.split("/");
+        for (int i = 0; i < r.length && i < p.length; i++) {
+            if (r[i].equals(":clinicId")) {
+                return List.of(p[i]);
+            }
+        }
+        return List.of();
     }
 
     /** The routes among {@code routes} ("METHOD /path" under /api/operator/) that no rule covers. */

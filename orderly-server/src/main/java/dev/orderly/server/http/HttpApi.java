@@ -87,6 +87,8 @@ public final class HttpApi {
     private DashboardFeed dashboard;
     private dev.orderly.notice.Notices notices;
     private Assistance assistance;
+    private dev.orderly.standby.StandbyService standby;
+    private dev.orderly.eligibility.CohortStore standbyCohorts;
 
     public HttpApi(Parts parts, ExecutorService blockingWork) {
         this.parts = parts;
@@ -114,6 +116,13 @@ public final class HttpApi {
     /** Lets agents and family members act for residents (before the router is made). */
     public HttpApi withAssistance(Assistance parts) {
         this.assistance = parts;
+        return this;
+    }
+
+    /** Serves the standby list and leftover doses through {@code service} (before the router is made). */
+    public HttpApi withStandby(dev.orderly.standby.StandbyService service, dev.orderly.eligibility.CohortStore cohorts) {
+        this.standby = service;
+        this.standbyCohorts = cohorts;
         return this;
     }
 
@@ -191,6 +200,9 @@ public final class HttpApi {
         }
         if (notices != null) {
             new MessageRoutes(this, notices).mount(router);
+        }
+        if (standby != null) {
+            new StandbyRoutes(this, identity, standby, standbyCohorts, parts.clock()).mount(router);
         }
         new StaffRoutes(this, parts.staff().signIn(), parts.staff().sessions(), parts.rateLimits()).mount(router);
         new StaffAccountRoutes(this, parts.staff().accounts()).mount(router);

@@ -148,13 +148,44 @@ final class BookingTransaction {
      *                   transaction if another one changed it meanwhile; the next tries lock
      */
     List<CommandResult> run(List<BookingCommand> commands, boolean optimistic) {
+        return run(commands, optimistic, null);
+    }
+
+    /**
+     * Another table's say in a booking, inside the booking's own transaction: what it locks is
+     * locked right after BEGIN (before the booking's rows: reservation and capacity rows are only
+     * ever locked after it, so the order stays global), it may refuse before the booking is
+     * decided, and it writes with the booking, or refuses after, rolling everything back. A
+     * refusal is a {@link RuntimeException} that is not retryable; it reaches the caller as the
+     * command's failure. The guard is asked again on every attempt.
+     */
+    interface Guard {
+        /** Locks and reads what the guard decides on; sent right after BEGIN. */
+        Future<RowSet<Row>> lock(SqlConnection conn);
+
+        /** Decides on the locked rows, before the booking is decided; throws to refuse. */
+        void admit(RowSet<Row> locked);
+
+        /**
+         * The writes to send with the booking's, once it is decided ({@code changed}: the booking
+         * wrote something, i.e. was not only a remembered answer); throws to refuse and roll back.
+         */
+        List<Future<RowSet<Row>>> writes(SqlConnection conn, StoreAnswer answer, boolean changed);
+    }
+
+    /** Runs one command, locking, with {@code guard}'s say in it (see {@link Guard}). */
+    CommandResult runGuarded(BookingCommand command, Guard guard) {
+        return run(List.of(command), false, guard).getFirst();
+    }
+
+    private List<CommandResult> run(List<BookingCommand> commands, boolean optimistic, Guard guard) {
         if (optimistic && !commands.stream().allMatch(c -> c instanceof BookingCommand.Book)) {
             throw new IllegalArgumentException("only bookings may run optimistically");
         }
         RuntimeException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
-                return once(commands, optimistic && attempt == 1);
+                return once(commands, optimistic && attempt == 1, guard);
             } catch (StaleIntervals e) {
                 metrics.rerun();
                 refreshIntervals();
@@ -233,7 +264,7 @@ final class BookingTransaction {
         }
     }
 
-    private List<CommandResult> once(List<BookingCommand> commands, boolean optimistic) {
+    private List<CommandResult> once(List<BookingCommand> commands, boolean optimistic, Guard guard) {
         long t = System.nanoTime();
         Map<String, Interval> assumed = optimistic ? intervals(commands) : null;
         SqlConnection conn = await(pool.getConnection());
@@ -250,10 +281,14 @@ final class BookingTransaction {
             // scans request_keys or reservations whole would grow slower with every booking. Index
             // paths are the right plans here at any size (and where autovacuum never analyzes).
             Future<RowSet<Row>> plans = conn.query("SET LOCAL enable_seqscan = off").execute();
+            Future<RowSet<Row>> guarded = guard == null ? null : guard.lock(conn);
             WorkingSet ledger = WorkingSet.bounded();
             Loads loads = sendFirstLoads(conn, ledger, commands, assumed);
             await(begin);
             await(plans);
+            if (guard != null) {
+                guard.admit(await(guarded));
+            }
             t = metrics.lap(BookingMetrics.Phase.CONNECT, t);
             t = load(conn, ledger, commands, loads, t);
             results = new ArrayList<>(commands.size());
@@ -265,6 +300,12 @@ final class BookingTransaction {
                 }
             }
             WorkingSet.Changes changes = ledger.changes();
+            List<Future<RowSet<Row>>> guardWrites = guard == null ? List.of()
+                    : guard.writes(conn, results.getFirst().answerOrThrow(), !changes.isEmpty());
+            if (!guardWrites.isEmpty() && changes.isEmpty()) {
+                // The commit-outcome check below keys on the booking's writes; a guard may only add to them.
+                throw new IllegalStateException("a guard wrote where the booking wrote nothing");
+            }
             t = metrics.lap(BookingMetrics.Phase.DECIDE, t);
             // The id, should the answer to COMMIT be lost; a transaction that writes has one anyway.
             xid = changes.isEmpty() ? null : conn.query("SELECT pg_current_xact_id()::text").execute();
@@ -277,6 +318,7 @@ final class BookingTransaction {
                 }
                 writes.addAll(write(conn, changes, optimistic));
             }
+            writes.addAll(guardWrites);
             Future<RowSet<Row>> commit = conn.query("COMMIT").execute();
             commitSent = true;
             for (Future<RowSet<Row>> w : writes) {

@@ -290,6 +290,15 @@ public final class PostgresBookingStore implements BookingStore, AutoCloseable {
         return (CancelOutcome) single(new BookingCommand.Cancel(personId, idempotencyKey, at.truncatedTo(ChronoUnit.MICROS)));
     }
 
+    /**
+     * Books {@code request} as {@link #book} does, in a locking transaction of its own, with
+     * {@code guard}'s say in that same transaction (a standby claim marks its offer claimed there).
+     */
+    BookingOutcome bookGuarded(BookingRequest request, String idempotencyKey, String reference, Instant at, BookingTransaction.Guard guard) {
+        BookingCommand.Book command = new BookingCommand.Book(request, idempotencyKey, reference, at.truncatedTo(ChronoUnit.MICROS));
+        return (BookingOutcome) transaction.runGuarded(command, guard).answerOrThrow();
+    }
+
     private StoreAnswer single(BookingCommand command) {
         return transaction.run(List.of(command)).getFirst().answerOrThrow();
     }

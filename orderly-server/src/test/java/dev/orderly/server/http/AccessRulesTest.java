@@ -53,13 +53,14 @@ public class AccessRulesTest {
             // Reading a caller's state is acting for them (it needs their code): the call centre's alone.
             case AUDITOR -> read && !callCentre;
             case AGENT -> callCentre || Set.of("GET /api/operator/gates", "GET /api/operator/gates/:gate", "GET /api/operator/cohorts").contains(operation);
-            case CLINIC -> Set.of("GET /api/operator/cohorts", "GET /api/operator/capacity").contains(operation);
+            case CLINIC -> Set.of("GET /api/operator/cohorts", "GET /api/operator/capacity", "GET /api/operator/clinics/:clinicId/leftovers",
+                    "POST /api/operator/clinics/:clinicId/leftovers").contains(operation);
         };
     }
 
     private static AccessRules.Decision decide(String operation, Role role, Set<Long> clinics, MultiMap query) {
         String[] parts = operation.split(" ", 2);
-        String path = parts[1].replaceAll(":[a-zA-Z]+", "x-1");
+        String path = parts[1].replace(":clinicId", "7").replaceAll(":[a-zA-Z]+", "x-1");
         return AccessRules.decide(HttpMethod.valueOf(parts[0]), path, role, clinics, query);
     }
 
@@ -104,6 +105,22 @@ public class AccessRulesTest {
         }
         assertThat(AccessRules.decide(HttpMethod.GET, "/api/operator/capacity", Role.AUDITOR, Set.of(),
                 MultiMap.caseInsensitiveMultiMap().add("clinicId", "8"))).isEqualTo(AccessRules.Decision.ALLOWED);
+    }
+
+    @Test
+    void aClinicAccountReleasesLeftoversOfItsOwnClinicsOnlyByThePath() {
+        Set<Long> mine = Set.of(7L, 9L);
+        MultiMap none = MultiMap.caseInsensitiveMultiMap();
+        for (HttpMethod m : List.of(HttpMethod.GET, HttpMethod.POST)) {
+            assertThat(AccessRules.decide(m, "/api/operator/clinics/9/leftovers", Role.CLINIC, mine, none)).isEqualTo(AccessRules.Decision.ALLOWED);
+            for (String other : List.of("8", "seven", "07x")) {
+                assertThat(AccessRules.decide(m, "/api/operator/clinics/" + other + "/leftovers", Role.CLINIC, mine,
+                        MultiMap.caseInsensitiveMultiMap().add("clinicId", "9"))).as("%s %s", m, other)
+                        .isEqualTo(AccessRules.Decision.ROLE_NOT_ALLOWED);
+            }
+            assertThat(AccessRules.decide(m, "/api/operator/clinics/8/leftovers", Role.OPERATOR, Set.of(), none))
+                    .isEqualTo(AccessRules.Decision.ALLOWED);
+        }
     }
 
     @Test

@@ -30,7 +30,7 @@ public abstract class ClinicStoreContract {
     protected static final String PFZ = "PFZ";
 
     /** A booking store and the clinic store over it, both empty. */
-    protected record Stores(BookingStore booking, ClinicStore clinic) {
+    public record Stores(BookingStore booking, ClinicStore clinic) {
     }
 
     protected abstract Stores newStores();

@@ -107,6 +107,22 @@ public enum ProblemType {
     WEAK_PASSWORD("weak-password", 422, "Password not accepted"),
     WRONG_PASSWORD("wrong-password", 403, "Wrong password"),
 
+    // Clinics: the desk and the clinic's days.
+    UNKNOWN_CLINIC("unknown-clinic", 404, "Unknown clinic"),
+    UNKNOWN_APPOINTMENT("unknown-appointment", 404, "No such appointment"),
+    WRONG_CLINIC("wrong-clinic", 409, "Booked at another clinic"),
+    WRONG_DAY("wrong-day", 409, "Booked for another day"),
+    APPOINTMENT_CANCELLED("appointment-cancelled", 409, "Appointment cancelled"),
+    ALREADY_GIVEN("already-given", 409, "Dose already given"),
+    VISIT_RECORDED("visit-recorded", 409, "Visit already recorded"),
+    DAY_NOT_OVER("day-not-over", 409, "Day not over yet"),
+    WRONG_DOSE("wrong-dose", 422, "Wrong dose number"),
+    WRONG_PRODUCT("wrong-product", 422, "Another vaccine was booked"),
+    DOSE1_NOT_GIVEN("dose1-not-given", 409, "Dose 1 not recorded"),
+    AMBIGUOUS_PERSON("ambiguous-person", 409, "More than one match"),
+    DAY_CLOSED("day-closed", 409, "Day closed"),
+    DAY_PAST("day-past", 409, "Day already past"),
+
     // The demo's SMS inbox.
     NO_MESSAGE("no-message", 404, "No message");
 

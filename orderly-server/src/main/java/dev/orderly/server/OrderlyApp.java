@@ -3,6 +3,7 @@ package dev.orderly.server;
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.orderly.booking.BookingReferences;
 import dev.orderly.booking.BookingService;
+import dev.orderly.clinic.ClinicDesk;
 import dev.orderly.eligibility.Cohort;
 import dev.orderly.eligibility.SpecialGroupUpload;
 import dev.orderly.gate.GateStore;
@@ -27,6 +28,7 @@ import dev.orderly.server.postgres.PostgresAuditLog;
 import dev.orderly.server.postgres.PostgresBookingStore;
 import dev.orderly.server.postgres.PostgresBookingTallies;
 import dev.orderly.server.postgres.PostgresChallengeStore;
+import dev.orderly.server.postgres.PostgresClinicStore;
 import dev.orderly.server.postgres.PostgresCohortStore;
 import dev.orderly.server.postgres.PostgresDailyQuota;
 import dev.orderly.server.postgres.PostgresErrors;
@@ -237,6 +239,7 @@ public final class OrderlyApp implements AutoCloseable {
                 nodeName(), clock, blockingWork);
         api.withDashboard(dashboard);
         api.withMessages(new PostgresNotices(database.pool(), clock));
+        api.withClinics(new ClinicDesk(new PostgresClinicStore(database.pool()), clock));
         dashboard.start();
         started.add(dashboard);
 

@@ -25,9 +25,11 @@ import java.util.regex.Pattern;
  *   <li>operator: everything;</li>
  *   <li>auditor: every read, no change;</li>
  *   <li>agent (call centre): the gates and the cohorts, read only, to tell a caller where things stand;</li>
- *   <li>clinic: the cohorts, read only, and the capacity of its own clinics, read only (the
- *       {@code clinicId} asked for must be one of the account's; any other is refused). Clinic pages
- *       that change things come with their own routes and rules.</li>
+ *   <li>clinic: the cohorts, read only, the capacity of its own clinics, read only (the
+ *       {@code clinicId} asked for must be one of the account's; any other is refused), and the
+ *       clinic desk under {@code /api/operator/clinics/:clinicId/} for its own clinics only: day
+ *       list, check-in, doses, no-shows, capacity, closing a day. An auditor reads the day lists;
+ *       an operator does everything for every clinic.</li>
  * </ul>
  */
 final class AccessRules {
@@ -37,7 +39,9 @@ final class AccessRules {
         /** Data of no one clinic (or of all): a clinic account gets it only if its role is listed. */
         ANY,
         /** One clinic, named by the {@code clinicId} query parameter: a clinic account only for its own clinics. */
-        CLINIC_IN_QUERY
+        CLINIC_IN_QUERY,
+        /** One clinic, named by the path ({@code /api/operator/clinics/:clinicId/...}): a clinic account only for its own clinics. */
+        CLINIC_IN_PATH
     }
 
     record Rule(HttpMethod method, String route, Set<Role> roles, Scope scope, Pattern pattern) {
@@ -79,13 +83,26 @@ final class AccessRules {
             rule(HttpMethod.POST, "/api/operator/staff/:login/password", OPERATOR),
             rule(HttpMethod.POST, "/api/operator/staff/:login/totp", OPERATOR),
             rule(HttpMethod.POST, "/api/operator/messages/preview", OPERATOR),
-            rule(HttpMethod.POST, "/api/operator/messages", OPERATOR));
+            rule(HttpMethod.POST, "/api/operator/messages", OPERATOR),
+            clinicRule(HttpMethod.GET, "/api/operator/clinics/:clinicId", OPERATOR, AUDITOR, CLINIC),
+            clinicRule(HttpMethod.GET, "/api/operator/clinics/:clinicId/day", OPERATOR, AUDITOR, CLINIC),
+            clinicRule(HttpMethod.POST, "/api/operator/clinics/:clinicId/check-in", OPERATOR, CLINIC),
+            clinicRule(HttpMethod.POST, "/api/operator/clinics/:clinicId/doses", OPERATOR, CLINIC),
+            clinicRule(HttpMethod.POST, "/api/operator/clinics/:clinicId/no-show", OPERATOR, CLINIC),
+            clinicRule(HttpMethod.PUT, "/api/operator/clinics/:clinicId/capacity", OPERATOR, CLINIC),
+            clinicRule(HttpMethod.POST, "/api/operator/clinics/:clinicId/days/:date/close", OPERATOR, CLINIC));
+
+    private static final Pattern CLINIC_IN_PATH = Pattern.compile("/api/operator/clinics/([^/]+)(?:/.*)?");
 
     private AccessRules() {
     }
 
     private static Rule rule(HttpMethod method, String route, Role first, Role... more) {
         return new Rule(method, route, EnumSet.of(first, more), Scope.ANY, pattern(route));
+    }
+
+    private static Rule clinicRule(HttpMethod method, String route, Role first, Role... more) {
+        return new Rule(method, route, EnumSet.of(first, more), Scope.CLINIC_IN_PATH, pattern(route));
     }
 
     private static Pattern pattern(String route) {
@@ -109,6 +126,12 @@ final class AccessRules {
         }
         if (role == CLINIC && rule.scope() == Scope.CLINIC_IN_QUERY && !ownClinic(clinics, query.getAll("clinicId"))) {
             return Decision.ROLE_NOT_ALLOWED;
+        }
+        if (role == CLINIC && rule.scope() == Scope.CLINIC_IN_PATH) {
+            java.util.regex.Matcher m = CLINIC_IN_PATH.matcher(path);
+            if (!m.matches() || !ownClinic(clinics, List.of(m.group(1)))) {
+                return Decision.ROLE_NOT_ALLOWED;
+            }
         }
         return Decision.ALLOWED;
     }

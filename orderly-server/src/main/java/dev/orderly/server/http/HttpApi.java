@@ -86,6 +86,7 @@ public final class HttpApi {
 
     private DashboardFeed dashboard;
     private dev.orderly.notice.Notices notices;
+    private dev.orderly.clinic.ClinicDesk clinics;
 
     public HttpApi(Parts parts, ExecutorService blockingWork) {
         this.parts = parts;
@@ -107,6 +108,12 @@ public final class HttpApi {
     /** Lets operators message many people through {@code outbox} (before the router is made). */
     public HttpApi withMessages(dev.orderly.notice.Notices outbox) {
         this.notices = outbox;
+        return this;
+    }
+
+    /** Serves the clinic desk ({@link ClinicRoutes}) from {@code desk} (before the router is made). */
+    public HttpApi withClinics(dev.orderly.clinic.ClinicDesk desk) {
+        this.clinics = desk;
         return this;
     }
 
@@ -177,6 +184,9 @@ public final class HttpApi {
         }
         if (notices != null) {
             new MessageRoutes(this, notices).mount(router);
+        }
+        if (clinics != null) {
+            new ClinicRoutes(this, clinics, parts.bookingStore()).mount(router);
         }
         new StaffRoutes(this, parts.staff().signIn(), parts.staff().sessions(), parts.rateLimits()).mount(router);
         new StaffAccountRoutes(this, parts.staff().accounts()).mount(router);

@@ -240,7 +240,7 @@
     });
     const table = $('day-table');
     O.fill(table,
-      h('thead', null, h('tr', null, head.map(k => h('th', { scope: 'col', i18n: k })))),
+      h('thead', null, h('tr', null, head.map(k => h('th', { scope: 'col', i18n: k, class: k === 'clinic.col.actions' ? 'actions' : null })))),
       h('tbody', null, rows.length ? rows
         : h('tr', null, h('td', { colspan: String(head.length), class: 'muted', i18n: searching ? 'clinic.noMatch' : 'clinic.none' }))));
     O.translate(table);

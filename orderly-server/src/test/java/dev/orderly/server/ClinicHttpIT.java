@@ -32,6 +32,7 @@ class ClinicHttpIT {
     private static final String PASSWORD = "a long enough password";
 
     private final ShiftingClock clock = new ShiftingClock();
+    private Settings settings;
     private OrderlyApp app;
     private ApiClient machine;
     private int accounts;
@@ -39,7 +40,8 @@ class ClinicHttpIT {
 
     @BeforeEach
     void start() {
-        app = TestApp.start(Map.of("ORDERLY_OPERATOR_TOKEN", TOKEN), clock);
+        settings = TestApp.settings(Map.of("ORDERLY_OPERATOR_TOKEN", TOKEN));
+        app = OrderlyApp.start(settings, clock);
         machine = new ApiClient(app.port()).withBearer(TOKEN);
     }
 
@@ -284,6 +286,28 @@ class ClinicHttpIT {
                 "Origin", origin()), 409, "day-closed");
         assertProblem(post(b, base + "/days/" + SeoulCalendar.today(clock).minusDays(1) + "/close",
                 new JsonObject().put("reasonKo", "휴진").put("reasonEn", "closed")), 409, "day-past");
+    }
+
+    @Test
+    void theDemoDataComesWithStaffAccountsWhoseCodesTheDevPageShows() throws Exception {
+        java.nio.file.Path file = settings.dataDir().resolve("demo-staff.txt");
+        assertThat(java.nio.file.Files.getPosixFilePermissions(file))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        JsonArray staff = new ApiClient(app.port()).get("/api/dev/staff").array();
+        assertThat(staff.stream().map(o -> ((JsonObject) o).getString("login"))).containsExactly("demo-operator", "demo-clinic", "demo-agent");
+        JsonObject clinicAccount = staff.getJsonObject(1);
+        assertThat(clinicAccount.getString("role")).isEqualTo("clinic");
+        assertThat(clinicAccount.getJsonArray("clinics").encode()).startsWith("[1,2,3");
+        assertThat(java.nio.file.Files.readString(file)).contains(clinicAccount.getString("password"));
+        assertThat(machine.get("/api/operator/staff").body()).doesNotContain(clinicAccount.getString("password"));
+
+        ApiClient tablet = new ApiClient(app.port());
+        ApiClient.Answer signedIn = tablet.post("/api/staff/sign-in", new JsonObject().put("login", "demo-clinic")
+                .put("password", clinicAccount.getString("password")).put("code", clinicAccount.getString("code")));
+
+        assertThat(signedIn.status()).as(signedIn.body()).isEqualTo(200);
+        assertThat(tablet.get("/api/operator/clinics/1/day").status()).isEqualTo(200);
+        assertThat(tablet.get("/api/operator/gates").status()).isEqualTo(403);
     }
 
     @Test

@@ -118,7 +118,7 @@ public enum ProblemType {
     DAY_NOT_OVER("day-not-over", 409, "Day not over yet"),
     WRONG_DOSE("wrong-dose", 422, "Wrong dose number"),
     WRONG_PRODUCT("wrong-product", 422, "Another vaccine was booked"),
-    DOSE1_NOT_GIVEN("dose1-not-given", 409, "Dose 1 not recorded"),
+    FIRST_DOSE_NOT_GIVEN("first-dose-not-given", 409, "Dose 1 not recorded"),
     AMBIGUOUS_PERSON("ambiguous-person", 409, "More than one match"),
     DAY_CLOSED("day-closed", 409, "Day closed"),
     DAY_PAST("day-past", 409, "Day already past"),

@@ -54,7 +54,7 @@ final class ClinicRoutes {
             Map.entry(Refusal.DAY_NOT_OVER, ProblemType.DAY_NOT_OVER),
             Map.entry(Refusal.WRONG_DOSE, ProblemType.WRONG_DOSE),
             Map.entry(Refusal.WRONG_PRODUCT, ProblemType.WRONG_PRODUCT),
-            Map.entry(Refusal.DOSE1_NOT_GIVEN, ProblemType.DOSE1_NOT_GIVEN),
+            Map.entry(Refusal.DOSE1_NOT_GIVEN, ProblemType.FIRST_DOSE_NOT_GIVEN),
             Map.entry(Refusal.AMBIGUOUS_PERSON, ProblemType.AMBIGUOUS_PERSON),
             Map.entry(Refusal.DAY_CLOSED, ProblemType.DAY_CLOSED),
             Map.entry(Refusal.DAY_PAST, ProblemType.DAY_PAST)));

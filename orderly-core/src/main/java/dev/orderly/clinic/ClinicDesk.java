@@ -57,33 +57,44 @@ public final class ClinicDesk {
         }
     }
 
+    /** The appointment an action is about, or why there is none: one of the two. */
+    private record Found(Appointment appointment, DeskOutcome.Refused refused) {
+        static Found of(Appointment a) {
+            return new Found(a, null);
+        }
+
+        static Found not(Refusal why, String detail) {
+            return new Found(null, new DeskOutcome.Refused(why, detail));
+        }
+    }
+
     /** The appointment an action at {@code clinicId} on {@code day} is about, or why there is none. */
-    private Object find(long clinicId, LocalDate day, Lookup lookup) {
+    private Found find(long clinicId, LocalDate day, Lookup lookup) {
         return switch (lookup) {
             case Lookup.ByReference r -> {
                 if (r.dose() != 0) {
-                    yield store.appointment(r.reference().strip().toUpperCase(java.util.Locale.ROOT), r.dose()).<Object>map(a -> a)
-                            .orElse(new DeskOutcome.Refused(Refusal.UNKNOWN_APPOINTMENT, "no appointment " + r.reference() + " dose " + r.dose()));
+                    yield store.appointment(r.reference().strip().toUpperCase(java.util.Locale.ROOT), r.dose()).map(Found::of)
+                            .orElse(Found.not(Refusal.UNKNOWN_APPOINTMENT, "no appointment " + r.reference() + " dose " + r.dose()));
                 }
                 List<Appointment> here = byReference(clinicId, day, r.reference());
                 if (here.size() == 1) {
-                    yield here.getFirst();
+                    yield Found.of(here.getFirst());
                 }
                 // Not due here that day: say why with dose 1's appointment (wrong clinic, wrong day).
-                yield store.appointment(r.reference().strip().toUpperCase(java.util.Locale.ROOT), 1).<Object>map(a -> a)
-                        .orElse(new DeskOutcome.Refused(Refusal.UNKNOWN_APPOINTMENT, "no appointment " + r.reference()));
+                yield store.appointment(r.reference().strip().toUpperCase(java.util.Locale.ROOT), 1).map(Found::of)
+                        .orElse(Found.not(Refusal.UNKNOWN_APPOINTMENT, "no appointment " + r.reference()));
             }
             case Lookup.ByPerson p -> {
                 List<Appointment> found = byPerson(clinicId, day, p.name(), p.birthDate()).stream()
                         .filter(a -> a.status() != VisitStatus.CANCELLED).toList();
                 if (found.isEmpty()) {
-                    yield new DeskOutcome.Refused(Refusal.UNKNOWN_APPOINTMENT, "no appointment on " + day + " for that name and birth date");
+                    yield Found.not(Refusal.UNKNOWN_APPOINTMENT, "no appointment on " + day + " for that name and birth date");
                 }
                 if (found.size() > 1) {
-                    yield new DeskOutcome.Refused(Refusal.AMBIGUOUS_PERSON, found.size() + " appointments on " + day
+                    yield Found.not(Refusal.AMBIGUOUS_PERSON, found.size() + " appointments on " + day
                             + " match that name and birth date: use the booking reference");
                 }
-                yield found.getFirst();
+                yield Found.of(found.getFirst());
             }
         };
     }
@@ -108,11 +119,11 @@ public final class ClinicDesk {
     /** Checks a person in for today's appointment at the clinic. */
     public DeskOutcome checkIn(long clinicId, Lookup lookup, String staff) {
         LocalDate today = today();
-        Object found = find(clinicId, today, lookup);
-        if (found instanceof DeskOutcome.Refused r) {
-            return r;
+        Found found = find(clinicId, today, lookup);
+        if (found.refused() != null) {
+            return found.refused();
         }
-        Appointment a = (Appointment) found;
+        Appointment a = found.appointment();
         Optional<DeskOutcome.Refused> refused = hereAndNow(a, clinicId, today);
         if (refused.isPresent()) {
             return refused.get();
@@ -127,11 +138,11 @@ public final class ClinicDesk {
     /** Records the dose given today; dose 2 completes the person. */
     public DeskOutcome give(long clinicId, String reference, int dose, String product, String lot, int doseNumber, String staff) {
         LocalDate today = today();
-        Object found = find(clinicId, today, new Lookup.ByReference(reference, dose));
-        if (found instanceof DeskOutcome.Refused r) {
-            return r;
+        Found found = find(clinicId, today, new Lookup.ByReference(reference, dose));
+        if (found.refused() != null) {
+            return found.refused();
         }
-        Appointment a = (Appointment) found;
+        Appointment a = found.appointment();
         Optional<DeskOutcome.Refused> refused = hereAndNow(a, clinicId, today);
         if (refused.isPresent()) {
             return refused.get();

@@ -120,6 +120,13 @@ class ClinicDayBrowserIT {
             tablet.onPage(p -> watch(p, problems));
             Page page = tablet.newPage();
 
+            // 0. The demo page shows the demo staff accounts with their current codes.
+            page.navigate(base + "/dev.html");
+            assertThat(page.locator("#staff-card")).isVisible();
+            assertThat(page.locator("#staff")).containsText("demo-clinic");
+            assertThat(page.locator("#staff .sms-code").first()).hasText(java.util.regex.Pattern.compile("^[0-9]{6}$"));
+            shot(page, "clinic-dev-staff");
+
             // 1. Sign in with password and the authenticator's code (on the server's clock).
             page.navigate(base + "/clinic.html");
             assertThat(page.locator("#sign-in")).isVisible();

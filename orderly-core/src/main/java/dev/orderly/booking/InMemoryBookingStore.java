@@ -194,6 +194,18 @@ public final class InMemoryBookingStore implements BookingStore {
         return state.remembered(personId, idempotencyKey);
     }
 
+    /**
+     * Runs a decision of another part of the core (a clinic closing a day) on the whole state under
+     * the store's lock, as one step, and queues the messages it sent.
+     */
+    public synchronized <T> T decide(java.util.function.Function<WorkingSet, T> decision) {
+        try {
+            return decision.apply(state);
+        } finally {
+            commit();
+        }
+    }
+
     /** Places booked on one clinic-day-product, every bucket counted (for tests and checks). */
     public synchronized int booked(long clinicId, LocalDate day, String product) {
         return state.buckets(clinicId, product, day).stream().mapToInt(BucketCapacity::booked).sum();

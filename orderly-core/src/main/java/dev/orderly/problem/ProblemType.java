@@ -115,11 +115,26 @@ public enum ProblemType {
     // Leftover doses and the standby list.
     NOT_ON_STANDBY("not-on-standby", 404, "Not on the standby list"),
     CONSENT_REQUIRED("consent-required", 422, "Consent required"),
-    UNKNOWN_CLINIC("unknown-clinic", 422, "Unknown clinic"),
+    CHOSEN_CLINIC_UNKNOWN("chosen-clinic-unknown", 422, "A chosen clinic does not exist"),
     OFFER_NOT_FOUND("offer-not-found", 404, "No such offer"),
     OFFER_NOT_YOURS("offer-not-yours", 403, "Offer made to someone else"),
     OFFER_EXPIRED("offer-expired", 410, "Offer expired"),
     OFFER_CLAIMED("offer-claimed", 409, "Offer already claimed"),
+    // Clinics: the desk and the clinic's days.
+    UNKNOWN_CLINIC("unknown-clinic", 404, "Unknown clinic"),
+    UNKNOWN_APPOINTMENT("unknown-appointment", 404, "No such appointment"),
+    WRONG_CLINIC("wrong-clinic", 409, "Booked at another clinic"),
+    WRONG_DAY("wrong-day", 409, "Booked for another day"),
+    APPOINTMENT_CANCELLED("appointment-cancelled", 409, "Appointment cancelled"),
+    ALREADY_GIVEN("already-given", 409, "Dose already given"),
+    VISIT_RECORDED("visit-recorded", 409, "Visit already recorded"),
+    DAY_NOT_OVER("day-not-over", 409, "Day not over yet"),
+    WRONG_DOSE("wrong-dose", 422, "Wrong dose number"),
+    WRONG_PRODUCT("wrong-product", 422, "Another vaccine was booked"),
+    FIRST_DOSE_NOT_GIVEN("first-dose-not-given", 409, "Dose 1 not recorded"),
+    AMBIGUOUS_PERSON("ambiguous-person", 409, "More than one match"),
+    DAY_CLOSED("day-closed", 409, "Day closed"),
+    DAY_PAST("day-past", 409, "Day already past"),
 
     // The demo's SMS inbox.
     NO_MESSAGE("no-message", 404, "No message");

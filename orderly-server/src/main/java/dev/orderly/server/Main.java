@@ -1,5 +1,7 @@
 package dev.orderly.server;
 
+import dev.orderly.server.demo.DemoStaff;
+
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,8 +46,13 @@ public final class Main {
         System.out.println();
         System.out.println("  Orderly is running: http://" + host + ":" + app.port() + "/");
         System.out.println("  Operator console (staff sign-in): http://" + host + ":" + app.port() + "/console.html");
+        System.out.println("  Clinic desk (clinic staff sign-in): http://" + host + ":" + app.port() + "/clinic.html");
         if (settings.demo()) {
-            System.out.println("  Demo SMS inbox and residents to try: http://" + host + ":" + app.port() + "/dev.html");
+            System.out.println("  Demo SMS inbox, residents and staff accounts to try: http://" + host + ":" + app.port() + "/dev.html");
+            if (java.nio.file.Files.exists(settings.dataDir().resolve(DemoStaff.FILE))) {
+                System.out.println("  Demo staff accounts (demo-operator, demo-clinic, demo-agent): in "
+                        + settings.dataDir().resolve(DemoStaff.FILE).toAbsolutePath());
+            }
         }
         if (settings.operatorToken().isEmpty()) {
             System.out.println("  Operator API token: in " + settings.dataDir().resolve("operator.token").toAbsolutePath());

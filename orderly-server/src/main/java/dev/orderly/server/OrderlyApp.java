@@ -4,6 +4,9 @@ import com.nimbusds.jose.jwk.JWKSet;
 import dev.orderly.assist.AssistedSessions;
 import dev.orderly.booking.BookingReferences;
 import dev.orderly.booking.BookingService;
+import dev.orderly.booking.BookingStore;
+import dev.orderly.booking.Region;
+import dev.orderly.clinic.ClinicDesk;
 import dev.orderly.eligibility.Cohort;
 import dev.orderly.eligibility.SpecialGroupUpload;
 import dev.orderly.gate.GateStore;
@@ -15,6 +18,7 @@ import dev.orderly.identity.Sessions;
 import dev.orderly.ops.InMemoryNodeBoard;
 import dev.orderly.ops.NodeBoard;
 import dev.orderly.server.demo.DemoData;
+import dev.orderly.server.demo.DemoStaff;
 import dev.orderly.server.gate.Gates;
 import dev.orderly.server.gate.JwtPassSigner;
 import dev.orderly.server.http.Assistance;
@@ -30,6 +34,7 @@ import dev.orderly.server.postgres.PostgresAuditLog;
 import dev.orderly.server.postgres.PostgresBookingStore;
 import dev.orderly.server.postgres.PostgresBookingTallies;
 import dev.orderly.server.postgres.PostgresChallengeStore;
+import dev.orderly.server.postgres.PostgresClinicStore;
 import dev.orderly.server.postgres.PostgresCohortStore;
 import dev.orderly.server.postgres.PostgresDailyQuota;
 import dev.orderly.server.postgres.PostgresErrors;
@@ -52,6 +57,7 @@ import dev.orderly.staff.StaffSessions;
 import dev.orderly.staff.StaffSignIn;
 import dev.orderly.standby.StandbyService;
 import dev.orderly.store.StoreUnavailableException;
+import dev.orderly.time.SeoulCalendar;
 import dev.orderly.token.SigningKeys;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -71,6 +77,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -133,16 +140,15 @@ public final class OrderlyApp implements AutoCloseable {
                     .orElseGet(() -> Database.embedded(vertx, settings.dataDir().resolve("postgres"), settings.databasePoolSize()));
             PrivacyKeys keys = PrivacyKeys.load(settings.identity(), settings.dataDir(), settings.demo(), new SecureRandom());
             keys.checkAgainst(new PostgresKeyRecords(database.pool()));
-            if (settings.demo()) {
-                seedDemo(database, settings, clock, new RegistryImporter(keys.residentNumbers(), keys.phones(), keys.phoneCipher()));
-            }
+            boolean seeded = settings.demo()
+                    && seedDemo(database, settings, clock, new RegistryImporter(keys.residentNumbers(), keys.phones(), keys.phoneCipher()));
             PostgresResidentRegistry registry = new PostgresResidentRegistry(database.pool(), keys.residentNumbers(), keys.phones(),
                     keys.phoneCipher());
             long sealed = registry.sealUnsealed();
             if (sealed > 0) {
                 LOG.info("sealed {} phone numbers that an older version kept in clear", sealed);
             }
-            return wire(vertx, database, settings, clock, keys, registry, extraIdentityMethods, started);
+            return wire(vertx, database, settings, clock, keys, registry, extraIdentityMethods, started, seeded);
         } catch (RuntimeException e) {
             started.reversed().forEach(part -> closeAfterFailedStart(part, e));
             if (database != null) {
@@ -161,13 +167,16 @@ public final class OrderlyApp implements AutoCloseable {
         }
     }
 
-    private static void seedDemo(Database database, Settings settings, Clock clock, RegistryImporter registry) {
+    /** Writes the demo data into an empty database; whether it did. */
+    private static boolean seedDemo(Database database, Settings settings, Clock clock, RegistryImporter registry) {
         try (Connection conn = database.jdbc()) {
             if (DemoData.isEmpty(conn)) {
                 LOG.info("empty database: writing demo data ({} residents, {} clinics, seed {})",
                         settings.demoPeople(), settings.demoClinics(), settings.demoSeed());
                 new DemoData(settings.demoSeed(), settings.demoPeople(), settings.demoClinics(), clock).write(conn, registry);
+                return true;
             }
+            return false;
         } catch (SQLException e) {
             throw new IllegalStateException("could not write demo data: " + e.getMessage(), e);
         }
@@ -175,7 +184,7 @@ public final class OrderlyApp implements AutoCloseable {
 
     private static OrderlyApp wire(Vertx vertx, Database database, Settings settings, Clock clock, PrivacyKeys privacy,
                                    PostgresResidentRegistry registry, List<IdentityMethodFactory> extraIdentityMethods,
-                                   List<AutoCloseable> started) {
+                                   List<AutoCloseable> started, boolean demoDataWritten) {
         SecureRandom random = new SecureRandom();
         SigningKeys keys = SigningKeyFile.load(settings.signingKeys(), settings.dataDir());
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -235,6 +244,13 @@ public final class OrderlyApp implements AutoCloseable {
         String operatorToken = DataDirSecrets.load(settings.operatorToken(), settings.dataDir(), "operator.token",
                 DataDirSecrets::randomToken, "ORDERLY_OPERATOR_TOKEN");
         HttpApi.Staff staff = staff(database, privacy, clock, random);
+        if (demoDataWritten) {
+            DemoStaff.create(staff.accounts(), demoClinics(bookingStore, clock), settings.dataDir());
+            LOG.info("demo staff accounts demo-operator, demo-clinic and demo-agent: see {} or /dev.html",
+                    settings.dataDir().resolve(DemoStaff.FILE).toAbsolutePath());
+        }
+        dev.ifPresent(d -> d.withStaff(() -> DemoStaff.read(settings.dataDir()).stream()
+                .map(a -> new DevRoutes.DemoAccount(a.login(), a.role().slug(), a.clinics(), a.password(), a.totpSecret())).toList()));
         HttpApi api = new HttpApi(new HttpApi.Parts(waitingRoom, providers, sessions, registry, booking, bookingStore, meters,
                 meters::scrape, dependencies::check, dev, settings.secureCookies(), settings.maxBodyBytes(), operatorToken,
                 gates.storeIsLocal(), gates.publicJwks(), gates::observe, rateLimits, clock,
@@ -251,6 +267,7 @@ public final class OrderlyApp implements AutoCloseable {
         StandbyService standby = new StandbyService(new PostgresStandbyStore(database.pool(), bookingStore), bookingStore, booking, cohorts,
                 specialGroups, registry, clock, random, settings.standbyClaimWindow(), settings.publicUrl());
         api.withStandby(standby, cohorts);
+        api.withClinics(new ClinicDesk(new PostgresClinicStore(database.pool()), clock));
         dashboard.start();
         started.add(dashboard);
 
@@ -323,6 +340,25 @@ public final class OrderlyApp implements AutoCloseable {
         Argon2idPasswords passwords = StaffTool.passwords(random);
         StaffSessions sessions = new StaffSessions(store, clock, random, STAFF_IDLE, STAFF_LIFETIME);
         return new HttpApi.Staff(new StaffSignIn(store, passwords, sessions, clock), sessions, new StaffAccounts(store, passwords, clock, random));
+    }
+
+    /**
+     * The demo clinic account's clinics: the first three by id, and the first clinic the booking page
+     * lists (first province, first by name), where a newcomer's own booking most likely lands.
+     */
+    private static Set<Long> demoClinics(BookingStore store, Clock clock) {
+        Set<Long> clinics = new java.util.TreeSet<>();
+        for (long id = 1; id <= 3; id++) {
+            if (store.clinic(id).isPresent()) {
+                clinics.add(id);
+            }
+        }
+        List<Region> regions = store.regions();
+        if (!regions.isEmpty()) {
+            store.search(regions.getFirst().province(), null, SeoulCalendar.today(clock), 1).stream().findFirst()
+                    .ifPresent(c -> clinics.add(c.clinic().id()));
+        }
+        return clinics;
     }
 
     private static List<DevRoutes.SampleResident> demoSamples(PostgresResidentRegistry registry, List<Cohort> cohorts, int n, int offset) {

@@ -134,6 +134,34 @@
 
   el.filter.addEventListener('input', () => render(true));
 
+  /** The demo staff accounts with their current authenticator codes (none unless the demo data was written here). */
+  async function refreshStaff() {
+    if (off) {
+      return;
+    }
+    try {
+      const r = await O.api('GET', '/api/dev/staff', { timeoutMs: 5000 });
+      if (r.ok && Array.isArray(r.data) && r.data.length > 0) {
+        const table = O.$('#staff');
+        O.fill(table,
+          h('thead', null, h('tr', null, ['dev.staffLogin', 'dev.staffRole', 'dev.staffClinics', 'dev.staffPassword', 'dev.staffCode']
+            .map(k => h('th', { scope: 'col', i18n: k })))),
+          h('tbody', null, r.data.map(a => h('tr', null,
+            h('td', null, h('code', null, a.login)),
+            h('td', null, a.role),
+            h('td', null, a.clinics.join(', ')),
+            h('td', null, h('code', null, a.password)),
+            h('td', null, h('strong', { class: 'sms-code' }, a.code), ' ',
+              h('span', { class: 'small muted', i18n: 'dev.staffSecondsLeft', args: { s: a.secondsLeft } }))))));
+        O.$('#staff-card').hidden = false;
+      }
+    } catch (e) {
+      // The inbox's status line already says when the server cannot be reached.
+    }
+    setTimeout(refreshStaff, REFRESH_MS);
+  }
+
   loadResidents();
   refresh();
+  refreshStaff();
 })();

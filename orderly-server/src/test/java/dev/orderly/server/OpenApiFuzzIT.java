@@ -525,6 +525,9 @@ class OpenApiFuzzIT {
                     case "filename" -> "fuzz.csv";
                     case "days", "count" -> "1";
                     case "offset" -> "0";
+                    case "date", "birthDate" -> "2030-01-01";
+                    case "q" -> "OR-FUZZ0000";
+                    case "name" -> "없는사람";
                     case "province" -> "서울특별시";
                     case "district" -> "종로구";
                     case "replace" -> "false";

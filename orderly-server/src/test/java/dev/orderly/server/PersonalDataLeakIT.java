@@ -37,6 +37,8 @@ class PersonalDataLeakIT {
 
     private final List<ApiClient.Answer> errorAnswers = new ArrayList<>();
 
+    private final List<String> clinicAnswers = new ArrayList<>();
+
     private ApiClient.Answer record(ApiClient.Answer a) {
         if (a.status() >= 400) {
             errorAnswers.add(a);
@@ -94,6 +96,17 @@ class PersonalDataLeakIT {
                 // Booking and cancelling: two texts leave through the outbox.
                 String reference = book(laptop);
                 awaitText(app, reference, 1);
+
+                // The clinic's desk reads its day, searches the person, refuses a check-in on the wrong day.
+                ApiClient desk = new ApiClient(app.port()).withBearer(app.operatorToken());
+                JsonObject mine = laptop.get("/api/reservations/mine").json();
+                String clinicDesk = "/api/operator/clinics/" + mine.getJsonObject("clinic").getLong("id");
+                clinicAnswers.add(desk.get(clinicDesk + "/day?date=" + mine.getString("dose1Day")).body());
+                clinicAnswers.add(desk.get(clinicDesk + "/day?date=" + mine.getString("dose1Day") + "&name=" + CitizenWalkHttpIT.enc(r.name())
+                        + "&birthDate=" + r.birthDate()).body());
+                clinicAnswers.add(record(desk.post(clinicDesk + "/check-in", new JsonObject().put("name", r.name())
+                        .put("birthDate", r.birthDate().toString()))).body());
+                clinicAnswers.add(record(desk.post(clinicDesk + "/check-in", new JsonObject().put("reference", reference).put("dose", 2))).body());
                 assertThat(record(laptop.delete("/api/reservations/mine")).status()).isEqualTo(200);
                 awaitText(app, reference, 2);
                 assertThat(record(laptop.post("/api/identity/logout", null)).status()).isEqualTo(204);
@@ -117,6 +130,7 @@ class PersonalDataLeakIT {
         errorAnswers.forEach(a -> findings.addAll(scan.findIn("a " + a.status() + " answer", a.body() + " " + a.raw().headers())));
         findings.addAll(scan.findIn("metrics", metrics));
         findings.addAll(scan.findIn("outbox", outbox));
+        clinicAnswers.forEach(a -> findings.addAll(scan.findIn("a clinic desk answer", a)));
 
         assertThat(findings).isEmpty();
         // The scan looked at real output: the app's own lines, each kind of error, codes and texts.
@@ -124,6 +138,7 @@ class PersonalDataLeakIT {
         assertThat(errorAnswers).extracting(ApiClient.Answer::status).contains(400, 401, 403, 422, 429);
         assertThat(codes).hasSizeGreaterThanOrEqualTo(3);
         assertThat(outbox).contains("BOOKED").contains("CANCELLED");
+        assertThat(String.join(" ", clinicAnswers)).as("the desk saw the booking").contains("\"status\":\"booked\"").contains("wrong-day");
         assertThat(metrics).contains("orderly_identity_checks_total").contains("orderly_rate_limited_total");
     }
 

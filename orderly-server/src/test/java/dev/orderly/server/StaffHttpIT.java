@@ -240,8 +240,9 @@ class StaffHttpIT {
                 if (allowed && operation.endsWith("/stream")) {
                     continue; // an allowed stream never ends (DashboardHttpIT reads it); a refused one is answered at once
                 }
-                String path = operation.substring(operation.indexOf(' ') + 1).replace(":clinicId", "7").replace(":gate", "identity").replace(":id", "nobody")
-                        .replace(":login", "nobody") + (operation.endsWith("/capacity") ? "?clinicId=7&from=2030-01-01" : "");
+                String path = operation.substring(operation.indexOf(' ') + 1).replace(":clinicId", "7").replace(":date", "2030-01-01")
+                        .replace(":gate", "identity").replace(":id", "nobody")
+                        .replace(":login", "nobody") + (operation.equals("GET /api/operator/capacity") ? "?clinicId=7&from=2030-01-01" : "");
                 ApiClient.Answer a = switch (method) {
                     case "GET" -> browser.get(path);
                     case "DELETE" -> browser.delete(path, "Origin", origin());

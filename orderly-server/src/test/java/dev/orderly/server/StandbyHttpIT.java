@@ -209,7 +209,7 @@ class StandbyHttpIT {
         assertProblem(park.post("/api/standby", joinBody().put("from", "18:00").put("to", "09:00")), 400, "bad-request");
         assertProblem(park.post("/api/standby", joinBody().put("clinicIds", new JsonArray())), 400, "bad-request");
         assertProblem(park.post("/api/standby", joinBody().put("clinicIds", new JsonArray().add("one"))), 400, "bad-request");
-        assertProblem(park.post("/api/standby", joinBody().put("clinicIds", new JsonArray().add(999_999))), 422, "unknown-clinic");
+        assertProblem(park.post("/api/standby", joinBody().put("clinicIds", new JsonArray().add(999_999))), 422, "chosen-clinic-unknown");
         assertProblem(park.post("/api/standby", joinBody().put("vip", true)), 400, "bad-request");
         assertProblem(park.post("/api/standby", joinBody().put("districts", new JsonArray().add(new JsonObject().put("province", "서울특별시")))),
                 400, "bad-request");

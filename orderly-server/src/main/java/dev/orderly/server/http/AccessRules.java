@@ -26,10 +26,11 @@ import java.util.regex.Pattern;
  *   <li>auditor: every read, no change;</li>
  *   <li>agent (call centre): the gates and the cohorts, read only, to tell a caller where things stand, and
  *       acting for a caller who confirmed with a code ({@code /api/operator/agent/}, also open to operators);</li>
- *   <li>clinic: the cohorts, read only, and the capacity of its own clinics, read only (the
- *       {@code clinicId} asked for must be one of the account's; any other is refused); the leftover
- *       doses of its own clinics (release, and read), by the {@code :clinicId} of the path. Clinic
- *       pages that change other things come with their own routes and rules.</li>
+ *   <li>clinic: the cohorts, read only, the capacity of its own clinics, read only (the
+ *       {@code clinicId} asked for must be one of the account's; any other is refused), and, by the
+ *       {@code :clinicId} of the path, for its own clinics only: the clinic desk (day list, check-in,
+ *       doses, no-shows, capacity, closing a day) and the leftover doses (release, and read). An
+ *       auditor reads the day lists; an operator does everything for every clinic.</li>
  * </ul>
  */
 final class AccessRules {
@@ -99,7 +100,14 @@ final class AccessRules {
             inPath(HttpMethod.POST, "/api/operator/clinics/:clinicId/leftovers", OPERATOR, CLINIC),
             rule(HttpMethod.GET, "/api/operator/leftovers/cohorts", OPERATOR, AUDITOR),
             rule(HttpMethod.PUT, "/api/operator/leftovers/cohorts", OPERATOR),
-            rule(HttpMethod.DELETE, "/api/operator/leftovers/cohorts", OPERATOR));
+            rule(HttpMethod.DELETE, "/api/operator/leftovers/cohorts", OPERATOR),
+            inPath(HttpMethod.GET, "/api/operator/clinics/:clinicId", OPERATOR, AUDITOR, CLINIC),
+            inPath(HttpMethod.GET, "/api/operator/clinics/:clinicId/day", OPERATOR, AUDITOR, CLINIC),
+            inPath(HttpMethod.POST, "/api/operator/clinics/:clinicId/check-in", OPERATOR, CLINIC),
+            inPath(HttpMethod.POST, "/api/operator/clinics/:clinicId/doses", OPERATOR, CLINIC),
+            inPath(HttpMethod.POST, "/api/operator/clinics/:clinicId/no-show", OPERATOR, CLINIC),
+            inPath(HttpMethod.PUT, "/api/operator/clinics/:clinicId/capacity", OPERATOR, CLINIC),
+            inPath(HttpMethod.POST, "/api/operator/clinics/:clinicId/days/:date/close", OPERATOR, CLINIC));
 
     private AccessRules() {
     }

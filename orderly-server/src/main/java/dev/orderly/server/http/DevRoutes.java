@@ -21,11 +21,20 @@ public final class DevRoutes {
     public record SampleResident(String name, String birthDate, String phone) {
     }
 
+    /** A demo staff account with its secrets, to sign in with in a demo run. */
+    public record DemoAccount(String login, String role, List<Long> clinics, String password, String totpSecret) {
+        @Override
+        public String toString() {
+            return "DemoAccount[" + login + "]";
+        }
+    }
+
     /** Most residents one page lists. */
     static final int MAX_RESIDENTS = 100_000;
 
     private final DevSmsInbox inbox;
     private final BiFunction<Integer, Integer, List<SampleResident>> samples;
+    private java.util.function.Supplier<List<DemoAccount>> staff = List::of;
 
     /** {@code samples} answers (count, offset) with residents of the open cohort in a stable order. */
     public DevRoutes(DevSmsInbox inbox, BiFunction<Integer, Integer, List<SampleResident>> samples) {
@@ -33,7 +42,20 @@ public final class DevRoutes {
         this.samples = samples;
     }
 
+    /** Shows these demo staff accounts, each with its current code (read when asked). */
+    public DevRoutes withStaff(java.util.function.Supplier<List<DemoAccount>> accounts) {
+        this.staff = accounts;
+        return this;
+    }
+
     void mount(Router router, HttpApi api) {
+        router.get("/api/dev/staff").handler(ctx -> api.run(ctx, () -> {
+            java.time.Instant now = api.clock().instant();
+            long left = dev.orderly.staff.Totp.STEP_SECONDS - Math.floorMod(now.getEpochSecond(), dev.orderly.staff.Totp.STEP_SECONDS);
+            return Reply.json(200, new JsonArray(staff.get().stream().map(a -> new JsonObject().put("login", a.login()).put("role", a.role())
+                    .put("clinics", new JsonArray(List.copyOf(a.clinics()))).put("password", a.password())
+                    .put("code", dev.orderly.staff.Totp.code(a.totpSecret(), now)).put("secondsLeft", left)).toList()));
+        }));
         router.get("/api/dev/sms").handler(ctx -> {
             String phone = ctx.queryParams().get("phone");
             if (phone == null) {

@@ -89,6 +89,7 @@ public final class HttpApi {
     private Assistance assistance;
     private dev.orderly.standby.StandbyService standby;
     private dev.orderly.eligibility.CohortStore standbyCohorts;
+    private dev.orderly.clinic.ClinicDesk clinics;
 
     public HttpApi(Parts parts, ExecutorService blockingWork) {
         this.parts = parts;
@@ -123,6 +124,12 @@ public final class HttpApi {
     public HttpApi withStandby(dev.orderly.standby.StandbyService service, dev.orderly.eligibility.CohortStore cohorts) {
         this.standby = service;
         this.standbyCohorts = cohorts;
+        return this;
+    }
+
+    /** Serves the clinic desk ({@link ClinicRoutes}) from {@code desk} (before the router is made). */
+    public HttpApi withClinics(dev.orderly.clinic.ClinicDesk desk) {
+        this.clinics = desk;
         return this;
     }
 
@@ -203,6 +210,9 @@ public final class HttpApi {
         }
         if (standby != null) {
             new StandbyRoutes(this, identity, standby, standbyCohorts, parts.clock()).mount(router);
+        }
+        if (clinics != null) {
+            new ClinicRoutes(this, clinics, parts.bookingStore()).mount(router);
         }
         new StaffRoutes(this, parts.staff().signIn(), parts.staff().sessions(), parts.rateLimits()).mount(router);
         new StaffAccountRoutes(this, parts.staff().accounts()).mount(router);

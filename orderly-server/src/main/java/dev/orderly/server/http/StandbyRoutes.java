@@ -116,7 +116,7 @@ final class StandbyRoutes {
                 case StandbyService.JoinOutcome.Joined j -> Reply.json(201, entryJson(j.entry()));
                 case StandbyService.JoinOutcome.NoConsent n -> Reply.problem(ProblemType.CONSENT_REQUIRED,
                         "'consent' must be true: you agree to be texted when a leftover dose is free");
-                case StandbyService.JoinOutcome.UnknownClinic u -> Reply.problem(ProblemType.UNKNOWN_CLINIC, "no clinic " + u.clinicId());
+                case StandbyService.JoinOutcome.UnknownClinic u -> Reply.problem(ProblemType.CHOSEN_CLINIC_UNKNOWN, "no clinic " + u.clinicId());
                 case StandbyService.JoinOutcome.NotEligible n -> Reply.problem(ProblemType.NOT_ELIGIBLE,
                         "you may not join the standby list now: you are not eligible, and no group of yours is open to leftover doses")
                         .with("eligibility", IdentityRoutes.eligibilityJson(n.why()));

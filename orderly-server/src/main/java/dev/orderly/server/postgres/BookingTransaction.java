@@ -606,7 +606,7 @@ final class BookingTransaction {
     }
 
     /** Sends the writes (updates before inserts) without waiting; the caller awaits them. */
-    private static List<Future<RowSet<Row>>> write(SqlConnection conn, WorkingSet.Changes changes, boolean optimistic) {
+    static List<Future<RowSet<Row>>> write(SqlConnection conn, WorkingSet.Changes changes, boolean optimistic) {
         List<Future<RowSet<Row>>> sent = new ArrayList<>();
         List<Map.Entry<Bucket, Integer>> deltas = changes.capacityDeltas().entrySet().stream().filter(e -> e.getValue() != 0).toList();
         if (!deltas.isEmpty()) {

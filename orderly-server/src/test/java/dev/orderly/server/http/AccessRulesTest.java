@@ -53,13 +53,14 @@ public class AccessRulesTest {
             // Reading a caller's state is acting for them (it needs their code): the call centre's alone.
             case AUDITOR -> read && !callCentre;
             case AGENT -> callCentre || Set.of("GET /api/operator/gates", "GET /api/operator/gates/:gate", "GET /api/operator/cohorts").contains(operation);
-            case CLINIC -> Set.of("GET /api/operator/cohorts", "GET /api/operator/capacity", "GET /api/operator/clinics/:clinicId/leftovers",
-                    "POST /api/operator/clinics/:clinicId/leftovers").contains(operation);
+            case CLINIC -> Set.of("GET /api/operator/cohorts", "GET /api/operator/capacity").contains(operation)
+                    || operation.contains(" /api/operator/clinics/:clinicId");
         };
     }
 
     private static AccessRules.Decision decide(String operation, Role role, Set<Long> clinics, MultiMap query) {
         String[] parts = operation.split(" ", 2);
+        // A clinic in the path is clinic 7, the clinic account's own in these tests.
         String path = parts[1].replace(":clinicId", "7").replaceAll(":[a-zA-Z]+", "x-1");
         return AccessRules.decide(HttpMethod.valueOf(parts[0]), path, role, clinics, query);
     }
@@ -121,6 +122,29 @@ public class AccessRulesTest {
             assertThat(AccessRules.decide(m, "/api/operator/clinics/8/leftovers", Role.OPERATOR, Set.of(), none))
                     .isEqualTo(AccessRules.Decision.ALLOWED);
         }
+    }
+
+    @Test
+    void aClinicAccountWorksTheDeskOfItsOwnClinicsOnly() {
+        Set<Long> mine = Set.of(7L, 9L);
+        MultiMap none = MultiMap.caseInsensitiveMultiMap();
+
+        assertThat(AccessRules.decide(HttpMethod.POST, "/api/operator/clinics/9/check-in", Role.CLINIC, mine, none))
+                .isEqualTo(AccessRules.Decision.ALLOWED);
+        assertThat(AccessRules.decide(HttpMethod.POST, "/api/operator/clinics/9/days/2021-08-16/close", Role.CLINIC, mine, none))
+                .isEqualTo(AccessRules.Decision.ALLOWED);
+        for (String path : List.of("/api/operator/clinics/8/day", "/api/operator/clinics/seven/day", "/api/operator/clinics/8",
+                "/api/operator/clinics/8/days/2021-08-16/close")) {
+            HttpMethod m = path.endsWith("close") ? HttpMethod.POST : HttpMethod.GET;
+            assertThat(AccessRules.decide(m, path, Role.CLINIC, mine, MultiMap.caseInsensitiveMultiMap().add("clinicId", "7"))).as(path)
+                    .isEqualTo(AccessRules.Decision.ROLE_NOT_ALLOWED);
+        }
+        assertThat(AccessRules.decide(HttpMethod.GET, "/api/operator/clinics/8/day", Role.AUDITOR, Set.of(), none))
+                .isEqualTo(AccessRules.Decision.ALLOWED);
+        assertThat(AccessRules.decide(HttpMethod.POST, "/api/operator/clinics/8/doses", Role.AUDITOR, Set.of(), none))
+                .isEqualTo(AccessRules.Decision.ROLE_NOT_ALLOWED);
+        assertThat(AccessRules.decide(HttpMethod.POST, "/api/operator/clinics/8/doses", Role.AGENT, Set.of(), none))
+                .isEqualTo(AccessRules.Decision.ROLE_NOT_ALLOWED);
     }
 
     @Test

@@ -37,7 +37,7 @@ public final class PostgresTestDatabase implements AutoCloseable {
     /** Empties every table the booking and eligibility adapters write. */
     public void truncate() {
         sql("TRUNCATE outbox, reservations, request_keys, day_capacity, clinic_products, clinics, products, residents,"
-                + " cohort_windows, cohorts, special_group_members CASCADE");
+                + " cohort_windows, cohorts, special_group_members, clinic_visits, clinic_closed_days CASCADE");
     }
 
     public void sql(String sql) {

@@ -1,5 +1,6 @@
 package dev.orderly.gate;
 
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,8 +29,10 @@ import java.util.random.RandomGenerator;
  *
  * <p>Order. People who join before opening hold pre-queue numbers; at the first tick after
  * opening (or the first join after opening, if that comes first) the pre-queue's size is fixed
- * and each number's rank is drawn by a keyed permutation ({@link PreQueueOrder}); later joiners
- * rank by their number. Admission moves the mark over ranks.
+ * and each number's rank is drawn by a keyed permutation ({@link PreQueueOrder}) of the gate's
+ * lottery secret ({@link LotteryDraw}), drawn and committed to in public when the gate is first
+ * configured and revealed once the pre-queue is drawn; later joiners rank by their number.
+ * Admission moves the mark over ranks.
  *
  * <p>Nodes. Any number of nodes may tick the same gate: the tick's {@link GateTransition} is
  * applied by compare-and-set on the progress version, so one tick wins per interval and the total rate is
@@ -60,22 +63,22 @@ public final class WaitingRoom {
     private final GateStore store;
     private final GateTokens tokens;
     private final PassSigner passes;
-    private final byte[] preQueueSecret;
+    /** Lottery secrets must be unpredictable: not the poll jitter's generator. */
+    private final SecureRandom draws = new SecureRandom();
     private final Clock clock;
     private final RandomGenerator random;
     private final Function<String, DownstreamHealth> health;
     private final Map<String, View> views = new ConcurrentHashMap<>();
 
     /**
-     * @param preQueueSecret secret the pre-queue orders are derived from; the same on every node
-     * @param health         each gate's downstream health, for the adaptive policy
+     * @param random poll jitter (needs no secrecy)
+     * @param health each gate's downstream health, for the adaptive policy
      */
-    public WaitingRoom(GateStore store, GateTokens tokens, PassSigner passes, byte[] preQueueSecret, Clock clock,
+    public WaitingRoom(GateStore store, GateTokens tokens, PassSigner passes, Clock clock,
                        RandomGenerator random, Function<String, DownstreamHealth> health) {
         this.store = Objects.requireNonNull(store);
         this.tokens = Objects.requireNonNull(tokens);
         this.passes = Objects.requireNonNull(passes);
-        this.preQueueSecret = preQueueSecret.clone();
         this.clock = Objects.requireNonNull(clock);
         this.random = Objects.requireNonNull(random);
         this.health = Objects.requireNonNull(health);
@@ -112,6 +115,8 @@ public final class WaitingRoom {
      */
     public ConfigureOutcome configure(GateConfig config) {
         String gate = config.name();
+        // Drawn before the configuration is saved: nobody can join a gate whose draw is not committed.
+        lotteryOf(gate);
         for (int attempt = 1; attempt <= CONFIGURE_TRIES; attempt++) {
             GateProgress progress = store.progress(gate);
             Optional<GateConfig> before = store.config(gate);
@@ -486,12 +491,81 @@ public final class WaitingRoom {
                 && before.config().opensAt().equals(config.opensAt())
                 ? before.order()
                 : progress.preQueueFixed()
-                        ? new PreQueueOrder(PreQueueOrder.keyFor(preQueueSecret, gate, config.opensAt().toEpochMilli()), progress.preQueueSize())
+                        ? lotteryOf(gate).order(gate, config.opensAt(), progress.preQueueSize())
                         : null;
         View view = new View(config, progress, issued, measured, outstanding, order);
         // A tick that read the store before an operator's change may finish after the change was
         // published: its older view must not replace the newer one (the versions only go up).
         return views.merge(gate, view, (old, made) -> made.progress().version() >= old.progress().version() ? made : old);
+    }
+
+    /** The gate's committed draw; drawn now for a gate saved without {@link #configure} (every node agrees on one). */
+    private LotteryDraw lotteryOf(String gate) {
+        return store.lottery(gate).orElseGet(() -> store.commitLottery(gate, LotteryDraw.draw(draws, clock.instant())));
+    }
+
+    // ------------------------------------------------------------------ the lottery in public
+
+    /**
+     * What anyone may know of a gate's lottery: always its commitment; once the pre-queue is drawn
+     * (its size fixed, so nobody else can enter it), the secret itself.
+     *
+     * @param secretHex    the secret in hex once revealed; else empty
+     * @param preQueueSize the pre-queue's size once drawn; else -1
+     */
+    public record LotteryState(String gate, String commitment, Instant committedAt, Instant joinFrom, Instant opensAt,
+                               boolean revealed, String secretHex, long preQueueSize) {
+    }
+
+    public Optional<LotteryState> lottery(String gate) {
+        Optional<GateConfig> found = gate(gate);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        GateConfig config = found.get();
+        LotteryDraw draw = lotteryOf(gate);
+        GateProgress progress = views.get(gate).progress();
+        boolean revealed = progress.preQueueFixed();
+        return Optional.of(new LotteryState(gate, draw.commitment(gate), draw.committedAt(), config.joinFrom(), config.opensAt(),
+                revealed, revealed ? draw.secretHex() : "", revealed ? progress.preQueueSize() : -1));
+    }
+
+    /** What became of an operator's re-draw. */
+    public sealed interface RedrawOutcome {
+    }
+
+    /** A new secret replaced the old one; nobody could join yet, so no order was ever drawn from the old. */
+    public record Redrawn(LotteryState before, LotteryState after) implements RedrawOutcome {
+    }
+
+    /** Refused: joins opened at {@code since} (or someone holds a number), and the committed draw is final. */
+    public record LotteryFixed(Instant since, String commitment) implements RedrawOutcome {
+    }
+
+    public record NoSuchGate(String gate) implements RedrawOutcome {
+    }
+
+    /**
+     * Draws a new secret for {@code gate}, allowed only before its joins open and while nobody holds
+     * a number (a suspected leak of an unused secret, say). After that the commitment is binding:
+     * whoever runs the gate cannot draw again until the order suits them.
+     */
+    public RedrawOutcome redrawLottery(String gate) {
+        Optional<LotteryState> before = lottery(gate);
+        if (before.isEmpty()) {
+            return new NoSuchGate(gate);
+        }
+        GateConfig config = gate(gate).orElseThrow();
+        LotteryDraw current = lotteryOf(gate);
+        Instant now = clock.instant();
+        if (!now.isBefore(config.joinFrom()) || store.issued(gate) > 0 || store.progress(gate).preQueueFixed()) {
+            return new LotteryFixed(config.joinFrom(), current.commitment(gate));
+        }
+        if (!store.redrawLottery(gate, current, LotteryDraw.draw(draws, now))) {
+            // Another operator's re-draw won: theirs stands.
+            return new LotteryFixed(config.joinFrom(), lotteryOf(gate).commitment(gate));
+        }
+        return new Redrawn(before.get(), lottery(gate).orElseThrow());
     }
 
     private static Duration max(Duration a, Duration b) {

@@ -530,6 +530,26 @@ public final class WaitingRoom {
                 revealed, revealed ? draw.secretHex() : "", revealed ? progress.preQueueSize() : -1));
     }
 
+    /**
+     * The place a ticket stands for, whoever shows it: its number, and its rank as this gate admits
+     * by (0 while the pre-queue is not drawn). Nothing here is secret once the lottery is revealed:
+     * anyone can recompute the rank from the number.
+     */
+    public record DrawnPlace(String gate, long number, long rank, boolean inPreQueue) {
+    }
+
+    /** Empty for a ticket this server did not sign, or one of another gate. */
+    public Optional<DrawnPlace> placeOf(String gate, String ticketToken) {
+        if (gate(gate).isEmpty()) {
+            return Optional.empty();
+        }
+        return tokens.decodeTicket(ticketToken).filter(t -> t.gate().equals(gate)).map(t -> {
+            View view = views.get(gate);
+            long size = view.progress().preQueueSize();
+            return new DrawnPlace(gate, t.sequence(), rankOf(view, t.sequence()), size < 0 || t.sequence() <= size);
+        });
+    }
+
     /** What became of an operator's re-draw. */
     public sealed interface RedrawOutcome {
     }

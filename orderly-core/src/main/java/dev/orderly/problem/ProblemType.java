@@ -83,6 +83,7 @@ public enum ProblemType {
     OPERATOR_ONLY("operator-only", 401, "Operators only"),
     GATE_OPENED("gate-opened", 409, "Gate already opened"),
     GATE_BUSY("gate-busy", 409, "Gate busy"),
+    LOTTERY_FIXED("lottery-fixed", 409, "Lottery already committed"),
     UNKNOWN_PRODUCT("unknown-product", 422, "Unknown product"),
     INVALID_COHORT("invalid-cohort", 422, "Invalid cohort"),
     UNKNOWN_COHORT("unknown-cohort", 404, "Unknown cohort"),

@@ -163,6 +163,7 @@ public final class HttpApi {
         identity.mount(router);
         new BookingRoutes(this, gates, identity, parts.booking(), parts.bookingStore(), parts.meters()).mount(router);
         new OperatorRoutes(this, parts.waitingRoom()).mount(router);
+        new LotteryRoutes(this, parts.waitingRoom()).mount(router);
         new OperatorBookingRoutes(this, parts.bookingStore(), parts.bookingOperations()).mount(router);
         new AuditRoutes(this, parts.auditLog()).mount(router);
         if (dashboard != null) {

@@ -210,7 +210,7 @@ public final class WaitingRoom {
             View view = views.get(gate);
             long rank = rankOf(view, sequence);
             if (admittedIn(view, rank)) {
-                return CompletableFuture.supplyAsync(() -> new Joined(token, ticket, admitted(view, ticket, rank, now)), blocking);
+                return CompletableFuture.supplyAsync(() -> new Joined(token, ticket, admitted(view, ticket, rank, now, null)), blocking);
             }
             return CompletableFuture.completedFuture(new Joined(token, ticket, notAdmitted(view, ticket, rank, now)));
         }));
@@ -269,7 +269,7 @@ public final class WaitingRoom {
         long rank = rankOf(view, ticket.sequence());
         Instant now = clock.instant();
         if (admittedIn(view, rank)) {
-            return mayUseStore ? Optional.of(admitted(view, ticket, rank, now)) : Optional.empty();
+            return mayUseStore ? Optional.of(admitted(view, ticket, rank, now, null)) : Optional.empty();
         }
         return Optional.of(notAdmitted(view, ticket, rank, now));
     }
@@ -277,7 +277,47 @@ public final class WaitingRoom {
     private GateStatus statusOf(Ticket ticket, Instant now) {
         View view = views.get(ticket.gate());
         long rank = rankOf(view, ticket.sequence());
-        return admittedIn(view, rank) ? admitted(view, ticket, rank, now) : notAdmitted(view, ticket, rank, now);
+        return admittedIn(view, rank) ? admitted(view, ticket, rank, now, null) : notAdmitted(view, ticket, rank, now);
+    }
+
+    // ------------------------------------------------------------------ leaving the line and coming back
+
+    /**
+     * How long the holder of {@code sequence} still waits by the gate's own estimate (what the
+     * waiting page shows); zero once admitted; empty for an unknown or closed gate. From this
+     * node's view alone: a watcher may ask it of many places often.
+     */
+    public Optional<Duration> remainingWait(String gate, long sequence) {
+        View view = views.get(gate);
+        if (view == null) {
+            return Optional.empty();
+        }
+        long rank = rankOf(view, sequence);
+        if (admittedIn(view, rank)) {
+            return Optional.of(Duration.ZERO);
+        }
+        Instant now = clock.instant();
+        return notAdmitted(view, new Ticket(gate, sequence, now, "", ""), rank, now) instanceof GateStatus.Waiting w
+                ? Optional.of(w.eta()) : Optional.empty();
+    }
+
+    /**
+     * The place of {@code original}, handed to {@code browserId} (the holder came back, maybe on
+     * another device): the same number and holder, so the same rank, and one pass by rank as ever.
+     * If the turn came, the pass lasts its lifetime from {@code notBefore} (when the holder was
+     * called back) if that is later than the admission: nobody loses a turn for being away until
+     * called.
+     */
+    public Joined restore(Ticket original, String browserId, Instant notBefore) {
+        Instant now = clock.instant();
+        Ticket ticket = new Ticket(original.gate(), original.sequence(), now, browserId, original.holder());
+        View view = views.get(ticket.gate());
+        if (view == null) {
+            view = refresh(ticket.gate());
+        }
+        long rank = rankOf(view, ticket.sequence());
+        GateStatus status = admittedIn(view, rank) ? admitted(view, ticket, rank, now, notBefore) : notAdmitted(view, ticket, rank, now);
+        return new Joined(tokens.encode(ticket), ticket, status);
     }
 
     private static boolean admittedIn(View view, long rank) {
@@ -314,13 +354,16 @@ public final class WaitingRoom {
         return new GateStatus.Waiting(ticket.gate(), rank, ahead, eta, poll, phase, config.opensAt(), config.notice());
     }
 
-    private GateStatus admitted(View view, Ticket ticket, long rank, Instant now) {
+    /** @param notBefore the pass's lifetime runs from no earlier than this (a called-back holder); null for none */
+    private GateStatus admitted(View view, Ticket ticket, long rank, Instant now, Instant notBefore) {
         String gate = ticket.gate();
         Optional<Instant> admittedAt = store.admittedAt(gate, rank);
-        if (admittedAt.isEmpty()) {
+        // A checkpoint trimmed away is older than any pass lifetime; only a later call-back can still date the pass.
+        Instant from = admittedAt.map(at -> notBefore != null && notBefore.isAfter(at) ? notBefore : at).orElse(notBefore);
+        if (from == null) {
             return new GateStatus.Refused(GateStatus.Reason.PASS_EXPIRED);
         }
-        Instant expiresAt = admittedAt.get().plus(view.config().passLifetime());
+        Instant expiresAt = from.plus(view.config().passLifetime());
         if (!now.isBefore(expiresAt)) {
             return new GateStatus.Refused(GateStatus.Reason.PASS_EXPIRED);
         }

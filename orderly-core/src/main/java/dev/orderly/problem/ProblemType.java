@@ -40,6 +40,11 @@ public enum ProblemType {
     INVALID_TICKET("invalid-ticket", 403, "Invalid ticket"),
     OTHER_GATE("other-gate", 403, "Ticket of another gate"),
     OTHER_BROWSER("other-browser", 403, "Ticket of another browser"),
+    TURN_CAME("turn-came", 409, "Your turn has come"),
+    NOT_YOUR_PLACE("not-your-place", 403, "Place of another person"),
+    RECALL_LINK_INVALID("recall-link-invalid", 403, "Invalid return link"),
+    RECALL_LINK_EXPIRED("recall-link-expired", 410, "Return link expired"),
+    RECALL_OTHER_BROWSER("recall-other-browser", 403, "Return link used elsewhere"),
     GATE_CLOSED("gate-closed", 410, "Closed"),
     NOT_YET("not-yet", 425, "Not open yet"),
 

@@ -6,6 +6,8 @@ import dev.orderly.booking.BookingService;
 import dev.orderly.eligibility.Cohort;
 import dev.orderly.eligibility.SpecialGroupUpload;
 import dev.orderly.gate.GateStore;
+import dev.orderly.gate.GateTokens;
+import dev.orderly.gate.LeaveTheLine;
 import dev.orderly.gate.WaitingRoom;
 import dev.orderly.identity.IdentityProviders;
 import dev.orderly.identity.OneTimeCodeVerifier;
@@ -33,6 +35,7 @@ import dev.orderly.server.postgres.PostgresErrors;
 import dev.orderly.server.postgres.PostgresGateStore;
 import dev.orderly.server.postgres.PostgresKeyRecords;
 import dev.orderly.server.postgres.PostgresNotices;
+import dev.orderly.server.postgres.PostgresRecallStore;
 import dev.orderly.server.postgres.PostgresResidentRegistry;
 import dev.orderly.server.postgres.PostgresSessionStore;
 import dev.orderly.server.postgres.PostgresSpecialGroupStore;
@@ -80,6 +83,8 @@ public final class OrderlyApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OrderlyApp.class);
     private static final long RELAY_MILLIS = 1000;
+    private static final long RECALL_MILLIS = 1000;
+    private static final int RECALL_BATCH = 500;
     static final java.time.Duration STAFF_IDLE = java.time.Duration.ofMinutes(30);
     static final java.time.Duration STAFF_LIFETIME = java.time.Duration.ofHours(12);
 
@@ -237,8 +242,35 @@ public final class OrderlyApp implements AutoCloseable {
                 nodeName(), clock, blockingWork);
         api.withDashboard(dashboard);
         api.withMessages(new PostgresNotices(database.pool(), clock));
+        LeaveTheLineSettings leaving = settings.leaveTheLine();
+        LeaveTheLine leaveTheLine = new LeaveTheLine(waitingRoom, new GateTokens(keys), new PostgresRecallStore(database.pool()), keys, clock,
+                random, new LeaveTheLine.Settings(leaving.lead(), leaving.linkLifetime(),
+                        leaving.publicUrl().orElse("http://localhost:" + settings.httpPort())));
+        api.withLeaveTheLine(leaveTheLine);
         dashboard.start();
         started.add(dashboard);
+
+        // The watcher of those who left a line: every node runs it, the recall store lets one at a time look at a place.
+        AtomicBoolean recalling = new AtomicBoolean();
+        vertx.setPeriodic(RECALL_MILLIS, id -> {
+            if (recalling.compareAndSet(false, true)) {
+                try {
+                    blockingWork.execute(() -> {
+                        try {
+                            leaveTheLine.sendDue(RECALL_BATCH);
+                        } catch (StoreUnavailableException e) {
+                            LOG.debug("line recalls wait for the database: {}", e.toString());
+                        } catch (RuntimeException e) {
+                            LOG.warn("line recalls failed: {}", e.toString());
+                        } finally {
+                            recalling.set(false);
+                        }
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException closing) {
+                    recalling.set(false);
+                }
+            }
+        });
 
         OutboxRelay relay = new OutboxRelay(database.pool(), inbox, clock, privacy.phoneCipher());
         AtomicBoolean relaying = new AtomicBoolean();

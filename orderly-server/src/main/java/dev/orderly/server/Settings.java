@@ -46,7 +46,8 @@ public record Settings(
         int bookingLanes,
         int bookingMaxBatch,
         Duration searchCacheFor,
-        int maxUploadBytes) {
+        int maxUploadBytes,
+        LeaveTheLineSettings leaveTheLine) {
 
     public Settings {
         if (identity.sessionIdle().compareTo(sessionLifetime) > 0) {
@@ -61,7 +62,7 @@ public record Settings(
         return "Settings[http=" + httpHost + ":" + httpPort + ", database=" + databaseUrl.orElse("embedded in " + dataDir)
                 + ", demo=" + demo + " (" + demoPeople + " people, " + demoClinics + " clinics, seed " + demoSeed + ")"
                 + ", identityGateRate=" + identityGateRate + "/s, bookingGateRate=" + bookingGateRate + "/s, gateOpening=" + gateOpening
-                + ", passLifetime=" + passLifetime
+                + ", passLifetime=" + passLifetime + ", leaveTheLine=" + leaveTheLine
                 + ", sessionLifetime=" + sessionLifetime + ", codeLifetime=" + codeLifetime + ", codeMaxTries=" + codeMaxTries
                 + ", bookingHorizonDays=" + bookingHorizonDays + ", secureCookies=" + secureCookies
                 + ", maxBodyBytes=" + maxBodyBytes + ", signingKeys=" + (signingKeys.isPresent() ? "set" : "from data folder")
@@ -120,7 +121,8 @@ public record Settings(
                 r.integer("ORDERLY_BOOKING_LANES", 4, 0, 64),
                 r.integer("ORDERLY_BOOKING_MAX_BATCH", 256, 1, 10_000),
                 Duration.ofMillis(r.integer("ORDERLY_SEARCH_CACHE_MILLIS", 1_000, 0, 60_000)),
-                r.integer("ORDERLY_MAX_UPLOAD_BYTES", 8_388_608, 1_024, 104_857_600));
+                r.integer("ORDERLY_MAX_UPLOAD_BYTES", 8_388_608, 1_024, 104_857_600),
+                LeaveTheLineSettings.from(r));
 
     }
 

@@ -86,6 +86,7 @@ public final class HttpApi {
 
     private DashboardFeed dashboard;
     private dev.orderly.notice.Notices notices;
+    private dev.orderly.gate.LeaveTheLine leaveTheLine;
 
     public HttpApi(Parts parts, ExecutorService blockingWork) {
         this.parts = parts;
@@ -101,6 +102,12 @@ public final class HttpApi {
     /** Serves the operators' live figures from {@code feed} (before the router is made). */
     public HttpApi withDashboard(DashboardFeed feed) {
         this.dashboard = feed;
+        return this;
+    }
+
+    /** Lets verified people leave a line and be texted back (before the router is made). */
+    public HttpApi withLeaveTheLine(dev.orderly.gate.LeaveTheLine leaving) {
+        this.leaveTheLine = leaving;
         return this;
     }
 
@@ -175,6 +182,9 @@ public final class HttpApi {
                         .putHeader("Cache-Control", "no-store").putHeader("X-Accel-Buffering", "no");
                 feed.subscribe(ctx.response());
             });
+        }
+        if (leaveTheLine != null) {
+            new LeaveLineRoutes(this, gates, identity, leaveTheLine).mount(router);
         }
         if (notices != null) {
             new MessageRoutes(this, notices).mount(router);

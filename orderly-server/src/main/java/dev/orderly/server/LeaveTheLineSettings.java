@@ -19,7 +19,7 @@ public record LeaveTheLineSettings(Duration lead, Duration linkLifetime, Optiona
                 throw new Settings.InvalidSettingException("ORDERLY_PUBLIC_URL=" + u + " is not an http(s) address");
             }
         });
-        return new LeaveTheLineSettings(Duration.ofMinutes(r.integer("ORDERLY_RECALL_LEAD_MINUTES", 5, 0, 120)),
+        return new LeaveTheLineSettings(Duration.ofSeconds(r.integer("ORDERLY_RECALL_LEAD_SECONDS", 300, 0, 7_200)),
                 Duration.ofMinutes(r.integer("ORDERLY_RECALL_LINK_MINUTES", 60, 1, 1_440)), url);
     }
 

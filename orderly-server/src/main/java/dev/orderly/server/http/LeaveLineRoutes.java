@@ -49,7 +49,7 @@ final class LeaveLineRoutes {
         String browser = HttpApi.browser(ctx);
         api.run(ctx, () -> identity.person(ctx).map(person -> switch (leaving.leave(gate, ticket, browser, person.id())) {
             case LeaveTheLine.Left left -> Reply.json(201, new JsonObject().put("state", "left").put("gate", gate)
-                    .put("leadMinutes", left.lead().toMinutes()).put("maskedPhone", person.maskedPhone()));
+                    .put("leadSeconds", left.lead().toSeconds()).put("maskedPhone", person.maskedPhone()));
             case LeaveTheLine.NotWaiting n -> n.status() instanceof GateStatus.Refused r ? GateRoutes.refusal(gate, r)
                     : Reply.problem(ProblemType.TURN_CAME, "your turn has come already: go on to the next step now");
             case LeaveTheLine.NotYours n -> Reply.problem(ProblemType.NOT_YOUR_PLACE, "this ticket holds another person's place");

@@ -79,14 +79,9 @@ final class LotteryRoutes {
                 api.audit().record(ctx, "gate.lottery.redraw", "gate:" + gate, commitmentJson(r.before()), commitmentJson(r.after()));
                 yield Reply.json(200, json(r.after()));
             }
-            case WaitingRoom.LotteryFixed f -> {
-                // A refused re-draw is recorded too: an attempt to re-draw a committed lottery is what auditors look for.
-                api.audit().record(ctx, "gate.lottery.redraw-refused", "gate:" + gate,
-                        new JsonObject().put("commitment", f.commitment()), null);
-                yield Reply.problem(ProblemType.LOTTERY_FIXED, "joins to gate '" + gate + "' opened at "
+            case WaitingRoom.LotteryFixed f -> Reply.problem(ProblemType.LOTTERY_FIXED, "joins to gate '" + gate + "' opened at "
                     + f.since() + " (or someone already holds a number): the committed draw " + f.commitment() + " is final")
-                        .with("commitment", f.commitment()).with("joinFrom", f.since().toString());
-            }
+                    .with("commitment", f.commitment()).with("joinFrom", f.since().toString());
             case WaitingRoom.NoSuchGate n -> unknownGate(gate);
         });
     }

@@ -1,5 +1,5 @@
 /*
- * Texts of the lottery check page and of leaving the line (issue #16), Korean first. Added to the
+ * Texts of the lottery check page (issue #16), Korean first. Added to the
  * shared messages before app.js reads them, so the features keep their words in their own file.
  */
 (function () {
@@ -38,20 +38,7 @@
     'lottery.before': '공개 전',
     'lottery.yes': '일치',
     'lottery.committedBeforeJoins': '줄 서기 시작 전에 공개됨',
-    'lottery.committedLate': '줄 서기 시작 뒤에 공개됨',
-    'leave.title': '줄을 떠나도 자리는 그대로',
-    'leave.text': '이 창을 닫아도 됩니다. 차례가 가까워지면 본인인증한 휴대전화로 문자를 보내 드리고, 문자의 링크를 열면 지금 자리로 돌아옵니다. 통과 시간은 문자를 받은 때부터 셉니다.',
-    'leave.button': '문자로 알려 주세요',
-    'leave.leaving': '등록하는 중…',
-    'leave.doneTitle': '문자로 알려 드립니다',
-    'leave.done': '차례가 약 {minutes}분 남으면 {phone}(으)로 문자를 보냅니다. 이제 이 창을 닫아도 자리는 그대로입니다.',
-    'back.pageTitle': '대기열로 돌아가기 | 코로나19 예방접종 사전예약',
-    'back.title': '대기열로 돌아가는 중입니다',
-    'back.restoring': '자리를 확인하는 중입니다…',
-    'back.restoredTitle': '자리를 돌려받았습니다',
-    'back.restored': '대기 번호 {rank}번 그대로입니다. 대기 화면으로 이동합니다…',
-    'back.continue': '대기 화면으로 가기',
-    'back.noToken': '링크에 돌아오기 정보가 없습니다. 문자로 받은 링크를 그대로 열어 주세요.'
+    'lottery.committedLate': '줄 서기 시작 뒤에 공개됨'
   });
   Object.assign(M.en, {
     'lottery.pageTitle': 'Check the lottery | COVID-19 vaccination booking',
@@ -86,19 +73,6 @@
     'lottery.before': 'not yet',
     'lottery.yes': 'matches',
     'lottery.committedBeforeJoins': 'published before joins opened',
-    'lottery.committedLate': 'published after joins opened',
-    'leave.title': 'Leave the line, keep your place',
-    'leave.text': 'You may close this window. When your turn nears, we text your verified phone; the link in the text brings you back to this place. Your pass time starts from the text.',
-    'leave.button': 'Text me when it is my turn',
-    'leave.leaving': 'Registering…',
-    'leave.doneTitle': 'We will text you',
-    'leave.done': 'When about {minutes} min remain, a text goes to {phone}. You may close this window now; your place stays.',
-    'back.pageTitle': 'Back to the line | COVID-19 vaccination booking',
-    'back.title': 'Taking you back to the line',
-    'back.restoring': 'Checking your place…',
-    'back.restoredTitle': 'Your place is back',
-    'back.restored': 'You keep place {rank}. Going to the waiting page…',
-    'back.continue': 'Go to the waiting page',
-    'back.noToken': 'The link carries no return details. Open the link exactly as the text message gave it.'
+    'lottery.committedLate': 'published after joins opened'
   });
 })();

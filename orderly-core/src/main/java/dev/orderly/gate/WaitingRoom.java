@@ -284,7 +284,8 @@ public final class WaitingRoom {
 
     /**
      * How long the holder of {@code sequence} still waits by the gate's own estimate (what the
-     * waiting page shows); zero once admitted; empty for an unknown or closed gate. From this
+     * waiting page shows); zero once admitted; empty for an unknown or closed gate, or one paused
+     * with no time it is expected back. From this
      * node's view alone: a watcher may ask it of many places often.
      */
     public Optional<Duration> remainingWait(String gate, long sequence) {
@@ -297,6 +298,11 @@ public final class WaitingRoom {
             return Optional.of(Duration.ZERO);
         }
         Instant now = clock.instant();
+        GateConfig config = view.config();
+        if (config.phaseAt(now) == GatePhase.PAUSED && (config.notice().expectedBack() == null || !now.isBefore(config.notice().expectedBack()))) {
+            // Paused with no time it moves again: nobody knows the wait, so nobody is called back for it.
+            return Optional.empty();
+        }
         return notAdmitted(view, new Ticket(gate, sequence, now, "", ""), rank, now) instanceof GateStatus.Waiting w
                 ? Optional.of(w.eta()) : Optional.empty();
     }

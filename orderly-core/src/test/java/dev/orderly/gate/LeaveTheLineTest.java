@@ -69,6 +69,25 @@ class LeaveTheLineTest {
     }
 
     @Test
+    void aLinePausedWithNoTimeItMovesAgainCallsNobodyBackAndOneWithATimeCountsItIn() {
+        WaitingRoom.Joined mine = lineWithMeAt(3);
+        leave.leave(GATE, mine.token(), mine.ticket().browserId(), 7);
+        GateConfig open = room.gate(GATE).orElseThrow();
+        room.configure(open.withMode(GateMode.PAUSED, "잠시 멈춤"));
+        advance(Duration.ofSeconds(30));
+        assertThat(leave.sendDue(100)).as("paused: the wait is unknown").isEmpty();
+
+        room.configure(open.withMode(GateMode.PAUSED, new GateNotice("잠시 멈춤", "paused", clock.instant().plus(Duration.ofMinutes(20)))));
+        advance(Duration.ofSeconds(1));
+        assertThat(leave.sendDue(100)).as("back in 20 min: more than the lead remains").isEmpty();
+
+        room.configure(open);
+        advance(Duration.ofSeconds(1));
+        assertThat(leave.sendDue(100)).hasSize(1);
+        assertThat(outbox).hasSize(1);
+    }
+
+    @Test
     void theLinkGivesTheSameNumberBackInTheBrowserThatOpensItAndTheLineGoesOn() {
         WaitingRoom.Joined mine = lineWithMeAt(400);
         leave.leave(GATE, mine.token(), mine.ticket().browserId(), 7);

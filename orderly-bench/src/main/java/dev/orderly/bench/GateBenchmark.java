@@ -64,7 +64,7 @@ public class GateBenchmark {
         ticketToken = tokens.encode(ticket);
         passes = new JwtPassSigner(JwtPassSigner.generateKeys());
         Clock clock = Clock.fixed(now.plusSeconds(1), java.time.ZoneOffset.UTC);
-        room = new WaitingRoom(new InMemoryGateStore(), tokens, passes, new byte[32], clock, secure, g -> DownstreamHealth.UNKNOWN);
+        room = new WaitingRoom(new InMemoryGateStore(), tokens, passes, clock, secure, g -> DownstreamHealth.UNKNOWN);
         room.configure(new GateConfig("identity", now, now, new AdmissionPolicy.FixedRate(1000), Duration.ofMinutes(10), false,
                 GateMode.ACTIVE, "", GateConfig.DEFAULT_MAX_POLL));
         room.tick();

@@ -103,4 +103,21 @@ public interface GateStore {
 
     /** How many spent passes have a rank above {@code rank}. */
     long spentAbove(String gate, long rank);
+
+    /** The secret {@code gate}'s pre-queue is ordered by, once drawn. */
+    Optional<LotteryDraw> lottery(String gate);
+
+    /**
+     * Stores {@code draw} as {@code gate}'s lottery unless one is stored already, atomically;
+     * returns the one stored after the call, so every node that races here agrees on one secret.
+     */
+    LotteryDraw commitLottery(String gate, LotteryDraw draw);
+
+    /**
+     * Replaces {@code gate}'s lottery by {@code next} if it is still {@code expected}, atomically
+     * (whether a re-draw is allowed at all is the waiting room's rule, not the store's).
+     *
+     * @return whether this call made the change
+     */
+    boolean redrawLottery(String gate, LotteryDraw expected, LotteryDraw next);
 }

@@ -40,6 +40,7 @@ public final class InMemoryGateStore implements GateStore {
 
     private final ConcurrentMap<String, GateConfig> configs = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Gate> gates = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, LotteryDraw> lotteries = new ConcurrentHashMap<>();
     private final Runnable insideAdvance;
 
     public InMemoryGateStore() {
@@ -227,5 +228,21 @@ public final class InMemoryGateStore implements GateStore {
             }
         }
         return count;
+    }
+
+    @Override
+    public Optional<LotteryDraw> lottery(String gate) {
+        return Optional.ofNullable(lotteries.get(gate));
+    }
+
+    @Override
+    public LotteryDraw commitLottery(String gate, LotteryDraw draw) {
+        LotteryDraw before = lotteries.putIfAbsent(gate, draw);
+        return before == null ? draw : before;
+    }
+
+    @Override
+    public boolean redrawLottery(String gate, LotteryDraw expected, LotteryDraw next) {
+        return lotteries.replace(gate, expected, next);
     }
 }

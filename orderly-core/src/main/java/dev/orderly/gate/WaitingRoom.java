@@ -1,5 +1,6 @@
 package dev.orderly.gate;
 
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,8 +29,10 @@ import java.util.random.RandomGenerator;
  *
  * <p>Order. People who join before opening hold pre-queue numbers; at the first tick after
  * opening (or the first join after opening, if that comes first) the pre-queue's size is fixed
- * and each number's rank is drawn by a keyed permutation ({@link PreQueueOrder}); later joiners
- * rank by their number. Admission moves the mark over ranks.
+ * and each number's rank is drawn by a keyed permutation ({@link PreQueueOrder}) of the gate's
+ * lottery secret ({@link LotteryDraw}), drawn and committed to in public when the gate is first
+ * configured and revealed once the pre-queue is drawn; later joiners rank by their number.
+ * Admission moves the mark over ranks.
  *
  * <p>Nodes. Any number of nodes may tick the same gate: the tick's {@link GateTransition} is
  * applied by compare-and-set on the progress version, so one tick wins per interval and the total rate is
@@ -60,22 +63,22 @@ public final class WaitingRoom {
     private final GateStore store;
     private final GateTokens tokens;
     private final PassSigner passes;
-    private final byte[] preQueueSecret;
+    /** Lottery secrets must be unpredictable: not the poll jitter's generator. */
+    private final SecureRandom draws = new SecureRandom();
     private final Clock clock;
     private final RandomGenerator random;
     private final Function<String, DownstreamHealth> health;
     private final Map<String, View> views = new ConcurrentHashMap<>();
 
     /**
-     * @param preQueueSecret secret the pre-queue orders are derived from; the same on every node
-     * @param health         each gate's downstream health, for the adaptive policy
+     * @param random poll jitter (needs no secrecy)
+     * @param health each gate's downstream health, for the adaptive policy
      */
-    public WaitingRoom(GateStore store, GateTokens tokens, PassSigner passes, byte[] preQueueSecret, Clock clock,
+    public WaitingRoom(GateStore store, GateTokens tokens, PassSigner passes, Clock clock,
                        RandomGenerator random, Function<String, DownstreamHealth> health) {
         this.store = Objects.requireNonNull(store);
         this.tokens = Objects.requireNonNull(tokens);
         this.passes = Objects.requireNonNull(passes);
-        this.preQueueSecret = preQueueSecret.clone();
         this.clock = Objects.requireNonNull(clock);
         this.random = Objects.requireNonNull(random);
         this.health = Objects.requireNonNull(health);
@@ -112,6 +115,8 @@ public final class WaitingRoom {
      */
     public ConfigureOutcome configure(GateConfig config) {
         String gate = config.name();
+        // Drawn before the configuration is saved: nobody can join a gate whose draw is not committed.
+        lotteryOf(gate);
         for (int attempt = 1; attempt <= CONFIGURE_TRIES; attempt++) {
             GateProgress progress = store.progress(gate);
             Optional<GateConfig> before = store.config(gate);
@@ -205,7 +210,7 @@ public final class WaitingRoom {
             View view = views.get(gate);
             long rank = rankOf(view, sequence);
             if (admittedIn(view, rank)) {
-                return CompletableFuture.supplyAsync(() -> new Joined(token, ticket, admitted(view, ticket, rank, now)), blocking);
+                return CompletableFuture.supplyAsync(() -> new Joined(token, ticket, admitted(view, ticket, rank, now, null)), blocking);
             }
             return CompletableFuture.completedFuture(new Joined(token, ticket, notAdmitted(view, ticket, rank, now)));
         }));
@@ -264,7 +269,7 @@ public final class WaitingRoom {
         long rank = rankOf(view, ticket.sequence());
         Instant now = clock.instant();
         if (admittedIn(view, rank)) {
-            return mayUseStore ? Optional.of(admitted(view, ticket, rank, now)) : Optional.empty();
+            return mayUseStore ? Optional.of(admitted(view, ticket, rank, now, null)) : Optional.empty();
         }
         return Optional.of(notAdmitted(view, ticket, rank, now));
     }
@@ -272,7 +277,53 @@ public final class WaitingRoom {
     private GateStatus statusOf(Ticket ticket, Instant now) {
         View view = views.get(ticket.gate());
         long rank = rankOf(view, ticket.sequence());
-        return admittedIn(view, rank) ? admitted(view, ticket, rank, now) : notAdmitted(view, ticket, rank, now);
+        return admittedIn(view, rank) ? admitted(view, ticket, rank, now, null) : notAdmitted(view, ticket, rank, now);
+    }
+
+    // ------------------------------------------------------------------ leaving the line and coming back
+
+    /**
+     * How long the holder of {@code sequence} still waits by the gate's own estimate (what the
+     * waiting page shows); zero once admitted; empty for an unknown or closed gate, or one paused
+     * with no time it is expected back. From this
+     * node's view alone: a watcher may ask it of many places often.
+     */
+    public Optional<Duration> remainingWait(String gate, long sequence) {
+        View view = views.get(gate);
+        if (view == null) {
+            return Optional.empty();
+        }
+        long rank = rankOf(view, sequence);
+        if (admittedIn(view, rank)) {
+            return Optional.of(Duration.ZERO);
+        }
+        Instant now = clock.instant();
+        GateConfig config = view.config();
+        if (config.phaseAt(now) == GatePhase.PAUSED && (config.notice().expectedBack() == null || !now.isBefore(config.notice().expectedBack()))) {
+            // Paused with no time it moves again: nobody knows the wait, so nobody is called back for it.
+            return Optional.empty();
+        }
+        return notAdmitted(view, new Ticket(gate, sequence, now, "", ""), rank, now) instanceof GateStatus.Waiting w
+                ? Optional.of(w.eta()) : Optional.empty();
+    }
+
+    /**
+     * The place of {@code original}, handed to {@code browserId} (the holder came back, maybe on
+     * another device): the same number and holder, so the same rank, and one pass by rank as ever.
+     * If the turn came, the pass lasts its lifetime from {@code notBefore} (when the holder was
+     * called back) if that is later than the admission: nobody loses a turn for being away until
+     * called.
+     */
+    public Joined restore(Ticket original, String browserId, Instant notBefore) {
+        Instant now = clock.instant();
+        Ticket ticket = new Ticket(original.gate(), original.sequence(), now, browserId, original.holder());
+        View view = views.get(ticket.gate());
+        if (view == null) {
+            view = refresh(ticket.gate());
+        }
+        long rank = rankOf(view, ticket.sequence());
+        GateStatus status = admittedIn(view, rank) ? admitted(view, ticket, rank, now, notBefore) : notAdmitted(view, ticket, rank, now);
+        return new Joined(tokens.encode(ticket), ticket, status);
     }
 
     private static boolean admittedIn(View view, long rank) {
@@ -309,13 +360,16 @@ public final class WaitingRoom {
         return new GateStatus.Waiting(ticket.gate(), rank, ahead, eta, poll, phase, config.opensAt(), config.notice());
     }
 
-    private GateStatus admitted(View view, Ticket ticket, long rank, Instant now) {
+    /** @param notBefore the pass's lifetime runs from no earlier than this (a called-back holder); null for none */
+    private GateStatus admitted(View view, Ticket ticket, long rank, Instant now, Instant notBefore) {
         String gate = ticket.gate();
         Optional<Instant> admittedAt = store.admittedAt(gate, rank);
-        if (admittedAt.isEmpty()) {
+        // A checkpoint trimmed away is older than any pass lifetime; only a later call-back can still date the pass.
+        Instant from = admittedAt.map(at -> notBefore != null && notBefore.isAfter(at) ? notBefore : at).orElse(notBefore);
+        if (from == null) {
             return new GateStatus.Refused(GateStatus.Reason.PASS_EXPIRED);
         }
-        Instant expiresAt = admittedAt.get().plus(view.config().passLifetime());
+        Instant expiresAt = from.plus(view.config().passLifetime());
         if (!now.isBefore(expiresAt)) {
             return new GateStatus.Refused(GateStatus.Reason.PASS_EXPIRED);
         }
@@ -486,12 +540,101 @@ public final class WaitingRoom {
                 && before.config().opensAt().equals(config.opensAt())
                 ? before.order()
                 : progress.preQueueFixed()
-                        ? new PreQueueOrder(PreQueueOrder.keyFor(preQueueSecret, gate, config.opensAt().toEpochMilli()), progress.preQueueSize())
+                        ? lotteryOf(gate).order(gate, config.opensAt(), progress.preQueueSize())
                         : null;
         View view = new View(config, progress, issued, measured, outstanding, order);
         // A tick that read the store before an operator's change may finish after the change was
         // published: its older view must not replace the newer one (the versions only go up).
         return views.merge(gate, view, (old, made) -> made.progress().version() >= old.progress().version() ? made : old);
+    }
+
+    /** The gate's committed draw; drawn now for a gate saved without {@link #configure} (every node agrees on one). */
+    private LotteryDraw lotteryOf(String gate) {
+        return store.lottery(gate).orElseGet(() -> store.commitLottery(gate, LotteryDraw.draw(draws, clock.instant())));
+    }
+
+    // ------------------------------------------------------------------ the lottery in public
+
+    /**
+     * What anyone may know of a gate's lottery: always its commitment; once the pre-queue is drawn
+     * (its size fixed, so nobody else can enter it), the secret itself.
+     *
+     * @param secretHex    the secret in hex once revealed; else empty
+     * @param preQueueSize the pre-queue's size once drawn; else -1
+     */
+    public record LotteryState(String gate, String commitment, Instant committedAt, Instant joinFrom, Instant opensAt,
+                               boolean revealed, String secretHex, long preQueueSize) {
+    }
+
+    public Optional<LotteryState> lottery(String gate) {
+        Optional<GateConfig> found = gate(gate);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        GateConfig config = found.get();
+        LotteryDraw draw = lotteryOf(gate);
+        GateProgress progress = views.get(gate).progress();
+        boolean revealed = progress.preQueueFixed();
+        return Optional.of(new LotteryState(gate, draw.commitment(gate), draw.committedAt(), config.joinFrom(), config.opensAt(),
+                revealed, revealed ? draw.secretHex() : "", revealed ? progress.preQueueSize() : -1));
+    }
+
+    /**
+     * The place a ticket stands for, whoever shows it: its number, and its rank as this gate admits
+     * by (0 while the pre-queue is not drawn). Nothing here is secret once the lottery is revealed:
+     * anyone can recompute the rank from the number.
+     */
+    public record DrawnPlace(String gate, long number, long rank, boolean inPreQueue) {
+    }
+
+    /** Empty for a ticket this server did not sign, or one of another gate. */
+    public Optional<DrawnPlace> placeOf(String gate, String ticketToken) {
+        if (gate(gate).isEmpty()) {
+            return Optional.empty();
+        }
+        return tokens.decodeTicket(ticketToken).filter(t -> t.gate().equals(gate)).map(t -> {
+            View view = views.get(gate);
+            long size = view.progress().preQueueSize();
+            return new DrawnPlace(gate, t.sequence(), rankOf(view, t.sequence()), size < 0 || t.sequence() <= size);
+        });
+    }
+
+    /** What became of an operator's re-draw. */
+    public sealed interface RedrawOutcome {
+    }
+
+    /** A new secret replaced the old one; nobody could join yet, so no order was ever drawn from the old. */
+    public record Redrawn(LotteryState before, LotteryState after) implements RedrawOutcome {
+    }
+
+    /** Refused: joins opened at {@code since} (or someone holds a number), and the committed draw is final. */
+    public record LotteryFixed(Instant since, String commitment) implements RedrawOutcome {
+    }
+
+    public record NoSuchGate(String gate) implements RedrawOutcome {
+    }
+
+    /**
+     * Draws a new secret for {@code gate}, allowed only before its joins open and while nobody holds
+     * a number (a suspected leak of an unused secret, say). After that the commitment is binding:
+     * whoever runs the gate cannot draw again until the order suits them.
+     */
+    public RedrawOutcome redrawLottery(String gate) {
+        Optional<LotteryState> before = lottery(gate);
+        if (before.isEmpty()) {
+            return new NoSuchGate(gate);
+        }
+        GateConfig config = gate(gate).orElseThrow();
+        LotteryDraw current = lotteryOf(gate);
+        Instant now = clock.instant();
+        if (!now.isBefore(config.joinFrom()) || store.issued(gate) > 0 || store.progress(gate).preQueueFixed()) {
+            return new LotteryFixed(config.joinFrom(), current.commitment(gate));
+        }
+        if (!store.redrawLottery(gate, current, LotteryDraw.draw(draws, now))) {
+            // Another operator's re-draw won: theirs stands.
+            return new LotteryFixed(config.joinFrom(), lotteryOf(gate).commitment(gate));
+        }
+        return new Redrawn(before.get(), lottery(gate).orElseThrow());
     }
 
     private static Duration max(Duration a, Duration b) {

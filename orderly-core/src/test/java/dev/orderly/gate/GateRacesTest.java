@@ -175,7 +175,7 @@ class GateRacesTest {
         CompletableFuture<Void> ticking = CompletableFuture.runAsync(first::tick, threads);
         pause.awaitArrival();
         // A second node starts (or refreshes) while the first node's tick is inside the store.
-        WaitingRoom second = new WaitingRoom(store, tokens, passes, TestKeys.secret(9), clock, new SplittableRandom(1),
+        WaitingRoom second = new WaitingRoom(store, tokens, passes, clock, new SplittableRandom(1),
                 g -> DownstreamHealth.UNKNOWN);
         GateStatus told = second.status(GATE, line.getFirst().token(), browser(0));
         WaitingRoom.Joined again = joined(second.join(GATE, browser(0), "person:0"));
@@ -322,7 +322,7 @@ class GateRacesTest {
     }
 
     private WaitingRoom room(GateStore store, GateConfig... gates) {
-        WaitingRoom room = new WaitingRoom(store, tokens, passes, TestKeys.secret(9), clock, new SplittableRandom(1),
+        WaitingRoom room = new WaitingRoom(store, tokens, passes, clock, new SplittableRandom(1),
                 g -> DownstreamHealth.UNKNOWN);
         for (GateConfig g : gates) {
             assertThat(room.configure(g)).isInstanceOf(WaitingRoom.Configured.class);

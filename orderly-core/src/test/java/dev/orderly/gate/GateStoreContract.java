@@ -671,6 +671,45 @@ public abstract class GateStoreContract {
         assertThat(store.spentAbove("identity", 0)).isEqualTo(ranks);
     }
 
+    // --- lottery --------------------------------------------------------------------------------
+
+    @Test
+    public void theFirstCommittedDrawStandsForEveryLaterCommit() {
+        assertThat(store.lottery("identity")).isEmpty();
+        LotteryDraw first = draw(1, T0);
+        LotteryDraw second = draw(2, T0.plusMillis(5));
+
+        assertThat(store.commitLottery("identity", first)).isEqualTo(first);
+        assertThat(store.commitLottery("identity", second)).isEqualTo(first);
+        assertThat(store.lottery("identity")).contains(first);
+        assertThat(store.lottery("identity").orElseThrow().secret()).isEqualTo(first.secret());
+        assertThat(store.lottery("booking")).isEmpty();
+    }
+
+    @Test
+    public void committingRacersAgreeOnOneDraw() {
+        List<LotteryDraw> seen = Race.run(8, RACE_TIMEOUT, i -> store.commitLottery("identity", draw(10 + i, T0.plusMillis(i))));
+
+        assertThat(new java.util.HashSet<>(seen)).hasSize(1);
+        assertThat(store.lottery("identity")).contains(seen.get(0));
+    }
+
+    @Test
+    public void aRedrawReplacesOnlyTheDrawItExpects() {
+        LotteryDraw first = draw(1, T0);
+        store.commitLottery("identity", first);
+        LotteryDraw second = draw(2, T0.plusSeconds(1));
+
+        assertThat(store.redrawLottery("identity", draw(3, T0), second)).isFalse();
+        assertThat(store.lottery("identity")).contains(first);
+        assertThat(store.redrawLottery("identity", first, second)).isTrue();
+        assertThat(store.lottery("identity")).contains(second);
+        assertThat(store.redrawLottery("identity", first, draw(4, T0))).isFalse();
+        assertThat(store.lottery("identity")).contains(second);
+        assertThat(store.redrawLottery("booking", first, second)).isFalse();
+        assertThat(store.lottery("booking")).isEmpty();
+    }
+
     // --- gates are independent ------------------------------------------------------------------
 
     @Test
@@ -711,6 +750,12 @@ public abstract class GateStoreContract {
     private void advanceTo(String gate, long mark, Instant at) {
         GateProgress p = store.progress(gate);
         assertThat(store.advance(gate, p, p.next(mark, 0, new AdmissionPolicy.Memory(at, 0, 0)), at)).as("advance to %d", mark).isTrue();
+    }
+
+    private static LotteryDraw draw(int seed, Instant at) {
+        byte[] secret = new byte[LotteryDraw.SECRET_BYTES];
+        new java.util.SplittableRandom(seed).nextBytes(secret);
+        return new LotteryDraw(secret, at);
     }
 
     private static long[] sorted(List<long[]> parts) {

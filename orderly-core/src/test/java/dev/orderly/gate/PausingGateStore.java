@@ -221,4 +221,22 @@ final class PausingGateStore implements GateStore {
         reach("spentAbove");
         return store.spentAbove(gate, rank);
     }
+
+    @Override
+    public Optional<LotteryDraw> lottery(String gate) {
+        reach("lottery");
+        return store.lottery(gate);
+    }
+
+    @Override
+    public LotteryDraw commitLottery(String gate, LotteryDraw draw) {
+        reach("commitLottery");
+        return store.commitLottery(gate, draw);
+    }
+
+    @Override
+    public boolean redrawLottery(String gate, LotteryDraw expected, LotteryDraw next) {
+        reach("redrawLottery");
+        return store.redrawLottery(gate, expected, next);
+    }
 }

@@ -38,7 +38,6 @@ class WaitingRoomTest {
     private static final String GATE = "identity";
     private static final Duration PASS_LIFETIME = Duration.ofMinutes(10);
     private static final Duration TICK = Duration.ofMillis(100);
-    private static final byte[] PRE_QUEUE_SECRET = TestKeys.secret(9);
 
     /** Answers every bounded draw with its middle, so that pollAfter shows its base without jitter. */
     private static final RandomGenerator NO_JITTER = new RandomGenerator() {
@@ -311,18 +310,18 @@ class WaitingRoomTest {
     }
 
     @Test
-    void thePreQueueOrderDependsOnTheServersSecret() {
+    void thePreQueueOrderIsTheCommittedDrawsAndAnotherDrawOrdersOtherwise() {
         WaitingRoom room = room(gate(1));
         List<WaitingRoom.Joined> early = joinMany(room, 0, 50);
-        WaitingRoom otherSecret = new WaitingRoom(store, tokens, passes, TestKeys.secret(10), clock, new SplittableRandom(1),
-                g -> DownstreamHealth.UNKNOWN);
+        LotteryDraw committed = store.lottery(GATE).orElseThrow();
         clock.set(OPENS.plusMillis(100));
         room.tick();
-        otherSecret.tick();
 
+        PreQueueOrder drawn = committed.order(GATE, OPENS, 50);
         List<Long> here = early.stream().map(j -> rankOf(j, status(room, j))).toList();
-        List<Long> there = early.stream().map(j -> rankOf(j, status(otherSecret, j))).toList();
-        assertThat(there).isNotEqualTo(here);
+        assertThat(here).isEqualTo(early.stream().map(j -> drawn.rankOf(j.ticket().sequence())).toList());
+        PreQueueOrder other = LotteryDraw.draw(new java.security.SecureRandom(), OPENS).order(GATE, OPENS, 50);
+        assertThat(early.stream().map(j -> other.rankOf(j.ticket().sequence())).toList()).isNotEqualTo(here);
     }
 
     // --- rate -----------------------------------------------------------------------------------
@@ -762,7 +761,7 @@ class WaitingRoomTest {
         MutableClock clock = MutableClock.at(OPENS.minusSeconds(3_601));
         GateConfig config = new GateConfig(GATE, OPENS.minusSeconds(3_601), OPENS, new AdmissionPolicy.FixedRate(perSecond),
                 PASS_LIFETIME, false, paused ? GateMode.PAUSED : GateMode.ACTIVE, "", Duration.ofSeconds(maxPollSeconds));
-        WaitingRoom room = new WaitingRoom(new InMemoryGateStore(), tokens, passes, PRE_QUEUE_SECRET, clock, new SplittableRandom(seed),
+        WaitingRoom room = new WaitingRoom(new InMemoryGateStore(), tokens, passes, clock, new SplittableRandom(seed),
                 g -> DownstreamHealth.UNKNOWN);
         room.configure(config);
         List<WaitingRoom.Joined> line = new ArrayList<>();
@@ -871,7 +870,7 @@ class WaitingRoomTest {
         InMemoryGateStore store = new InMemoryGateStore();
         AdmissionPolicy admission = concurrencyTarget ? new AdmissionPolicy.ConcurrencyTarget(3, perSecond)
                 : new AdmissionPolicy.FixedRate(perSecond);
-        WaitingRoom room = new WaitingRoom(store, tokens, passes, PRE_QUEUE_SECRET, clock, new SplittableRandom(7),
+        WaitingRoom room = new WaitingRoom(store, tokens, passes, clock, new SplittableRandom(7),
                 g -> DownstreamHealth.UNKNOWN);
         room.configure(new GateConfig(GATE, OPENS.minusSeconds(60), OPENS, admission, Duration.ofSeconds(10), false, GateMode.ACTIVE,
                 "", GateConfig.DEFAULT_MAX_POLL));
@@ -980,7 +979,7 @@ class WaitingRoomTest {
     }
 
     private WaitingRoom room(RandomGenerator random, GateConfig... gates) {
-        WaitingRoom room = new WaitingRoom(store, tokens, passes, PRE_QUEUE_SECRET, clock, random,
+        WaitingRoom room = new WaitingRoom(store, tokens, passes, clock, random,
                 g -> health.getOrDefault(g, DownstreamHealth.UNKNOWN));
         for (GateConfig g : gates) {
             room.configure(g);

@@ -10,6 +10,8 @@ import dev.orderly.clinic.ClinicDesk;
 import dev.orderly.eligibility.Cohort;
 import dev.orderly.eligibility.SpecialGroupUpload;
 import dev.orderly.gate.GateStore;
+import dev.orderly.gate.GateTokens;
+import dev.orderly.gate.LeaveTheLine;
 import dev.orderly.gate.WaitingRoom;
 import dev.orderly.identity.IdentityProviders;
 import dev.orderly.identity.OneTimeCodeVerifier;
@@ -42,6 +44,7 @@ import dev.orderly.server.postgres.PostgresGateStore;
 import dev.orderly.server.postgres.PostgresKeyRecords;
 import dev.orderly.server.postgres.PostgresNotices;
 import dev.orderly.server.postgres.PostgresOnBehalfLog;
+import dev.orderly.server.postgres.PostgresRecallStore;
 import dev.orderly.server.postgres.PostgresResidentRegistry;
 import dev.orderly.server.postgres.PostgresSessionStore;
 import dev.orderly.server.postgres.PostgresSpecialGroupStore;
@@ -95,6 +98,8 @@ public final class OrderlyApp implements AutoCloseable {
     private static final long RELAY_MILLIS = 1000;
     /** How often leftover offers whose window passed are expired and passed on. */
     private static final long STANDBY_MILLIS = 5000;
+    private static final long RECALL_MILLIS = 1000;
+    private static final int RECALL_BATCH = 500;
     static final java.time.Duration STAFF_IDLE = java.time.Duration.ofMinutes(30);
     static final java.time.Duration STAFF_LIFETIME = java.time.Duration.ofHours(12);
 
@@ -262,14 +267,43 @@ public final class OrderlyApp implements AutoCloseable {
                 nodeName(), clock, blockingWork);
         api.withDashboard(dashboard);
         api.withMessages(new PostgresNotices(database.pool(), clock));
+        LeaveTheLineSettings leaving = settings.leaveTheLine();
+        // Texted links (leave the line, leftover offers) start with the address people reach Orderly at.
+        String publicUrl = leaving.publicUrl().map(u -> u.replaceAll("/+$", "")).orElse("http://localhost:" + settings.httpPort());
+        LeaveTheLine leaveTheLine = new LeaveTheLine(waitingRoom, new GateTokens(keys), new PostgresRecallStore(database.pool()), keys, clock,
+                random, new LeaveTheLine.Settings(leaving.lead(), leaving.linkLifetime(),
+                        publicUrl));
+        api.withLeaveTheLine(leaveTheLine);
         api.withAssistance(new Assistance(verifier, new AssistedSessions(new PostgresAssistedStore(database.pool(), clock), clock,
                 AssistedSessions.DEFAULT_LIFETIME), new PostgresOnBehalfLog(database.pool())));
         StandbyService standby = new StandbyService(new PostgresStandbyStore(database.pool(), bookingStore), bookingStore, booking, cohorts,
-                specialGroups, registry, clock, random, settings.standbyClaimWindow(), settings.publicUrl());
+                specialGroups, registry, clock, random, settings.standbyClaimWindow(), publicUrl);
         api.withStandby(standby, cohorts);
         api.withClinics(new ClinicDesk(new PostgresClinicStore(database.pool()), clock));
         dashboard.start();
         started.add(dashboard);
+
+        // The watcher of those who left a line: every node runs it, the recall store lets one at a time look at a place.
+        AtomicBoolean recalling = new AtomicBoolean();
+        vertx.setPeriodic(RECALL_MILLIS, id -> {
+            if (recalling.compareAndSet(false, true)) {
+                try {
+                    blockingWork.execute(() -> {
+                        try {
+                            leaveTheLine.sendDue(RECALL_BATCH);
+                        } catch (StoreUnavailableException e) {
+                            LOG.debug("line recalls wait for the database: {}", e.toString());
+                        } catch (RuntimeException e) {
+                            LOG.warn("line recalls failed: {}", e.toString());
+                        } finally {
+                            recalling.set(false);
+                        }
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException closing) {
+                    recalling.set(false);
+                }
+            }
+        });
 
         OutboxRelay relay = new OutboxRelay(database.pool(), inbox, clock, privacy.phoneCipher());
         AtomicBoolean relaying = new AtomicBoolean();

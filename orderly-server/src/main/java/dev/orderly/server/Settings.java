@@ -48,7 +48,7 @@ public record Settings(
         Duration searchCacheFor,
         int maxUploadBytes,
         Duration standbyClaimWindow,
-        String publicUrl) {
+        LeaveTheLineSettings leaveTheLine) {
 
     public Settings {
         if (identity.sessionIdle().compareTo(sessionLifetime) > 0) {
@@ -63,7 +63,7 @@ public record Settings(
         return "Settings[http=" + httpHost + ":" + httpPort + ", database=" + databaseUrl.orElse("embedded in " + dataDir)
                 + ", demo=" + demo + " (" + demoPeople + " people, " + demoClinics + " clinics, seed " + demoSeed + ")"
                 + ", identityGateRate=" + identityGateRate + "/s, bookingGateRate=" + bookingGateRate + "/s, gateOpening=" + gateOpening
-                + ", passLifetime=" + passLifetime
+                + ", passLifetime=" + passLifetime + ", leaveTheLine=" + leaveTheLine
                 + ", sessionLifetime=" + sessionLifetime + ", codeLifetime=" + codeLifetime + ", codeMaxTries=" + codeMaxTries
                 + ", bookingHorizonDays=" + bookingHorizonDays + ", secureCookies=" + secureCookies
                 + ", maxBodyBytes=" + maxBodyBytes + ", signingKeys=" + (signingKeys.isPresent() ? "set" : "from data folder")
@@ -73,7 +73,7 @@ public record Settings(
                         .orElse("in memory") + ", " + identity
                 + ", bookingLanes=" + bookingLanes + ", bookingMaxBatch=" + bookingMaxBatch + ", searchCacheFor=" + searchCacheFor
                 + ", maxUploadBytes=" + maxUploadBytes + ", standbyClaimWindow=" + standbyClaimWindow
-                + ", publicUrl=" + (publicUrl.isEmpty() ? "(links from the site's root)" : publicUrl) + "]";
+                + "]";
     }
 
     /** The settings from this process's environment and system properties. */
@@ -125,17 +125,10 @@ public record Settings(
                 Duration.ofMillis(r.integer("ORDERLY_SEARCH_CACHE_MILLIS", 1_000, 0, 60_000)),
                 r.integer("ORDERLY_MAX_UPLOAD_BYTES", 8_388_608, 1_024, 104_857_600),
                 Duration.ofMinutes(r.integer("ORDERLY_STANDBY_CLAIM_MINUTES", 10, 1, 120)),
-                publicUrl(r.text("ORDERLY_PUBLIC_URL", "")));
+                LeaveTheLineSettings.from(r));
 
     }
 
-    /** The site's address as texted links start with it: empty (links from the site's root) or http(s)://host[:port], no trailing slash. */
-    private static String publicUrl(String url) {
-        if (!url.isEmpty() && !url.matches("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
-            throw new InvalidSettingException("ORDERLY_PUBLIC_URL=" + url + " must be http(s)://host[:port], without a path or trailing slash");
-        }
-        return url;
-    }
 
     /**
      * When the gates created at start open ({@code opensAt} empty: at once), and for how long

@@ -62,6 +62,13 @@ class ThreeNodesShareOneRedisIT {
             CompletableFuture<Integer> second = CompletableFuture.supplyAsync(() -> start(nodes, shared));
             CompletableFuture<Integer> third = CompletableFuture.supplyAsync(() -> start(nodes, shared));
             int[] ports = {first, second.get(3, TimeUnit.MINUTES), third.get(3, TimeUnit.MINUTES)};
+            // One lottery secret for the gate, whichever node drew or serves it (issue #16).
+            Set<String> lotteries = new HashSet<>();
+            for (int port : ports) {
+                io.vertx.core.json.JsonObject lottery = new ApiClient(port).get("/api/gates/identity/lottery").json();
+                lotteries.add(lottery.getString("commitment") + "|" + lottery.getString("secret", "") + "|" + lottery.getBoolean("revealed"));
+            }
+            assertThat(lotteries).hasSize(1);
 
             List<ApiClient> people = new ArrayList<>();
             Set<Long> sequences = new HashSet<>();

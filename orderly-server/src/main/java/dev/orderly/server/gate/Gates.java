@@ -57,7 +57,6 @@ public final class Gates implements AutoCloseable {
         this.clock = clock;
         this.storeIsLocal = storeIsLocal;
         this.passes = new JwtPassSigner(passKeys);
-        byte[] preQueueSecret = keys.keys().get(keys.currentKeyId());
         // Poll jitter needs no secrecy, and a shared SecureRandom is a lock on every status answer.
         java.util.random.RandomGenerator jitter = new java.util.random.RandomGenerator() {
             @Override
@@ -65,7 +64,7 @@ public final class Gates implements AutoCloseable {
                 return java.util.concurrent.ThreadLocalRandom.current().nextLong();
             }
         };
-        this.waitingRoom = new WaitingRoom(store, new GateTokens(keys), passes, preQueueSecret, clock, jitter,
+        this.waitingRoom = new WaitingRoom(store, new GateTokens(keys), passes, clock, jitter,
                 gate -> health.containsKey(gate) ? health.get(gate).health() : DownstreamHealth.UNKNOWN);
         for (Standard g : standard) {
             if (store.config(g.name()).isEmpty()) {

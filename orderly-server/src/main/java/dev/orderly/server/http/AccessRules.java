@@ -61,6 +61,7 @@ final class AccessRules {
             rule(HttpMethod.POST, "/api/operator/gates/:gate/pause", OPERATOR),
             rule(HttpMethod.POST, "/api/operator/gates/:gate/resume", OPERATOR),
             rule(HttpMethod.POST, "/api/operator/gates/:gate/close", OPERATOR),
+            rule(HttpMethod.POST, "/api/operator/gates/:gate/lottery/redraw", OPERATOR),
             rule(HttpMethod.GET, "/api/operator/cohorts", OPERATOR, AUDITOR, AGENT, CLINIC),
             rule(HttpMethod.PUT, "/api/operator/cohorts/:id", OPERATOR),
             rule(HttpMethod.DELETE, "/api/operator/cohorts/:id", OPERATOR),

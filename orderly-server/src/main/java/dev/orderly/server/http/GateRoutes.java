@@ -172,7 +172,7 @@ final class GateRoutes {
     }
 
     /** Where a ticket stands; with {@code ticket} (not null) as a member of the answer too. */
-    private Reply statusReply(String gate, GateStatus status, String ticket) {
+    Reply statusReply(String gate, GateStatus status, String ticket) {
         return switch (status) {
             case GateStatus.Waiting w -> Reply.json(200, waitingJson(gate, w, ticket))
                     .header("Retry-After", Long.toString(Math.max(1, w.pollAfter().toSeconds())));
@@ -232,7 +232,7 @@ final class GateRoutes {
         b.append('"').append(s).append('"');
     }
 
-    private static Reply refusal(String gate, GateStatus.Refused r) {
+    static Reply refusal(String gate, GateStatus.Refused r) {
         return switch (r.reason()) {
             case UNKNOWN_GATE -> unknownGate(gate);
             case PASS_EXPIRED -> Reply.problem(ProblemType.PASS_EXPIRED,

@@ -90,6 +90,7 @@ public final class HttpApi {
     private dev.orderly.standby.StandbyService standby;
     private dev.orderly.eligibility.CohortStore standbyCohorts;
     private dev.orderly.clinic.ClinicDesk clinics;
+    private dev.orderly.gate.LeaveTheLine leaveTheLine;
 
     public HttpApi(Parts parts, ExecutorService blockingWork) {
         this.parts = parts;
@@ -105,6 +106,12 @@ public final class HttpApi {
     /** Serves the operators' live figures from {@code feed} (before the router is made). */
     public HttpApi withDashboard(DashboardFeed feed) {
         this.dashboard = feed;
+        return this;
+    }
+
+    /** Lets verified people leave a line and be texted back (before the router is made). */
+    public HttpApi withLeaveTheLine(dev.orderly.gate.LeaveTheLine leaving) {
+        this.leaveTheLine = leaving;
         return this;
     }
 
@@ -193,6 +200,7 @@ public final class HttpApi {
         identity.mount(router);
         bookingRoutes.mount(router);
         new OperatorRoutes(this, parts.waitingRoom()).mount(router);
+        new LotteryRoutes(this, parts.waitingRoom()).mount(router);
         new OperatorBookingRoutes(this, parts.bookingStore(), parts.bookingOperations()).mount(router);
         new AuditRoutes(this, parts.auditLog()).mount(router);
         if (dashboard != null) {
@@ -204,6 +212,9 @@ public final class HttpApi {
                         .putHeader("Cache-Control", "no-store").putHeader("X-Accel-Buffering", "no");
                 feed.subscribe(ctx.response());
             });
+        }
+        if (leaveTheLine != null) {
+            new LeaveLineRoutes(this, gates, identity, leaveTheLine).mount(router);
         }
         if (notices != null) {
             new MessageRoutes(this, notices).mount(router);

@@ -7,8 +7,10 @@ import dev.orderly.gate.GateConfig;
 import dev.orderly.gate.GateProgress;
 import dev.orderly.gate.GateStore;
 import dev.orderly.gate.InMemoryGateStore;
+import dev.orderly.gate.LotteryDraw;
 import dev.orderly.server.gate.GateConfigJson;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -413,6 +415,34 @@ public final class PostgresGateStore implements GateStore {
     public long spentAbove(String gate, long rank) {
         return await(pool.preparedQuery("SELECT count(*) FROM gate_spent WHERE gate = $1 AND rank > $2")
                 .execute(Tuple.of(gate, rank))).iterator().next().getLong(0);
+    }
+
+    @Override
+    public Optional<LotteryDraw> lottery(String gate) {
+        RowSet<Row> rows = await(pool.preparedQuery("SELECT secret, committed_at FROM gate_lottery WHERE gate = $1")
+                .execute(Tuple.of(gate)));
+        return rows.size() == 0 ? Optional.empty() : Optional.of(draw(rows.iterator().next()));
+    }
+
+    @Override
+    public LotteryDraw commitLottery(String gate, LotteryDraw draw) {
+        // Either this insert or the one that won before it: the select sees the winner's row.
+        await(pool.preparedQuery("INSERT INTO gate_lottery (gate, secret, committed_at) VALUES ($1, $2, $3) ON CONFLICT (gate) DO NOTHING")
+                .execute(Tuple.of(gate, Buffer.buffer(draw.secret()), time(draw.committedAt()))));
+        return lottery(gate).orElseThrow(() -> new IllegalStateException("the lottery of gate '" + gate + "' vanished"));
+    }
+
+    @Override
+    public boolean redrawLottery(String gate, LotteryDraw expected, LotteryDraw next) {
+        return await(pool.preparedQuery("""
+                UPDATE gate_lottery SET secret = $4, committed_at = $5
+                WHERE gate = $1 AND secret = $2 AND committed_at = $3""")
+                .execute(Tuple.of(gate, Buffer.buffer(expected.secret()), time(expected.committedAt()), Buffer.buffer(next.secret()),
+                        time(next.committedAt())))).rowCount() == 1;
+    }
+
+    private static LotteryDraw draw(Row row) {
+        return new LotteryDraw(row.getBuffer("secret").getBytes(), row.getOffsetDateTime("committed_at").toInstant());
     }
 
     private static OffsetDateTime time(Instant at) {

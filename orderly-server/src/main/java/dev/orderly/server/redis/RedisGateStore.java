@@ -4,6 +4,7 @@ import dev.orderly.gate.AdmissionPolicy;
 import dev.orderly.gate.GateConfig;
 import dev.orderly.gate.GateProgress;
 import dev.orderly.gate.GateStore;
+import dev.orderly.gate.LotteryDraw;
 import dev.orderly.server.gate.GateConfigJson;
 import dev.orderly.server.vertx.Await;
 import io.vertx.core.Future;
@@ -13,6 +14,7 @@ import io.vertx.redis.client.Response;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +36,8 @@ import java.util.function.Function;
  *       replaced by a compare-and-set script that also writes the checkpoints;</li>
  *   <li>{@code ck:mark} and {@code ck:time}: sorted sets of checkpoints by mark and by time;</li>
  *   <li>{@code spent}: a bitmap, bit = rank (SETBIT answers whether it was already set);</li>
+ *   <li>{@code lottery}: the pre-queue's secret in hex and its commitment time, {@code hex|millis},
+ *       set once (SET NX) and replaced only by a compare-and-set script;</li>
  *   <li>{@code config}: the gate's configuration, so that a script can change it together with the
  *       progress in the gate's slot; also copied into one hash of all gates, for listing.</li>
  * </ul>
@@ -117,6 +121,11 @@ public final class RedisGateStore implements GateStore {
               end
             end
             return rest + partial""";
+
+    private static final String REDRAW = """
+            if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+            redis.call('SET', KEYS[1], ARGV[2])
+            return 1""";
 
     private final RedisAPI redis;
     private final String prefix;
@@ -285,6 +294,32 @@ public final class RedisGateStore implements GateStore {
     @Override
     public long spentAbove(String gate, long rank) {
         return eval(SPENT_ABOVE, List.of(key(gate, "spent")), List.of(Long.toString(Math.max(0, rank + 1)))).toLong();
+    }
+
+    @Override
+    public Optional<LotteryDraw> lottery(String gate) {
+        Response r = await(redis.get(key(gate, "lottery")));
+        return r == null ? Optional.empty() : Optional.of(decodeDraw(r.toString()));
+    }
+
+    @Override
+    public LotteryDraw commitLottery(String gate, LotteryDraw draw) {
+        await(redis.set(List.of(key(gate, "lottery"), encode(draw), "NX")));
+        return lottery(gate).orElseThrow(() -> new IllegalStateException("the lottery of gate '" + gate + "' vanished"));
+    }
+
+    @Override
+    public boolean redrawLottery(String gate, LotteryDraw expected, LotteryDraw next) {
+        return eval(REDRAW, List.of(key(gate, "lottery")), List.of(encode(expected), encode(next))).toLong() == 1;
+    }
+
+    static String encode(LotteryDraw d) {
+        return d.secretHex() + "|" + d.committedAt().toEpochMilli();
+    }
+
+    static LotteryDraw decodeDraw(String s) {
+        String[] f = s.split("\\|");
+        return new LotteryDraw(HexFormat.of().parseHex(f[0]), Instant.ofEpochMilli(Long.parseLong(f[1])));
     }
 
     static String encode(GateProgress p) {

@@ -50,8 +50,7 @@ class DashboardFeedTest {
                         throw e.getCause();
                     }
                 });
-        WaitingRoom room = new WaitingRoom(counted, new GateTokens(TestKeys.fixed("k1", 1)), new HmacTestPassSigner(TestKeys.fixed("p1", 2)),
-                TestKeys.secret(9), clock, new SplittableRandom(1), g -> DownstreamHealth.UNKNOWN);
+        WaitingRoom room = new WaitingRoom(counted, new GateTokens(TestKeys.fixed("k1", 1)), new HmacTestPassSigner(TestKeys.fixed("p1", 2)), clock, new SplittableRandom(1), g -> DownstreamHealth.UNKNOWN);
         room.configure(GateConfig.fixedRate("identity", Instant.parse("2021-07-26T11:00:00Z"), 10, Duration.ofMinutes(10)));
         AtomicInteger tallied = new AtomicInteger();
         BookingTallies tallies = from -> {

@@ -54,7 +54,7 @@ class GateLineAgreesWithWaitingRoomProperties {
         Instant start = Instant.EPOCH;
         MutableClock clock = MutableClock.at(start);
         WaitingRoom room = new WaitingRoom(new InMemoryGateStore(), new GateTokens(TestKeys.fixed("k1", 1)),
-                new HmacTestPassSigner(TestKeys.fixed("p1", 2)), TestKeys.secret(3), clock, new SplittableRandom(1), g -> health);
+                new HmacTestPassSigner(TestKeys.fixed("p1", 2)), clock, new SplittableRandom(1), g -> health);
         room.configure(new GateConfig("identity", start, start.plusMillis(opensAtMillis), admission, PASS_LIFETIME, false,
                 GateMode.ACTIVE, "", GateConfig.DEFAULT_MAX_POLL));
 

@@ -1,0 +1,78 @@
+/*
+ * Texts of the lottery check page (issue #16), Korean first. Added to the
+ * shared messages before app.js reads them, so the features keep their words in their own file.
+ */
+(function () {
+  'use strict';
+  const M = window.OrderlyMessages;
+  Object.assign(M.ko, {
+    'lottery.pageTitle': '추첨 확인 | 코로나19 예방접종 사전예약',
+    'lottery.title': '사전 대기열 추첨 확인',
+    'lottery.lead': '문이 열리기 전에 줄을 선 사람들의 순서는 비밀값으로 추첨합니다. 줄 서기가 시작되기 전에 그 비밀값의 지문(SHA-256)을 공개하고, 문이 열리면 비밀값을 공개합니다. 내 대기표로 내 순번을 직접 다시 계산해 보세요.',
+    'lottery.gate': '대기열',
+    'lottery.gateIdentity': '본인인증 대기열',
+    'lottery.gateBooking': '예약 대기열',
+    'lottery.ticket': '내 대기표',
+    'lottery.ticketHint': '이 브라우저에서 줄을 섰다면 자동으로 채워집니다. 다른 기기의 대기표를 붙여 넣어도 됩니다.',
+    'lottery.check': '확인하기',
+    'lottery.checking': '확인하는 중…',
+    'lottery.resultTitle': '확인 결과',
+    'lottery.commitment': '공개된 지문 (SHA-256)',
+    'lottery.committedAt': '지문 공개 시각',
+    'lottery.secret': '공개된 비밀값',
+    'lottery.size': '사전 대기열 인원',
+    'lottery.number': '내 대기표 번호',
+    'lottery.recomputed': '다시 계산한 순번',
+    'lottery.served': '대기열이 알려 준 순번',
+    'lottery.script': '같은 계산을 누리집 밖에서 하려면 docs/lottery-check.py 스크립트를 쓰세요 (docs/lottery.md).',
+    'lottery.notRevealed': '아직 공개 전',
+    'lottery.notRevealedText': '문이 열리고 추첨이 끝나면 비밀값이 공개됩니다. 지금은 지문만 볼 수 있습니다. 지문을 적어 두었다가 나중에 비교하세요.',
+    'lottery.matchTitle': '순번이 일치합니다',
+    'lottery.matchText': '공개된 비밀값이 미리 공개한 지문과 맞고, 내 번호로 다시 계산한 순번 {rank}번이 대기열이 쓴 순번과 같습니다.',
+    'lottery.mismatchTitle': '일치하지 않습니다',
+    'lottery.commitmentMismatch': '공개된 비밀값이 미리 공개한 지문과 맞지 않습니다.',
+    'lottery.rankMismatch': '다시 계산한 순번 {mine}번이 대기열이 알려 준 순번 {served}번과 다릅니다.',
+    'lottery.afterOpening': '문이 열린 뒤에 줄을 서서 추첨 대상이 아닙니다. 순번은 번호 그대로 {rank}번입니다.',
+    'lottery.badTicket': '대기표 형식이 아닙니다. 줄 서기 화면에서 받은 대기표를 그대로 붙여 넣어 주세요.',
+    'lottery.noCrypto': '이 브라우저는 여기서 계산할 수 없습니다(보안 연결 필요). docs/lottery-check.py 스크립트를 쓰세요.',
+    'lottery.before': '공개 전',
+    'lottery.yes': '일치',
+    'lottery.committedBeforeJoins': '줄 서기 시작 전에 공개됨',
+    'lottery.committedLate': '줄 서기 시작 뒤에 공개됨'
+  });
+  Object.assign(M.en, {
+    'lottery.pageTitle': 'Check the lottery | COVID-19 vaccination booking',
+    'lottery.title': 'Check the pre-queue lottery',
+    'lottery.lead': 'People who join before the line opens are put in order by a secret draw. Before joins open, the line publishes a fingerprint (SHA-256) of the secret; once it opens, it reveals the secret. Recompute your own place from your ticket.',
+    'lottery.gate': 'Line',
+    'lottery.gateIdentity': 'Identity check line',
+    'lottery.gateBooking': 'Booking line',
+    'lottery.ticket': 'My ticket',
+    'lottery.ticketHint': 'Filled in if you joined in this browser. You may paste a ticket from another device.',
+    'lottery.check': 'Check',
+    'lottery.checking': 'Checking…',
+    'lottery.resultTitle': 'Result',
+    'lottery.commitment': 'Published fingerprint (SHA-256)',
+    'lottery.committedAt': 'Fingerprint published at',
+    'lottery.secret': 'Revealed secret',
+    'lottery.size': 'People in the pre-queue',
+    'lottery.number': 'My ticket number',
+    'lottery.recomputed': 'Place as I recompute it',
+    'lottery.served': 'Place the line gave me',
+    'lottery.script': 'To do the same outside this site, use the script docs/lottery-check.py (docs/lottery.md).',
+    'lottery.notRevealed': 'Not revealed yet',
+    'lottery.notRevealedText': 'The secret is revealed once the line opens and the draw is made. For now only the fingerprint is shown: note it and compare later.',
+    'lottery.matchTitle': 'Your place matches',
+    'lottery.matchText': 'The revealed secret matches the fingerprint published in advance, and the place recomputed from your number, {rank}, is the place the line used.',
+    'lottery.mismatchTitle': 'Does not match',
+    'lottery.commitmentMismatch': 'The revealed secret does not match the fingerprint published in advance.',
+    'lottery.rankMismatch': 'The place recomputed, {mine}, differs from the place the line gave, {served}.',
+    'lottery.afterOpening': 'You joined after the line opened, so there was no draw for you: your place is your number, {rank}.',
+    'lottery.badTicket': 'This is not a ticket. Paste the ticket exactly as the waiting page gave it.',
+    'lottery.noCrypto': 'This browser cannot compute it here (a secure connection is needed). Use the script docs/lottery-check.py.',
+    'lottery.before': 'not yet',
+    'lottery.yes': 'matches',
+    'lottery.committedBeforeJoins': 'published before joins opened',
+    'lottery.committedLate': 'published after joins opened'
+  });
+})();

@@ -24,6 +24,7 @@ import dev.orderly.server.gate.JwtPassSigner;
 import dev.orderly.server.http.Assistance;
 import dev.orderly.server.http.BookingOperations;
 import dev.orderly.server.http.DashboardFeed;
+import dev.orderly.server.http.NoShowReleaseAudit;
 import dev.orderly.server.http.DevRoutes;
 import dev.orderly.server.http.HttpApi;
 import dev.orderly.server.http.RateLimits;
@@ -55,6 +56,7 @@ import dev.orderly.staff.Argon2idPasswords;
 import dev.orderly.staff.StaffAccounts;
 import dev.orderly.staff.StaffSessions;
 import dev.orderly.staff.StaffSignIn;
+import dev.orderly.standby.NoShowReleases;
 import dev.orderly.standby.StandbyService;
 import dev.orderly.store.StoreUnavailableException;
 import dev.orderly.time.SeoulCalendar;
@@ -95,6 +97,8 @@ public final class OrderlyApp implements AutoCloseable {
     private static final long RELAY_MILLIS = 1000;
     /** How often leftover offers whose window passed are expired and passed on. */
     private static final long STANDBY_MILLIS = 5000;
+    /** How often a node asks whether today's releases from no-shows are due: a minute late is on time. */
+    private static final long NO_SHOW_RELEASE_MILLIS = 30_000;
     static final java.time.Duration STAFF_IDLE = java.time.Duration.ofMinutes(30);
     static final java.time.Duration STAFF_LIFETIME = java.time.Duration.ofHours(12);
 
@@ -267,7 +271,8 @@ public final class OrderlyApp implements AutoCloseable {
         StandbyService standby = new StandbyService(new PostgresStandbyStore(database.pool(), bookingStore), bookingStore, booking, cohorts,
                 specialGroups, registry, clock, random, settings.standbyClaimWindow(), settings.publicUrl());
         api.withStandby(standby, cohorts);
-        api.withClinics(new ClinicDesk(new PostgresClinicStore(database.pool()), clock));
+        PostgresClinicStore clinicStore = new PostgresClinicStore(database.pool());
+        api.withClinics(new ClinicDesk(clinicStore, clock));
         dashboard.start();
         started.add(dashboard);
 
@@ -296,6 +301,10 @@ public final class OrderlyApp implements AutoCloseable {
         });
 
         everyFewSeconds(vertx, blockingWork, STANDBY_MILLIS, "standby offers", standby::step);
+        settings.leftoverAutoReleaseAfter().ifPresent(after -> {
+            NoShowReleases noShows = new NoShowReleases(clinicStore, standby, clock, after, new NoShowReleaseAudit(api));
+            everyFewSeconds(vertx, blockingWork, NO_SHOW_RELEASE_MILLIS, "leftover releases from no-shows", noShows::step);
+        });
 
         HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(settings.httpHost()).setPort(settings.httpPort())
                         .setCompressionSupported(true))

@@ -24,9 +24,9 @@ import dev.orderly.server.gate.JwtPassSigner;
 import dev.orderly.server.http.Assistance;
 import dev.orderly.server.http.BookingOperations;
 import dev.orderly.server.http.DashboardFeed;
-import dev.orderly.server.http.NoShowReleaseAudit;
 import dev.orderly.server.http.DevRoutes;
 import dev.orderly.server.http.HttpApi;
+import dev.orderly.server.http.NoShowReleaseAudit;
 import dev.orderly.server.http.RateLimits;
 import dev.orderly.server.postgres.Database;
 import dev.orderly.server.postgres.OutboxRelay;
@@ -98,7 +98,7 @@ public final class OrderlyApp implements AutoCloseable {
     /** How often leftover offers whose window passed are expired and passed on. */
     private static final long STANDBY_MILLIS = 5000;
     /** How often a node asks whether today's releases from no-shows are due: a minute late is on time. */
-    private static final long NO_SHOW_RELEASE_MILLIS = 30_000;
+    private static final long NO_SHOW_RELEASE_MILLIS = 10_000;
     static final java.time.Duration STAFF_IDLE = java.time.Duration.ofMinutes(30);
     static final java.time.Duration STAFF_LIFETIME = java.time.Duration.ofHours(12);
 

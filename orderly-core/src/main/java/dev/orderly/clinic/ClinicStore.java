@@ -14,6 +14,12 @@ public interface ClinicStore {
     /** Every appointment at the clinic on the day, active or cancelled, earliest booked first. */
     List<Appointment> day(long clinicId, LocalDate day);
 
+    /**
+     * Per clinic and vaccine, the active appointments (either dose) on {@code day} with nothing
+     * recorded for them; only those with at least one, in clinic then product order.
+     */
+    List<Unattended> unattended(LocalDate day);
+
     /** The appointment of one dose of a reservation, wherever and whenever it is. */
     Optional<Appointment> appointment(String reference, int dose);
 

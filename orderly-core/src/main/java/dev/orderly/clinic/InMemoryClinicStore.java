@@ -87,6 +87,24 @@ public final class InMemoryClinicStore implements ClinicStore {
     }
 
     @Override
+    public List<Unattended> unattended(LocalDate day) {
+        synchronized (booking) {
+            java.util.TreeMap<Long, java.util.TreeMap<String, Integer>> counts = new java.util.TreeMap<>();
+            for (Map.Entry<Reservation, Boolean> e : reservations().values()) {
+                Reservation r = e.getKey();
+                for (int dose = 1; dose <= 2; dose++) {
+                    if ((dose == 1 ? r.dose1Day() : r.dose2Day()).equals(day) && appointment(r, e.getValue(), dose).status() == VisitStatus.BOOKED) {
+                        counts.computeIfAbsent(r.clinicId(), c -> new java.util.TreeMap<>()).merge(r.product(), 1, Integer::sum);
+                    }
+                }
+            }
+            List<Unattended> list = new ArrayList<>();
+            counts.forEach((clinic, products) -> products.forEach((product, n) -> list.add(new Unattended(clinic, product, n))));
+            return list;
+        }
+    }
+
+    @Override
     public Optional<Appointment> appointment(String reference, int dose) {
         synchronized (booking) {
             Map.Entry<Reservation, Boolean> e = reservations().get(reference);

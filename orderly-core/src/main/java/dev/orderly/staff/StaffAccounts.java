@@ -18,6 +18,9 @@ import java.util.regex.Pattern;
  */
 public final class StaffAccounts {
 
+    /** Who Orderly's own actions are recorded as; no account may take it. */
+    public static final String RESERVED_LOGIN = "system";
+
     /** A login: 2-32 of a-z 0-9 . _ -, starting with a letter or digit. It never holds ':' (machine accounts do). */
     public static final Pattern LOGIN = Pattern.compile("[a-z0-9][a-z0-9._-]{1,31}");
     /** The issuer an authenticator app shows beside the account. */
@@ -49,6 +52,10 @@ public final class StaffAccounts {
     public WithSecret create(String login, String name, Role role, Set<Long> clinics, String password) {
         if (login == null || !LOGIN.matcher(login).matches()) {
             throw invalid("a login is 2-32 of a-z 0-9 . _ -, starting with a letter or digit");
+        }
+        if (RESERVED_LOGIN.equals(login)) {
+            // Orderly's own actions (leftover releases from no-shows) are recorded as "system".
+            throw invalid("the login 'system' is reserved for Orderly's own actions");
         }
         String cleanName = name(name);
         checkClinics(role, clinics);

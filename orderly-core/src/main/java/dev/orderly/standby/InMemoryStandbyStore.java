@@ -87,6 +87,10 @@ public final class InMemoryStandbyStore implements StandbyStore {
     public Release release(long clinicId, String product, LocalDate day, int doses, FairOrder order, long seed, String releasedBy,
                            Instant now) {
         synchronized (booking) {
+            if (Release.SYSTEM.equals(releasedBy) && releases.values().stream().anyMatch(r -> Release.SYSTEM.equals(r.releasedBy())
+                    && r.clinicId() == clinicId && r.product().equals(product) && r.day().equals(day))) {
+                throw new AlreadyReleasedException(clinicId, product, day);
+            }
             Bucket shared = new Bucket(clinicId, product, day, Bucket.SHARED);
             int capacity = booking.capacity(clinicId, day, 1).stream().filter(b -> b.bucket().equals(shared))
                     .mapToInt(BucketCapacity::capacity).findFirst().orElse(0);

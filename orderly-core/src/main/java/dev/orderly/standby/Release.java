@@ -14,4 +14,10 @@ public record Release(long id, long clinicId, String product, LocalDate day, int
 
     /** Most doses one release may hold: a clinic's leftovers are vials, not deliveries. */
     public static final int MAX_DOSES = 200;
+
+    /**
+     * Who a release made by Orderly itself (from today's no-shows) is recorded as. Such a release is
+     * made at most once per clinic, day and product, on every node together (the store refuses a second).
+     */
+    public static final String SYSTEM = "system";
 }

@@ -165,6 +165,10 @@ public final class StandbyService {
 
         record NotOffered(long clinicId, String product) implements ReleaseOutcome {
         }
+
+        /** The system's release of this clinic, day and product was made before (see {@link Release#SYSTEM}). */
+        record AlreadyReleased(long clinicId, String product) implements ReleaseOutcome {
+        }
     }
 
     /** Releases {@code doses} of {@code product} at the clinic for today (Seoul), and offers them at once. */
@@ -182,6 +186,8 @@ public final class StandbyService {
             release = store.release(clinicId, product, SeoulCalendar.dateAt(now), doses, order, random.nextLong(), releasedBy, now);
         } catch (IllegalArgumentException notOffered) {
             return new ReleaseOutcome.NotOffered(clinicId, product);
+        } catch (AlreadyReleasedException once) {
+            return new ReleaseOutcome.AlreadyReleased(clinicId, product);
         }
         return new ReleaseOutcome.Released(release, round(release.id()));
     }

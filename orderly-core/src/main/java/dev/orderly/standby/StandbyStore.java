@@ -41,6 +41,8 @@ public interface StandbyStore {
      * Records a release and adds its doses to the shared capacity of the clinic's day and product.
      *
      * @throws IllegalArgumentException when the clinic does not offer the product
+     * @throws AlreadyReleasedException when {@code releasedBy} is {@link Release#SYSTEM} and the system
+     *         already released doses of that product at that clinic on that day (nothing is changed)
      */
     Release release(long clinicId, String product, LocalDate day, int doses, FairOrder order, long seed, String releasedBy,
                     Instant now);

@@ -213,4 +213,24 @@ public abstract class ClinicStoreContract {
         assertThat(booking.capacity(1, TODAY, 1)).extracting(BucketCapacity::capacity).containsExactly(1);
         assertThat(booking.checkIntegrity().isClean()).isTrue();
     }
+
+    @Test
+    public void theUnattendedAreTheActiveAppointmentsOfTheDayWithNothingRecordedPerClinicAndProduct() {
+        capacity(1, 0, 10, 5);
+        capacity(2, 0, 10, 5);
+        Reservation waiting = book(1, 1, 0);
+        Reservation checkedIn = book(2, 1, 0);
+        Reservation given = book(3, 1, 0);
+        book(4, 1, 0);
+        booking.cancel(4, NOW.plusSeconds(100));
+        book(5, 2, 0);
+        book(6, 2, 1);
+        assertThat(clinic.checkIn(clinic.appointment(checkedIn.reference(), 1).orElseThrow(), stamp("desk"))).isPresent();
+        assertThat(clinic.give(clinic.appointment(given.reference(), 1).orElseThrow(), new DoseGiven(stamp("nurse"), PFZ, "FK1", 1)))
+                .isPresent();
+
+        assertThat(clinic.unattended(TODAY)).containsExactly(new Unattended(1, PFZ, 1), new Unattended(2, PFZ, 1));
+        assertThat(clinic.unattended(waiting.dose2Day())).as("dose 2 appointments count too").extracting(Unattended::clinicId).contains(1L);
+        assertThat(clinic.unattended(TODAY.minusDays(1))).isEmpty();
+    }
 }

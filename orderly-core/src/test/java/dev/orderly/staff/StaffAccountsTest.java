@@ -42,6 +42,7 @@ class StaffAccountsTest {
         refused(() -> t.accounts.create("Kim", "Kim", Role.OPERATOR, Set.of(), PASSWORD), StaffChangeRefused.Reason.INVALID);
         refused(() -> t.accounts.create("machine:ops", "Kim", Role.OPERATOR, Set.of(), PASSWORD), StaffChangeRefused.Reason.INVALID);
         refused(() -> t.accounts.create("k", "Kim", Role.OPERATOR, Set.of(), PASSWORD), StaffChangeRefused.Reason.INVALID);
+        refused(() -> t.accounts.create("system", "Kim", Role.OPERATOR, Set.of(), PASSWORD), StaffChangeRefused.Reason.INVALID);
         refused(() -> t.accounts.create("kim", " ", Role.OPERATOR, Set.of(), PASSWORD), StaffChangeRefused.Reason.INVALID);
         refused(() -> t.accounts.create("kim", "Kim\u0000", Role.OPERATOR, Set.of(), PASSWORD), StaffChangeRefused.Reason.INVALID);
         refused(() -> t.accounts.create("kim", "Kim", Role.CLINIC, Set.of(), PASSWORD), StaffChangeRefused.Reason.INVALID);

@@ -290,4 +290,23 @@ public abstract class StandbyStoreContract {
         // Several releases of one clinic-day may offer to the same person; one release never twice.
         assertThat(everyone).hasSizeBetween(2, 8);
     }
+
+    @Test
+    public void theSystemReleasesAClinicsDayAndProductOnceAndAClinicAsOftenAsItLikes() {
+        fixture(2);
+        int capacity = f.capacityToday();
+        f.standby.release(1, PFZ, TODAY, 2, FairOrder.JOINED, 1, Release.SYSTEM, StandbyFixture.NOW);
+
+        assertThatThrownBy(() -> f.standby.release(1, PFZ, TODAY, 3, FairOrder.JOINED, 2, Release.SYSTEM, StandbyFixture.NOW))
+                .isInstanceOf(AlreadyReleasedException.class);
+
+        assertThat(f.capacityToday()).as("the refused release added nothing").isEqualTo(capacity + 2);
+        f.standby.release(1, PFZ, TODAY, 1, FairOrder.JOINED, 3, "clinic-alpha", StandbyFixture.NOW);
+        f.standby.release(1, PFZ, TODAY, 1, FairOrder.JOINED, 4, "clinic-alpha", StandbyFixture.NOW);
+        f.standby.release(1, PFZ, TODAY.plusDays(1), 1, FairOrder.JOINED, 5, Release.SYSTEM, StandbyFixture.NOW);
+        f.standby.release(2, PFZ, TODAY, 1, FairOrder.JOINED, 6, Release.SYSTEM, StandbyFixture.NOW);
+        assertThat(f.capacityToday()).isEqualTo(capacity + 4);
+        assertThat(f.standby.releases(1, TODAY)).extracting(s -> s.release().releasedBy())
+                .containsExactly(Release.SYSTEM, "clinic-alpha", "clinic-alpha");
+    }
 }

@@ -28,6 +28,7 @@ import dev.orderly.server.http.BookingOperations;
 import dev.orderly.server.http.DashboardFeed;
 import dev.orderly.server.http.DevRoutes;
 import dev.orderly.server.http.HttpApi;
+import dev.orderly.server.http.NoShowReleaseAudit;
 import dev.orderly.server.http.RateLimits;
 import dev.orderly.server.postgres.Database;
 import dev.orderly.server.postgres.OutboxRelay;
@@ -58,6 +59,7 @@ import dev.orderly.staff.Argon2idPasswords;
 import dev.orderly.staff.StaffAccounts;
 import dev.orderly.staff.StaffSessions;
 import dev.orderly.staff.StaffSignIn;
+import dev.orderly.standby.NoShowReleases;
 import dev.orderly.standby.StandbyService;
 import dev.orderly.store.StoreUnavailableException;
 import dev.orderly.time.SeoulCalendar;
@@ -100,6 +102,8 @@ public final class OrderlyApp implements AutoCloseable {
     private static final long STANDBY_MILLIS = 5000;
     private static final long RECALL_MILLIS = 1000;
     private static final int RECALL_BATCH = 500;
+    /** How often a node asks whether today's releases from no-shows are due: a minute late is on time. */
+    private static final long NO_SHOW_RELEASE_MILLIS = 10_000;
     static final java.time.Duration STAFF_IDLE = java.time.Duration.ofMinutes(30);
     static final java.time.Duration STAFF_LIFETIME = java.time.Duration.ofHours(12);
 
@@ -279,7 +283,8 @@ public final class OrderlyApp implements AutoCloseable {
         StandbyService standby = new StandbyService(new PostgresStandbyStore(database.pool(), bookingStore), bookingStore, booking, cohorts,
                 specialGroups, registry, clock, random, settings.standbyClaimWindow(), publicUrl);
         api.withStandby(standby, cohorts);
-        api.withClinics(new ClinicDesk(new PostgresClinicStore(database.pool()), clock));
+        PostgresClinicStore clinicStore = new PostgresClinicStore(database.pool());
+        api.withClinics(new ClinicDesk(clinicStore, clock));
         dashboard.start();
         started.add(dashboard);
 
@@ -330,6 +335,10 @@ public final class OrderlyApp implements AutoCloseable {
         });
 
         everyFewSeconds(vertx, blockingWork, STANDBY_MILLIS, "standby offers", standby::step);
+        settings.leftoverAutoReleaseAfter().ifPresent(after -> {
+            NoShowReleases noShows = new NoShowReleases(clinicStore, standby, clock, after, new NoShowReleaseAudit(api));
+            everyFewSeconds(vertx, blockingWork, NO_SHOW_RELEASE_MILLIS, "leftover releases from no-shows", noShows::step);
+        });
 
         HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(settings.httpHost()).setPort(settings.httpPort())
                         .setCompressionSupported(true))

@@ -48,7 +48,8 @@ public record Settings(
         Duration searchCacheFor,
         int maxUploadBytes,
         Duration standbyClaimWindow,
-        LeaveTheLineSettings leaveTheLine) {
+        LeaveTheLineSettings leaveTheLine,
+        Optional<java.time.LocalTime> leftoverAutoReleaseAfter) {
 
     public Settings {
         if (identity.sessionIdle().compareTo(sessionLifetime) > 0) {
@@ -73,7 +74,7 @@ public record Settings(
                         .orElse("in memory") + ", " + identity
                 + ", bookingLanes=" + bookingLanes + ", bookingMaxBatch=" + bookingMaxBatch + ", searchCacheFor=" + searchCacheFor
                 + ", maxUploadBytes=" + maxUploadBytes + ", standbyClaimWindow=" + standbyClaimWindow
-                + "]";
+                + ", leftoverAutoReleaseAfter=" + leftoverAutoReleaseAfter.map(Object::toString).orElse("off") + "]";
     }
 
     /** The settings from this process's environment and system properties. */
@@ -125,8 +126,20 @@ public record Settings(
                 Duration.ofMillis(r.integer("ORDERLY_SEARCH_CACHE_MILLIS", 1_000, 0, 60_000)),
                 r.integer("ORDERLY_MAX_UPLOAD_BYTES", 8_388_608, 1_024, 104_857_600),
                 Duration.ofMinutes(r.integer("ORDERLY_STANDBY_CLAIM_MINUTES", 10, 1, 120)),
-                LeaveTheLineSettings.from(r));
+                LeaveTheLineSettings.from(r),
+                timeOfDay("ORDERLY_LEFTOVER_AUTO_RELEASE_AFTER", r.text("ORDERLY_LEFTOVER_AUTO_RELEASE_AFTER", "")));
 
+    }
+
+    /** A time of day in Seoul as HH:MM, or nothing when empty (the feature is off). */
+    private static Optional<java.time.LocalTime> timeOfDay(String name, String value) {
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!value.matches("([01][0-9]|2[0-3]):[0-5][0-9]")) {
+            throw new InvalidSettingException(name + "=" + value + " must be a time of day in Seoul as HH:MM (e.g. 16:00), or empty for off");
+        }
+        return Optional.of(java.time.LocalTime.parse(value));
     }
 
 

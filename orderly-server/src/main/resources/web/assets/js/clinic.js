@@ -1,7 +1,8 @@
 /*
  * The clinic desk, for a tablet at the door: sign in (as the console does), pick a clinic and a
  * day, find a person by booking reference or by name and birth date, check them in, record the
- * dose with its lot, mark no-shows once the day is over, set the day's capacity, close a day.
+ * dose with its lot, mark no-shows once the day is over, set the day's capacity, close a day, and
+ * release today's leftover doses to the standby list and watch who claims them.
  * Every change is confirmed or entered in a dialog first; the server checks the clinic, the day
  * and the role, and records each change in the audit log.
  */
@@ -17,6 +18,9 @@
   let day = null;      // the last day list answer
   let shown = null;    // the appointments shown (all of the day, or a search)
   let doseFor = null;  // the appointment the dose dialog is for
+  let searching = false;  // the day list shows a search, not the whole day
+  let leftovers = null;   // the last answer of today's releases
+  let leftoverTimer = null;
 
   // ---------------------------------------------------------------- helpers
 
@@ -73,6 +77,8 @@
 
   function showSignIn() {
     me = null;
+    leftovers = null;
+    $('leftover-doses').hidden = true;
     $('desk').hidden = true;
     $('who').hidden = true;
     $('sign-out').hidden = true;
@@ -191,7 +197,9 @@
     }
     day = r.data;
     shown = day.appointments;
-    render(Boolean(query));
+    searching = Boolean(query);
+    render(searching);
+    await loadLeftovers();
   }
 
   function render(searching) {
@@ -396,13 +404,155 @@
     }
   });
 
+  // ---------------------------------------------------------------- leftover doses
+
+  /*
+   * Releases are for today only (the server adds the doses to today's capacity), so the panel shows
+   * with today's list. While the page is visible it asks again every 5 s: offers are claimed or pass
+   * to the next person on the server's timer, and a claim adds an appointment to the day list.
+   */
+  const LEFTOVER_REFRESH_MS = 5000;
+
+  function leftoverShown() {
+    return Boolean(clinic && day && day.date === day.today && me && me.role !== 'agent');
+  }
+
+  async function loadLeftovers() {
+    const panel = $('leftover-doses');
+    if (!leftoverShown()) {
+      panel.hidden = true;
+      leftovers = null;
+      return;
+    }
+    const forClinic = clinic.id;
+    let r;
+    try {
+      r = await O.api('GET', path('/leftovers'));
+    } catch (e) {
+      return;  // the next round asks again; a network blip is not worth a banner every 5 s
+    }
+    if (!r.ok || !clinic || clinic.id !== forClinic) {
+      return;
+    }
+    const claimedBefore = leftovers ? claimedOf(leftovers) : null;
+    leftovers = r.data;
+    panel.hidden = false;
+    renderLeftoverForm();
+    renderLeftovers();
+    if (claimedBefore !== null && claimedOf(leftovers) > claimedBefore && !searching && day.date === day.today) {
+      // Someone claimed a dose: their appointment is on today's list now.
+      const rl = await O.api('GET', path('/day?date=' + encodeURIComponent(day.date)));
+      if (rl.ok && !searching) {
+        day = rl.data;
+        shown = day.appointments;
+        render(false);
+      }
+    }
+  }
+
+  function claimedOf(answer) {
+    return answer.releases.reduce((s, x) => s + x.claimed, 0);
+  }
+
+  function renderLeftoverForm() {
+    const select = $('leftover-product');
+    const chosen = select.value;
+    const codes = clinic.products.map(p => p.code);
+    if (select.dataset.clinic !== String(clinic.id)) {
+      O.fill(select, clinic.products.map(p => h('option', { value: p.code }, p.name + ' (' + p.code + ')')));
+      select.dataset.clinic = String(clinic.id);
+      if (codes.includes(chosen)) {
+        select.value = chosen;
+      }
+    }
+    const readOnly = me.role === 'auditor' || Boolean(day.closed);
+    for (const el of $('leftover-form').querySelectorAll('input, select, button')) {
+      el.disabled = readOnly;
+    }
+    O.setText($('leftover-window'), 'clinic.leftover.window', { minutes: leftovers.claimWindowMinutes });
+  }
+
+  function renderLeftovers() {
+    const head = ['clinic.leftover.col.releasedAt', 'clinic.col.vaccine', 'clinic.leftover.col.doses', 'clinic.leftover.col.order',
+      'clinic.leftover.col.open', 'clinic.leftover.col.claimed', 'clinic.leftover.col.expired', 'clinic.leftover.col.unoffered',
+      'clinic.leftover.col.by'];
+    const rows = leftovers.releases.map(x => h('tr', { dataset: { release: String(x.id) } },
+      h('td', null, O.fmt.instant(x.releasedAt, 'time')),
+      h('td', null, productName(x.product)),
+      h('td', { class: 'num' }, String(x.doses)),
+      h('td', { i18n: 'clinic.leftover.order.' + x.order }),
+      h('td', { class: 'num open' }, String(x.open)),
+      h('td', { class: 'num claimed' }, String(x.claimed)),
+      h('td', { class: 'num expired' }, String(x.expired)),
+      h('td', { class: 'num unoffered' }, String(x.unoffered)),
+      h('td', null, x.releasedBy === 'system' ? h('span', { i18n: 'clinic.leftover.bySystem' }) : x.releasedBy)));
+    const table = $('leftover-table');
+    O.fill(table,
+      h('caption', { class: 'small muted', i18n: 'clinic.leftover.tableCaption' }),
+      h('thead', null, h('tr', null, head.map(k => h('th', { scope: 'col', i18n: k })))),
+      h('tbody', null, rows.length ? rows
+        : h('tr', null, h('td', { colspan: String(head.length), class: 'muted', i18n: 'clinic.leftover.none' }))));
+    O.translate(table);
+  }
+
+  $('leftover-form').addEventListener('submit', async e => {
+    e.preventDefault();
+    clearMessages();
+    const product = $('leftover-product').value;
+    const doses = Number($('leftover-doses-n').value);
+    const order = $('leftover-form').querySelector('input[name=leftover-order]:checked').value;
+    if (!product || !Number.isInteger(doses) || doses < 1 || doses > 200) {
+      problem({ slug: 'bad-request', detail: O.t('clinic.leftover.badDoses') });
+      return;
+    }
+    if (!(await confirmChange('clinic.leftover.confirmTitle', null,
+      [['clinic.leftover.confirm1', { n: doses, product: productName(product) }], ['clinic.leftover.confirm.' + order],
+        ['clinic.leftover.confirm2', { minutes: leftovers ? leftovers.claimWindowMinutes : 10 }]]))) {
+      return;
+    }
+    const button = $('leftover-release');
+    O.busy(button, true);
+    try {
+      const r = await send('POST', '/leftovers', { product, doses, order });
+      if (r) {
+        $('leftover-doses-n').value = '1';
+        done('clinic.leftover.released', { n: r.doses, product: productName(r.product), offered: r.offered });
+        await loadLeftovers();
+      }
+    } finally {
+      O.busy(button, false);
+    }
+  });
+
+  function startLeftoverRefresh() {
+    if (leftoverTimer === null) {
+      leftoverTimer = setInterval(() => {
+        if (document.visibilityState === 'visible' && leftoverShown()) {
+          loadLeftovers();
+        }
+      }, LEFTOVER_REFRESH_MS);
+    }
+  }
+
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible' && leftoverShown()) {
+      loadLeftovers();
+    }
+  });
+
   // ---------------------------------------------------------------- start
 
   O.onLanguage(() => {
     if (day) {
-      render(false);
+      render(searching);
+    }
+    if (leftovers && leftoverShown()) {
+      renderLeftoverForm();
+      renderLeftovers();
     }
   });
+
+  startLeftoverRefresh();
 
   (async function start() {
     try {

@@ -109,4 +109,15 @@ class IdentitySettingsTest {
         assertThat(PrivacyKeys.load(from(Map.of("ORDERLY_PII_HASH_KEY", key(32), "ORDERLY_PHONE_KEYS", "p2:" + key(32) + ",p1:" + key(32)))
                 .identity(), Path.of("."), false, new SecureRandom()).phoneCipher().currentKeyId()).isEqualTo("p2");
     }
+
+    @Test
+    void leftoverReleasesFromNoShowsAreOffUnlessATimeOfDayIsSet() {
+        assertThat(from(Map.of()).leftoverAutoReleaseAfter()).isEmpty();
+        assertThat(from(Map.of("ORDERLY_LEFTOVER_AUTO_RELEASE_AFTER", "16:00")).leftoverAutoReleaseAfter())
+                .contains(java.time.LocalTime.of(16, 0));
+        for (String bad : new String[] {"16", "4pm", "24:00", "16:60", "16:00:00"}) {
+            assertThatThrownBy(() -> from(Map.of("ORDERLY_LEFTOVER_AUTO_RELEASE_AFTER", bad))).as(bad)
+                    .isInstanceOf(Settings.InvalidSettingException.class).hasMessageContaining("ORDERLY_LEFTOVER_AUTO_RELEASE_AFTER");
+        }
+    }
 }

@@ -10,30 +10,46 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * A clock for tests of a running server: real time, shifted by an offset the test sets. Time keeps
  * flowing (the gate admits people as it would), and a test can still jump across a day or a window
- * edge without waiting.
+ * edge without waiting. A test whose assertion would depend on how fast the machine is (a rate
+ * limit's refill, say) can {@link #hold()} the clock and {@link #resume()} it after.
  */
 public final class ShiftingClock extends Clock {
 
-    private final AtomicReference<Duration> offset;
+    /** The offset from real time, and the instant the clock stands still at (null while it flows). */
+    private record State(Duration offset, Instant heldAt) {
+    }
+
+    private final AtomicReference<State> state;
     private final ZoneId zone;
 
     public ShiftingClock() {
-        this(new AtomicReference<>(Duration.ZERO), ZoneOffset.UTC);
+        this(new AtomicReference<>(new State(Duration.ZERO, null)), ZoneOffset.UTC);
     }
 
-    private ShiftingClock(AtomicReference<Duration> offset, ZoneId zone) {
-        this.offset = offset;
+    private ShiftingClock(AtomicReference<State> state, ZoneId zone) {
+        this.state = state;
         this.zone = zone;
     }
 
-    /** From now on the clock reads about {@code instant} (plus the real time that passes). */
+    /** From now on the clock reads about {@code instant} (plus the real time that passes, unless held). */
     public void jumpTo(Instant instant) {
-        offset.set(Duration.between(Instant.now(), instant));
+        state.updateAndGet(s -> new State(Duration.between(Instant.now(), instant), s.heldAt() == null ? null : instant));
+    }
+
+    /** The clock stops where it stands until {@link #resume()}; jumps still move it. */
+    public void hold() {
+        state.updateAndGet(s -> s.heldAt() != null ? s : new State(s.offset(), Instant.now().plus(s.offset())));
+    }
+
+    /** Time flows again from where the clock stood, so that it never runs backwards. */
+    public void resume() {
+        state.updateAndGet(s -> s.heldAt() == null ? s : new State(Duration.between(Instant.now(), s.heldAt()), null));
     }
 
     @Override
     public Instant instant() {
-        return Instant.now().plus(offset.get());
+        State s = state.get();
+        return s.heldAt() != null ? s.heldAt() : Instant.now().plus(s.offset());
     }
 
     @Override
@@ -41,9 +57,9 @@ public final class ShiftingClock extends Clock {
         return zone;
     }
 
-    /** The same shifted time seen in {@code newZone}; a jump on either clock moves both. */
+    /** The same shifted time seen in {@code newZone}; a jump, hold or resume on either clock moves both. */
     @Override
     public Clock withZone(ZoneId newZone) {
-        return new ShiftingClock(offset, newZone);
+        return new ShiftingClock(state, newZone);
     }
 }

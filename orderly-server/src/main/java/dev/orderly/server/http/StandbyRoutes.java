@@ -239,6 +239,10 @@ final class StandbyRoutes {
         api.run(ctx, () -> switch (standby.release(clinicId, product, doses, order, Actor.of(ctx).login())) {
             case StandbyService.ReleaseOutcome.NotOffered n -> Reply.problem(ProblemType.NOT_OFFERED,
                     "clinic " + clinicId + " does not exist or does not offer " + product);
+            // The login "system" is reserved for Orderly's own releases (StaffAccounts refuses it), so an
+            // account meets the system's once-a-day rule only if it was made before the reservation.
+            case StandbyService.ReleaseOutcome.AlreadyReleased a -> Reply.problem(ProblemType.ROLE_NOT_ALLOWED,
+                    "the login 'system' is Orderly's own (releases from no-shows); release from another account");
             case StandbyService.ReleaseOutcome.Released r -> {
                 JsonObject after = releaseJson(r.release()).put("offered", r.firstRound().offered().size());
                 api.audit().record(ctx, "leftovers.release", "clinic:" + clinicId + "/leftovers/" + r.release().id(), null, after);
@@ -247,7 +251,7 @@ final class StandbyRoutes {
         });
     }
 
-    private static JsonObject releaseJson(Release r) {
+    static JsonObject releaseJson(Release r) {
         return new JsonObject().put("id", r.id()).put("clinicId", r.clinicId()).put("product", r.product()).put("day", r.day().toString())
                 .put("doses", r.doses()).put("order", r.order().slug()).put("seed", Long.toString(r.seed()))
                 .put("releasedBy", r.releasedBy()).put("releasedAt", r.releasedAt().toString());

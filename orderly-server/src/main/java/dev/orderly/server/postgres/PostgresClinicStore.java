@@ -12,6 +12,7 @@ import dev.orderly.clinic.ClosedDay;
 import dev.orderly.clinic.DayClosing;
 import dev.orderly.clinic.DoseGiven;
 import dev.orderly.clinic.Stamp;
+import dev.orderly.clinic.Unattended;
 import dev.orderly.clinic.Visit;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -72,6 +73,19 @@ public final class PostgresClinicStore implements ClinicStore {
         List<Appointment> list = new ArrayList<>();
         await(pool.preparedQuery(APPOINTMENTS + " WHERE r.clinic_id = $1 AND r.day = $2 ORDER BY r.created_at, r.reference")
                 .execute(Tuple.of(clinicId, day))).forEach(r -> list.add(appointment(r)));
+        return list;
+    }
+
+    @Override
+    public List<Unattended> unattended(LocalDate day) {
+        List<Unattended> list = new ArrayList<>();
+        await(pool.preparedQuery("""
+                SELECT r.clinic_id, r.product, count(*) FROM reservations r
+                LEFT JOIN clinic_visits v ON v.reference = r.reference AND v.dose = r.dose AND v.day = r.day
+                WHERE r.day = $1 AND r.status = 'ACTIVE'
+                  AND (v.reference IS NULL OR (v.checked_in_at IS NULL AND v.given_at IS NULL AND v.no_show_at IS NULL))
+                GROUP BY r.clinic_id, r.product ORDER BY r.clinic_id, r.product""").execute(Tuple.of(day)))
+                .forEach(r -> list.add(new Unattended(r.getLong(0), r.getString(1), (int) r.getLong(2).longValue())));
         return list;
     }
 

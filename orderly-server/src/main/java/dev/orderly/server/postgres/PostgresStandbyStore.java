@@ -6,6 +6,7 @@ import static dev.orderly.server.postgres.PostgresBookingStore.utc;
 import dev.orderly.booking.BookingOutcome;
 import dev.orderly.booking.BookingRequest;
 import dev.orderly.booking.StoreAnswer;
+import dev.orderly.standby.AlreadyReleasedException;
 import dev.orderly.standby.ClaimOutcome;
 import dev.orderly.standby.FairOrder;
 import dev.orderly.standby.NewOffer;
@@ -132,14 +133,21 @@ public final class PostgresStandbyStore implements StandbyStore {
                     .execute(Tuple.of(clinicId, product))).size() == 0) {
                 throw new IllegalArgumentException("clinic " + clinicId + " does not offer " + product);
             }
+            // The release row first: the system's second release of a day and product meets the unique
+            // index of V15 (whichever node comes second) and leaves the capacity as it was.
+            RowSet<Row> inserted = await(conn.preparedQuery("""
+                    INSERT INTO standby_releases (clinic_id, product, day, doses, fair_order, seed, released_by, released_at)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                    ON CONFLICT (clinic_id, day, product) WHERE released_by = 'system' DO NOTHING RETURNING id""")
+                    .execute(Tuple.of(clinicId, product, day, doses, order.name(), seed, releasedBy, utc(at))));
+            if (inserted.size() == 0) {
+                throw new AlreadyReleasedException(clinicId, product, day);
+            }
+            long id = inserted.iterator().next().getLong(0);
             await(conn.preparedQuery("""
                     INSERT INTO day_capacity (clinic_id, product, day, grp, capacity) VALUES ($1, $2, $3, -1, $4)
                     ON CONFLICT (clinic_id, product, day, grp) DO UPDATE SET capacity = day_capacity.capacity + excluded.capacity""")
                     .execute(Tuple.of(clinicId, product, day, doses)));
-            long id = await(conn.preparedQuery("""
-                    INSERT INTO standby_releases (clinic_id, product, day, doses, fair_order, seed, released_by, released_at)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id""")
-                    .execute(Tuple.of(clinicId, product, day, doses, order.name(), seed, releasedBy, utc(at)))).iterator().next().getLong(0);
             return new Release(id, clinicId, product, day, doses, order, seed, releasedBy, at);
         });
     }

@@ -23,6 +23,13 @@ import dev.orderly.server.http.HttpApi;
 import dev.orderly.server.http.RateLimits;
 import dev.orderly.server.postgres.Database;
 import dev.orderly.server.postgres.OutboxRelay;
+import dev.orderly.server.postgres.PostgresAlertBook;
+import dev.orderly.server.postgres.PostgresAlertOutbox;
+import dev.orderly.server.postgres.PostgresEvaluatorLease;
+import dev.orderly.server.watch.DeploymentCounts;
+import dev.orderly.server.watch.WatchLoop;
+import dev.orderly.watch.Rule;
+import dev.orderly.watch.Watchdog;
 import dev.orderly.server.postgres.PostgresAuditLog;
 import dev.orderly.server.postgres.PostgresBookingStore;
 import dev.orderly.server.postgres.PostgresBookingTallies;
@@ -94,9 +101,12 @@ public final class OrderlyApp implements AutoCloseable {
     private final GateStore gateStore;
     private final String operatorToken;
     private final HttpApi.Staff staff;
+    private final WatchLoop watch;
 
     private OrderlyApp(Vertx vertx, Database database, HttpServer server, ExecutorService blockingWork, DevSmsInbox inbox,
-                       PostgresBookingStore bookingStore, Gates gates, GateStore gateStore, String operatorToken, HttpApi.Staff staff) {
+                       PostgresBookingStore bookingStore, Gates gates, GateStore gateStore, String operatorToken, HttpApi.Staff staff,
+                       WatchLoop watch) {
+        this.watch = watch;
         this.staff = staff;
         this.gates = gates;
         this.gateStore = gateStore;
@@ -241,6 +251,9 @@ public final class OrderlyApp implements AutoCloseable {
         started.add(dashboard);
 
         OutboxRelay relay = new OutboxRelay(database.pool(), inbox, clock, privacy.phoneCipher());
+        WatchLoop watch = watch(vertx, database, settings, clock, inbox, waitingRoom, dashboard, relay, meters, blockingWork, random);
+        api.withAlerts(watch.book());
+        started.add(watch);
         AtomicBoolean relaying = new AtomicBoolean();
         vertx.setPeriodic(RELAY_MILLIS, id -> {
             if (relaying.compareAndSet(false, true)) {
@@ -268,7 +281,30 @@ public final class OrderlyApp implements AutoCloseable {
                         .setCompressionSupported(true))
                 .requestHandler(api.requestHandler(vertx)).invalidRequestHandler(api::invalidRequest);
         server.listen().toCompletionStage().toCompletableFuture().join();
-        return new OrderlyApp(vertx, database, server, blockingWork, inbox, bookingStore, gates, gateStore, operatorToken, staff);
+        return new OrderlyApp(vertx, database, server, blockingWork, inbox, bookingStore, gates, gateStore, operatorToken, staff, watch);
+    }
+
+    /**
+     * The watchdog: every node tries for the evaluator lease every 5 s; the holder evaluates the
+     * rules on the deployment's figures (counted from the dashboard's node board each second) and
+     * hands alerts to the webhook and on-call phones through the alert outbox.
+     */
+    private static WatchLoop watch(Vertx vertx, Database database, Settings settings, Clock clock, DevSmsInbox inbox,
+                                   WaitingRoom waitingRoom, DashboardFeed dashboard, OutboxRelay relay,
+                                   PrometheusMeterRegistry meters, ExecutorService blockingWork, SecureRandom random) {
+        PostgresAlertBook book = new PostgresAlertBook(database.pool());
+        PostgresAlertOutbox outbox = new PostgresAlertOutbox(database.pool(), clock, settings.watch().webhook(), settings.watch().smsTo(),
+                inbox);
+        Watchdog watchdog = new Watchdog(Rule.defaults(Gates.BOOKING), book, outbox.sinks(), clock);
+        DeploymentCounts counts = new DeploymentCounts();
+        dashboard.listen(counts::add);
+        // Unique even for nodes sharing one process (tests): the lease must tell them apart.
+        String holder = nodeName() + "/" + Long.toHexString(random.nextLong() & 0xffffffL);
+        WatchLoop watch = new WatchLoop(vertx, new WatchLoop.Parts(new PostgresEvaluatorLease(database.pool(), "watchdog"), watchdog, book,
+                waitingRoom, counts, relay::pending, outbox::relayDue, holder, meters), clock, blockingWork);
+        dashboard.withLevels(watch::levels);
+        watch.start();
+        return watch;
     }
 
     /**
@@ -341,8 +377,14 @@ public final class OrderlyApp implements AutoCloseable {
         return JwtPassSigner.parseKeys(json, settings.passKeys().isPresent() ? "ORDERLY_PASS_KEYS" : "pass-keys.jwks");
     }
 
+    /** The watchdog's loop on this node (tests drive a turn, read the alerts). */
+    public WatchLoop watch() {
+        return watch;
+    }
+
     @Override
     public void close() {
+        watch.close();
         gates.close();
         server.close().toCompletionStage().toCompletableFuture().join();
         if (gateStore instanceof PostgresGateStore numbers) {

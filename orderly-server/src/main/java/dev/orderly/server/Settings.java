@@ -46,7 +46,8 @@ public record Settings(
         int bookingLanes,
         int bookingMaxBatch,
         Duration searchCacheFor,
-        int maxUploadBytes) {
+        int maxUploadBytes,
+        WatchSettings watch) {
 
     public Settings {
         if (identity.sessionIdle().compareTo(sessionLifetime) > 0) {
@@ -70,7 +71,7 @@ public record Settings(
                 + ", gateStore=" + redisUrl.map(u -> "redis " + u.replaceAll("//[^@/]*@", "//***@") + " prefix " + redisPrefix)
                         .orElse("in memory") + ", " + identity
                 + ", bookingLanes=" + bookingLanes + ", bookingMaxBatch=" + bookingMaxBatch + ", searchCacheFor=" + searchCacheFor
-                + ", maxUploadBytes=" + maxUploadBytes + "]";
+                + ", maxUploadBytes=" + maxUploadBytes + ", " + watch + "]";
     }
 
     /** The settings from this process's environment and system properties. */
@@ -120,7 +121,8 @@ public record Settings(
                 r.integer("ORDERLY_BOOKING_LANES", 4, 0, 64),
                 r.integer("ORDERLY_BOOKING_MAX_BATCH", 256, 1, 10_000),
                 Duration.ofMillis(r.integer("ORDERLY_SEARCH_CACHE_MILLIS", 1_000, 0, 60_000)),
-                r.integer("ORDERLY_MAX_UPLOAD_BYTES", 8_388_608, 1_024, 104_857_600));
+                r.integer("ORDERLY_MAX_UPLOAD_BYTES", 8_388_608, 1_024, 104_857_600),
+                WatchSettings.from(r));
 
     }
 

@@ -85,6 +85,7 @@ public final class HttpApi {
     private static final CharSequence SET_COOKIE = io.vertx.core.http.HttpHeaders.createOptimized("Set-Cookie");
 
     private DashboardFeed dashboard;
+    private dev.orderly.watch.AlertBook alerts;
     private dev.orderly.notice.Notices notices;
 
     public HttpApi(Parts parts, ExecutorService blockingWork) {
@@ -101,6 +102,12 @@ public final class HttpApi {
     /** Serves the operators' live figures from {@code feed} (before the router is made). */
     public HttpApi withDashboard(DashboardFeed feed) {
         this.dashboard = feed;
+        return this;
+    }
+
+    /** Shows the watchdog's alerts from {@code book} (before the router is made). */
+    public HttpApi withAlerts(dev.orderly.watch.AlertBook book) {
+        this.alerts = book;
         return this;
     }
 
@@ -175,6 +182,9 @@ public final class HttpApi {
                 feed.subscribe(ctx.response());
             });
         }
+        if (alerts != null) {
+            new AlertRoutes(this, alerts).mount(router);
+        }
         if (notices != null) {
             new MessageRoutes(this, notices).mount(router);
         }
@@ -188,6 +198,18 @@ public final class HttpApi {
         // The console's chart library, from its webjar (pinned in the pom), never from a CDN.
         router.route("/assets/vendor/uplot/*").handler(StaticHandler.create("META-INF/resources/webjars/uplot/1.6.30/dist")
                 .setMaxAgeSeconds(Duration.ofDays(365).toSeconds()).setSendVaryHeader(false));
+        router.get("/docs/runbook.md").handler(ctx -> {
+            try (java.io.InputStream in = HttpApi.class.getResourceAsStream("/docs/runbook.md")) {
+                if (in == null) {
+                    ctx.next();
+                    return;
+                }
+                ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").putHeader("Cache-Control", "max-age=60")
+                        .end(io.vertx.core.buffer.Buffer.buffer(in.readAllBytes()));
+            } catch (java.io.IOException e) {
+                ctx.fail(e);
+            }
+        });
         router.route("/assets/*").handler(StaticHandler.create("web")
                 .setMaxAgeSeconds(Duration.ofDays(365).toSeconds()).setSendVaryHeader(false));
         router.route("/*").handler(StaticHandler.create("web").setMaxAgeSeconds(60).setIndexPage("index.html"));

@@ -31,9 +31,9 @@ public sealed interface Rule {
     static List<Rule> defaults(String bookingGate) {
         Duration minute = Duration.ofSeconds(60);
         Duration hour = Duration.ofHours(1);
-        // 45 s, not 60: with a reading every 5 s and a second for the figures to travel, the alert
+        // 40 s, not 60: with a reading every 5 s and a second for the figures to travel, the alert
         // is out within a minute of the fault, not a minute after "a minute without bookings".
-        Duration quiet = Duration.ofSeconds(45);
+        Duration quiet = Duration.ofSeconds(40);
         return List.of(
                 new BookingStalled(bookingGate, quiet),
                 new GateStuck(quiet),

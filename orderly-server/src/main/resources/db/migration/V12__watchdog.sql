@@ -35,3 +35,7 @@ CREATE TABLE alert_outbox (
     last_error      TEXT
 );
 CREATE INDEX alert_outbox_due ON alert_outbox (next_attempt_at) WHERE sent_at IS NULL;
+
+-- The canary's residents (issue 14): flagged, so tallies, samples and messages leave them out.
+ALTER TABLE residents ADD COLUMN synthetic BOOLEAN NOT NULL DEFAULT false;
+CREATE INDEX residents_synthetic ON residents (id) WHERE synthetic;

@@ -40,10 +40,12 @@ import dev.orderly.server.postgres.PostgresResidentRegistry;
 import dev.orderly.server.postgres.PostgresSessionStore;
 import dev.orderly.server.postgres.PostgresSpecialGroupStore;
 import dev.orderly.server.postgres.PostgresStaffStore;
+import dev.orderly.server.postgres.PostgresSyntheticResidents;
 import dev.orderly.server.redis.RedisErrors;
 import dev.orderly.server.redis.RedisGateStore;
 import dev.orderly.server.redis.RedisNodeBoard;
 import dev.orderly.server.registry.RegistryImporter;
+import dev.orderly.server.watch.Canary;
 import dev.orderly.server.watch.DeploymentCounts;
 import dev.orderly.server.watch.WatchLoop;
 import dev.orderly.staff.Argon2idPasswords;
@@ -52,7 +54,9 @@ import dev.orderly.staff.StaffSessions;
 import dev.orderly.staff.StaffSignIn;
 import dev.orderly.store.StoreUnavailableException;
 import dev.orderly.token.SigningKeys;
+import dev.orderly.watch.CanaryLanes;
 import dev.orderly.watch.Rule;
+import dev.orderly.watch.SyntheticResidents;
 import dev.orderly.watch.Watchdog;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -87,6 +91,10 @@ public final class OrderlyApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OrderlyApp.class);
     private static final long RELAY_MILLIS = 1000;
+    /** The canary's lanes admit at once: one walker a minute per node is all that joins them. */
+    private static final double CANARY_LANE_RATE = 5;
+    /** The first walk waits for the node to settle (and a test to set up). */
+    private static final java.time.Duration CANARY_FIRST_WALK = java.time.Duration.ofSeconds(10);
     static final java.time.Duration STAFF_IDLE = java.time.Duration.ofMinutes(30);
     static final java.time.Duration STAFF_LIFETIME = java.time.Duration.ofHours(12);
 
@@ -102,11 +110,13 @@ public final class OrderlyApp implements AutoCloseable {
     private final String operatorToken;
     private final HttpApi.Staff staff;
     private final WatchLoop watch;
+    private final Optional<Canary> canary;
 
     private OrderlyApp(Vertx vertx, Database database, HttpServer server, ExecutorService blockingWork, DevSmsInbox inbox,
                        PostgresBookingStore bookingStore, Gates gates, GateStore gateStore, String operatorToken, HttpApi.Staff staff,
-                       WatchLoop watch) {
+                       WatchLoop watch, Optional<Canary> canary) {
         this.watch = watch;
+        this.canary = canary;
         this.staff = staff;
         this.gates = gates;
         this.gateStore = gateStore;
@@ -199,6 +209,11 @@ public final class OrderlyApp implements AutoCloseable {
         List<Gates.Standard> standard = new ArrayList<>();
         providers.all().forEach(m -> standard.add(new Gates.Standard(m.gate(), m.admitPerSecond(), false)));
         standard.add(new Gates.Standard(Gates.BOOKING, settings.bookingGateRate(), true));
+        if (settings.watch().canary()) {
+            // The canary's own lanes beside the identity and booking gates (see CanaryLanes).
+            standard.add(new Gates.Standard(CanaryLanes.lane(Gates.IDENTITY), CANARY_LANE_RATE, false));
+            standard.add(new Gates.Standard(CanaryLanes.lane(Gates.BOOKING), CANARY_LANE_RATE, true));
+        }
         Optional<RedisAPI> redis = settings.redisUrl().map(url -> RedisAPI.api(Redis.createClient(vertx, new RedisOptions()
                 .setConnectionString(url).setMaxPoolSize(32).setMaxPoolWaiting(100_000))));
         GateStore gateStore = redis.<GateStore>map(api -> new RedisGateStore(api, settings.redisPrefix()))
@@ -254,6 +269,24 @@ public final class OrderlyApp implements AutoCloseable {
         WatchLoop watch = watch(vertx, database, settings, clock, inbox, waitingRoom, dashboard, relay, meters, blockingWork, random);
         api.withAlerts(watch.book());
         started.add(watch);
+        // The canary walks through this node's own port, known once the server listens.
+        java.util.concurrent.atomic.AtomicInteger listening = new java.util.concurrent.atomic.AtomicInteger();
+        Optional<Canary> canary = Optional.empty();
+        if (settings.watch().canary()) {
+            String secret = DataDirSecrets.randomToken();
+            api.withCanary(secret);
+            canary = Optional.of(new Canary(vertx, new Canary.Parts(listening::get, secret,
+                    phone -> inbox.latestTo(phone).map(DevSmsInbox.Message::text),
+                    new PostgresSyntheticResidents(database.pool(), privacy.residentNumbers(), privacy.phones(), privacy.phoneCipher()),
+                    registry, cohorts, booking, meters, random.nextInt(SyntheticResidents.SLOTS)), clock, blockingWork));
+            started.add(canary.get());
+        }
+        Optional<Canary> walker = canary;
+        dashboard.withLevels(() -> {
+            Map<String, Double> levels = new java.util.HashMap<>(watch.levels());
+            walker.ifPresent(c -> levels.putAll(c.levels()));
+            return levels;
+        });
         AtomicBoolean relaying = new AtomicBoolean();
         vertx.setPeriodic(RELAY_MILLIS, id -> {
             if (relaying.compareAndSet(false, true)) {
@@ -281,8 +314,11 @@ public final class OrderlyApp implements AutoCloseable {
                         .setCompressionSupported(true))
                 .requestHandler(api.requestHandler(vertx)).invalidRequestHandler(api::invalidRequest);
         server.listen().toCompletionStage().toCompletableFuture().join();
-        return new OrderlyApp(vertx, database, server, blockingWork, inbox, bookingStore, gates, gateStore, operatorToken, staff, watch);
+        listening.set(server.actualPort());
+        canary.ifPresent(c -> c.start(CANARY_FIRST_WALK));
+        return new OrderlyApp(vertx, database, server, blockingWork, inbox, bookingStore, gates, gateStore, operatorToken, staff, watch, canary);
     }
+
 
     /**
      * The watchdog: every node tries for the evaluator lease every 5 s; the holder evaluates the
@@ -382,8 +418,14 @@ public final class OrderlyApp implements AutoCloseable {
         return watch;
     }
 
+    /** This node's canary, when it runs one ({@code ORDERLY_CANARY}). */
+    public Optional<Canary> canary() {
+        return canary;
+    }
+
     @Override
     public void close() {
+        canary.ifPresent(Canary::close);
         watch.close();
         gates.close();
         server.close().toCompletionStage().toCompletableFuture().join();

@@ -130,7 +130,7 @@ final class BookingRoutes {
                 return refused.get();
             }
             BookingOutcome outcome = booking.book(person.get(), clinicId, day, product, key);
-            meters.counter("orderly.bookings", "outcome", outcome.getClass().getSimpleName()).increment();
+            api.metersFor(ctx).counter("orderly.bookings", "outcome", outcome.getClass().getSimpleName()).increment();
             if (outcome instanceof BookingOutcome.Booked && pass instanceof PassCheck.Valid valid) {
                 // Booking is the step the booking gate admits to: done, the pass is used.
                 gates.spend(valid);
@@ -228,7 +228,7 @@ final class BookingRoutes {
         if (outcome instanceof ChangeOutcome.Changed && pass instanceof PassCheck.Valid valid) {
             gates.spend(valid);
         }
-        return counted("changes", outcome, changeReply(outcome));
+        return counted(ctx, "changes", outcome, changeReply(outcome));
     }
 
     /**
@@ -244,8 +244,8 @@ final class BookingRoutes {
         };
     }
 
-    private Reply counted(String what, Object outcome, Reply reply) {
-        meters.counter("orderly.bookings." + what, "outcome", outcome.getClass().getSimpleName()).increment();
+    private Reply counted(RoutingContext ctx, String what, Object outcome, Reply reply) {
+        api.metersFor(ctx).counter("orderly.bookings." + what, "outcome", outcome.getClass().getSimpleName()).increment();
         return reply;
     }
 
@@ -269,7 +269,7 @@ final class BookingRoutes {
 
     private void cancel(RoutingContext ctx) {
         String key = idempotencyKey(ctx);
-        api.run(ctx, () -> identity.person(ctx).map(p -> booking.cancel(p, key)).map(outcome -> counted("cancellations", outcome, switch (outcome) {
+        api.run(ctx, () -> identity.person(ctx).map(p -> booking.cancel(p, key)).map(outcome -> counted(ctx, "cancellations", outcome, switch (outcome) {
             case CancelOutcome.Cancelled c -> Reply.json(200, reservationJson(c.reservation()).put("status", "CANCELLED"));
             case CancelOutcome.NothingToCancel n -> Reply.problem(ProblemType.NO_RESERVATION, "you hold no active reservation");
             case BookingOutcome.KeyReused k -> bookingReply(k);

@@ -217,6 +217,10 @@ public final class DashboardFeed implements AutoCloseable {
         try {
             double seconds = previousMarkNanos == 0 ? 0 : (nanos - previousMarkNanos) / 1e9;
             for (GateConfig c : waitingRoom.gates()) {
+                if (dev.orderly.watch.CanaryLanes.isLane(c.name())) {
+                    // The canary's own lanes are no figure of the deployment's.
+                    continue;
+                }
                 GateFigures f = waitingRoom.figures(c.name()).orElse(null);
                 if (f == null) {
                     continue;

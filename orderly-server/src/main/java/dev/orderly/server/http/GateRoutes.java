@@ -6,6 +6,7 @@ import dev.orderly.gate.PassCheck;
 import dev.orderly.gate.WaitingRoom;
 import dev.orderly.identity.SessionTokens;
 import dev.orderly.problem.ProblemType;
+import dev.orderly.watch.CanaryLanes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.json.JsonObject;
@@ -66,6 +67,9 @@ final class GateRoutes {
 
     private void gateInfo(RoutingContext ctx) {
         String gate = ctx.pathParam("gate");
+        if (hiddenLane(ctx, gate)) {
+            return;
+        }
         // When the gate takes joins and opens is public: the landing page and load tests plan by it.
         reply(ctx, () -> waitingRoom.figures(gate).flatMap(f -> waitingRoom.gate(gate).map(c -> Reply.json(200, figuresJson(f)
                         .put("joinFrom", c.joinFrom().toString()).put("opensAt", c.opensAt().toString()))))
@@ -97,6 +101,9 @@ final class GateRoutes {
 
     private void join(RoutingContext ctx) {
         String gate = ctx.pathParam("gate");
+        if (hiddenLane(ctx, gate)) {
+            return;
+        }
         String browser = HttpApi.browser(ctx);
         Cookie held = ctx.request().getCookie(ticketCookie(gate));
         Cookie session = ctx.request().getCookie(IdentityRoutes.SESSION_COOKIE);
@@ -125,7 +132,9 @@ final class GateRoutes {
     private Reply joinReply(String gate, WaitingRoom.JoinOutcome outcome) {
         return switch (outcome) {
             case WaitingRoom.Joined joined -> {
-                meters.counter("orderly.gate.joins", "gate", gate).increment();
+                if (!CanaryLanes.isLane(gate)) {
+                    meters.counter("orderly.gate.joins", "gate", gate).increment();
+                }
                 Reply r = statusReply(gate, joined.status(), joined.token());
                 yield new Reply(201, r.body(), r.problem(), r.cookies(), r.headers())
                         .cookie(api.cookie(ticketCookie(gate), joined.token(), Duration.ofDays(1)));
@@ -136,6 +145,9 @@ final class GateRoutes {
 
     private void status(RoutingContext ctx) {
         String gate = ctx.pathParam("gate");
+        if (hiddenLane(ctx, gate)) {
+            return;
+        }
         String token = ctx.request().getHeader("Orderly-Ticket");
         if (token == null) {
             Cookie c = ctx.request().getCookie(ticketCookie(gate));
@@ -238,8 +250,19 @@ final class GateRoutes {
         };
     }
 
+    /** A canary lane asked for by anyone but the canary: answered as the unknown gate it is to them. */
+    private boolean hiddenLane(RoutingContext ctx, String gate) {
+        if (CanaryLanes.isLane(gate) && !api.isCanary(ctx)) {
+            api.send(ctx, unknownGate(gate));
+            return true;
+        }
+        return false;
+    }
+
     /** The pass this browser presents for {@code gate} (cookie, or the Orderly-Pass header), checked. */
-    PassCheck passOf(RoutingContext ctx, String gate) {
+    PassCheck passOf(RoutingContext ctx, String realGate) {
+        // The canary's passes are of its own lane (see CanaryLanes), never of the real gate.
+        String gate = api.isCanary(ctx) ? CanaryLanes.lane(realGate) : realGate;
         String token = ctx.request().getHeader("Orderly-Pass");
         if (token == null) {
             Cookie c = ctx.request().getCookie(passCookie(gate));

@@ -5,6 +5,7 @@ import dev.orderly.gate.GateFigures;
 import dev.orderly.gate.GatePhase;
 import dev.orderly.gate.WaitingRoom;
 import dev.orderly.watch.AlertBook;
+import dev.orderly.watch.CanaryLanes;
 import dev.orderly.watch.EvaluatorLease;
 import dev.orderly.watch.Figures;
 import dev.orderly.watch.Watchdog;
@@ -130,6 +131,9 @@ public final class WatchLoop implements AutoCloseable {
     private Figures figures(Instant now) {
         List<Figures.GateReading> gates = new ArrayList<>();
         for (GateConfig c : parts.waitingRoom().gates()) {
+            if (CanaryLanes.isLane(c.name())) {
+                continue;
+            }
             GateFigures g = parts.waitingRoom().figures(c.name()).orElse(null);
             if (g == null) {
                 continue;

@@ -65,7 +65,8 @@ public record Figures(Instant at, Map<String, Double> counts, List<GateReading> 
      *
      * @param admitted     the admitted mark (everyone up to it admitted)
      * @param expectedBack when its operator said a paused gate resumes; null when not said
+     * @param setPerSecond the admission rate its operator set (people per second)
      */
-    public record GateReading(String name, GatePhase phase, long waiting, long admitted, Instant expectedBack) {
+    public record GateReading(String name, GatePhase phase, long waiting, long admitted, Instant expectedBack, double setPerSecond) {
     }
 }

@@ -92,7 +92,10 @@ public sealed interface Rule {
         }
     }
 
-    /** A gate open with people waiting whose admitted mark has not moved for {@code stuckFor}. */
+    /**
+     * A gate open with people waiting whose admitted mark has not moved for {@code stuckFor}. A gate
+     * set to admit fewer than two people in that time is not judged: its mark may rightly stand still.
+     */
     record GateStuck(Duration stuckFor) implements Rule {
         @Override
         public String id() {
@@ -108,6 +111,9 @@ public sealed interface Rule {
             window.addFirst(r.atOrBefore(r.latest().at().minus(stuckFor)));
             List<Finding> out = new ArrayList<>();
             for (Figures.GateReading g : r.latest().gates()) {
+                if (g.setPerSecond() * stuckFor.toSeconds() < 2) {
+                    continue;
+                }
                 boolean stuck = window.stream().allMatch(f -> f.gate(g.name())
                         .filter(x -> x.phase() == GatePhase.OPEN && x.waiting() > 0 && x.admitted() == g.admitted()).isPresent());
                 if (stuck) {

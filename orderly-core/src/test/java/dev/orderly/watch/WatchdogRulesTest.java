@@ -45,6 +45,15 @@ class WatchdogRulesTest {
     }
 
     @Test
+    void aGateSetToAdmitFewerThanTwoPeopleInTheWindowIsNotStuck() {
+        world.bookingRate = 0.01;
+        run(Duration.ofMinutes(2));
+        world.bookingGateMoves = false;
+        run(Duration.ofMinutes(3));
+        assertThat(book.active()).extracting(Alert::rule).doesNotContain("gate-stuck");
+    }
+
+    @Test
     void aPausedGateIsNotStuckButIsLateOnceItsAnnouncedRestartPasses() {
         run(Duration.ofMinutes(2));
         world.bookingPhase = GatePhase.PAUSED;

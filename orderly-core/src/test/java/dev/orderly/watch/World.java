@@ -29,6 +29,7 @@ final class World {
     long identityAdmitted;
     long waiting = 40;
     long backlog = 3;
+    double bookingRate = 2;
 
     boolean bookingsSucceed = true;
     boolean bookingGateMoves = true;
@@ -61,8 +62,8 @@ final class World {
         providerMs.merge("identity", 20 * providerMeanMs, Double::sum);
         backlog = backlogGrowthPerTick > 0 ? backlog + backlogGrowthPerTick : (backlog == 3 ? 5 : 3);
         List<Figures.GateReading> gates = new ArrayList<>();
-        gates.add(new Figures.GateReading("identity", GatePhase.OPEN, waiting, identityAdmitted, null));
-        gates.add(new Figures.GateReading("booking", bookingPhase, waiting, bookingAdmitted, expectedBack));
+        gates.add(new Figures.GateReading("identity", GatePhase.OPEN, waiting, identityAdmitted, null, 2));
+        gates.add(new Figures.GateReading("booking", bookingPhase, waiting, bookingAdmitted, expectedBack, bookingRate));
         return new Figures(clock.instant(), counts, gates, providerMs, backlog, skew, canary);
     }
 

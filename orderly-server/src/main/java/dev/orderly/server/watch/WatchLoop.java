@@ -139,7 +139,7 @@ public final class WatchLoop implements AutoCloseable {
                 continue;
             }
             Instant back = c.notice().expectedBack();
-            gates.add(new Figures.GateReading(c.name(), g.phase(), g.waiting(), g.admitted(), back));
+            gates.add(new Figures.GateReading(c.name(), g.phase(), g.waiting(), g.admitted(), back, c.admitPerSecond()));
             gateGauges(c.name(), g.phase() == GatePhase.OPEN ? 1 : 0,
                     g.phase() == GatePhase.PAUSED && back != null && now.isAfter(back) ? Duration.between(back, now).toSeconds() : 0);
         }

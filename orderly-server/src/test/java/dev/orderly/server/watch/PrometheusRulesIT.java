@@ -34,6 +34,24 @@ class PrometheusRulesIT {
     }
 
     @Test
+    void everyQueryOfTheGrafanaDashboardParses() throws Exception {
+        io.vertx.core.json.JsonObject dashboard = new io.vertx.core.json.JsonObject(Files.readString(OPS.resolve("grafana-dashboard.json")));
+        StringBuilder rules = new StringBuilder("groups:\n  - name: grafana-dashboard\n    rules:\n");
+        int n = 0;
+        for (Object p : dashboard.getJsonArray("panels")) {
+            for (Object t : ((io.vertx.core.json.JsonObject) p).getJsonArray("targets")) {
+                // Grafana's own variables, as Grafana fills them in.
+                String expr = ((io.vertx.core.json.JsonObject) t).getString("expr").replace("$__rate_interval", "1m").replace("$job", ".*");
+                rules.append("      - record: grafana:query").append(n++).append("\n        expr: '").append(expr.replace("'", "''")).append("'\n");
+            }
+        }
+        assertThat(n).isGreaterThan(20);
+        Path file = Files.createTempFile("grafana-queries", ".yml");
+        Files.writeString(file, rules);
+        assertThat(promtool("check", "rules", file.toAbsolutePath().toString())).contains("SUCCESS");
+    }
+
+    @Test
     void everyAlertNamesItsRunbookEntryAndTheEntryExists() throws IOException {
         String rules = Files.readString(OPS.resolve("alerts.yml"));
         String runbook = Files.readString(OPS.resolve("..").resolve("runbook.md"));

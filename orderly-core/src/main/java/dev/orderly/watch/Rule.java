@@ -35,7 +35,7 @@ public sealed interface Rule {
         // is out within a minute of the fault, not a minute after "a minute without bookings".
         Duration quiet = Duration.ofSeconds(40);
         return List.of(
-                new BookingStalled(bookingGate, quiet),
+                new BookingStalled(bookingGate, quiet, 5, 10),
                 new GateStuck(quiet),
                 new PausedPastRestart(Duration.ZERO),
                 new ShareJump("errors-jump", Figures.HTTP_5XX, Figures.HTTP, minute, hour, 0.05, 5, 20),
@@ -49,11 +49,12 @@ public sealed interface Rule {
 
     /**
      * The 2021 failure: the booking gate is open and lets people through, and no booking has
-     * succeeded for {@code quiet}. "Lets people through" is either booking requests refused in
-     * that time, or people admitted in its first half (who had the other half to book): someone
-     * admitted a second ago and not yet booked is no stall.
+     * succeeded for {@code quiet}. "Lets people through" is at least {@code minRefused} booking
+     * requests refused in that time, or at least {@code minAdmitted} people admitted in its first
+     * half (who had the other half to book): someone admitted a second ago and not yet booked is
+     * no stall, nor is one person at night who was admitted and went away.
      */
-    record BookingStalled(String gate, Duration quiet) implements Rule {
+    record BookingStalled(String gate, Duration quiet, double minRefused, long minAdmitted) implements Rule {
         @Override
         public String id() {
             return "booking-stalled";
@@ -72,7 +73,7 @@ public sealed interface Rule {
             double refused = r.growth(Figures.ATTEMPTS, quiet);
             long admittedEarly = admitted(r.atOrBefore(now.at().minus(quiet.dividedBy(2))), gate)
                     - admitted(r.atOrBefore(now.at().minus(quiet)), gate);
-            if (refused <= 0 && admittedEarly <= 0) {
+            if (refused < minRefused && admittedEarly < minAdmitted) {
                 return List.of();
             }
             StringBuilder reasons = new StringBuilder();

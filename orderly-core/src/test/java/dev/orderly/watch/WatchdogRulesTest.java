@@ -35,6 +35,22 @@ class WatchdogRulesTest {
     }
 
     @Test
+    void oneOrTwoPeopleAdmittedAtNightWhoDoNotBookAreNoStall() {
+        world.bookingsSucceed = true;
+        run(Duration.ofMinutes(2));
+        Watchdog quiet = new Watchdog(List.of(new Rule.BookingStalled("booking", Duration.ofSeconds(40), 5, 10)), book, List.of(), world.clock);
+        World night = new World();
+        night.clock.set(world.clock.instant());
+        for (int i = 0; i < 30; i++) {
+            Figures f = night.tick();
+            // Nobody books, nobody asks to, two people were let in once.
+            quiet.evaluate(new Figures(f.at(), java.util.Map.of(), List.of(new Figures.GateReading("booking", GatePhase.OPEN, 0,
+                    i < 2 ? i : 2, null, 2)), java.util.Map.of(), 0, java.util.Map.of(), java.util.Map.of()));
+        }
+        assertThat(book.active()).isEmpty();
+    }
+
+    @Test
     void theWallOfOneRefusalReasonRaisesRefusalsJump() {
         assertFiresAndClears("refusals-jump", "NotEligible", w -> w.bookingsSucceed = false, w -> w.bookingsSucceed = true);
     }

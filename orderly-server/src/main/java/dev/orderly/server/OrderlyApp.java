@@ -32,6 +32,8 @@ import dev.orderly.server.http.NoShowReleaseAudit;
 import dev.orderly.server.http.RateLimits;
 import dev.orderly.server.postgres.Database;
 import dev.orderly.server.postgres.OutboxRelay;
+import dev.orderly.server.postgres.PostgresAlertBook;
+import dev.orderly.server.postgres.PostgresAlertOutbox;
 import dev.orderly.server.postgres.PostgresAssistedStore;
 import dev.orderly.server.postgres.PostgresAuditLog;
 import dev.orderly.server.postgres.PostgresBookingStore;
@@ -41,6 +43,7 @@ import dev.orderly.server.postgres.PostgresClinicStore;
 import dev.orderly.server.postgres.PostgresCohortStore;
 import dev.orderly.server.postgres.PostgresDailyQuota;
 import dev.orderly.server.postgres.PostgresErrors;
+import dev.orderly.server.postgres.PostgresEvaluatorLease;
 import dev.orderly.server.postgres.PostgresGateStore;
 import dev.orderly.server.postgres.PostgresKeyRecords;
 import dev.orderly.server.postgres.PostgresNotices;
@@ -51,10 +54,14 @@ import dev.orderly.server.postgres.PostgresSessionStore;
 import dev.orderly.server.postgres.PostgresSpecialGroupStore;
 import dev.orderly.server.postgres.PostgresStaffStore;
 import dev.orderly.server.postgres.PostgresStandbyStore;
+import dev.orderly.server.postgres.PostgresSyntheticResidents;
 import dev.orderly.server.redis.RedisErrors;
 import dev.orderly.server.redis.RedisGateStore;
 import dev.orderly.server.redis.RedisNodeBoard;
 import dev.orderly.server.registry.RegistryImporter;
+import dev.orderly.server.watch.Canary;
+import dev.orderly.server.watch.DeploymentCounts;
+import dev.orderly.server.watch.WatchLoop;
 import dev.orderly.staff.Argon2idPasswords;
 import dev.orderly.staff.StaffAccounts;
 import dev.orderly.staff.StaffSessions;
@@ -64,6 +71,10 @@ import dev.orderly.standby.StandbyService;
 import dev.orderly.store.StoreUnavailableException;
 import dev.orderly.time.SeoulCalendar;
 import dev.orderly.token.SigningKeys;
+import dev.orderly.watch.CanaryLanes;
+import dev.orderly.watch.Rule;
+import dev.orderly.watch.SyntheticResidents;
+import dev.orderly.watch.Watchdog;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -104,6 +115,10 @@ public final class OrderlyApp implements AutoCloseable {
     private static final int RECALL_BATCH = 500;
     /** How often a node asks whether today's releases from no-shows are due: a minute late is on time. */
     private static final long NO_SHOW_RELEASE_MILLIS = 10_000;
+    /** The canary's lanes admit at once: one walker a minute per node is all that joins them. */
+    private static final double CANARY_LANE_RATE = 5;
+    /** The first walk waits for the node to settle (and a test to set up). */
+    private static final java.time.Duration CANARY_FIRST_WALK = java.time.Duration.ofSeconds(10);
     static final java.time.Duration STAFF_IDLE = java.time.Duration.ofMinutes(30);
     static final java.time.Duration STAFF_LIFETIME = java.time.Duration.ofHours(12);
 
@@ -118,9 +133,14 @@ public final class OrderlyApp implements AutoCloseable {
     private final GateStore gateStore;
     private final String operatorToken;
     private final HttpApi.Staff staff;
+    private final WatchLoop watch;
+    private final Optional<Canary> canary;
 
     private OrderlyApp(Vertx vertx, Database database, HttpServer server, ExecutorService blockingWork, DevSmsInbox inbox,
-                       PostgresBookingStore bookingStore, Gates gates, GateStore gateStore, String operatorToken, HttpApi.Staff staff) {
+                       PostgresBookingStore bookingStore, Gates gates, GateStore gateStore, String operatorToken, HttpApi.Staff staff,
+                       WatchLoop watch, Optional<Canary> canary) {
+        this.watch = watch;
+        this.canary = canary;
         this.staff = staff;
         this.gates = gates;
         this.gateStore = gateStore;
@@ -216,6 +236,11 @@ public final class OrderlyApp implements AutoCloseable {
         providers.all().forEach(m -> standard.add(new Gates.Standard(m.gate(), m.admitPerSecond(), false)));
         standard.add(new Gates.Standard(Gates.BOOKING, settings.bookingGateRate(), true));
         standard.add(new Gates.Standard(Gates.AGENT, Gates.AGENT_RATE, true));
+        if (settings.watch().canary()) {
+            // The canary's own lanes beside the identity and booking gates (see CanaryLanes).
+            standard.add(new Gates.Standard(CanaryLanes.lane(Gates.IDENTITY), CANARY_LANE_RATE, false));
+            standard.add(new Gates.Standard(CanaryLanes.lane(Gates.BOOKING), CANARY_LANE_RATE, true));
+        }
         Optional<RedisAPI> redis = settings.redisUrl().map(url -> RedisAPI.api(Redis.createClient(vertx, new RedisOptions()
                 .setConnectionString(url).setMaxPoolSize(32).setMaxPoolWaiting(100_000))));
         GateStore gateStore = redis.<GateStore>map(api -> new RedisGateStore(api, settings.redisPrefix()))
@@ -311,6 +336,27 @@ public final class OrderlyApp implements AutoCloseable {
         });
 
         OutboxRelay relay = new OutboxRelay(database.pool(), inbox, clock, privacy.phoneCipher());
+        WatchLoop watch = watch(vertx, database, settings, clock, inbox, waitingRoom, dashboard, relay, meters, blockingWork, random);
+        api.withAlerts(watch.book());
+        started.add(watch);
+        // The canary walks through this node's own port, known once the server listens.
+        java.util.concurrent.atomic.AtomicInteger listening = new java.util.concurrent.atomic.AtomicInteger();
+        Optional<Canary> canary = Optional.empty();
+        if (settings.watch().canary()) {
+            String secret = DataDirSecrets.randomToken();
+            api.withCanary(secret);
+            canary = Optional.of(new Canary(vertx, new Canary.Parts(listening::get, secret,
+                    phone -> inbox.latestTo(phone).map(DevSmsInbox.Message::text),
+                    new PostgresSyntheticResidents(database.pool(), privacy.residentNumbers(), privacy.phones(), privacy.phoneCipher()),
+                    registry, cohorts, booking, meters, random.nextInt(SyntheticResidents.SLOTS)), clock, blockingWork));
+            started.add(canary.get());
+        }
+        Optional<Canary> walker = canary;
+        dashboard.withLevels(() -> {
+            Map<String, Double> levels = new java.util.HashMap<>(watch.levels());
+            walker.ifPresent(c -> levels.putAll(c.levels()));
+            return levels;
+        });
         AtomicBoolean relaying = new AtomicBoolean();
         vertx.setPeriodic(RELAY_MILLIS, id -> {
             if (relaying.compareAndSet(false, true)) {
@@ -344,7 +390,33 @@ public final class OrderlyApp implements AutoCloseable {
                         .setCompressionSupported(true))
                 .requestHandler(api.requestHandler(vertx)).invalidRequestHandler(api::invalidRequest);
         server.listen().toCompletionStage().toCompletableFuture().join();
-        return new OrderlyApp(vertx, database, server, blockingWork, inbox, bookingStore, gates, gateStore, operatorToken, staff);
+        listening.set(server.actualPort());
+        canary.ifPresent(c -> c.start(CANARY_FIRST_WALK));
+        return new OrderlyApp(vertx, database, server, blockingWork, inbox, bookingStore, gates, gateStore, operatorToken, staff, watch, canary);
+    }
+
+
+    /**
+     * The watchdog: every node tries for the evaluator lease every 5 s; the holder evaluates the
+     * rules on the deployment's figures (counted from the dashboard's node board each second) and
+     * hands alerts to the webhook and on-call phones through the alert outbox.
+     */
+    private static WatchLoop watch(Vertx vertx, Database database, Settings settings, Clock clock, DevSmsInbox inbox,
+                                   WaitingRoom waitingRoom, DashboardFeed dashboard, OutboxRelay relay,
+                                   PrometheusMeterRegistry meters, ExecutorService blockingWork, SecureRandom random) {
+        PostgresAlertBook book = new PostgresAlertBook(database.pool());
+        PostgresAlertOutbox outbox = new PostgresAlertOutbox(database.pool(), clock, settings.watch().webhook(), settings.watch().smsTo(),
+                inbox);
+        Watchdog watchdog = new Watchdog(Rule.defaults(Gates.BOOKING), book, outbox.sinks(), clock);
+        DeploymentCounts counts = new DeploymentCounts();
+        dashboard.listen(counts::add);
+        // Unique even for nodes sharing one process (tests): the lease must tell them apart.
+        String holder = nodeName() + "/" + Long.toHexString(random.nextLong() & 0xffffffL);
+        WatchLoop watch = new WatchLoop(vertx, new WatchLoop.Parts(new PostgresEvaluatorLease(database.pool(), "watchdog"), watchdog, book,
+                waitingRoom, counts, relay::pending, outbox::relayDue, holder, meters), clock, blockingWork);
+        dashboard.withLevels(watch::levels);
+        watch.start();
+        return watch;
     }
 
     /**
@@ -463,8 +535,20 @@ public final class OrderlyApp implements AutoCloseable {
         return JwtPassSigner.parseKeys(json, settings.passKeys().isPresent() ? "ORDERLY_PASS_KEYS" : "pass-keys.jwks");
     }
 
+    /** The watchdog's loop on this node (tests drive a turn, read the alerts). */
+    public WatchLoop watch() {
+        return watch;
+    }
+
+    /** This node's canary, when it runs one ({@code ORDERLY_CANARY}). */
+    public Optional<Canary> canary() {
+        return canary;
+    }
+
     @Override
     public void close() {
+        canary.ifPresent(Canary::close);
+        watch.close();
         gates.close();
         server.close().toCompletionStage().toCompletableFuture().join();
         if (gateStore instanceof PostgresGateStore numbers) {

@@ -49,7 +49,8 @@ public record Settings(
         int maxUploadBytes,
         Duration standbyClaimWindow,
         LeaveTheLineSettings leaveTheLine,
-        Optional<java.time.LocalTime> leftoverAutoReleaseAfter) {
+        Optional<java.time.LocalTime> leftoverAutoReleaseAfter,
+        WatchSettings watch) {
 
     public Settings {
         if (identity.sessionIdle().compareTo(sessionLifetime) > 0) {
@@ -74,7 +75,8 @@ public record Settings(
                         .orElse("in memory") + ", " + identity
                 + ", bookingLanes=" + bookingLanes + ", bookingMaxBatch=" + bookingMaxBatch + ", searchCacheFor=" + searchCacheFor
                 + ", maxUploadBytes=" + maxUploadBytes + ", standbyClaimWindow=" + standbyClaimWindow
-                + ", leftoverAutoReleaseAfter=" + leftoverAutoReleaseAfter.map(Object::toString).orElse("off") + "]";
+                + ", leftoverAutoReleaseAfter=" + leftoverAutoReleaseAfter.map(Object::toString).orElse("off")
+                + ", " + watch + "]";
     }
 
     /** The settings from this process's environment and system properties. */
@@ -127,7 +129,8 @@ public record Settings(
                 r.integer("ORDERLY_MAX_UPLOAD_BYTES", 8_388_608, 1_024, 104_857_600),
                 Duration.ofMinutes(r.integer("ORDERLY_STANDBY_CLAIM_MINUTES", 10, 1, 120)),
                 LeaveTheLineSettings.from(r),
-                timeOfDay("ORDERLY_LEFTOVER_AUTO_RELEASE_AFTER", r.text("ORDERLY_LEFTOVER_AUTO_RELEASE_AFTER", "")));
+                timeOfDay("ORDERLY_LEFTOVER_AUTO_RELEASE_AFTER", r.text("ORDERLY_LEFTOVER_AUTO_RELEASE_AFTER", "")),
+                WatchSettings.from(r));
 
     }
 

@@ -113,6 +113,14 @@
     $('sign-out').hidden = false;
     document.body.dataset.role = account.role;
     route();
+    if (seesAlerts()) {
+      loadAlerts();
+    }
+  }
+
+  /** Operators and auditors see the watchdog's alerts (AccessRules); other staff do not ask. */
+  function seesAlerts() {
+    return me !== null && /^(operator|auditor)$/i.test(me.role);
   }
 
   $('sign-in-form').addEventListener('submit', async e => {
@@ -159,7 +167,8 @@
     audit: () => loadAudit(true),
     staff: loadStaff,
     integrity: () => {},
-    messages: loadMessages
+    messages: loadMessages,
+    alerts: loadAlerts
   };
 
   function route() {
@@ -678,6 +687,55 @@
       loadStaff();
     }
   });
+
+  // ---------------------------------------------------------------- alerts
+
+  /** The rule's name as the console says it; the rule id itself when the table has none. */
+  function ruleName(rule) {
+    return O.t('console.alerts.rule.' + rule, null, rule);
+  }
+
+  function alertRows(list, withResolved) {
+    return list.map(a => {
+      const row = [h('strong', { text: ruleName(a.rule) }), a.subject, a.detail, when(a.raisedAt)];
+      if (withResolved) {
+        row.push(a.resolvedAt ? when(a.resolvedAt) : h('span', { class: 'badge', i18n: 'console.alerts.stillActive' }));
+      }
+      row.push(h('a', { href: a.runbook, target: '_blank', rel: 'noopener', text: a.runbook.replace(/^\/docs\//, '') }));
+      return row;
+    });
+  }
+
+  /** Shows the active alerts on every section (banner, badge); the full lists on the alerts section. */
+  async function loadAlerts() {
+    const r = await O.api('GET', '/api/operator/alerts');
+    if (!r.ok) {
+      return;
+    }
+    const active = r.data.active;
+    const badge = $('alerts-badge');
+    badge.hidden = active.length === 0;
+    badge.textContent = String(active.length);
+    const banner = $('alerts-banner');
+    banner.hidden = active.length === 0;
+    O.fill(banner, active.length ? h('p', null, O.t('console.alerts.banner', { n: active.length }) + ' ',
+      active.map(a => ruleName(a.rule) + ' (' + a.subject + ')').join(', ') + ' ',
+      h('a', { href: '#alerts', i18n: 'console.alerts.see' })) : null);
+    O.translate(banner);
+    if (!$('section-alerts').hidden) {
+      table('alerts-active', ['console.alerts.rule', 'console.alerts.subject', 'console.alerts.detail', 'console.alerts.raised',
+        'console.alerts.runbook'], alertRows(active, false));
+      table('alerts-history', ['console.alerts.rule', 'console.alerts.subject', 'console.alerts.detail', 'console.alerts.raised',
+        'console.alerts.resolved', 'console.alerts.runbook'], alertRows(r.data.history, true));
+    }
+  }
+
+  // Alerts are read every 10 s while a console is open, whichever section it shows.
+  setInterval(() => {
+    if (seesAlerts() && !document.hidden) {
+      loadAlerts();
+    }
+  }, 10000);
 
   // ---------------------------------------------------------------- integrity
 

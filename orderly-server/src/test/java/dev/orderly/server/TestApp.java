@@ -28,6 +28,9 @@ public final class TestApp {
             env.put("ORDERLY_DEMO_PEOPLE", "2000");
             env.put("ORDERLY_DEMO_CLINICS", "60");
             env.put("ORDERLY_GATE_IDENTITY_RATE", "1000");
+            // The canary walks every minute and books: tests of their own figures would see its lanes
+            // and requests; the canary's own tests turn it on.
+            env.put("ORDERLY_CANARY", "off");
             env.putAll(overrides);
             env.values().removeIf(v -> v == null || v.isEmpty());
             return Settings.from(env);

@@ -9,10 +9,12 @@ import dev.orderly.gate.GateStore;
 import dev.orderly.gate.GateTokens;
 import dev.orderly.gate.WaitingRoom;
 import dev.orderly.token.SigningKeys;
+import dev.orderly.watch.CanaryLanes;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -67,9 +69,17 @@ public final class Gates implements AutoCloseable {
         this.waitingRoom = new WaitingRoom(store, new GateTokens(keys), passes, clock, jitter,
                 gate -> health.containsKey(gate) ? health.get(gate).health() : DownstreamHealth.UNKNOWN);
         for (Standard g : standard) {
+            boolean lane = CanaryLanes.isLane(g.name());
             if (store.config(g.name()).isEmpty()) {
-                waitingRoom.configure(new GateConfig(g.name(), opensAt.minus(preQueue), opensAt, new AdmissionPolicy.FixedRate(g.perSecond()), passLifetime,
-                        g.keyedByPerson(), GateMode.ACTIVE, "", GateConfig.DEFAULT_MAX_POLL));
+                // The canary's lanes are open from the start: the canary checks the machinery before an opening too.
+                Instant laneOpens = lane ? clock.instant() : opensAt;
+                waitingRoom.configure(new GateConfig(g.name(), laneOpens.minus(lane ? Duration.ZERO : preQueue), laneOpens,
+                        new AdmissionPolicy.FixedRate(g.perSecond()), passLifetime, g.keyedByPerson(), GateMode.ACTIVE, "",
+                        GateConfig.DEFAULT_MAX_POLL));
+            }
+            if (lane) {
+                // No figure of the deployment's, as the dashboard's (see CanaryLanes).
+                continue;
             }
             String gate = g.name();
             Gauge.builder("orderly.gate.waiting", () -> waitingRoom.figures(gate).map(f -> (double) f.waiting()).orElse(0.0))

@@ -73,6 +73,7 @@ final class AccessRules {
             rule(HttpMethod.PUT, "/api/operator/capacity", OPERATOR),
             rule(HttpMethod.GET, "/api/operator/integrity", OPERATOR, AUDITOR),
             rule(HttpMethod.GET, "/api/operator/dashboard", OPERATOR, AUDITOR),
+            rule(HttpMethod.GET, "/api/operator/alerts", OPERATOR, AUDITOR),
             rule(HttpMethod.GET, "/api/operator/audit", OPERATOR, AUDITOR),
             rule(HttpMethod.GET, "/api/operator/audit.csv", OPERATOR, AUDITOR),
             rule(HttpMethod.GET, "/api/operator/audit/verify", OPERATOR, AUDITOR),

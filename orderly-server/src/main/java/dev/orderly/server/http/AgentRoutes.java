@@ -278,7 +278,7 @@ final class AgentRoutes {
         String key = BookingRoutes.idempotencyKey(ctx);
         String actor = actor(ctx);
         withResident(ctx, "agent.cancel", (p, a) -> {
-            BookingRoutes.Cancelled c = bookings.cancelFor(p, key);
+            BookingRoutes.Cancelled c = bookings.cancelFor(ctx, p, key);
             assisting.recordIfDone(p, actor, c.outcome());
             return c.reply();
         });

@@ -154,7 +154,7 @@ final class BookingRoutes {
             return new Booked(refused.get(), null);
         }
         BookingOutcome outcome = booking.book(person, place.clinicId(), place.day(), place.product(), key);
-        meters.counter("orderly.bookings", "outcome", outcome.getClass().getSimpleName()).increment();
+        api.metersFor(ctx).counter("orderly.bookings", "outcome", outcome.getClass().getSimpleName()).increment();
         if (outcome instanceof BookingOutcome.Booked && pass instanceof PassCheck.Valid valid) {
             // Booking is the step the gate admits to: done, the pass is used.
             gates.spend(valid);
@@ -263,7 +263,7 @@ final class BookingRoutes {
         if (outcome instanceof ChangeOutcome.Changed && pass instanceof PassCheck.Valid valid) {
             gates.spend(valid);
         }
-        return new Changed(counted("changes", outcome, changeReply(outcome)), outcome);
+        return new Changed(counted(ctx, "changes", outcome, changeReply(outcome)), outcome);
     }
 
     /**
@@ -279,8 +279,8 @@ final class BookingRoutes {
         };
     }
 
-    private Reply counted(String what, Object outcome, Reply reply) {
-        meters.counter("orderly.bookings." + what, "outcome", outcome.getClass().getSimpleName()).increment();
+    private Reply counted(RoutingContext ctx, String what, Object outcome, Reply reply) {
+        api.metersFor(ctx).counter("orderly.bookings." + what, "outcome", outcome.getClass().getSimpleName()).increment();
         return reply;
     }
 
@@ -304,7 +304,7 @@ final class BookingRoutes {
 
     private void cancel(RoutingContext ctx) {
         String key = idempotencyKey(ctx);
-        api.run(ctx, () -> identity.person(ctx).map(p -> cancelFor(p, key).reply()).orElseGet(IdentityRoutes::notVerified));
+        api.run(ctx, () -> identity.person(ctx).map(p -> cancelFor(ctx, p, key).reply()).orElseGet(IdentityRoutes::notVerified));
     }
 
     /** A cancellation's answer, and its outcome. */
@@ -312,9 +312,9 @@ final class BookingRoutes {
     }
 
     /** Cancels {@code person}'s reservation: no pass needed, cancelling frees a place. */
-    Cancelled cancelFor(Person person, String key) {
+    Cancelled cancelFor(RoutingContext ctx, Person person, String key) {
         CancelOutcome outcome = booking.cancel(person, key);
-        return new Cancelled(counted("cancellations", outcome, switch (outcome) {
+        return new Cancelled(counted(ctx, "cancellations", outcome, switch (outcome) {
             case CancelOutcome.Cancelled c -> Reply.json(200, reservationJson(c.reservation()).put("status", "CANCELLED"));
             case CancelOutcome.NothingToCancel n -> Reply.problem(ProblemType.NO_RESERVATION, "you hold no active reservation");
             case BookingOutcome.KeyReused k -> bookingReply(k);

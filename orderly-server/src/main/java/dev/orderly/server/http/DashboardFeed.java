@@ -74,6 +74,8 @@ public final class DashboardFeed implements AutoCloseable {
     private long minuteOf = -1;
     private volatile JsonObject latest = new JsonObject().put("starting", true);
     private long timer = -1;
+    private volatile java.util.function.Supplier<Map<String, Double>> levels = Map::of;
+    private volatile SecondListener listener = (sum, nodes, seconds) -> { };
     /** System.nanoTime until which the stores are read; starts "now" (nobody has looked). Never Long.MIN_VALUE: the difference would overflow. */
     private volatile long watchedUntil = System.nanoTime();
 
@@ -87,6 +89,20 @@ public final class DashboardFeed implements AutoCloseable {
         this.node = node;
         this.clock = clock;
         this.blocking = blocking;
+    }
+
+    /** Hears every second's deployment-wide rates (the watchdog counts them), watched or not. */
+    public interface SecondListener {
+        void second(Map<String, Double> sumPerSecond, Map<String, NodeBoard.Post> nodes, double seconds);
+    }
+
+    /** Levels this node posts beside its rates (its clock skew, its canary's failures), read each second. */
+    public void withLevels(java.util.function.Supplier<Map<String, Double>> levels) {
+        this.levels = levels;
+    }
+
+    public void listen(SecondListener listener) {
+        this.listener = listener;
     }
 
     public void start() {
@@ -160,7 +176,13 @@ public final class DashboardFeed implements AutoCloseable {
         JsonArray problems = new JsonArray();
         NodeRates.Totals totals = rates.totals(nanos);
         Map<String, Double> mine = previous == null ? Map.of() : NodeRates.perSecond(previous, totals);
+        double elapsed = previous == null ? 0 : (totals.nanos() - previous.nanos()) / 1e9;
         previous = totals;
+        Map<String, Double> own = levels.get();
+        if (!own.isEmpty()) {
+            mine = new HashMap<>(mine);
+            mine.putAll(own);
+        }
         Map<String, NodeBoard.Post> nodes = Map.of(node, new NodeBoard.Post(now, mine));
         try {
             board.post(node, mine, now);
@@ -170,6 +192,11 @@ public final class DashboardFeed implements AutoCloseable {
         }
         Map<String, Double> sum = new TreeMap<>();
         nodes.values().forEach(p -> p.ratesPerSecond().forEach((k, v) -> sum.merge(k, v, Double::sum)));
+        try {
+            listener.second(sum, nodes, elapsed);
+        } catch (RuntimeException e) {
+            problems.add("watchdog: " + e.getMessage());
+        }
         lastSeconds.addLast(sum);
         while (lastSeconds.size() > LIGHT_WINDOW) {
             lastSeconds.removeFirst();
@@ -190,6 +217,10 @@ public final class DashboardFeed implements AutoCloseable {
         try {
             double seconds = previousMarkNanos == 0 ? 0 : (nanos - previousMarkNanos) / 1e9;
             for (GateConfig c : waitingRoom.gates()) {
+                if (dev.orderly.watch.CanaryLanes.isLane(c.name())) {
+                    // The canary's own lanes are no figure of the deployment's.
+                    continue;
+                }
                 GateFigures f = waitingRoom.figures(c.name()).orElse(null);
                 if (f == null) {
                     continue;

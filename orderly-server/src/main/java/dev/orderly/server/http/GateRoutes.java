@@ -6,6 +6,7 @@ import dev.orderly.gate.PassCheck;
 import dev.orderly.gate.WaitingRoom;
 import dev.orderly.identity.SessionTokens;
 import dev.orderly.problem.ProblemType;
+import dev.orderly.watch.CanaryLanes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.json.JsonObject;
@@ -66,6 +67,9 @@ final class GateRoutes {
 
     private void gateInfo(RoutingContext ctx) {
         String gate = ctx.pathParam("gate");
+        if (hiddenLane(ctx, gate)) {
+            return;
+        }
         // When the gate takes joins and opens is public: the landing page and load tests plan by it.
         reply(ctx, () -> waitingRoom.figures(gate).flatMap(f -> waitingRoom.gate(gate).map(c -> Reply.json(200, figuresJson(f)
                         .put("joinFrom", c.joinFrom().toString()).put("opensAt", c.opensAt().toString()))))
@@ -97,6 +101,9 @@ final class GateRoutes {
 
     private void join(RoutingContext ctx) {
         String gate = ctx.pathParam("gate");
+        if (hiddenLane(ctx, gate)) {
+            return;
+        }
         if (AgentRoutes.AGENT_GATE.equals(gate)) {
             // Agents join through their own route, as themselves: a place here is worth nothing to anyone else.
             api.send(ctx, Reply.problem(ProblemType.AGENT_LINE, "this line is the call centre's; agents join it from the agent page"));
@@ -138,7 +145,9 @@ final class GateRoutes {
     private Reply joinReply(String gate, WaitingRoom.JoinOutcome outcome) {
         return switch (outcome) {
             case WaitingRoom.Joined joined -> {
-                meters.counter("orderly.gate.joins", "gate", gate).increment();
+                if (!CanaryLanes.isLane(gate)) {
+                    meters.counter("orderly.gate.joins", "gate", gate).increment();
+                }
                 Reply r = statusReply(gate, joined.status(), joined.token());
                 yield new Reply(201, r.body(), r.problem(), r.cookies(), r.headers())
                         .cookie(api.cookie(ticketCookie(gate), joined.token(), Duration.ofDays(1)));
@@ -149,6 +158,9 @@ final class GateRoutes {
 
     private void status(RoutingContext ctx) {
         String gate = ctx.pathParam("gate");
+        if (hiddenLane(ctx, gate)) {
+            return;
+        }
         String token = ctx.request().getHeader("Orderly-Ticket");
         if (token == null) {
             Cookie c = ctx.request().getCookie(ticketCookie(gate));
@@ -251,8 +263,19 @@ final class GateRoutes {
         };
     }
 
+    /** A canary lane asked for by anyone but the canary: answered as the unknown gate it is to them. */
+    private boolean hiddenLane(RoutingContext ctx, String gate) {
+        if (CanaryLanes.isLane(gate) && !api.isCanary(ctx)) {
+            api.send(ctx, unknownGate(gate));
+            return true;
+        }
+        return false;
+    }
+
     /** The pass this browser presents for {@code gate} (cookie, or the Orderly-Pass header), checked. */
-    PassCheck passOf(RoutingContext ctx, String gate) {
+    PassCheck passOf(RoutingContext ctx, String realGate) {
+        // The canary's passes are of its own lane (see CanaryLanes), never of the real gate.
+        String gate = api.isCanary(ctx) ? CanaryLanes.lane(realGate) : realGate;
         String token = ctx.request().getHeader("Orderly-Pass");
         if (token == null) {
             Cookie c = ctx.request().getCookie(passCookie(gate));

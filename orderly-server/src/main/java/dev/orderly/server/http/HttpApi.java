@@ -85,6 +85,10 @@ public final class HttpApi {
     private static final CharSequence SET_COOKIE = io.vertx.core.http.HttpHeaders.createOptimized("Set-Cookie");
 
     private DashboardFeed dashboard;
+    private dev.orderly.watch.AlertBook alerts;
+    private volatile byte[] canarySecret;
+    /** The canary's counts: kept apart, read by nobody, so no figure includes the synthetic resident. */
+    private static final MeterRegistry UNCOUNTED = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
     private dev.orderly.notice.Notices notices;
     private Assistance assistance;
     private dev.orderly.standby.StandbyService standby;
@@ -112,6 +116,35 @@ public final class HttpApi {
     /** Lets verified people leave a line and be texted back (before the router is made). */
     public HttpApi withLeaveTheLine(dev.orderly.gate.LeaveTheLine leaving) {
         this.leaveTheLine = leaving;
+        return this;
+    }
+
+    /**
+     * Lets the canary of this node through its own gate lanes: a request carrying {@code secret} in
+     * {@link dev.orderly.watch.CanaryLanes#HEADER} is the canary's, checked against the lanes and
+     * counted in no figure (before the router is made).
+     */
+    public HttpApi withCanary(String secret) {
+        this.canarySecret = secret.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return this;
+    }
+
+    /** Whether this request is the canary's (see {@link #withCanary}). */
+    boolean isCanary(RoutingContext ctx) {
+        byte[] secret = canarySecret;
+        String given = ctx.request().getHeader(dev.orderly.watch.CanaryLanes.HEADER);
+        return secret != null && given != null
+                && java.security.MessageDigest.isEqual(secret, given.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Where this request's counts go: the node's meters, or nowhere for the canary's. */
+    MeterRegistry metersFor(RoutingContext ctx) {
+        return isCanary(ctx) ? UNCOUNTED : parts.meters();
+    }
+
+    /** Shows the watchdog's alerts from {@code book} (before the router is made). */
+    public HttpApi withAlerts(dev.orderly.watch.AlertBook book) {
+        this.alerts = book;
         return this;
     }
 
@@ -216,6 +249,9 @@ public final class HttpApi {
         if (leaveTheLine != null) {
             new LeaveLineRoutes(this, gates, identity, leaveTheLine).mount(router);
         }
+        if (alerts != null) {
+            new AlertRoutes(this, alerts).mount(router);
+        }
         if (notices != null) {
             new MessageRoutes(this, notices).mount(router);
         }
@@ -235,6 +271,18 @@ public final class HttpApi {
         // The console's chart library, from its webjar (pinned in the pom), never from a CDN.
         router.route("/assets/vendor/uplot/*").handler(StaticHandler.create("META-INF/resources/webjars/uplot/1.6.30/dist")
                 .setMaxAgeSeconds(Duration.ofDays(365).toSeconds()).setSendVaryHeader(false));
+        router.get("/docs/runbook.md").handler(ctx -> {
+            try (java.io.InputStream in = HttpApi.class.getResourceAsStream("/docs/runbook.md")) {
+                if (in == null) {
+                    ctx.next();
+                    return;
+                }
+                ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").putHeader("Cache-Control", "max-age=60")
+                        .end(io.vertx.core.buffer.Buffer.buffer(in.readAllBytes()));
+            } catch (java.io.IOException e) {
+                ctx.fail(e);
+            }
+        });
         router.route("/assets/*").handler(StaticHandler.create("web")
                 .setMaxAgeSeconds(Duration.ofDays(365).toSeconds()).setSendVaryHeader(false));
         router.route("/*").handler(StaticHandler.create("web").setMaxAgeSeconds(60).setIndexPage("index.html"));
@@ -315,6 +363,9 @@ public final class HttpApi {
         ctx.addBodyEndHandler(v -> {
             String route = ctx.currentRoute() == null || ctx.currentRoute().getPath() == null ? "other" : ctx.currentRoute().getPath();
             long nanos = System.nanoTime() - started;
+            if (isCanary(ctx)) {
+                return;
+            }
             timer(ctx.request().method().name(), route, r.getStatusCode()).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
             parts.requestObserver().observe(route, nanos, r.getStatusCode());
         });

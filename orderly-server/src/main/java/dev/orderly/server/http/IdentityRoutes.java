@@ -54,7 +54,6 @@ final class IdentityRoutes {
     private final BookingService booking;
     private final RateLimits limits;
     private final MeterRegistry meters;
-    private final ProviderCalls providerCalls;
     private final Clock clock;
 
     IdentityRoutes(HttpApi api, GateRoutes gates, IdentityProviders providers, Sessions sessions, ResidentRegistry registry,
@@ -67,7 +66,6 @@ final class IdentityRoutes {
         this.booking = booking;
         this.limits = limits;
         this.meters = meters;
-        this.providerCalls = new ProviderCalls(meters);
         this.clock = clock;
     }
 
@@ -141,9 +139,9 @@ final class IdentityRoutes {
             if (gates.passOf(ctx, method.gate()) instanceof PassCheck.Refused refused) {
                 return GateRoutes.passRefused(refused).with("gate", method.gate());
             }
-            Verification.Started started = providerCalls.timed(method.name(), "start", () -> method.provider().start(claim),
+            Verification.Started started = ProviderCalls.timed(api.metersFor(ctx), method.name(), "start", () -> method.provider().start(claim),
                     r -> r instanceof Verification.NotSent);
-            meters.counter("orderly.identity.challenges", "provider", method.name(), "outcome", started.getClass().getSimpleName())
+            api.metersFor(ctx).counter("orderly.identity.challenges", "provider", method.name(), "outcome", started.getClass().getSimpleName())
                     .increment();
             return switch (started) {
                 case Verification.CodeSent sent -> Reply.json(201, new JsonObject().put("provider", method.name())
@@ -199,9 +197,9 @@ final class IdentityRoutes {
             if (pass instanceof PassCheck.Refused refused) {
                 return GateRoutes.passRefused(refused).with("gate", method.gate());
             }
-            Verification.Checked checked = providerCalls.timed(method.name(), "check", () -> method.provider().check(id, response),
+            Verification.Checked checked = ProviderCalls.timed(api.metersFor(ctx), method.name(), "check", () -> method.provider().check(id, response),
                     r -> false);
-            meters.counter("orderly.identity.checks", "provider", method.name(), "outcome", checked.getClass().getSimpleName())
+            api.metersFor(ctx).counter("orderly.identity.checks", "provider", method.name(), "outcome", checked.getClass().getSimpleName())
                     .increment();
             return switch (checked) {
                 case Verification.Verified v -> {

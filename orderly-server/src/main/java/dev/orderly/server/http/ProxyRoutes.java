@@ -200,7 +200,7 @@ final class ProxyRoutes {
     private void cancel(RoutingContext ctx) {
         String key = BookingRoutes.idempotencyKey(ctx);
         withParent(ctx, (me, parent, acting) -> {
-            BookingRoutes.Cancelled c = bookings.cancelFor(parent, key);
+            BookingRoutes.Cancelled c = bookings.cancelFor(ctx, parent, key);
             assisting.recordIfDone(parent, binding(me), c.outcome());
             return c.reply();
         });

@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * The booking tallies counted in PostgreSQL, from the registry, the cohorts and the
- * reservations (a person's id is the registry's resident id). A resident a cohort covers is born
+ * reservations (a person's id is the registry's resident id); the canary's synthetic residents are left out. A resident a cohort covers is born
  * in its range and, for a special-group cohort, on its list. Whole-table counts: meant to be asked every few seconds by one dashboard feed
  * per node, not per request.
  */
@@ -29,12 +29,12 @@ public final class PostgresBookingTallies implements BookingTallies {
         await(pool.query("""
                 SELECT c.id, c.name,
                        (SELECT count(*) FROM residents r
-                        WHERE r.birth_date BETWEEN c.born_from AND c.born_to
+                        WHERE NOT r.synthetic AND r.birth_date BETWEEN c.born_from AND c.born_to
                           AND (c.special_group IS NULL OR EXISTS (SELECT 1 FROM special_group_members m
                                                                   WHERE m.group_code = c.special_group AND m.resident_id = r.id))),
                        (SELECT count(*) FROM reservations v JOIN residents r ON r.id = v.person_id
                         WHERE v.dose = 1 AND v.status = 'ACTIVE'
-                          AND r.birth_date BETWEEN c.born_from AND c.born_to
+                          AND NOT r.synthetic AND r.birth_date BETWEEN c.born_from AND c.born_to
                           AND (c.special_group IS NULL OR EXISTS (SELECT 1 FROM special_group_members m
                                                                   WHERE m.group_code = c.special_group AND m.resident_id = r.id)))
                 FROM cohorts c ORDER BY c.id""").execute())
@@ -46,7 +46,7 @@ public final class PostgresBookingTallies implements BookingTallies {
                        count(*) FILTER (WHERE EXISTS (SELECT 1 FROM reservations v
                                                       WHERE v.person_id = r.id AND v.dose = 1 AND v.status = 'ACTIVE'))
                 FROM residents r
-                WHERE EXISTS (SELECT 1 FROM cohorts c
+                WHERE NOT r.synthetic AND EXISTS (SELECT 1 FROM cohorts c
                               WHERE r.birth_date BETWEEN c.born_from AND c.born_to
                                 AND (c.special_group IS NULL OR EXISTS (SELECT 1 FROM special_group_members m
                                                                         WHERE m.group_code = c.special_group AND m.resident_id = r.id)))

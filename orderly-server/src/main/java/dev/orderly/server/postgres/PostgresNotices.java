@@ -26,7 +26,7 @@ public final class PostgresNotices implements Notices {
     /** A resident the cohort covers (as the booking tallies count them), reachable by SMS. */
     private static final String COHORT_MEMBERS = """
             SELECT r.id FROM residents r JOIN cohorts c ON c.id = $1
-            WHERE r.phone_sealed IS NOT NULL AND r.birth_date BETWEEN c.born_from AND c.born_to
+            WHERE r.phone_sealed IS NOT NULL AND NOT r.synthetic AND r.birth_date BETWEEN c.born_from AND c.born_to
               AND (c.special_group IS NULL OR EXISTS (SELECT 1 FROM special_group_members m
                                                       WHERE m.group_code = c.special_group AND m.resident_id = r.id))""";
 
@@ -34,7 +34,7 @@ public final class PostgresNotices implements Notices {
     private static final String CLINIC_BOOKINGS = """
             SELECT DISTINCT v.person_id AS id FROM reservations v JOIN residents r ON r.id = v.person_id
             WHERE v.clinic_id = $1 AND v.status = 'ACTIVE' AND ($2::date IS NULL OR v.day = $2::date)
-              AND ($3::int IS NULL OR v.dose = $3::int) AND r.phone_sealed IS NOT NULL""";
+              AND ($3::int IS NULL OR v.dose = $3::int) AND r.phone_sealed IS NOT NULL AND NOT r.synthetic""";
 
     /** Every statement, whole, so that a test can prepare each without parameter types (see AdapterStatementsParseIT). */
     static final String COUNT_COHORT = "SELECT count(*) FROM (" + COHORT_MEMBERS + ") a";

@@ -63,7 +63,7 @@ public final class PostgresResidentRegistry implements ResidentRegistry {
     /** Up to {@code count} residents born in [from, to], by id, skipping {@code offset}: for demo runs and load tests. */
     public List<Person> sample(LocalDate from, LocalDate to, int count, int offset) {
         List<Person> result = new ArrayList<>();
-        await(pool.preparedQuery("SELECT " + COLUMNS + " FROM residents WHERE birth_date BETWEEN $1 AND $2 ORDER BY id LIMIT $3 OFFSET $4")
+        await(pool.preparedQuery("SELECT " + COLUMNS + " FROM residents WHERE birth_date BETWEEN $1 AND $2 AND NOT synthetic ORDER BY id LIMIT $3 OFFSET $4")
                 .execute(Tuple.of(from, to, count, offset))).forEach(r -> result.add(person(r)));
         return result;
     }

@@ -21,7 +21,7 @@ class DashboardFiguresTest {
         meters.counter("orderly.bookings", "outcome", "Full").increment(2);
         meters.counter("orderly.identity.checks", "provider", "identity", "outcome", "Verified").increment(6);
         meters.timer("orderly.http.server.requests", "method", "GET", "route", "/a", "status", "503").record(1, TimeUnit.MILLISECONDS);
-        new ProviderCalls(meters).timed("identity", "check", () -> "x", r -> true);
+        ProviderCalls.timed(meters, "identity", "check", () -> "x", r -> true);
         NodeRates.Totals after = rates.totals(2_000_000_000L);
 
         Map<String, Double> perSecond = NodeRates.perSecond(before, after);

@@ -162,6 +162,7 @@ public final class HttpApi {
         gates.mount(router);
         identity.mount(router);
         new BookingRoutes(this, gates, identity, parts.booking(), parts.bookingStore(), parts.meters()).mount(router);
+        new ScheduleRoutes(this, parts.booking(), parts.bookingStore(), parts.rateLimits(), parts.clock()).mount(router);
         new OperatorRoutes(this, parts.waitingRoom()).mount(router);
         new OperatorBookingRoutes(this, parts.bookingStore(), parts.bookingOperations()).mount(router);
         new AuditRoutes(this, parts.auditLog()).mount(router);

@@ -41,6 +41,7 @@
     }
     if (r.status === 401) {
       showOnly(el.needVerify);
+      O.showSessionEnd(el.problem, r.problem);
       return;
     }
     if (r.status === 404) {
@@ -104,6 +105,7 @@
       cancelled(r.data);
     } else if (r.status === 401) {
       showOnly(el.needVerify);
+      O.showSessionEnd(el.problem, r.problem);
     } else if (r.status === 404) {
       showOnly(el.none);
       O.showProblem(el.problem, r.problem, { tone: 'info' });

@@ -1,7 +1,7 @@
 /*
- * Landing page: no API call until the person asks to join (the page is static and cacheable,
- * so a surge of visitors costs the servers nothing). Joining takes a place in the identity gate's
- * line and moves on to the waiting room.
+ * Landing page: static and cacheable; its one read is the schedule (who can book now and next),
+ * which is the same for everyone and cached for 30 s, so a surge of visitors costs the servers
+ * little. Joining takes a place in the identity gate's line and moves on to the waiting room.
  */
 (function () {
   'use strict';
@@ -25,6 +25,8 @@
     }
     O.busy(button, false);
   });
+
+  O.schedule.show(O.$('#who'), { compact: true });
 
   function retry() {
     return O.h('p', { class: 'small', i18n: 'landing.retryHint' });

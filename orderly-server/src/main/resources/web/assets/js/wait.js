@@ -135,17 +135,25 @@
   /**
    * A paused line that said when it resumes is asked again just after that time rather than a
    * whole poll interval later, so the head of the line moves on at once; a little spread keeps
-   * the pages from all asking in the same instant.
+   * the pages from all asking in the same instant. When the restart is late, the page keeps
+   * asking, less and less often (half the lateness, at least 2 s), up to the server's interval.
    */
+  let announcedBack = 0;
   function untilResume(answer, pollAfter) {
-    if (answer.phase !== 'PAUSED' || !answer.expectedBack) {
+    if (answer.phase !== 'PAUSED') {
+      announcedBack = 0;
       return pollAfter;
     }
-    const back = Date.parse(answer.expectedBack) - Date.now();
-    if (!Number.isFinite(back)) {
+    const back = Date.parse(answer.expectedBack || '');
+    if (Number.isFinite(back)) {
+      announcedBack = back;
+    }
+    if (!announcedBack) {
       return pollAfter;
     }
-    return Math.min(pollAfter, Math.max(MIN_POLL_MS, back + Math.random() * 2000));
+    const left = announcedBack - Date.now();
+    const wait = left > 0 ? left : Math.max(2000, -left / 2);
+    return Math.min(pollAfter, Math.max(MIN_POLL_MS, wait + Math.random() * 2000));
   }
 
   /** Keeps the place and asks again later; says so without alarming. */
@@ -265,9 +273,11 @@
       admitted();
       return;
     }
+    let delay = gate.nextPollAt() - Date.now();
     if (last && last.answer && last.answer.state === 'waiting' && last.answer.rank !== undefined) {
       render(last.answer);
+      delay = untilResume(last.answer, delay);
     }
-    schedule(gate.nextPollAt() - Date.now());
+    schedule(delay);
   })();
 })();

@@ -277,13 +277,14 @@ class AccessibilityBrowserIT {
             axe("404");
 
             // The waiting room with people ahead.
-            joinAnonymously(base, 4);
+            // Enough people ahead (at 2 a second) for the check to finish before the turn comes.
+            joinAnonymously(base, 16);
             page.navigate(base + "/");
             page.locator("#join").click();
             page.waitForURL("**/wait.html");
             assertThat(page.locator("#queue-waiting")).isVisible();
             axe("waiting");
-            page.waitForURL("**/verify.html", new Page.WaitForURLOptions().setTimeout(40_000));
+            page.waitForURL("**/verify.html", new Page.WaitForURLOptions().setTimeout(60_000));
 
             // Verify: the form, the code, and a code locked after too many wrong tries.
             assertThat(page.locator("#identity-form")).isVisible();
@@ -378,24 +379,29 @@ class AccessibilityBrowserIT {
 
             // A paused line: the operator's message in the reader's language, paused, the restart time, no
             // estimate, no progress bar; and asked again at the announced restart, not 20 s later.
-            Instant back = Instant.now().plusSeconds(5);
-            assertThat(operator.post("/api/operator/gates/booking/pause", new JsonObject().put("message", "시스템 점검 중입니다")
+            Instant back = Instant.now().plusSeconds(8);
+            assertThat(operator.post("/api/operator/gates/identity/pause", new JsonObject().put("message", "시스템 점검 중입니다")
                     .put("messageEn", "Maintenance in progress").put("expectedBack", back.toString())).status()).isEqualTo(200);
+            BrowserContext newcomer = newContext();
+            Page waiting = newcomer.newPage();
             try {
-                page.navigate(base + "/wait.html?gate=booking");
-                assertThat(page.locator("#paused-badge")).isVisible();
-                assertThat(page.locator("#not-open-text")).containsText(lang.t("시스템 점검 중입니다", "Maintenance in progress"));
-                assertThat(page.locator("#eta")).hasText(lang.t("대기열이 멈춘 동안은 예상 대기 시간을 알 수 없습니다",
+                waiting.navigate(base + "/");
+                waiting.locator("#join").click();
+                waiting.waitForURL("**/wait.html");
+                assertThat(waiting.locator("#paused-badge")).isVisible();
+                assertThat(waiting.locator("#not-open-text")).containsText(lang.t("시스템 점검 중입니다", "Maintenance in progress"));
+                assertThat(waiting.locator("#eta")).hasText(lang.t("대기열이 멈춘 동안은 예상 대기 시간을 알 수 없습니다",
                         "While the line is paused, the wait cannot be estimated"));
-                assertThat(page.locator("#progress")).isHidden();
-                axe("paused");
+                assertThat(waiting.locator("#progress")).isHidden();
+                axe(waiting, "paused");
             } finally {
-                assertThat(operator.post("/api/operator/gates/booking/resume", new JsonObject()).status()).isEqualTo(200);
+                assertThat(operator.post("/api/operator/gates/identity/resume", new JsonObject()).status()).isEqualTo(200);
             }
             long resumed = System.nanoTime();
-            page.waitForURL("**/book.html", new Page.WaitForURLOptions().setTimeout(15_000));
+            waiting.waitForURL("**/verify.html", new Page.WaitForURLOptions().setTimeout(15_000));
             assertThat(Duration.ofNanos(System.nanoTime() - resumed)).as("asked again at the announced restart")
                     .isLessThan(Duration.ofSeconds(12));
+            newcomer.close();
 
             // The text-size control: large text, kept across pages.
             Locator large = page.locator("[data-text-size]");

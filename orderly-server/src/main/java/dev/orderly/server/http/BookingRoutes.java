@@ -121,7 +121,7 @@ final class BookingRoutes {
         api.run(ctx, () -> {
             Optional<Person> person = identity.person(ctx);
             if (person.isEmpty()) {
-                return IdentityRoutes.notVerified();
+                return IdentityRoutes.notVerified(ctx);
             }
             PassCheck pass = gates.passOf(ctx, BOOKING_GATE);
             Optional<Reply> refused = refusal(pass, person.get());
@@ -188,7 +188,7 @@ final class BookingRoutes {
         api.run(ctx, () -> identity.person(ctx).map(p -> booking.reservationOf(p)
                         .map(r -> Reply.json(200, reservationJson(r)))
                         .orElseGet(() -> Reply.problem(ProblemType.NO_RESERVATION, "you hold no active reservation")))
-                .orElseGet(IdentityRoutes::notVerified));
+                .orElseGet(() -> IdentityRoutes.notVerified(ctx)));
     }
 
     private void moveDose1(RoutingContext ctx) {
@@ -199,7 +199,7 @@ final class BookingRoutes {
         String product = in.text("product", 16);
         api.run(ctx, () -> identity.person(ctx)
                 .map(p -> change(ctx, p, key, () -> booking.moveDose1(p, clinicId, day, product, key)))
-                .orElseGet(IdentityRoutes::notVerified));
+                .orElseGet(() -> IdentityRoutes.notVerified(ctx)));
     }
 
     private void moveDose2(RoutingContext ctx) {
@@ -208,7 +208,7 @@ final class BookingRoutes {
         LocalDate day = in.date("day");
         api.run(ctx, () -> identity.person(ctx)
                 .map(p -> change(ctx, p, key, () -> booking.moveDose2(p, day, key)))
-                .orElseGet(IdentityRoutes::notVerified));
+                .orElseGet(() -> IdentityRoutes.notVerified(ctx)));
     }
 
     /**
@@ -272,6 +272,6 @@ final class BookingRoutes {
             case CancelOutcome.Cancelled c -> Reply.json(200, reservationJson(c.reservation()).put("status", "CANCELLED"));
             case CancelOutcome.NothingToCancel n -> Reply.problem(ProblemType.NO_RESERVATION, "you hold no active reservation");
             case BookingOutcome.KeyReused k -> bookingReply(k);
-        })).orElseGet(IdentityRoutes::notVerified));
+        })).orElseGet(() -> IdentityRoutes.notVerified(ctx)));
     }
 }

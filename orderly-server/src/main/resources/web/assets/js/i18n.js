@@ -43,6 +43,7 @@
   window.OrderlyMessages = {
     ko: {
       'common.skip': '본문 바로가기',
+      'common.noticeLabel': '안내',
       'common.notice': '이 누리집은 코로나19 예방접종 사전예약 시연 서비스입니다.',
       'common.service': '코로나19 예방접종 사전예약',
       'common.langToggle': 'English',
@@ -504,6 +505,7 @@
 
     en: {
       'common.skip': 'Skip to main content',
+      'common.noticeLabel': 'Notice',
       'common.notice': 'This site is a demonstration of a COVID-19 vaccination pre-reservation service.',
       'common.service': 'COVID-19 vaccination pre-reservation',
       'common.langToggle': '한국어',

@@ -238,6 +238,7 @@ class AccessibilityBrowserIT {
             String found = (String) p.evaluate(AXE_RUN);
             for (Object v : new io.vertx.core.json.JsonArray(found)) {
                 violations.add(lang + " " + path + " [" + state + "]: " + v);
+                System.out.println("axe violation: " + lang + " " + path + " [" + state + "]: " + v);
             }
         }
 
@@ -278,13 +279,13 @@ class AccessibilityBrowserIT {
 
             // The waiting room with people ahead.
             // Enough people ahead (at 2 a second) for the check to finish before the turn comes.
-            joinAnonymously(base, 16);
+            joinAnonymously(base, 40);
             page.navigate(base + "/");
             page.locator("#join").click();
             page.waitForURL("**/wait.html");
             assertThat(page.locator("#queue-waiting")).isVisible();
             axe("waiting");
-            page.waitForURL("**/verify.html", new Page.WaitForURLOptions().setTimeout(60_000));
+            page.waitForURL("**/verify.html", new Page.WaitForURLOptions().setTimeout(90_000));
 
             // Verify: the form, the code, and a code locked after too many wrong tries.
             assertThat(page.locator("#identity-form")).isVisible();
@@ -414,7 +415,7 @@ class AccessibilityBrowserIT {
             if (lang.ko()) {
                 // 200 % zoom of a 1280-pixel screen: 640 CSS pixels wide, with large text; nothing runs off the side.
                 page.setViewportSize(640, 450);
-                for (String path : List.of("/", "/schedule.html", "/my.html", "/book.html", "/change.html")) {
+                for (String path : List.of("/", "/schedule.html", "/my.html", "/verify.html", "/no-such-page")) {
                     page.navigate(base + path);
                     page.waitForLoadState();
                     page.waitForTimeout(300);
@@ -422,8 +423,10 @@ class AccessibilityBrowserIT {
                     assertThat(((Number) overflow).intValue()).as("horizontal overflow at 200 %% zoom on %s", path).isLessThanOrEqualTo(1);
                 }
                 page.setViewportSize(lang.width, lang.height);
+                page.navigate(base + "/my.html");
             }
-            large.click();
+            page.locator("[data-text-size]").click();
+            assertThat(page.locator("html")).not().hasClass(Pattern.compile("large-text"));
 
             // Verified again on another device: this one says why it ended, and when.
             BrowserContext other = newContext();

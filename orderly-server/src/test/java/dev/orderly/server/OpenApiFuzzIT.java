@@ -503,7 +503,8 @@ class OpenApiFuzzIT {
                     case "gate" -> "identity";
                     case "login" -> "fuzz-nobody";
                     case "provider" -> "sms";
-                    case "id" -> path.startsWith("/api/operator/") ? "fuzz-cohort" : "f".repeat(36);
+                    case "id" -> path.startsWith("/api/operator/") ? "fuzz-cohort" : path.startsWith("/api/clinics/") ? "1" : "f".repeat(36);
+                    case "birthDate" -> "1964-03-15";
                     case "clinicId" -> "999999";
                     case "from" -> path.startsWith("/api/operator/audit") ? "2030-01-01T00:00:00Z" : "2030-01-01";
                     case "to" -> "2030-01-02T00:00:00Z";

@@ -88,7 +88,11 @@ class AccessibilityBrowserIT {
               const json = { Accept: 'application/json', 'Content-Type': 'application/json' };
               let s = await (await fetch('/api/gates/identity/join', { method: 'POST', headers: json })).json();
               const ticket = s.ticket;
+              const until = Date.now() + 90000;
               while (s.state !== 'admitted') {
+                if (Date.now() > until) {
+                  return 'not admitted within 90 s: ' + JSON.stringify(s);
+                }
                 await new Promise(r => setTimeout(r, Math.min(500, s.pollAfterMs || 200)));
                 s = await (await fetch('/api/gates/identity/status', { headers: { 'Orderly-Ticket': ticket } })).json();
               }
@@ -434,7 +438,7 @@ class AccessibilityBrowserIT {
             otherPage.navigate(base + "/");
             Object status = otherPage.evaluate(VERIFY_IN_PAGE, List.of(claim.getString("name"), claim.getString("birthDate"),
                     claim.getString("phone")));
-            assertThat(((Number) status).intValue()).isEqualTo(200);
+            assertThat(String.valueOf(status)).as("verified on another device").isEqualTo("200");
             other.close();
             page.navigate(base + "/my.html");
             assertThat(page.locator("#problem")).containsText(lang.t("다른 기기", "another device"));
@@ -448,7 +452,7 @@ class AccessibilityBrowserIT {
             JsonObject youngClaim = TestResidents.claimOf(refused);
             Object youngStatus = youngPage.evaluate(VERIFY_IN_PAGE, List.of(youngClaim.getString("name"),
                     youngClaim.getString("birthDate"), youngClaim.getString("phone")));
-            assertThat(((Number) youngStatus).intValue()).isEqualTo(200);
+            assertThat(String.valueOf(youngStatus)).as("verified as the person born on another rotation digit").isEqualTo("200");
             youngPage.navigate(base + "/book.html");
             Locator refusal = youngPage.locator("#eligibility .alert");
             assertThat(refusal).containsText(lang.t("10부제", "ten-day rotation"));

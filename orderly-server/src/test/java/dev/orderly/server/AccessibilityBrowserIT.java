@@ -436,6 +436,8 @@ class AccessibilityBrowserIT {
             BrowserContext other = newContext();
             Page otherPage = other.newPage();
             otherPage.navigate(base + "/");
+            // The landing page's schedule read is the browser's first request: it gets the browser-id cookie before the line is joined.
+            assertThat(otherPage.locator("#who .cohort-list").first()).isVisible();
             Object status = otherPage.evaluate(VERIFY_IN_PAGE, List.of(claim.getString("name"), claim.getString("birthDate"),
                     claim.getString("phone")));
             assertThat(String.valueOf(status)).as("verified on another device").isEqualTo("200");
@@ -449,6 +451,7 @@ class AccessibilityBrowserIT {
             BrowserContext young = newContext();
             Page youngPage = young.newPage();
             youngPage.navigate(base + "/");
+            assertThat(youngPage.locator("#who .cohort-list").first()).isVisible();
             JsonObject youngClaim = TestResidents.claimOf(refused);
             Object youngStatus = youngPage.evaluate(VERIFY_IN_PAGE, List.of(youngClaim.getString("name"),
                     youngClaim.getString("birthDate"), youngClaim.getString("phone")));

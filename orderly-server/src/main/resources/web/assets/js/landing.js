@@ -12,6 +12,7 @@
   button.addEventListener('click', async () => {
     O.clear(problem);
     O.busy(button, true, 'landing.joining');
+    await scheduleRead;
     try {
       const r = await O.api('POST', '/api/gates/identity/join');
       if (r.ok && r.data) {
@@ -26,7 +27,10 @@
     O.busy(button, false);
   });
 
-  O.schedule.show(O.$('#who'), { compact: true });
+  // The schedule read may be this browser's first request, which sets its browser-id cookie: a
+  // join sent at the same time would get another id and a ticket this browser cannot use, so the
+  // join waits for the read to finish (it is quick, and cached).
+  const scheduleRead = O.schedule.show(O.$('#who'), { compact: true }).catch(() => null);
 
   function retry() {
     return O.h('p', { class: 'small', i18n: 'landing.retryHint' });

@@ -80,6 +80,25 @@ public final class BookingService {
                 clock.instant());
     }
 
+    /** Today in Seoul, by this service's clock. */
+    public LocalDate today() {
+        return SeoulCalendar.today(clock);
+    }
+
+    /** Who may book now and who next (see {@link dev.orderly.eligibility.Schedule}). */
+    public List<dev.orderly.eligibility.Schedule.Entry> schedule() {
+        return dev.orderly.eligibility.Schedule.at(cohorts.all(), clock.instant());
+    }
+
+    /**
+     * Whether someone born on {@code birthDate} could book now, asked before any identity: as for
+     * a person on no special-group list who holds no reservation (a list's members learn theirs after verifying).
+     */
+    public Eligibility eligibilityByBirthDate(LocalDate birthDate) {
+        return EligibilityRules.check(new Person(0, "-", birthDate, "-"), cohorts.all(), java.util.Set.of(),
+                EligibilityRules.Standing.WITHOUT_RESERVATION, clock.instant());
+    }
+
     /** First day that may be booked now: tomorrow in Seoul. */
     public LocalDate firstBookableDay() {
         return SeoulCalendar.today(clock).plusDays(1);

@@ -117,8 +117,19 @@ public final class InMemoryBookingStore implements BookingStore {
     @Override
     public synchronized List<Region> regions() {
         Map<String, TreeSet<String>> byProvince = new TreeMap<>();
-        clinics.values().forEach(c -> byProvince.computeIfAbsent(c.province(), p -> new TreeSet<>()).add(c.district()));
-        return byProvince.entrySet().stream().map(e -> new Region(e.getKey(), List.copyOf(e.getValue()))).toList();
+        Map<String, String> provinceEn = new java.util.HashMap<>();
+        Map<String, Map<String, String>> districtEn = new java.util.HashMap<>();
+        clinics.values().forEach(c -> {
+            byProvince.computeIfAbsent(c.province(), p -> new TreeSet<>()).add(c.district());
+            if (!c.provinceEn().isEmpty()) {
+                provinceEn.putIfAbsent(c.province(), c.provinceEn());
+            }
+            if (!c.districtEn().isEmpty()) {
+                districtEn.computeIfAbsent(c.province(), p -> new TreeMap<>()).putIfAbsent(c.district(), c.districtEn());
+            }
+        });
+        return byProvince.entrySet().stream().map(e -> new Region(e.getKey(), List.copyOf(e.getValue()),
+                provinceEn.getOrDefault(e.getKey(), ""), districtEn.getOrDefault(e.getKey(), Map.of()))).toList();
     }
 
     @Override

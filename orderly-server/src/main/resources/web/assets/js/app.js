@@ -59,9 +59,15 @@
 
   // ---------------------------------------------------------------- language
 
+  // A first visit follows the browser's languages (the first of them we have); a choice made on the page sticks.
   let lang = (function () {
     const saved = local.get(LANG_KEY);
-    return LANGS.includes(saved) ? saved : 'ko';
+    if (LANGS.includes(saved)) {
+      return saved;
+    }
+    const wanted = (navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || ''])
+      .map(l => String(l).toLowerCase().split('-')[0]);
+    return wanted.find(l => LANGS.includes(l)) || 'ko';
   })();
   const languageListeners = [];
 
@@ -519,10 +525,15 @@
     return productsPromise;
   }
 
+  /** A name from the API in the page's language: the English one in English when there is one. */
+  function named(ko, en) {
+    return lang === 'en' && en ? en : ko;
+  }
+
   /** The name part of a product's name, and the part in parentheses if any. */
   function productLabel(catalogue, code) {
     const p = catalogue[code];
-    const name = p ? p.name : code;
+    const name = p ? named(p.name, p.nameEn) : code;
     const m = /^(.*?)\s*\((.*)\)\s*$/.exec(name);
     return m ? { main: m[1], sub: m[2], full: name } : { main: name, sub: '', full: name };
   }
@@ -540,10 +551,47 @@
     ];
   }
 
+  /** A clinic's names, address and telephone (GET /api/clinics/{id}), or null when they cannot be had. */
+  async function clinicDetails(id) {
+    try {
+      const r = await api('GET', '/api/clinics/' + encodeURIComponent(id));
+      return r.ok ? r.data : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  /**
+   * Fills #clinic-address and #clinic-phone (when the page has them) with the clinic's address and
+   * a telephone link; the clinic's name in #clinic follows the page's language.
+   */
+  async function showClinic(clinicId) {
+    const details = clinicId ? await clinicDetails(clinicId) : null;
+    const address = $('#clinic-address');
+    const phone = $('#clinic-phone');
+    if (details) {
+      const name = $('#clinic');
+      if (name) {
+        name.textContent = named(details.name, details.nameEn);
+        onLanguage(() => { name.textContent = named(details.name, details.nameEn); });
+      }
+      if (address) {
+        address.textContent = details.address;
+      }
+      if (phone) {
+        fill(phone, details.phone ? h('a', { href: 'tel:' + details.phone.replace(/[^0-9+]/g, '') }, details.phone) : '–');
+      }
+    }
+    return details;
+  }
+
   /** Fills the reservation block that done.html and my.html share (#reference, #clinic, ...). */
   function showReservation(r, catalogue) {
     $('#reference').textContent = r.reference;
     $('#clinic').textContent = r.clinic ? r.clinic.name : '';
+    if (r.clinic) {
+      showClinic(r.clinic.id);
+    }
     $('#product').textContent = productLabel(catalogue, r.product).full;
     setText($('#dose1'), 'fmt.value', { v: { date: r.dose1Day } });
     setText($('#dose2'), 'fmt.value', { v: { date: r.dose2Day } });
@@ -552,6 +600,90 @@
       setText(bookedAt, 'res.bookedAtText', { at: { instant: r.bookedAt } });
     }
     bookedAt.hidden = !r.bookedAt;
+  }
+
+  // ---------------------------------------------------------------- cohorts, refusals, places
+
+  /** A cohort as an argument: by name (birth years) in Korean, by birth dates in English, with its ages today. */
+  function cohortArg(cohort) {
+    if (!cohort) {
+      return '';
+    }
+    const ages = cohort.ages || {};
+    return {
+      text: 'book.cohort',
+      args: {
+        name: cohort.name, bornFrom: cohort.bornFrom || '', bornTo: cohort.bornTo || '',
+        youngest: ages.youngest === undefined ? '' : ages.youngest, oldest: ages.oldest === undefined ? '' : ages.oldest
+      }
+    };
+  }
+
+  /** What a rotation's digit is, in words ("the last digit of the birth date"). */
+  function digitName(rotation) {
+    const index = Number(rotation.digitIndex);
+    return index === 7 || index === 3 ? { text: 'rotation.digit.' + index } : { text: 'rotation.digit.other', args: { pos: index + 1 } };
+  }
+
+  /** The rotation as a table: for each last digit of the day of the month, whose digit books that day. */
+  function rotationTable(rotation, today) {
+    const todayDigit = today ? Number(today.slice(-1)) : -1;
+    const cells = [];
+    for (let d = 0; d < 10; d++) {
+      const c = rotation.mapping.charAt(d);
+      const cls = d === todayDigit ? 'today' : null;
+      cells.push([h('th', { scope: 'col', class: cls }, String(d)),
+        c === '-' ? h('td', { class: cls, i18n: 'rotation.nobody' }) : h('td', { class: cls }, c)]);
+    }
+    return h('table', { class: 'rotation-table' },
+      h('caption', { i18n: 'rotation.caption' }),
+      h('tbody', null,
+        h('tr', null, h('th', { scope: 'row', i18n: 'rotation.dayDigit' }), cells.map(c => c[0])),
+        h('tr', null, h('th', { scope: 'row', i18n: 'rotation.who', args: { digitName: digitName(rotation) } }), cells.map(c => c[1]))));
+  }
+
+  /** Why someone may not book, in words, with the rotation table when a rotation is the reason, and the schedule's link. */
+  function refusalBox(e, titleKey) {
+    const reason = String(e.reason || 'UNKNOWN');
+    const args = { cohort: cohortArg(e.cohort) };
+    if (e.opensAt) {
+      args.opensAt = { instant: e.opensAt };
+    }
+    if (e.closedAt) {
+      args.closedAt = { instant: e.closedAt, style: 'deadline' };
+    }
+    const rotation = e.cohort && e.cohort.rotation;
+    let table = null;
+    if (reason === 'WRONG_ROTATION_DAY' && rotation) {
+      const digit = e.yourDigit;
+      const dayDigits = [];
+      for (let d = 0; d < 10; d++) {
+        if (rotation.mapping.charAt(d) === String(digit)) {
+          dayDigits.push(d);
+        }
+      }
+      Object.assign(args, { digit, dayDigits: dayDigits.join(', '), digitName: digitName(rotation), yourDay: { date: e.yourDay } });
+      table = rotationTable(rotation, e.cohort.ages ? e.cohort.ages.on : null);
+    }
+    return h('div', { class: 'alert warning' },
+      h('p', { class: 'alert-title', i18n: titleKey }),
+      h('p', { i18n: 'book.reason.' + reason, args, fallback: t('book.reason.other') }),
+      table,
+      reason === 'ALREADY_BOOKED' ? null : h('p', null, h('a', { href: '/schedule.html', i18n: 'book.scheduleLink' })));
+  }
+
+  /** When a 401 says why the session ended (another device, expiry), says it, with the time for a replaced session. */
+  function showSessionEnd(container, problem) {
+    if (!problem || !['session-replaced', 'session-expired', 'session-ended'].includes(problem.slug)) {
+      return;
+    }
+    const more = problem.replacedAt ? h('p', { i18n: 'verify.replacedAt', args: { at: { instant: problem.replacedAt, style: 'datetime' } } }) : null;
+    showProblem(container, problem, { tone: 'warning', args: {}, actions: more });
+  }
+
+  /** An option for a place: its value the Korean name the API knows it by, its text in the page's language. */
+  function placeOption(ko, en) {
+    return h('option', { value: ko, i18n: 'fmt.place', args: { ko, en: en || '' } });
   }
 
   // ---------------------------------------------------------------- the identity gate
@@ -603,8 +735,38 @@
 
   // ---------------------------------------------------------------- page chrome
 
+  const LARGE_TEXT_KEY = 'orderly.largeText';
+
+  /** The text-size control: a toggle in the header; large text is remembered on this device. */
+  function initTextSize() {
+    const root = document.documentElement;
+    root.classList.toggle('large-text', local.get(LARGE_TEXT_KEY) === true);
+    const actions = document.querySelector('.site-header .header-actions');
+    if (!actions) {
+      return;
+    }
+    const button = h('button', { type: 'button', class: 'lang-toggle text-size', 'data-text-size': true, i18n: 'common.largeText' });
+    const sync = () => button.setAttribute('aria-pressed', root.classList.contains('large-text') ? 'true' : 'false');
+    button.addEventListener('click', () => {
+      const on = !root.classList.contains('large-text');
+      root.classList.toggle('large-text', on);
+      local.set(LARGE_TEXT_KEY, on);
+      sync();
+    });
+    sync();
+    actions.prepend(button);
+  }
+
   function initChrome() {
     document.documentElement.lang = lang;
+    initTextSize();
+    // A page restored from the back-forward cache (Back after booking) shows what it showed when
+    // left: a busy button, old counts. Load it again so it shows the state as it is now.
+    window.addEventListener('pageshow', event => {
+      if (event.persisted) {
+        window.location.reload();
+      }
+    });
     document.querySelectorAll('[data-lang-toggle]').forEach(button => {
       button.addEventListener('click', () => setLanguage(lang === 'ko' ? 'en' : 'ko'));
     });
@@ -658,6 +820,15 @@
     productLabel,
     reservationFacts,
     showReservation,
+    showClinic,
+    clinicDetails,
+    named,
+    cohortArg,
+    digitName,
+    rotationTable,
+    refusalBox,
+    showSessionEnd,
+    placeOption,
     gate,
     gateFor,
     needsPass,

@@ -70,6 +70,7 @@
     }
     if (r.status === 401) {
       showOnly(el.needVerify);
+      O.showSessionEnd(el.problem, r.problem);
       return;
     }
     if (!r.ok) {
@@ -111,13 +112,7 @@
     O.fill(el.eligibility, eligibilityBox(me.eligibility));
   }
 
-  /** A cohort by name in Korean; in English by its birth dates, as the API names cohorts in Korean only. */
-  function cohortArg(cohort) {
-    if (!cohort) {
-      return '';
-    }
-    return { text: 'book.cohort', args: { name: cohort.name, bornFrom: cohort.bornFrom || '', bornTo: cohort.bornTo || '' } };
-  }
+  const cohortArg = O.cohortArg;
 
   function eligibilityBox(e) {
     if (e.eligible) {
@@ -125,17 +120,7 @@
         h('p', { class: 'alert-title', i18n: 'book.eligibleTitle' }),
         h('p', { i18n: 'book.eligible', args: { cohort: cohortArg(e.cohort), until: { instant: e.until, style: 'deadline' } } }));
     }
-    const reason = String(e.reason || 'UNKNOWN');
-    const args = { cohort: cohortArg(e.cohort) };
-    if (e.opensAt) {
-      args.opensAt = { instant: e.opensAt };
-    }
-    if (e.closedAt) {
-      args.closedAt = { instant: e.closedAt, style: 'deadline' };
-    }
-    return h('div', { class: 'alert warning' },
-      h('p', { class: 'alert-title', i18n: 'book.notEligibleTitle' }),
-      h('p', { i18n: 'book.reason.' + reason, args, fallback: O.t('book.reason.other') }));
+    return O.refusalBox(e, 'book.notEligibleTitle');
   }
 
   function showExisting(reservation) {
@@ -160,7 +145,7 @@
     }
     regions = r.data;
     for (const region of regions) {
-      el.province.append(h('option', { value: region.province }, region.province));
+      el.province.append(O.placeOption(region.province, region.provinceEn));
     }
     const saved = O.session.get(REGION_KEY);
     if (saved && regions.some(x => x.province === saved.province)) {
@@ -176,7 +161,7 @@
   function fillDistricts() {
     const region = regions.find(x => x.province === el.province.value);
     const first = h('option', { value: '', i18n: region ? 'book.choose' : 'book.chooseProvinceFirst' });
-    O.fill(el.district, first, region ? region.districts.map(d => h('option', { value: d }, d)) : []);
+    O.fill(el.district, first, region ? region.districts.map(d => O.placeOption(d, (region.districtsEn || {})[d])) : []);
     el.district.disabled = !region;
   }
 
@@ -251,7 +236,9 @@
     clinics.sort((a, b) => (a.firstOpen ? 0 : 1) - (b.firstOpen ? 0 : 1) || (a.firstOpen || '').localeCompare(b.firstOpen || ''));
     const open = clinics.filter(c => c.firstOpen).length;
 
-    const heading = h('h2', { id: 'results-title', i18n: 'book.resultsTitle', args: { district, n: clinics.length } });
+    const region = regions.find(x => x.province === el.province.value);
+    const districtName = O.named(district, region && region.districtsEn ? region.districtsEn[district] : '');
+    const heading = h('h2', { id: 'results-title', i18n: 'book.resultsTitle', args: { district: districtName, n: clinics.length } });
     const head = h('div', { class: 'results-head' }, heading,
       h('p', { class: 'small muted', i18n: 'book.resultsOpen', args: { n: open } }));
     if (clinics.length === 0) {
@@ -270,14 +257,14 @@
   function clinicCard(entry, days, open) {
     const c = entry.clinic;
     const summary = h('summary', null,
-      h('span', { class: 'clinic-name' }, c.name),
+      h('span', { class: 'clinic-name', i18n: 'fmt.place', args: { ko: c.name, en: c.nameEn || '' } }),
       h('span', { class: 'clinic-address' }, c.address),
       entry.firstOpen
         ? h('span', { class: 'clinic-summary', i18n: 'book.firstOpen', args: { day: { date: entry.firstOpen, style: 'short' } } })
         : h('span', { class: 'clinic-summary none', i18n: 'book.noneOpen' }));
     const products = entry.products.map(code => O.productLabel(catalogue, code));
     const table = h('table', { class: 'avail' },
-      h('caption', { class: 'sr-only', i18n: 'book.gridCaption', args: { clinic: c.name } }),
+      h('caption', { class: 'sr-only', i18n: 'book.gridCaption', args: { clinic: O.named(c.name, c.nameEn) } }),
       h('thead', null, h('tr', null,
         h('th', { scope: 'col', i18n: 'book.day' }),
         products.map(p => h('th', { scope: 'col' }, p.main, p.sub ? h('span', { class: 'sub' }, p.sub) : null)))),
@@ -321,7 +308,7 @@
     choice.button.setAttribute('aria-pressed', 'true');
     const label = O.productLabel(catalogue, choice.product);
     const p = catalogue[choice.product];
-    O.setText(el.choice, 'book.choice', { clinic: choice.clinic.name, day: { date: choice.day }, product: label.main });
+    O.setText(el.choice, 'book.choice', { clinic: O.named(choice.clinic.name, choice.clinic.nameEn), day: { date: choice.day }, product: label.main });
     if (p) {
       O.setText(el.dose2, 'book.dose2', {
         min: p.dose2MinDays,
@@ -406,6 +393,7 @@
     } else if (r.status === 401) {
       el.selection.hidden = true;
       showOnly(el.needVerify);
+      O.showSessionEnd(el.problem, p);
     } else if (p.slug === 'not-eligible') {
       if (p.eligibility) {
         me.eligibility = p.eligibility;

@@ -41,6 +41,7 @@
     }
     if (r.status === 401) {
       showOnly(el.needVerify);
+      O.showSessionEnd(el.problem, r.problem);
       return;
     }
     if (r.status === 404) {
@@ -124,6 +125,7 @@
       cancelled(r.data);
     } else if (r.status === 401) {
       showOnly(el.needVerify);
+      O.showSessionEnd(el.problem, r.problem);
     } else if (r.status === 404) {
       showOnly(el.none);
       O.showProblem(el.problem, r.problem, { tone: 'info' });

@@ -156,6 +156,7 @@
   // ---------------------------------------------------------------- step 2: check the code
 
   function showCodeStep(challenge, moveFocus) {
+    unlock();
     el.stepIdentity.hidden = true;
     el.stepCode.hidden = false;
     el.code.value = '';
@@ -197,8 +198,8 @@
         const clock = Math.floor(left / 60) + ':' + String(left % 60).padStart(2, '0');
         O.setText(el.expires, 'verify.expiresIn', { at: { instant: challenge.expiresAt, style: 'time' }, left: clock });
       } else {
-        O.setText(el.expires, 'verify.expired');
         stopCountdown();
+        locked({ slug: 'code-expired' });
       }
     };
     tick();
@@ -242,8 +243,7 @@
         el.code.setAttribute('aria-invalid', 'true');
         O.focus(el.code);
       } else if (['code-expired', 'too-many-tries', 'unknown-challenge'].includes(p.slug)) {
-        stopCountdown();
-        O.showProblem(el.codeProblem, p, { actions: resendButton() });
+        locked(p);
       } else {
         O.showProblem(el.codeProblem, p);
       }
@@ -252,9 +252,33 @@
     } finally {
       if (!done) {
         O.busy(el.check, false);
+        if (el.codeForm.dataset.locked) {
+          el.check.disabled = true;
+        }
       }
     }
   });
+
+  /**
+   * This code can no longer be used (too many wrong tries, expired, unknown): the countdown stops,
+   * the code cannot be sent, and the one way on is the single "new code" button in the message.
+   */
+  function locked(problem) {
+    stopCountdown();
+    el.codeForm.dataset.locked = 'true';
+    el.code.disabled = true;
+    el.check.disabled = true;
+    el.resend.hidden = true;
+    O.setText(el.expires, 'verify.expired');
+    O.showProblem(el.codeProblem, problem, { actions: resendButton() });
+  }
+
+  function unlock() {
+    delete el.codeForm.dataset.locked;
+    el.code.disabled = false;
+    el.check.disabled = false;
+    el.resend.hidden = false;
+  }
 
   function resendButton() {
     const b = h('button', { type: 'button', class: 'button block' }, h('span', { i18n: 'verify.resend' }));

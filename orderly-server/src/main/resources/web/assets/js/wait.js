@@ -15,7 +15,10 @@
   // Two lines use this page: identity (before verification) and booking (after it, one place per person).
   const gateName = new URLSearchParams(window.location.search).get('gate') === 'booking' ? 'booking' : 'identity';
   const gate = O.gateFor(gateName);
-  const next = gateName === 'booking' ? '/book.html' : '/verify.html';
+  // The booking line also stands in front of a change of booking (change.html sends ?then=change).
+  const next = gateName === 'booking'
+    ? (new URLSearchParams(window.location.search).get('then') === 'change' ? '/change.html' : '/book.html')
+    : '/verify.html';
   const el = {
     loading: O.$('#queue-loading'),
     waiting: O.$('#queue-waiting'),
@@ -35,7 +38,8 @@
     title: document.querySelector('title'),
     lead: O.$('#lead'),
     admittedText: O.$('#admitted-text'),
-    admittedLink: O.$('#admitted-link')
+    admittedLink: O.$('#admitted-link'),
+    paused: O.$('#paused-badge')
   };
   if (gateName === 'booking') {
     O.setText(el.lead, 'wait.bookingLead');
@@ -125,7 +129,31 @@
     }
     render(answer);
     lastPollAfter = Math.max(MIN_POLL_MS, Number(answer.pollAfterMs) || 0);
-    schedule(lastPollAfter);
+    schedule(untilResume(answer, lastPollAfter));
+  }
+
+  /**
+   * A paused line that said when it resumes is asked again just after that time rather than a
+   * whole poll interval later, so the head of the line moves on at once; a little spread keeps
+   * the pages from all asking in the same instant. When the restart is late, the page keeps
+   * asking, less and less often (half the lateness, at least 2 s), up to the server's interval.
+   */
+  let announcedBack = 0;
+  function untilResume(answer, pollAfter) {
+    if (answer.phase !== 'PAUSED') {
+      announcedBack = 0;
+      return pollAfter;
+    }
+    const back = Date.parse(answer.expectedBack || '');
+    if (Number.isFinite(back)) {
+      announcedBack = back;
+    }
+    if (!announcedBack) {
+      return pollAfter;
+    }
+    const left = announcedBack - Date.now();
+    const wait = left > 0 ? left : Math.max(2000, -left / 2);
+    return Math.min(pollAfter, Math.max(MIN_POLL_MS, wait + Math.random() * 2000));
   }
 
   /** Keeps the place and asks again later; says so without alarming. */
@@ -179,9 +207,13 @@
     O.session.set(firstKey, { rank: answer.rank, ahead: firstAhead });
 
     O.setText(el.ahead, 'wait.aheadValue', { n: ahead });
-    if (answer.phase === 'PAUSED') {
-      // Paused: the wait counts from when the operators expect the line to move again, when they said.
-      O.setText(el.eta, answer.expectedBack ? 'wait.etaPaused' : 'wait.etaPausedUnknown', { eta: { duration: answer.etaSeconds } });
+    const paused = answer.phase === 'PAUSED';
+    // Paused: no estimate and no progress (nobody moves); the restart time is in the notice below.
+    el.progress.hidden = paused;
+    el.progressLabel.hidden = paused;
+    el.paused.hidden = !paused;
+    if (paused) {
+      O.setText(el.eta, 'wait.etaPausedUnknown');
     } else if (!answer.open) {
       O.setText(el.eta, 'wait.etaNotOpen', { eta: { duration: answer.etaSeconds } });
     } else if (ahead === 0) {
@@ -216,7 +248,7 @@
       O.setText(el.notOpenText, 'wait.notOpen', { opensAt: { instant: answer.opensAt, style: 'datetime' } });
     }
     O.setText(el.title, 'wait.pageTitleAhead', { n: ahead });
-    if (Date.now() - lastAnnounced > ANNOUNCE_EVERY_MS) {
+    if (!paused && Date.now() - lastAnnounced > ANNOUNCE_EVERY_MS) {
       lastAnnounced = Date.now();
       O.setText(el.announce, 'wait.announce', { n: ahead, eta: { duration: answer.etaSeconds } });
     }
@@ -241,9 +273,11 @@
       admitted();
       return;
     }
+    let delay = gate.nextPollAt() - Date.now();
     if (last && last.answer && last.answer.state === 'waiting' && last.answer.rank !== undefined) {
       render(last.answer);
+      delay = untilResume(last.answer, delay);
     }
-    schedule(gate.nextPollAt() - Date.now());
+    schedule(delay);
   })();
 })();

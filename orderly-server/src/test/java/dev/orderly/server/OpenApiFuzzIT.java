@@ -517,7 +517,8 @@ class OpenApiFuzzIT {
                     case "gate" -> "identity";
                     case "login" -> "fuzz-nobody";
                     case "provider" -> "sms";
-                    case "id" -> path.startsWith("/api/operator/") ? "fuzz-cohort" : "f".repeat(36);
+                    case "id" -> path.startsWith("/api/operator/") ? "fuzz-cohort" : path.startsWith("/api/clinics/") ? "1" : "f".repeat(36);
+                    case "birthDate" -> "1964-03-15";
                     case "clinicId" -> "999999";
                     case "from" -> path.startsWith("/api/operator/audit") ? "2030-01-01T00:00:00Z" : "2030-01-01";
                     case "to" -> "2030-01-02T00:00:00Z";
@@ -528,7 +529,7 @@ class OpenApiFuzzIT {
                     case "filename" -> "fuzz.csv";
                     case "days", "count" -> "1";
                     case "offset" -> "0";
-                    case "date", "birthDate" -> "2030-01-01";
+                    case "date" -> "2030-01-01";
                     case "q" -> "OR-FUZZ0000";
                     case "name" -> "없는사람";
                     case "province" -> "서울특별시";

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A synthetic nation for trying Orderly out: residents whose ages follow Korea's 2021 age
  * pyramid, clinics across the 17 provinces in proportion to population, two vaccine products and
- * the cohorts of {@link #cohortsFor}: born 1962–1966 (the 55–59-year-olds of July 2021) open from
+ * the cohorts of {@link #cohortsFor}: born 1962–1966 (the 55–59-year-olds of July 2021; labels name birth years only, ages are computed on the day shown) open from
  * the day the data is made for {@link #WINDOW_DAYS} days, born 1967–1971 opening later with a
  * re-opening for the unbooked, born 1972–2003 in the ten-part rotation.
  *
@@ -46,12 +46,12 @@ public final class DemoData {
     static final LocalDate AGE_REFERENCE = LocalDate.of(2021, 7, 1);
 
     static final List<Product> PRODUCTS = List.of(
-            new Product("PFZ", "화이자 (Pfizer-BioNTech Comirnaty)", 21, 42),
-            new Product("MOD", "모더나 (Moderna Spikevax)", 28, 42));
+            new Product("PFZ", "화이자 (Pfizer-BioNTech Comirnaty)", 21, 42, "Pfizer-BioNTech (Comirnaty)"),
+            new Product("MOD", "모더나 (Moderna Spikevax)", 28, 42, "Moderna (Spikevax)"));
 
     public static final Cohort cohortFor(Instant generatedAt) {
         Instant opens = SeoulCalendar.startOf(SeoulCalendar.dateAt(generatedAt));
-        return new Cohort("born-1962-1966", "1962–1966년생 (55–59세)", LocalDate.of(1962, 1, 1), LocalDate.of(1966, 12, 31),
+        return new Cohort("born-1962-1966", "1962–1966년생", LocalDate.of(1962, 1, 1), LocalDate.of(1966, 12, 31),
                 java.util.Set.of("PFZ", "MOD"), List.of(new BookingWindow(opens, opens.plus(Duration.ofDays(WINDOW_DAYS)))));
     }
 
@@ -65,11 +65,11 @@ public final class DemoData {
         LocalDate today = SeoulCalendar.dateAt(generatedAt);
         Instant fiftiesOpen = SeoulCalendar.startOf(today.plusDays(2)).plus(Duration.ofHours(20));
         Instant fiftiesReopen = fiftiesOpen.plus(Duration.ofDays(10));
-        Cohort fifties = new Cohort("born-1967-1971", "1967–1971년생 (50–54세)", LocalDate.of(1967, 1, 1), LocalDate.of(1971, 12, 31),
+        Cohort fifties = new Cohort("born-1967-1971", "1967–1971년생", LocalDate.of(1967, 1, 1), LocalDate.of(1971, 12, 31),
                 java.util.Set.of("PFZ", "MOD"), List.of(new BookingWindow(fiftiesOpen, fiftiesOpen.plus(Duration.ofDays(7))),
                         new BookingWindow(fiftiesReopen, fiftiesReopen.plus(Duration.ofDays(7)), true)));
         Instant youngOpen = SeoulCalendar.startOf(today);
-        Cohort young = new Cohort("born-1972-2003", "1972–2003년생 (18–49세, 10부제)", LocalDate.of(1972, 1, 1), LocalDate.of(2003, 12, 31),
+        Cohort young = new Cohort("born-1972-2003", "1972–2003년생 (10부제)", LocalDate.of(1972, 1, 1), LocalDate.of(2003, 12, 31),
                 java.util.Optional.empty(), java.util.Set.of("PFZ", "MOD"), List.of(new BookingWindow(youngOpen, youngOpen.plus(Duration.ofDays(20)))),
                 java.util.Optional.of(dev.orderly.eligibility.Rotation.DEFAULT));
         return List.of(cohortFor(generatedAt), fifties, young);
@@ -89,6 +89,9 @@ public final class DemoData {
         "바른", "참", "열린", "푸른", "사랑", "중앙", "제일", "365열린", "온누리", "밝은", "늘봄"};
     private static final String[] CLINIC_KIND = {"내과의원", "가정의학과의원", "소아청소년과의원", "이비인후과의원", "의원",
         "내과", "병원", "의원"};
+    /** {@link #CLINIC_KIND} in English, in the same order. */
+    private static final String[] CLINIC_KIND_EN = {"Internal Medicine Clinic", "Family Medicine Clinic", "Pediatrics Clinic",
+        "ENT Clinic", "Clinic", "Internal Medicine", "Hospital", "Clinic"};
     private static final String[] ROADS = {"중앙로", "시청로", "대학로", "역전로", "문화로", "공원로", "새마을로", "희망로",
         "평화로", "번영로"};
 
@@ -125,15 +128,17 @@ public final class DemoData {
             importResidents(conn, registry, started);
             try (Statement s = conn.createStatement()) {
                 for (Product p : PRODUCTS) {
-                    s.addBatch("INSERT INTO products (code, name, dose2_min_days, dose2_max_days) VALUES ('" + p.code() + "', '"
-                            + p.name().replace("'", "''") + "', " + p.dose2MinDays() + ", " + p.dose2MaxDays() + ")");
+                    s.addBatch("INSERT INTO products (code, name, dose2_min_days, dose2_max_days, name_en) VALUES ('" + p.code() + "', '"
+                            + p.name().replace("'", "''") + "', " + p.dose2MinDays() + ", " + p.dose2MaxDays() + ", '"
+                            + p.nameEn().replace("'", "''") + "')");
                 }
                 s.executeBatch();
             }
             List<ClinicRow> rows = clinics();
             LOG.info("demo data: writing {} clinics and {} days of capacity ({} s)", clinics, WINDOW_DAYS, seconds(started));
-            copy(copy, "COPY clinics (id, name, province, district, address) FROM STDIN", out -> rows.forEach(c ->
-                    out.accept(c.id + "\t" + c.name + "\t" + c.province + "\t" + c.district + "\t" + c.address + "\n")));
+            copy(copy, "COPY clinics (id, name, province, district, address, name_en, province_en, district_en, phone) FROM STDIN",
+                    out -> rows.forEach(c -> out.accept(c.id + "\t" + c.name + "\t" + c.province + "\t" + c.district + "\t" + c.address
+                            + "\t" + c.nameEn + "\t" + c.provinceEn + "\t" + c.districtEn + "\t" + c.phone + "\n")));
             copy(copy, "COPY clinic_products (clinic_id, product) FROM STDIN", out -> rows.forEach(c ->
                     c.products.forEach(p -> out.accept(c.id + "\t" + p + "\n"))));
             LocalDate first = SeoulCalendar.today(clock);
@@ -305,6 +310,13 @@ public final class DemoData {
         return zeroPadded(new StringBuilder(11).append("010"), digits, 8).toString();
     }
 
+    /** A clinic's number in its province's area: distinct for distinct ids, drawn from no random source so the clinics stay as they were. */
+    static String clinicPhone(String areaCode, long id) {
+        long digits = Math.floorMod(id * 7_919L + 2_340_017L, 8_000_000L) + 2_000_000L;
+        String seven = Long.toString(digits);
+        return areaCode + "-" + seven.substring(0, 3) + "-" + seven.substring(3);
+    }
+
     /** {@code value} (not negative) in at least {@code width} digits, as {@code %0<width>d} writes it. */
     static StringBuilder zeroPadded(StringBuilder out, long value, int width) {
         String text = Long.toString(value);
@@ -315,7 +327,7 @@ public final class DemoData {
     }
 
     private record ClinicRow(long id, String name, String province, String district, String address, List<String> products,
-                             int dailyCapacity) {
+                             int dailyCapacity, String nameEn, String provinceEn, String districtEn, String phone) {
     }
 
     private List<ClinicRow> clinics() {
@@ -335,7 +347,10 @@ public final class DemoData {
             total -= province.populationMillions();
             for (int i = 0; i < count; i++, id++) {
                 String district = province.districts().get(i % province.districts().size());
-                String name = CLINIC_PREFIX[random.nextInt(CLINIC_PREFIX.length)] + CLINIC_KIND[random.nextInt(CLINIC_KIND.length)];
+                int prefix = random.nextInt(CLINIC_PREFIX.length);
+                int kind = random.nextInt(CLINIC_KIND.length);
+                String name = CLINIC_PREFIX[prefix] + CLINIC_KIND[kind];
+                String districtEn = Romanized.district(district);
                 String address = province.name() + " " + district + " " + ROADS[random.nextInt(ROADS.length)] + " "
                         + (1 + random.nextInt(300));
                 List<String> products = switch (random.nextInt(3)) {
@@ -344,7 +359,8 @@ public final class DemoData {
                     default -> List.of("MOD", "PFZ");
                 };
                 rows.add(new ClinicRow(id, district + " " + name, province.name(), district, address, products,
-                        20 + 10 * random.nextInt(9)));
+                        20 + 10 * random.nextInt(9), districtEn + " " + Romanized.of(CLINIC_PREFIX[prefix]) + " " + CLINIC_KIND_EN[kind],
+                        province.english(), districtEn, clinicPhone(province.areaCode(), id)));
             }
         }
         return rows;

@@ -150,7 +150,7 @@ final class Assisting {
     /** Where the resident stands: who (masked), until when, eligibility, reservation, what others did for them. */
     JsonObject status(Person p, Assisted session) {
         JsonObject body = new JsonObject().put("resident", masked(p)).put("expiresAt", session.expiresAt().toString())
-                .put("eligibility", IdentityRoutes.eligibilityJson(booking.eligibility(p)))
+                .put("eligibility", IdentityRoutes.eligibilityJson(booking.eligibility(p), booking.today()))
                 .put("firstBookableDay", booking.firstBookableDay().toString())
                 .put("lastBookableDay", booking.lastBookableDay().toString())
                 .put("onBehalf", onBehalfOf(p.id()));

@@ -57,11 +57,12 @@ final class BookingRoutes {
 
     void mount(Router router) {
         router.get("/api/products").handler(ctx -> api.run(ctx, () -> Reply.json(200, new JsonArray(store.products().stream()
-                .map(p -> new JsonObject().put("code", p.code()).put("name", p.name())
+                .map(p -> new JsonObject().put("code", p.code()).put("name", p.name()).put("nameEn", p.nameEn())
                         .put("dose2MinDays", p.dose2MinDays()).put("dose2MaxDays", p.dose2MaxDays()))
                 .toList()))));
         router.get("/api/regions").handler(ctx -> api.run(ctx, () -> Reply.json(200, new JsonArray(store.regions().stream()
-                .map(r -> new JsonObject().put("province", r.province()).put("districts", new JsonArray(r.districts())))
+                .map(r -> new JsonObject().put("province", r.province()).put("districts", new JsonArray(r.districts()))
+                        .put("provinceEn", r.provinceEn()).put("districtsEn", new JsonObject(new java.util.HashMap<>(r.districtsEn()))))
                 .toList()))));
         router.get("/api/clinics").handler(ctx -> searchClinics(ctx, () -> ctx.request().getCookie(IdentityRoutes.SESSION_COOKIE) == null
                 ? Optional.empty() : identity.person(ctx)));
@@ -100,9 +101,7 @@ final class BookingRoutes {
                 JsonArray daysJson = new JsonArray();
                 ca.days().forEach(d -> daysJson.add(new JsonObject().put("day", d.day().toString()).put("product", d.product())
                         .put("capacity", d.capacity()).put("remaining", d.remaining())));
-                clinics.add(new JsonObject().put("id", ca.clinic().id()).put("name", ca.clinic().name())
-                        .put("province", ca.clinic().province()).put("district", ca.clinic().district())
-                        .put("address", ca.clinic().address())
+                clinics.add(ScheduleRoutes.clinicJson(ca.clinic())
                         .put("products", new JsonArray(ca.clinic().products().stream().sorted().toList()))
                         .put("days", daysJson));
             }
@@ -132,7 +131,7 @@ final class BookingRoutes {
         api.run(ctx, () -> {
             Optional<Person> person = identity.person(ctx);
             if (person.isEmpty()) {
-                return IdentityRoutes.notVerified();
+                return IdentityRoutes.notVerified(ctx);
             }
             return bookFor(ctx, person.get(), BOOKING_GATE, "person:" + person.get().id(), place, key).reply();
         });
@@ -179,7 +178,7 @@ final class BookingRoutes {
         };
     }
 
-    static Reply bookingReply(BookingOutcome outcome) {
+    Reply bookingReply(BookingOutcome outcome) {
         return switch (outcome) {
             case BookingOutcome.Booked b -> Reply.json(201, reservationJson(b.reservation()));
             case BookingOutcome.AlreadyBooked a -> Reply.problem(ProblemType.ALREADY_BOOKED,
@@ -195,7 +194,7 @@ final class BookingRoutes {
                     d.day() + " cannot be booked now; choose a day from " + d.first() + " to " + d.last())
                     .with("firstBookableDay", d.first().toString()).with("lastBookableDay", d.last().toString());
             case BookingOutcome.NotEligible n -> Reply.problem(ProblemType.NOT_ELIGIBLE,
-                    "you may not book now").with("eligibility", IdentityRoutes.eligibilityJson(n.why()));
+                    "you may not book now").with("eligibility", IdentityRoutes.eligibilityJson(n.why(), booking.today()));
             case BookingOutcome.KeyReused k -> Reply.problem(ProblemType.IDEMPOTENCY_KEY_REUSED,
                     "the Idempotency-Key was already used for a different request");
         };
@@ -212,7 +211,7 @@ final class BookingRoutes {
         api.run(ctx, () -> identity.person(ctx).map(p -> booking.reservationOf(p)
                         .map(r -> Reply.json(200, reservationJson(r)))
                         .orElseGet(() -> Reply.problem(ProblemType.NO_RESERVATION, "you hold no active reservation")))
-                .orElseGet(IdentityRoutes::notVerified));
+                .orElseGet(() -> IdentityRoutes.notVerified(ctx)));
     }
 
     private void moveDose1(RoutingContext ctx) {
@@ -220,7 +219,7 @@ final class BookingRoutes {
         Place place = Place.of(ctx);
         api.run(ctx, () -> identity.person(ctx)
                 .map(p -> changeFor(ctx, p, BOOKING_GATE, "person:" + p.id(), key, dose1(p, place, key)).reply())
-                .orElseGet(IdentityRoutes::notVerified));
+                .orElseGet(() -> IdentityRoutes.notVerified(ctx)));
     }
 
     private void moveDose2(RoutingContext ctx) {
@@ -228,7 +227,7 @@ final class BookingRoutes {
         LocalDate day = dose2Day(ctx);
         api.run(ctx, () -> identity.person(ctx)
                 .map(p -> changeFor(ctx, p, BOOKING_GATE, "person:" + p.id(), key, dose2(p, day, key)).reply())
-                .orElseGet(IdentityRoutes::notVerified));
+                .orElseGet(() -> IdentityRoutes.notVerified(ctx)));
     }
 
     static LocalDate dose2Day(RoutingContext ctx) {
@@ -284,7 +283,7 @@ final class BookingRoutes {
         return reply;
     }
 
-    static Reply changeReply(ChangeOutcome outcome) {
+    Reply changeReply(ChangeOutcome outcome) {
         return switch (outcome) {
             case ChangeOutcome.Changed c -> Reply.json(200, reservationJson(c.reservation()));
             case ChangeOutcome.NothingToChange n -> Reply.problem(ProblemType.NO_RESERVATION,

@@ -67,7 +67,7 @@ final class ErrorPages {
                   <meta name="viewport" content="width=device-width, initial-scale=1">
                   <title>%1$s | %3$s — Orderly</title>
                   <link rel="icon" href="/assets/img/logo.svg?v=2" type="image/svg+xml">
-                  <link rel="stylesheet" href="/assets/css/app.css?v=2">
+                  <link rel="stylesheet" href="/assets/css/app.css?v=3">
                 </head>
                 <body>
                 <header class="site-header">

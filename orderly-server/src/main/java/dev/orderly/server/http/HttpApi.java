@@ -232,6 +232,7 @@ public final class HttpApi {
         }
         identity.mount(router);
         bookingRoutes.mount(router);
+        new ScheduleRoutes(this, parts.booking(), parts.bookingStore(), parts.rateLimits(), parts.clock()).mount(router);
         new OperatorRoutes(this, parts.waitingRoom()).mount(router);
         new LotteryRoutes(this, parts.waitingRoom()).mount(router);
         new OperatorBookingRoutes(this, parts.bookingStore(), parts.bookingOperations()).mount(router);
@@ -256,7 +257,7 @@ public final class HttpApi {
             new MessageRoutes(this, notices).mount(router);
         }
         if (standby != null) {
-            new StandbyRoutes(this, identity, standby, standbyCohorts, parts.clock()).mount(router);
+            new StandbyRoutes(this, identity, bookingRoutes, standby, standbyCohorts, parts.clock()).mount(router);
         }
         if (clinics != null) {
             new ClinicRoutes(this, clinics, parts.bookingStore()).mount(router);

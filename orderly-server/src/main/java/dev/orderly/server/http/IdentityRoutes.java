@@ -292,7 +292,7 @@ final class IdentityRoutes {
 
     private void me(RoutingContext ctx) {
         api.run(ctx, () -> person(ctx).map(p -> {
-            JsonObject body = personJson(p).put("eligibility", eligibilityJson(booking.eligibility(p)))
+            JsonObject body = personJson(p).put("eligibility", eligibilityJson(booking.eligibility(p), booking.today()))
                     .put("firstBookableDay", booking.firstBookableDay().toString())
                     .put("lastBookableDay", booking.lastBookableDay().toString());
             booking.reservationOf(p).ifPresent(r -> body.put("reservation", BookingRoutes.reservationJson(r)));
@@ -304,26 +304,7 @@ final class IdentityRoutes {
         return new JsonObject().put("name", p.name()).put("birthDate", p.birthDate().toString()).put("maskedPhone", p.maskedPhone());
     }
 
-    static JsonObject eligibilityJson(Eligibility e) {
-        return switch (e) {
-            case Eligibility.Eligible ok -> new JsonObject().put("eligible", true).put("cohort", cohortJson(ok.cohort()))
-                    .put("until", ok.until().toString()).put("products", new JsonArray(ok.cohort().products().stream().sorted().toList()))
-                    .put("window", new JsonObject().put("opensAt", ok.window().opensAt().toString())
-                            .put("closesAt", ok.window().closesAt().toString()).put("unbookedOnly", ok.window().unbookedOnly()));
-            case Eligibility.NotInAnyCohort n -> new JsonObject().put("eligible", false).put("reason", "NOT_IN_ANY_COHORT");
-            case Eligibility.NotOpenYet n -> new JsonObject().put("eligible", false).put("reason", "NOT_OPEN_YET")
-                    .put("cohort", cohortJson(n.cohort())).put("opensAt", n.opensAt().toString());
-            case Eligibility.Closed c -> new JsonObject().put("eligible", false).put("reason", "CLOSED")
-                    .put("cohort", cohortJson(c.cohort())).put("closedAt", c.closedAt().toString());
-            case Eligibility.WrongRotationDay w -> new JsonObject().put("eligible", false).put("reason", "WRONG_ROTATION_DAY")
-                    .put("cohort", cohortJson(w.cohort())).put("yourDay", w.yourDay().toString()).put("opensAt", w.opensAt().toString());
-            case Eligibility.AlreadyBooked a -> new JsonObject().put("eligible", false).put("reason", "ALREADY_BOOKED")
-                    .put("reference", a.reference());
-        };
-    }
-
-    private static JsonObject cohortJson(dev.orderly.eligibility.Cohort c) {
-        return new JsonObject().put("id", c.id()).put("name", c.name())
-                .put("bornFrom", c.bornFrom().toString()).put("bornTo", c.bornTo().toString());
+    static JsonObject eligibilityJson(Eligibility e, java.time.LocalDate today) {
+        return CohortJson.eligibility(e, today);
     }
 }

@@ -45,6 +45,7 @@ public final class RateLimits {
     private final RateLimiter challengePerPhone;
     private final RateLimiter verifyPerAddress;
     private final RateLimiter verifyPerChallenge;
+    private final RateLimiter schedulePerAddress;
     private final boolean trustForwardedFor;
     private final KeyedHash phoneKey;
     private final MeterRegistry meters;
@@ -55,6 +56,8 @@ public final class RateLimits {
         this.challengePerPhone = new TokenBucketRateLimiter(limits.challengePerPhone(), clock, MAX_KEYS);
         this.verifyPerAddress = new TokenBucketRateLimiter(limits.verifyPerAddress(), clock, MAX_KEYS);
         this.verifyPerChallenge = new TokenBucketRateLimiter(limits.verifyPerChallenge(), clock, MAX_KEYS);
+        // Birth-date checks are as cheap to ask for as joins and need no more: the join limit, counted apart.
+        this.schedulePerAddress = new TokenBucketRateLimiter(limits.joinPerAddress(), clock, MAX_KEYS);
         this.trustForwardedFor = trustForwardedFor;
         this.phoneKey = secret.forPurpose("rate-limit-phone");
         this.meters = meters;
@@ -65,6 +68,11 @@ public final class RateLimits {
     /** A gate join from this request's address. */
     Optional<Reply> join(RoutingContext ctx) {
         return admit("join", "address", joinPerAddress, address(ctx));
+    }
+
+    /** A birth date checked against the schedule from this request's address. */
+    Optional<Reply> scheduleCheck(RoutingContext ctx) {
+        return admit("schedule", "address", schedulePerAddress, address(ctx));
     }
 
     /** An identity challenge asked for from this request's address. */

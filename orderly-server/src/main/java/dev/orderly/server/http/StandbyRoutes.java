@@ -46,8 +46,10 @@ final class StandbyRoutes {
     private final StandbyService standby;
     private final CohortStore cohorts;
     private final Clock clock;
+    private final BookingRoutes bookings;
 
-    StandbyRoutes(HttpApi api, IdentityRoutes identity, StandbyService standby, CohortStore cohorts, Clock clock) {
+    StandbyRoutes(HttpApi api, IdentityRoutes identity, BookingRoutes bookings, StandbyService standby, CohortStore cohorts, Clock clock) {
+        this.bookings = bookings;
         this.api = api;
         this.identity = identity;
         this.standby = standby;
@@ -119,7 +121,7 @@ final class StandbyRoutes {
                 case StandbyService.JoinOutcome.UnknownClinic u -> Reply.problem(ProblemType.CHOSEN_CLINIC_UNKNOWN, "no clinic " + u.clinicId());
                 case StandbyService.JoinOutcome.NotEligible n -> Reply.problem(ProblemType.NOT_ELIGIBLE,
                         "you may not join the standby list now: you are not eligible, and no group of yours is open to leftover doses")
-                        .with("eligibility", IdentityRoutes.eligibilityJson(n.why()));
+                        .with("eligibility", IdentityRoutes.eligibilityJson(n.why(), dev.orderly.time.SeoulCalendar.today(clock)));
             };
         });
     }
@@ -212,7 +214,7 @@ final class StandbyRoutes {
                         .with("expiresAt", e.offer().expiresAt().toString());
                 case ClaimOutcome.AlreadyClaimed a -> Reply.problem(ProblemType.OFFER_CLAIMED,
                         "this leftover dose was claimed already; a dose is claimed once");
-                case ClaimOutcome.BookingRefused r -> BookingRoutes.bookingReply(r.outcome());
+                case ClaimOutcome.BookingRefused r -> bookings.bookingReply(r.outcome());
             };
         });
     }

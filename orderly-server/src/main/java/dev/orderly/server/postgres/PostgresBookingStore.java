@@ -123,9 +123,9 @@ public final class PostgresBookingStore implements BookingStore, AutoCloseable {
     @Override
     public void saveProduct(Product p) {
         await(pool.preparedQuery("""
-                INSERT INTO products (code, name, dose2_min_days, dose2_max_days) VALUES ($1, $2, $3, $4)
-                ON CONFLICT (code) DO UPDATE SET name = $2, dose2_min_days = $3, dose2_max_days = $4""")
-                .execute(Tuple.of(p.code(), p.name(), p.dose2MinDays(), p.dose2MaxDays())));
+                INSERT INTO products (code, name, dose2_min_days, dose2_max_days, name_en) VALUES ($1, $2, $3, $4, $5)
+                ON CONFLICT (code) DO UPDATE SET name = $2, dose2_min_days = $3, dose2_max_days = $4, name_en = $5""")
+                .execute(Tuple.of(p.code(), p.name(), p.dose2MinDays(), p.dose2MaxDays(), p.nameEn())));
     }
 
     @Override
@@ -140,9 +140,13 @@ public final class PostgresBookingStore implements BookingStore, AutoCloseable {
                         + "; it cannot stop offering it");
             }
             await(conn.preparedQuery("""
-                    INSERT INTO clinics (id, name, province, district, address) VALUES ($1, $2, $3, $4, $5)
-                    ON CONFLICT (id) DO UPDATE SET name = $2, province = $3, district = $4, address = $5""")
-                    .execute(Tuple.of(c.id(), c.name(), c.province(), c.district(), c.address())));
+                    INSERT INTO clinics (id, name, province, district, address, name_en, province_en, district_en, phone)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                    ON CONFLICT (id) DO UPDATE SET name = $2, province = $3, district = $4, address = $5, name_en = $6,
+                        province_en = $7, district_en = $8, phone = $9""")
+                    .execute(Tuple.tuple().addLong(c.id()).addString(c.name()).addString(c.province()).addString(c.district())
+                            .addString(c.address()).addString(c.nameEn()).addString(c.provinceEn()).addString(c.districtEn())
+                            .addString(c.phone())));
             await(conn.preparedQuery("DELETE FROM clinic_products WHERE clinic_id = $1 AND NOT (product = ANY($2))")
                     .execute(Tuple.tuple().addLong(c.id()).addArrayOfString(products)));
             await(conn.preparedQuery("""
@@ -213,8 +217,8 @@ public final class PostgresBookingStore implements BookingStore, AutoCloseable {
     @Override
     public List<Product> products() {
         List<Product> result = new ArrayList<>();
-        await(pool.query("SELECT code, name, dose2_min_days, dose2_max_days FROM products ORDER BY code").execute())
-                .forEach(r -> result.add(new Product(r.getString(0), r.getString(1), r.getInteger(2), r.getInteger(3))));
+        await(pool.query("SELECT code, name, dose2_min_days, dose2_max_days, name_en FROM products ORDER BY code").execute())
+                .forEach(r -> result.add(new Product(r.getString(0), r.getString(1), r.getInteger(2), r.getInteger(3), r.getString(4))));
         return result;
     }
 
@@ -222,7 +226,8 @@ public final class PostgresBookingStore implements BookingStore, AutoCloseable {
     public Optional<Clinic> clinic(long clinicId) {
         RowSet<Row> rows = await(pool.preparedQuery("""
                 SELECT c.id, c.name, c.province, c.district, c.address,
-                       coalesce(array_agg(cp.product) FILTER (WHERE cp.product IS NOT NULL), '{}')
+                       coalesce(array_agg(cp.product) FILTER (WHERE cp.product IS NOT NULL), '{}'),
+                       c.name_en, c.province_en, c.district_en, c.phone
                 FROM clinics c LEFT JOIN clinic_products cp ON cp.clinic_id = c.id
                 WHERE c.id = $1 GROUP BY c.id""").execute(Tuple.of(clinicId)));
         return rows.size() == 0 ? Optional.empty() : Optional.of(clinicOf(rows.iterator().next()));
@@ -230,15 +235,26 @@ public final class PostgresBookingStore implements BookingStore, AutoCloseable {
 
     private static Clinic clinicOf(Row r) {
         return new Clinic(r.getLong(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4),
-                new HashSet<>(Arrays.asList(r.getArrayOfStrings(5))));
+                new HashSet<>(Arrays.asList(r.getArrayOfStrings(5))), r.getString(6), r.getString(7), r.getString(8), r.getString(9));
     }
 
     @Override
     public List<Region> regions() {
         Map<String, TreeSet<String>> byProvince = new TreeMap<>();
-        await(pool.query("SELECT DISTINCT province, district FROM clinics").execute())
-                .forEach(r -> byProvince.computeIfAbsent(r.getString(0), p -> new TreeSet<>()).add(r.getString(1)));
-        return byProvince.entrySet().stream().map(e -> new Region(e.getKey(), List.copyOf(e.getValue()))).toList();
+        Map<String, String> provinceEn = new java.util.HashMap<>();
+        Map<String, Map<String, String>> districtEn = new java.util.HashMap<>();
+        await(pool.query("SELECT province, district, max(province_en), max(district_en) FROM clinics GROUP BY province, district").execute())
+                .forEach(r -> {
+                    byProvince.computeIfAbsent(r.getString(0), p -> new TreeSet<>()).add(r.getString(1));
+                    if (!r.getString(2).isEmpty()) {
+                        provinceEn.putIfAbsent(r.getString(0), r.getString(2));
+                    }
+                    if (!r.getString(3).isEmpty()) {
+                        districtEn.computeIfAbsent(r.getString(0), p -> new TreeMap<>()).put(r.getString(1), r.getString(3));
+                    }
+                });
+        return byProvince.entrySet().stream().map(e -> new Region(e.getKey(), List.copyOf(e.getValue()),
+                provinceEn.getOrDefault(e.getKey(), ""), districtEn.getOrDefault(e.getKey(), Map.of()))).toList();
     }
 
     @Override
@@ -247,6 +263,7 @@ public final class PostgresBookingStore implements BookingStore, AutoCloseable {
         RowSet<Row> rows = await(pool.preparedQuery("""
                 SELECT c.id, c.name, c.province, c.district, c.address,
                        (SELECT coalesce(array_agg(product), '{}') FROM clinic_products WHERE clinic_id = c.id),
+                       c.name_en, c.province_en, c.district_en, c.phone,
                        dc.day, dc.product, sum(dc.capacity)::int, sum(greatest(dc.capacity - dc.booked, 0))::int
                 FROM clinics c
                 LEFT JOIN day_capacity dc ON dc.clinic_id = c.id AND dc.day >= $3 AND dc.day < $4
@@ -261,8 +278,8 @@ public final class PostgresBookingStore implements BookingStore, AutoCloseable {
         for (Row r : rows) {
             Clinic c = clinics.computeIfAbsent(r.getLong(0), id -> clinicOf(r));
             List<DayAvailability> list = daysOf.computeIfAbsent(c.id(), id -> new ArrayList<>());
-            if (r.getLocalDate(6) != null) {
-                list.add(new DayAvailability(r.getLocalDate(6), r.getString(7), r.getInteger(8), r.getInteger(9)));
+            if (r.getLocalDate(10) != null) {
+                list.add(new DayAvailability(r.getLocalDate(10), r.getString(11), r.getInteger(12), r.getInteger(13)));
             }
         }
         return clinics.values().stream().map(c -> new ClinicAvailability(c, daysOf.get(c.id()))).toList();

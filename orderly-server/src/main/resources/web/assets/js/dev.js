@@ -151,7 +151,7 @@
             h('td', null, a.role),
             h('td', null, a.clinics.join(', ')),
             h('td', null, h('code', null, a.password)),
-            h('td', null, h('strong', { class: 'sms-code' }, a.code), ' ',
+            h('td', null, h('strong', { class: 'staff-code' }, a.code), ' ',
               h('span', { class: 'small muted', i18n: 'dev.staffSecondsLeft', args: { s: a.secondsLeft } }))))));
         O.$('#staff-card').hidden = false;
       }

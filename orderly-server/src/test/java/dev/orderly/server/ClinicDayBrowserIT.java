@@ -124,7 +124,7 @@ class ClinicDayBrowserIT {
             page.navigate(base + "/dev.html");
             assertThat(page.locator("#staff-card")).isVisible();
             assertThat(page.locator("#staff")).containsText("demo-clinic");
-            assertThat(page.locator("#staff .sms-code").first()).hasText(java.util.regex.Pattern.compile("^[0-9]{6}$"));
+            assertThat(page.locator("#staff .staff-code").first()).hasText(java.util.regex.Pattern.compile("^[0-9]{6}$"));
             shot(page, "clinic-dev-staff");
 
             // 1. Sign in with password and the authenticator's code (on the server's clock).

@@ -29,9 +29,16 @@ public final class PostgresRecallStore implements RecallStore {
     static final String KIND = "recall";
 
     // Each statement is whole, not spliced: AdapterStatementsParseIT prepares every one as written.
+    // The heads of each line, not the first armed: a place becomes due in line order, so looking at
+    // the earliest armed would let people far back, who left early, hide a due place nearer the front
+    // (and one gate's line hide another's). $1 places per gate.
     private static final String LOCK_DUE = """
             SELECT id, gate, sequence, issued_at, browser_id, holder, person_id, armed_at, texted_at, restored_browser
-            FROM line_recalls WHERE texted_at IS NULL ORDER BY armed_at LIMIT $1 FOR UPDATE SKIP LOCKED""";
+            FROM line_recalls
+            WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY gate ORDER BY sequence) AS place
+                                         FROM line_recalls WHERE texted_at IS NULL) AS heads
+                         WHERE place <= $1)
+            FOR UPDATE SKIP LOCKED""";
 
     private static final String ARM = """
             INSERT INTO line_recalls (id, gate, sequence, issued_at, browser_id, holder, person_id, armed_at, texted_at, restored_browser)

@@ -58,12 +58,12 @@ class PostgresRecallStoreIT {
         for (int i = 1; i <= places; i++) {
             new PostgresRecallStore(db.pool()).arm(recall("r" + i, i));
         }
-        // Odd numbers are due; even ones are not yet.
+        // The first half of the line is due, the back half not yet (places come due in line order).
         List<List<LineRecall>> texted = Race.run(6, Duration.ofMinutes(1), node -> {
             PostgresRecallStore store = new PostgresRecallStore(db.pool());
             List<LineRecall> mine = new java.util.ArrayList<>();
             for (int round = 0; round < 10; round++) {
-                mine.addAll(store.textDue(T0.plusSeconds(60), 40, r -> r.ticket().sequence() % 2 == 1
+                mine.addAll(store.textDue(T0.plusSeconds(60), 40, r -> r.ticket().sequence() <= places / 2
                         ? Optional.of("text for " + r.id()) : Optional.empty()));
             }
             return mine;
@@ -75,15 +75,28 @@ class PostgresRecallStoreIT {
         assertThat(db.count("SELECT count(DISTINCT body) FROM outbox WHERE kind = 'recall'")).isEqualTo(places / 2);
         assertThat(db.count("SELECT count(*) FROM line_recalls WHERE texted_at IS NOT NULL")).isEqualTo(places / 2);
         Set<Long> textedNumbers = texted.stream().flatMap(List::stream).map(r -> r.ticket().sequence()).collect(Collectors.toSet());
-        assertThat(textedNumbers).allMatch(n -> n % 2 == 1);
+        assertThat(textedNumbers).allMatch(n -> n <= places / 2);
 
         PostgresRecallStore later = new PostgresRecallStore(db.pool());
         assertThat(later.textDue(T0.plusSeconds(120), 1_000, r -> Optional.of("now"))).hasSize(places / 2)
-                .allMatch(r -> r.ticket().sequence() % 2 == 0);
+                .allMatch(r -> r.ticket().sequence() > places / 2);
         assertThat(later.textDue(T0.plusSeconds(180), 1_000, r -> Optional.of("again"))).isEmpty();
         assertThat(later.find("r1").orElseThrow().textedAt()).isEqualTo(T0.plusSeconds(60));
         assertThat(db.count("SELECT count(*) FROM outbox WHERE kind = 'recall' AND person_id = 7 AND reference = 'line:booking'"))
                 .isEqualTo(places);
+    }
+
+    @Test
+    void aPlaceNearTheFrontIsTextedThoughManyFartherBackLeftTheLineBeforeIt() {
+        PostgresRecallStore store = new PostgresRecallStore(db.pool());
+        for (int i = 1; i <= 50; i++) {
+            store.arm(recall("back" + i, 1_000 + i));
+        }
+        store.arm(recall("front", 3));
+
+        List<LineRecall> texted = store.textDue(T0.plusSeconds(60), 40, r -> r.ticket().sequence() < 100 ? Optional.of("soon") : Optional.empty());
+
+        assertThat(texted).extracting(LineRecall::id).containsExactly("front");
     }
 
     @Test

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
@@ -54,12 +53,8 @@ final class DataDirSecrets {
             if (Files.exists(file)) {
                 return Files.readString(file).trim();
             }
-            Files.createDirectories(dataDir);
             String value = generate.get();
-            Files.writeString(file, value + "\n");
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException notPosix) {
+            if (!OwnerOnlyFiles.write(file, value + "\n")) {
                 LOG.warn("could not restrict permissions of {}", file);
             }
             LOG.info("generated {} (set {} to provide your own)", file.toAbsolutePath(), settingName);

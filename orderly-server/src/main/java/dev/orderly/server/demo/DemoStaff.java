@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -67,14 +65,7 @@ public final class DemoStaff {
                     .append(" totp=").append(a.totpSecret()).append('\n');
         }
         try {
-            Files.createDirectories(file.getParent());
-            Files.deleteIfExists(file);
-            try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException notPosix) {
-                Files.createFile(file);
-            }
-            Files.writeString(file, text, StandardOpenOption.TRUNCATE_EXISTING);
+            dev.orderly.server.OwnerOnlyFiles.write(file, text.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("could not write " + file.toAbsolutePath(), e);
         }

@@ -40,6 +40,7 @@ import dev.orderly.server.postgres.PostgresBookingStore;
 import dev.orderly.server.postgres.PostgresBookingTallies;
 import dev.orderly.server.postgres.PostgresChallengeStore;
 import dev.orderly.server.postgres.PostgresClinicStore;
+import dev.orderly.server.postgres.PostgresDevSmsInbox;
 import dev.orderly.server.postgres.PostgresCohortStore;
 import dev.orderly.server.postgres.PostgresDailyQuota;
 import dev.orderly.server.postgres.PostgresErrors;
@@ -221,7 +222,7 @@ public final class OrderlyApp implements AutoCloseable {
         if (!settings.demo()) {
             throw new IllegalStateException("no SMS gateway other than the demo inbox is built in yet: run with ORDERLY_DEMO=true");
         }
-        DevSmsInbox inbox = new DevSmsInbox(clock);
+        DevSmsInbox inbox = new PostgresDevSmsInbox(database.pool(), privacy.phones(), clock);
         OneTimeCodeVerifier verifier = new OneTimeCodeVerifier(registry, new PostgresChallengeStore(database.pool(), clock),
                 new PostgresDailyQuota(database.pool()), inbox, privacy.secret(), clock, random,
                 new OneTimeCodeVerifier.Limits(settings.codeLifetime(), settings.codeMaxTries(), settings.identity().codesPerPersonPerDay(),

@@ -59,6 +59,7 @@ import dev.orderly.server.postgres.PostgresSyntheticResidents;
 import dev.orderly.server.redis.RedisErrors;
 import dev.orderly.server.redis.RedisGateStore;
 import dev.orderly.server.redis.RedisNodeBoard;
+import dev.orderly.server.redis.RedisRateLimiter;
 import dev.orderly.server.registry.RegistryImporter;
 import dev.orderly.server.watch.Canary;
 import dev.orderly.server.watch.DeploymentCounts;
@@ -261,9 +262,11 @@ public final class OrderlyApp implements AutoCloseable {
         Sessions sessions = new Sessions(new SessionTokens(keys, clock, settings.sessionLifetime(), settings.identity().sessionIdle()),
                 new PostgresSessionStore(database.pool()), clock);
         IdentitySettings limits = settings.identity();
+        // With Redis every node shares each limit (over its own bucket); a single node keeps them in memory.
         RateLimits rateLimits = new RateLimits(new RateLimits.Limits(limits.joinPerAddress(), limits.challengePerAddress(),
                 limits.challengePerPhone(), limits.verifyPerAddress(), limits.verifyPerChallenge()), limits.trustForwardedFor(),
-                privacy.secret(), clock, meters);
+                privacy.secret(), clock, meters, redis.map(api -> (name, limit) -> new RedisRateLimiter(api, settings.redisPrefix(), name,
+                        limit, clock, RateLimits.SHARED_TIMEOUT)));
         BookingService booking = new BookingService(bookingStore, cohorts, specialGroups, clock, new BookingReferences(random),
                 settings.bookingHorizonDays(), settings.searchCacheFor());
 

@@ -243,8 +243,7 @@ public final class OrderlyApp implements AutoCloseable {
             standard.add(new Gates.Standard(CanaryLanes.lane(Gates.IDENTITY), CANARY_LANE_RATE, false));
             standard.add(new Gates.Standard(CanaryLanes.lane(Gates.BOOKING), CANARY_LANE_RATE, true));
         }
-        Optional<RedisAPI> redis = settings.redisUrl().map(url -> RedisAPI.api(Redis.createClient(vertx, new RedisOptions()
-                .setConnectionString(url).setMaxPoolSize(32).setMaxPoolWaiting(100_000))));
+        Optional<RedisAPI> redis = settings.redisUrl().map(url -> RedisAPI.api(Redis.createClient(vertx, redisOptions(settings))));
         GateStore gateStore = redis.<GateStore>map(api -> new RedisGateStore(api, settings.redisPrefix()))
                 .orElseGet(() -> new PostgresGateStore(database.pool()));
         // Both stores make calls that wait on a round trip: none may run on the event loop.
@@ -399,6 +398,21 @@ public final class OrderlyApp implements AutoCloseable {
         return new OrderlyApp(vertx, database, server, blockingWork, inbox, bookingStore, gates, gateStore, operatorToken, staff, watch, canary);
     }
 
+
+    /**
+     * One Redis, or a Redis Cluster found from its seed nodes (the client learns the slots and
+     * sends each command to the shard that owns its key; every script's keys share one slot).
+     */
+    static RedisOptions redisOptions(Settings settings) {
+        RedisOptions options = new RedisOptions().setMaxPoolSize(32).setMaxPoolWaiting(100_000);
+        if (settings.redisCluster()) {
+            options.setType(io.vertx.redis.client.RedisClientType.CLUSTER);
+            settings.redisNodes().forEach(options::addConnectionString);
+        } else {
+            options.setConnectionString(settings.redisNodes().getFirst());
+        }
+        return options;
+    }
 
     /**
      * The watchdog: every node tries for the evaluator lease every 5 s; the holder evaluates the

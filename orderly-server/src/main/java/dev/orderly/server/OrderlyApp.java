@@ -261,7 +261,7 @@ public final class OrderlyApp implements AutoCloseable {
                 new PostgresSessionStore(database.pool()), clock);
         IdentitySettings limits = settings.identity();
         RateLimits rateLimits = new RateLimits(new RateLimits.Limits(limits.joinPerAddress(), limits.challengePerAddress(),
-                limits.challengePerPhone(), limits.verifyPerAddress(), limits.verifyPerChallenge()), limits.trustForwardedFor(),
+                limits.challengePerPhone(), limits.verifyPerAddress(), limits.verifyPerChallenge()), limits.trustedProxies(),
                 privacy.secret(), clock, meters);
         BookingService booking = new BookingService(bookingStore, cohorts, specialGroups, clock, new BookingReferences(random),
                 settings.bookingHorizonDays(), settings.searchCacheFor());

@@ -46,11 +46,11 @@ public final class RateLimits {
     private final RateLimiter verifyPerAddress;
     private final RateLimiter verifyPerChallenge;
     private final RateLimiter schedulePerAddress;
-    private final boolean trustForwardedFor;
+    private final TrustedProxies proxies;
     private final KeyedHash phoneKey;
     private final MeterRegistry meters;
 
-    public RateLimits(Limits limits, boolean trustForwardedFor, KeyedHash secret, Clock clock, MeterRegistry meters) {
+    public RateLimits(Limits limits, TrustedProxies proxies, KeyedHash secret, Clock clock, MeterRegistry meters) {
         this.joinPerAddress = new TokenBucketRateLimiter(limits.joinPerAddress(), clock, MAX_KEYS);
         this.challengePerAddress = new TokenBucketRateLimiter(limits.challengePerAddress(), clock, MAX_KEYS);
         this.challengePerPhone = new TokenBucketRateLimiter(limits.challengePerPhone(), clock, MAX_KEYS);
@@ -58,7 +58,7 @@ public final class RateLimits {
         this.verifyPerChallenge = new TokenBucketRateLimiter(limits.verifyPerChallenge(), clock, MAX_KEYS);
         // Birth-date checks are as cheap to ask for as joins and need no more: the join limit, counted apart.
         this.schedulePerAddress = new TokenBucketRateLimiter(limits.joinPerAddress(), clock, MAX_KEYS);
-        this.trustForwardedFor = trustForwardedFor;
+        this.proxies = proxies;
         this.phoneKey = secret.forPurpose("rate-limit-phone");
         this.meters = meters;
     }
@@ -97,7 +97,7 @@ public final class RateLimits {
 
     /** The address the request came from, as the limits key it. */
     String address(RoutingContext ctx) {
-        return ClientAddress.of(ctx, trustForwardedFor);
+        return ClientAddress.of(ctx, proxies);
     }
 
     private Optional<Reply> admit(String step, String scope, RateLimiter limiter, String key) {

@@ -42,6 +42,7 @@ import dev.orderly.server.postgres.PostgresChallengeStore;
 import dev.orderly.server.postgres.PostgresClinicStore;
 import dev.orderly.server.postgres.PostgresCohortStore;
 import dev.orderly.server.postgres.PostgresDailyQuota;
+import dev.orderly.server.postgres.PostgresDevSmsInbox;
 import dev.orderly.server.postgres.PostgresErrors;
 import dev.orderly.server.postgres.PostgresEvaluatorLease;
 import dev.orderly.server.postgres.PostgresGateStore;
@@ -58,6 +59,7 @@ import dev.orderly.server.postgres.PostgresSyntheticResidents;
 import dev.orderly.server.redis.RedisErrors;
 import dev.orderly.server.redis.RedisGateStore;
 import dev.orderly.server.redis.RedisNodeBoard;
+import dev.orderly.server.redis.RedisRateLimiter;
 import dev.orderly.server.registry.RegistryImporter;
 import dev.orderly.server.watch.Canary;
 import dev.orderly.server.watch.DeploymentCounts;
@@ -230,7 +232,7 @@ public final class OrderlyApp implements AutoCloseable {
         if (!settings.demo()) {
             throw new IllegalStateException("no SMS gateway other than the demo inbox is built in yet: run with ORDERLY_DEMO=true");
         }
-        DevSmsInbox inbox = new DevSmsInbox(clock);
+        DevSmsInbox inbox = new PostgresDevSmsInbox(database.pool(), privacy.phones(), clock);
         OneTimeCodeVerifier verifier = new OneTimeCodeVerifier(registry, new PostgresChallengeStore(database.pool(), clock),
                 new PostgresDailyQuota(database.pool()), inbox, privacy.secret(), clock, random,
                 new OneTimeCodeVerifier.Limits(settings.codeLifetime(), settings.codeMaxTries(), settings.identity().codesPerPersonPerDay(),
@@ -250,8 +252,7 @@ public final class OrderlyApp implements AutoCloseable {
             standard.add(new Gates.Standard(CanaryLanes.lane(Gates.IDENTITY), CANARY_LANE_RATE, false));
             standard.add(new Gates.Standard(CanaryLanes.lane(Gates.BOOKING), CANARY_LANE_RATE, true));
         }
-        Optional<RedisAPI> redis = settings.redisUrl().map(url -> RedisAPI.api(Redis.createClient(vertx, new RedisOptions()
-                .setConnectionString(url).setMaxPoolSize(32).setMaxPoolWaiting(100_000))));
+        Optional<RedisAPI> redis = settings.redisUrl().map(url -> RedisAPI.api(Redis.createClient(vertx, redisOptions(settings))));
         GateStore gateStore = redis.<GateStore>map(api -> new RedisGateStore(api, settings.redisPrefix()))
                 .orElseGet(() -> new PostgresGateStore(database.pool()));
         // Both stores make calls that wait on a round trip: none may run on the event loop.
@@ -269,9 +270,11 @@ public final class OrderlyApp implements AutoCloseable {
         Sessions sessions = new Sessions(new SessionTokens(keys, clock, settings.sessionLifetime(), settings.identity().sessionIdle()),
                 new PostgresSessionStore(database.pool()), clock);
         IdentitySettings limits = settings.identity();
+        // With Redis every node shares each limit (over its own bucket); a single node keeps them in memory.
         RateLimits rateLimits = new RateLimits(new RateLimits.Limits(limits.joinPerAddress(), limits.challengePerAddress(),
                 limits.challengePerPhone(), limits.verifyPerAddress(), limits.verifyPerChallenge()), limits.trustedProxies(),
-                privacy.secret(), clock, meters);
+                privacy.secret(), clock, meters, redis.map(api -> (name, limit) -> new RedisRateLimiter(api, settings.redisPrefix(), name,
+                        limit, clock, RateLimits.SHARED_TIMEOUT)));
         BookingService booking = new BookingService(bookingStore, cohorts, specialGroups, clock, new BookingReferences(random),
                 settings.bookingHorizonDays(), settings.searchCacheFor());
 
@@ -406,6 +409,21 @@ public final class OrderlyApp implements AutoCloseable {
                 draining, settings.drain());
     }
 
+
+    /**
+     * One Redis, or a Redis Cluster found from its seed nodes (the client learns the slots and
+     * sends each command to the shard that owns its key; every script's keys share one slot).
+     */
+    static RedisOptions redisOptions(Settings settings) {
+        RedisOptions options = new RedisOptions().setMaxPoolSize(32).setMaxPoolWaiting(100_000);
+        if (settings.redisCluster()) {
+            options.setType(io.vertx.redis.client.RedisClientType.CLUSTER);
+            settings.redisNodes().forEach(options::addConnectionString);
+        } else {
+            options.setConnectionString(settings.redisNodes().getFirst());
+        }
+        return options;
+    }
 
     /**
      * The watchdog: every node tries for the evaluator lease every 5 s; the holder evaluates the

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -42,6 +43,7 @@ public record Settings(
         Optional<String> passKeys,
         Optional<String> redisUrl,
         String redisPrefix,
+        boolean redisCluster,
         IdentitySettings identity,
         int bookingLanes,
         int bookingMaxBatch,
@@ -53,7 +55,24 @@ public record Settings(
         WatchSettings watch,
         Duration drain) {
 
+    private static final java.util.regex.Pattern REDIS_NODE = java.util.regex.Pattern.compile("rediss?://[^,\\s]+");
+
     public Settings {
+        if (redisCluster && redisUrl.isEmpty()) {
+            throw new InvalidSettingException("ORDERLY_REDIS_CLUSTER=true needs ORDERLY_REDIS_URL: the cluster's nodes, e.g."
+                    + " redis://10.0.0.1:6379,redis://10.0.0.2:6379");
+        }
+        redisUrl.ifPresent(url -> {
+            List<String> nodes = java.util.Arrays.stream(url.split(",", -1)).map(String::strip).toList();
+            if (nodes.size() > 1 && !redisCluster) {
+                throw new InvalidSettingException("ORDERLY_REDIS_URL='" + masked(url) + "' lists " + nodes.size()
+                        + " nodes: several nodes are a Redis Cluster, set ORDERLY_REDIS_CLUSTER=true (or give one URL)");
+            }
+            nodes.stream().filter(n -> !REDIS_NODE.matcher(n).matches()).findFirst().ifPresent(bad -> {
+                throw new InvalidSettingException("ORDERLY_REDIS_URL='" + masked(url) + "': '" + masked(bad)
+                        + "' is not a Redis URL like redis://host:port" + (redisCluster ? " (cluster nodes are separated by commas)" : ""));
+            });
+        });
         if (identity.sessionIdle().compareTo(sessionLifetime) > 0) {
             throw new InvalidSettingException("ORDERLY_SESSION_IDLE_MINUTES=" + identity.sessionIdle().toMinutes()
                     + " is longer than ORDERLY_SESSION_LIFETIME_MINUTES=" + sessionLifetime.toMinutes());
@@ -72,12 +91,22 @@ public record Settings(
                 + ", maxBodyBytes=" + maxBodyBytes + ", signingKeys=" + (signingKeys.isPresent() ? "set" : "from data folder")
                 + ", operatorToken=" + (operatorToken.isPresent() ? "set" : "from data folder")
                 + ", passKeys=" + (passKeys.isPresent() ? "set" : "from data folder")
-                + ", gateStore=" + redisUrl.map(u -> "redis " + u.replaceAll("//[^@/]*@", "//***@") + " prefix " + redisPrefix)
+                + ", gateStore=" + redisUrl.map(u -> (redisCluster ? "redis cluster " : "redis ") + masked(u) + " prefix " + redisPrefix)
                         .orElse("in memory") + ", " + identity
                 + ", bookingLanes=" + bookingLanes + ", bookingMaxBatch=" + bookingMaxBatch + ", searchCacheFor=" + searchCacheFor
                 + ", maxUploadBytes=" + maxUploadBytes + ", standbyClaimWindow=" + standbyClaimWindow
                 + ", leftoverAutoReleaseAfter=" + leftoverAutoReleaseAfter.map(Object::toString).orElse("off")
                 + ", " + watch + ", drain=" + drain + "]";
+    }
+
+    /** The Redis nodes to connect to: the one URL, or a cluster's seed nodes. */
+    public List<String> redisNodes() {
+        return redisUrl.map(u -> java.util.Arrays.stream(u.split(",")).map(String::strip).toList()).orElse(List.of());
+    }
+
+    /** A Redis URL with its password hidden. */
+    private static String masked(String url) {
+        return url.replaceAll("//[^@/,]*@", "//***@");
     }
 
     /** The settings from this process's environment and system properties. */
@@ -123,6 +152,7 @@ public record Settings(
                 r.optionalText("ORDERLY_PASS_KEYS"),
                 r.optionalText("ORDERLY_REDIS_URL"),
                 r.text("ORDERLY_REDIS_PREFIX", "orderly"),
+                r.bool("ORDERLY_REDIS_CLUSTER", false),
                 IdentitySettings.from(r),
                 r.integer("ORDERLY_BOOKING_LANES", 4, 0, 64),
                 r.integer("ORDERLY_BOOKING_MAX_BATCH", 256, 1, 10_000),

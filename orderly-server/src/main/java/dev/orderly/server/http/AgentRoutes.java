@@ -139,11 +139,10 @@ final class AgentRoutes {
     private void sendCode(RoutingContext ctx) {
         Claim claim = Assisting.claim(ctx);
         // The per-phone limit of citizens' codes; the daily caps per resident and phone come with the challenge itself.
-        Optional<Reply> limited = limits.challengeForPhone(claim.phone().orElseThrow());
-        if (limited.isPresent()) {
-            api.send(ctx, limited.get());
-            return;
-        }
+        api.unlessLimited(ctx, limits.challengeForPhone(claim.phone().orElseThrow()), () -> sendCode(ctx, claim));
+    }
+
+    private void sendCode(RoutingContext ctx, Claim claim) {
         String binding = binding(ctx);
         String actor = actor(ctx);
         audited(ctx, "agent.code.send", () -> {
@@ -163,11 +162,10 @@ final class AgentRoutes {
             api.send(ctx, Reply.problem(ProblemType.UNKNOWN_CHALLENGE, "send a new code"));
             return;
         }
-        Optional<Reply> limited = limits.verifyForChallenge("agent:" + id);
-        if (limited.isPresent()) {
-            api.send(ctx, limited.get());
-            return;
-        }
+        api.unlessLimited(ctx, limits.verifyForChallenge("agent:" + id), () -> checkCode(ctx, id, code));
+    }
+
+    private void checkCode(RoutingContext ctx, String id, String code) {
         String binding = binding(ctx);
         audited(ctx, "agent.code.verify", () -> {
             Assisting.Confirmed c = assisting.confirm(binding, id, code);

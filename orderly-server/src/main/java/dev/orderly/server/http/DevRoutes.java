@@ -56,15 +56,16 @@ public final class DevRoutes {
                     .put("clinics", new JsonArray(List.copyOf(a.clinics()))).put("password", a.password())
                     .put("code", dev.orderly.staff.Totp.code(a.totpSecret(), now)).put("secondsLeft", left)).toList()));
         }));
+        // The inbox is in the database, shared by every node: read off the event loop.
         router.get("/api/dev/sms").handler(ctx -> {
             String phone = ctx.queryParams().get("phone");
             if (phone == null) {
-                api.send(ctx, Reply.json(200, new JsonArray(inbox.messages().stream().map(DevRoutes::messageJson).toList())));
+                api.run(ctx, () -> Reply.json(200, new JsonArray(inbox.messages().stream().map(DevRoutes::messageJson).toList())));
                 return;
             }
             String digits = PhoneNumbers.normalise(phone)
                     .orElseThrow(() -> new BadRequest("'phone' must be a Korean mobile number such as 010-1234-5678"));
-            api.send(ctx, inbox.latestTo(digits).map(m -> Reply.json(200, messageJson(m)))
+            api.run(ctx, () -> inbox.latestTo(digits).map(m -> Reply.json(200, messageJson(m)))
                     .orElseGet(() -> Reply.problem(ProblemType.NO_MESSAGE, "No message to that phone is kept")));
         });
         router.get("/api/dev/residents").handler(ctx -> {

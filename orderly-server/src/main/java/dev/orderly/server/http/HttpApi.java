@@ -221,7 +221,7 @@ public final class HttpApi {
                 parts.jwks());
         IdentityRoutes identity = new IdentityRoutes(this, gates, parts.providers(), parts.sessions(), parts.registry(), parts.booking(),
                 parts.rateLimits(), parts.meters(), parts.clock());
-        router.post("/api/gates/:gate/join").handler(ctx -> parts.rateLimits().join(ctx).ifPresentOrElse(r -> send(ctx, r), ctx::next));
+        router.post("/api/gates/:gate/join").handler(ctx -> unlessLimited(ctx, parts.rateLimits().join(ctx), ctx::next));
         gates.mount(router);
         BookingRoutes bookingRoutes = new BookingRoutes(this, gates, identity, parts.booking(), parts.bookingStore(), parts.meters());
         if (assistance != null) {
@@ -486,6 +486,29 @@ public final class HttpApi {
             send(ctx, Reply.problem(ProblemType.METHOD_NOT_ALLOWED, ctx.request().path() + " can only be read (GET)")
                     .header("Allow", "GET, HEAD"));
         }
+    }
+
+    /**
+     * Goes on with {@code next} when {@code check} (a rate limit's) lets the request through, or
+     * sends its 429. A check of this node's memory is complete at once and {@code next} runs now; a
+     * shared one completes on this request's context.
+     */
+    void unlessLimited(RoutingContext ctx, io.vertx.core.Future<java.util.Optional<Reply>> check, Runnable next) {
+        check.onComplete(answer -> {
+            if (answer.failed()) {
+                ctx.fail(answer.cause());
+                return;
+            }
+            if (answer.result().isPresent()) {
+                send(ctx, answer.result().get());
+                return;
+            }
+            try {
+                next.run();
+            } catch (RuntimeException e) {
+                ctx.fail(e);
+            }
+        });
     }
 
     /** Runs {@code work} on a virtual thread and sends its reply on the event loop. */

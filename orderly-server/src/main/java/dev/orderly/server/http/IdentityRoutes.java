@@ -106,11 +106,10 @@ final class IdentityRoutes {
     }
 
     private void startChallenge(RoutingContext ctx, IdentityProviders.Method method) {
-        Optional<Reply> limited = limits.challengeFromAddress(ctx);
-        if (limited.isPresent()) {
-            api.send(ctx, limited.get());
-            return;
-        }
+        api.unlessLimited(ctx, limits.challengeFromAddress(ctx), () -> startChallengeFromAddress(ctx, method));
+    }
+
+    private void startChallengeFromAddress(RoutingContext ctx, IdentityProviders.Method method) {
         Set<Claim.Field> fields = method.provider().claimFields();
         Set<String> allowed = new LinkedHashSet<>();
         fields.forEach(f -> allowed.add(fieldName(f)));
@@ -128,13 +127,16 @@ final class IdentityRoutes {
         if (fields.contains(Claim.Field.PHONE)) {
             phone = Optional.of(PhoneNumbers.normalise(in.text("phone", 20)).orElseThrow(() ->
                     new BadRequest("'phone' must be a Korean mobile number such as 010-1234-5678")));
-            limited = limits.challengeForPhone(phone.get());
-            if (limited.isPresent()) {
-                api.send(ctx, limited.get());
-                return;
-            }
         }
         Claim claim = new Claim(name, birthDate, phone);
+        if (phone.isPresent()) {
+            api.unlessLimited(ctx, limits.challengeForPhone(phone.get()), () -> sendChallenge(ctx, method, claim));
+        } else {
+            sendChallenge(ctx, method, claim);
+        }
+    }
+
+    private void sendChallenge(RoutingContext ctx, IdentityProviders.Method method, Claim claim) {
         api.run(ctx, () -> {
             if (gates.passOf(ctx, method.gate()) instanceof PassCheck.Refused refused) {
                 return GateRoutes.passRefused(refused).with("gate", method.gate());
@@ -175,11 +177,10 @@ final class IdentityRoutes {
     }
 
     private void verifyChallenge(RoutingContext ctx, IdentityProviders.Method method, String field, int maxLength) {
-        Optional<Reply> limited = limits.verifyFromAddress(ctx);
-        if (limited.isPresent()) {
-            api.send(ctx, limited.get());
-            return;
-        }
+        api.unlessLimited(ctx, limits.verifyFromAddress(ctx), () -> verifyChallengeFromAddress(ctx, method, field, maxLength));
+    }
+
+    private void verifyChallengeFromAddress(RoutingContext ctx, IdentityProviders.Method method, String field, int maxLength) {
         String id = ctx.pathParam("id");
         JsonInput in = JsonInput.of(ctx, Set.of(field));
         String response = in.text(field, maxLength);
@@ -187,11 +188,10 @@ final class IdentityRoutes {
             api.send(ctx, Reply.problem(ProblemType.UNKNOWN_CHALLENGE, "ask for a new code"));
             return;
         }
-        limited = limits.verifyForChallenge(method.name() + ":" + id);
-        if (limited.isPresent()) {
-            api.send(ctx, limited.get());
-            return;
-        }
+        api.unlessLimited(ctx, limits.verifyForChallenge(method.name() + ":" + id), () -> checkCode(ctx, method, id, response));
+    }
+
+    private void checkCode(RoutingContext ctx, IdentityProviders.Method method, String id, String response) {
         api.run(ctx, () -> {
             PassCheck pass = gates.passOf(ctx, method.gate());
             if (pass instanceof PassCheck.Refused refused) {

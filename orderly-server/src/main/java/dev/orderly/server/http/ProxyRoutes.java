@@ -72,17 +72,13 @@ final class ProxyRoutes {
     }
 
     private void sendCode(RoutingContext ctx) {
-        Optional<Reply> limited = limits.challengeFromAddress(ctx);
-        if (limited.isPresent()) {
-            api.send(ctx, limited.get());
-            return;
-        }
-        Claim claim = Assisting.claim(ctx);
-        limited = limits.challengeForPhone(claim.phone().orElseThrow());
-        if (limited.isPresent()) {
-            api.send(ctx, limited.get());
-            return;
-        }
+        api.unlessLimited(ctx, limits.challengeFromAddress(ctx), () -> {
+            Claim claim = Assisting.claim(ctx);
+            api.unlessLimited(ctx, limits.challengeForPhone(claim.phone().orElseThrow()), () -> sendCode(ctx, claim));
+        });
+    }
+
+    private void sendCode(RoutingContext ctx, Claim claim) {
         api.run(ctx, () -> {
             Optional<Person> me = identity.person(ctx);
             if (me.isEmpty()) {
@@ -101,24 +97,17 @@ final class ProxyRoutes {
     }
 
     private void verify(RoutingContext ctx) {
-        Optional<Reply> limited = limits.verifyFromAddress(ctx);
-        if (limited.isPresent()) {
-            api.send(ctx, limited.get());
-            return;
-        }
-        String id = ctx.pathParam("id");
-        String code = Assisting.code(ctx);
-        if (!CHALLENGE_ID.matcher(id).matches()) {
-            api.send(ctx, Reply.problem(ProblemType.UNKNOWN_CHALLENGE, "ask for a new code"));
-            return;
-        }
-        limited = limits.verifyForChallenge("proxy:" + id);
-        if (limited.isPresent()) {
-            api.send(ctx, limited.get());
-            return;
-        }
-        api.run(ctx, () -> identity.person(ctx).map(me -> assisting.confirm(binding(me), id, code).reply())
-                .orElseGet(() -> IdentityRoutes.notVerified(ctx)));
+        api.unlessLimited(ctx, limits.verifyFromAddress(ctx), () -> {
+            String id = ctx.pathParam("id");
+            String code = Assisting.code(ctx);
+            if (!CHALLENGE_ID.matcher(id).matches()) {
+                api.send(ctx, Reply.problem(ProblemType.UNKNOWN_CHALLENGE, "ask for a new code"));
+                return;
+            }
+            api.unlessLimited(ctx, limits.verifyForChallenge("proxy:" + id), () -> api.run(ctx, () -> identity.person(ctx)
+                    .map(me -> assisting.confirm(binding(me), id, code).reply())
+                    .orElseGet(() -> IdentityRoutes.notVerified(ctx))));
+        });
     }
 
     private void end(RoutingContext ctx) {

@@ -52,14 +52,10 @@ final class ScheduleRoutes {
         if (birthDate.isAfter(booking.today()) || birthDate.getYear() < 1900) {
             throw new BadRequest("'birthDate' must be a past date from 1900 on");
         }
-        var limited = rateLimits.scheduleCheck(ctx);
-        if (limited.isPresent()) {
-            api.send(ctx, limited.get());
-            return;
-        }
-        api.run(ctx, () -> Reply.json(200, new JsonObject().put("birthDate", birthDate.toString())
+        api.unlessLimited(ctx, rateLimits.scheduleCheck(ctx), () -> api.run(ctx, () -> Reply.json(200, new JsonObject()
+                        .put("birthDate", birthDate.toString())
                         .put("eligibility", CohortJson.eligibility(booking.eligibilityByBirthDate(birthDate), booking.today())))
-                .header("Cache-Control", "no-store"));
+                .header("Cache-Control", "no-store")));
     }
 
     private void clinic(RoutingContext ctx) {

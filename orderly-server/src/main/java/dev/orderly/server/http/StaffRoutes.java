@@ -1,9 +1,6 @@
 package dev.orderly.server.http;
 
 import dev.orderly.problem.ProblemType;
-import dev.orderly.ratelimit.RateLimit;
-import dev.orderly.ratelimit.RateLimiter;
-import dev.orderly.ratelimit.TokenBucketRateLimiter;
 import dev.orderly.staff.StaffAccount;
 import dev.orderly.staff.StaffSessions;
 import dev.orderly.staff.StaffSignIn;
@@ -30,24 +27,16 @@ final class StaffRoutes {
     static final String COOKIE = "orderly_staff";
     private static final int MAX_FIELD = 300;
 
-    /**
-     * Sign-in attempts per client address: the lock-out is per login, and this keeps one address
-     * from trying one password on many logins. Counted per node.
-     */
-    static final RateLimit SIGN_INS_PER_ADDRESS = new RateLimit(30, Duration.ofMinutes(5));
-
     private final HttpApi api;
     private final StaffSignIn signIn;
     private final StaffSessions sessions;
     private final RateLimits addresses;
-    private final RateLimiter signInsPerAddress;
 
     StaffRoutes(HttpApi api, StaffSignIn signIn, StaffSessions sessions, RateLimits addresses) {
         this.api = api;
         this.signIn = signIn;
         this.sessions = sessions;
         this.addresses = addresses;
-        this.signInsPerAddress = new TokenBucketRateLimiter(SIGN_INS_PER_ADDRESS, api.clock(), 100_000);
     }
 
     void mount(Router router) {
@@ -103,12 +92,10 @@ final class StaffRoutes {
     }
 
     private void signIn(RoutingContext ctx) {
-        if (signInsPerAddress.acquire(addresses.address(ctx)) instanceof RateLimiter.Limited limited) {
-            long seconds = RateLimits.retryAfterSeconds(limited.retryAfter());
-            api.send(ctx, Reply.problem(ProblemType.RATE_LIMITED, "too many sign-in attempts from this network address; try again in " + seconds + " s")
-                    .with("retryAfterSeconds", seconds).header("Retry-After", Long.toString(seconds)));
-            return;
-        }
+        api.unlessLimited(ctx, addresses.staffSignIn(ctx), () -> signInFromAddress(ctx));
+    }
+
+    private void signInFromAddress(RoutingContext ctx) {
         JsonInput in = JsonInput.of(ctx, Set.of("login", "password", "code"));
         String login = in.text("login", MAX_FIELD);
         String password = in.text("password", MAX_FIELD);

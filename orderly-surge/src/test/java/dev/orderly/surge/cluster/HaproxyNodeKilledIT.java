@@ -49,7 +49,7 @@ class HaproxyNodeKilledIT {
 
     private static final String TOKEN = "haproxy-kill-test-operator-token";
     /** From the operator's setting of the opening to the opening: long, as the set-up's requests are slow on a busy machine. */
-    private static final Duration PRE_QUEUE = Duration.ofSeconds(45);
+    private static final Duration PRE_QUEUE = Duration.ofSeconds(120);
     private static final Path OUT = Path.of("target", "haproxy-node-killed-it");
     private static final Path CONFIG = Path.of("..", "deploy", "haproxy.cfg");
 

@@ -2,11 +2,13 @@ package dev.orderly.server;
 
 import dev.orderly.identity.OneTimeCodeVerifier;
 import dev.orderly.ratelimit.RateLimit;
+import dev.orderly.server.http.TrustedProxies;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import org.slf4j.LoggerFactory;
 
 /**
  * The settings of identity verification, sessions, rate limits and personal-data keys (part of
@@ -20,7 +22,8 @@ import java.util.Optional;
  * @param challengePerPhone    identity challenges per phone number
  * @param verifyPerAddress     code entries per client address
  * @param verifyPerChallenge   code entries per challenge (and so per person)
- * @param trustForwardedFor    take the client address from the last {@code X-Forwarded-For} entry
+ * @param trustedProxies       whose {@code X-Forwarded-For} is believed ({@code ORDERLY_TRUSTED_PROXIES}, or the
+ *                             deprecated {@code ORDERLY_TRUST_FORWARDED_FOR=true}: anyone's)
  * @param piiHashKey           base64 key of the keyed hashes, from the setting or its {@code _FILE}
  * @param phoneKeys            {@code id:base64,...} AES-256 keys sealing phone numbers, likewise
  */
@@ -33,7 +36,7 @@ public record IdentitySettings(
         RateLimit challengePerPhone,
         RateLimit verifyPerAddress,
         RateLimit verifyPerChallenge,
-        boolean trustForwardedFor,
+        TrustedProxies trustedProxies,
         Optional<String> piiHashKey,
         Optional<String> phoneKeys) {
 
@@ -42,7 +45,7 @@ public record IdentitySettings(
         return "sessionIdle=" + sessionIdle + ", codesPerDay=" + codesPerPersonPerDay + "/person " + codesPerPhonePerDay + "/phone"
                 + ", rateLimits[join/address=" + joinPerAddress + ", challenge/address=" + challengePerAddress
                 + ", challenge/phone=" + challengePerPhone + ", verify/address=" + verifyPerAddress
-                + ", verify/challenge=" + verifyPerChallenge + "], trustForwardedFor=" + trustForwardedFor
+                + ", verify/challenge=" + verifyPerChallenge + "], trustedProxies=" + trustedProxies
                 + ", piiHashKey=" + (piiHashKey.isPresent() ? "set" : "from data folder")
                 + ", phoneKeys=" + (phoneKeys.isPresent() ? "set" : "from data folder");
     }
@@ -57,9 +60,36 @@ public record IdentitySettings(
                 rateLimit(r, "ORDERLY_RATE_CHALLENGE_PER_PHONE", "3/1m"),
                 rateLimit(r, "ORDERLY_RATE_VERIFY_PER_ADDRESS", "200/10s"),
                 rateLimit(r, "ORDERLY_RATE_VERIFY_PER_CHALLENGE", "10/1m"),
-                r.bool("ORDERLY_TRUST_FORWARDED_FOR", false),
+                trustedProxies(r),
                 secret(r, "ORDERLY_PII_HASH_KEY"),
                 secret(r, "ORDERLY_PHONE_KEYS"));
+    }
+
+    /**
+     * {@code ORDERLY_TRUSTED_PROXIES}, or the older {@code ORDERLY_TRUST_FORWARDED_FOR=true} (believes any
+     * peer's header; kept so that existing set-ups start, with a warning); not both.
+     */
+    private static TrustedProxies trustedProxies(Settings.Reader r) {
+        Optional<String> list = r.optionalText("ORDERLY_TRUSTED_PROXIES");
+        boolean anyPeer = r.bool("ORDERLY_TRUST_FORWARDED_FOR", false);
+        if (list.isPresent() && anyPeer) {
+            throw new Settings.InvalidSettingException("set ORDERLY_TRUSTED_PROXIES or ORDERLY_TRUST_FORWARDED_FOR=true, not both:"
+                    + " ORDERLY_TRUSTED_PROXIES alone believes X-Forwarded-For only from the proxies it lists");
+        }
+        if (anyPeer) {
+            LoggerFactory.getLogger(IdentitySettings.class).warn("ORDERLY_TRUST_FORWARDED_FOR=true believes X-Forwarded-For from anyone"
+                    + " who reaches this node; behind a proxy set ORDERLY_TRUSTED_PROXIES to its addresses instead (e.g. 127.0.0.1/32)");
+            return TrustedProxies.anyPeer();
+        }
+        if (list.isEmpty()) {
+            return TrustedProxies.none();
+        }
+        try {
+            return TrustedProxies.from(list.get());
+        } catch (IllegalArgumentException e) {
+            throw new Settings.InvalidSettingException("ORDERLY_TRUSTED_PROXIES=" + list.get() + ": " + e.getMessage()
+                    + " (a comma-separated list of networks, e.g. 127.0.0.1/32,10.0.0.0/8)");
+        }
     }
 
     private static RateLimit rateLimit(Settings.Reader r, String name, String fallback) {

@@ -90,6 +90,7 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,6 +99,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -110,6 +112,8 @@ import org.slf4j.LoggerFactory;
 public final class OrderlyApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OrderlyApp.class);
+    /** How long closing waits for requests in flight once the drain period is over. */
+    static final Duration IN_FLIGHT_GRACE = Duration.ofSeconds(15);
     private static final long RELAY_MILLIS = 1000;
     /** How often leftover offers whose window passed are expired and passed on. */
     private static final long STANDBY_MILLIS = 5000;
@@ -137,10 +141,15 @@ public final class OrderlyApp implements AutoCloseable {
     private final HttpApi.Staff staff;
     private final WatchLoop watch;
     private final Optional<Canary> canary;
+    private final Draining draining;
+    private final Duration drain;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private OrderlyApp(Vertx vertx, Database database, HttpServer server, ExecutorService blockingWork, DevSmsInbox inbox,
                        PostgresBookingStore bookingStore, Gates gates, GateStore gateStore, String operatorToken, HttpApi.Staff staff,
-                       WatchLoop watch, Optional<Canary> canary) {
+                       WatchLoop watch, Optional<Canary> canary, Draining draining, Duration drain) {
+        this.draining = draining;
+        this.drain = drain;
         this.watch = watch;
         this.canary = canary;
         this.staff = staff;
@@ -263,7 +272,7 @@ public final class OrderlyApp implements AutoCloseable {
         IdentitySettings limits = settings.identity();
         // With Redis every node shares each limit (over its own bucket); a single node keeps them in memory.
         RateLimits rateLimits = new RateLimits(new RateLimits.Limits(limits.joinPerAddress(), limits.challengePerAddress(),
-                limits.challengePerPhone(), limits.verifyPerAddress(), limits.verifyPerChallenge()), limits.trustForwardedFor(),
+                limits.challengePerPhone(), limits.verifyPerAddress(), limits.verifyPerChallenge()), limits.trustedProxies(),
                 privacy.secret(), clock, meters, redis.map(api -> (name, limit) -> new RedisRateLimiter(api, settings.redisPrefix(), name,
                         limit, clock, RateLimits.SHARED_TIMEOUT)));
         BookingService booking = new BookingService(bookingStore, cohorts, specialGroups, clock, new BookingReferences(random),
@@ -278,6 +287,7 @@ public final class OrderlyApp implements AutoCloseable {
         checks.put(PostgresErrors.DEPENDENCY, database::ping);
         redis.ifPresent(api -> checks.put(RedisErrors.DEPENDENCY, () -> api.ping(List.of())));
         Dependencies dependencies = new Dependencies(vertx, checks, meters);
+        Draining draining = new Draining();
         String operatorToken = DataDirSecrets.load(settings.operatorToken(), settings.dataDir(), "operator.token",
                 DataDirSecrets::randomToken, "ORDERLY_OPERATOR_TOKEN");
         HttpApi.Staff staff = staff(database, privacy, clock, random);
@@ -289,7 +299,7 @@ public final class OrderlyApp implements AutoCloseable {
         dev.ifPresent(d -> d.withStaff(() -> DemoStaff.read(settings.dataDir()).stream()
                 .map(a -> new DevRoutes.DemoAccount(a.login(), a.role().slug(), a.clinics(), a.password(), a.totpSecret())).toList()));
         HttpApi api = new HttpApi(new HttpApi.Parts(waitingRoom, providers, sessions, registry, booking, bookingStore, meters,
-                meters::scrape, dependencies::check, dev, settings.secureCookies(), settings.maxBodyBytes(), operatorToken,
+                meters::scrape, draining.readiness(dependencies::check), dev, settings.secureCookies(), settings.maxBodyBytes(), operatorToken,
                 gates.storeIsLocal(), gates.publicJwks(), gates::observe, rateLimits, clock,
                 new BookingOperations(cohorts, specialGroups, new SpecialGroupUpload(registry, specialGroups), settings.maxUploadBytes()),
                 staff, new PostgresAuditLog(database.pool(), clock)),
@@ -395,7 +405,8 @@ public final class OrderlyApp implements AutoCloseable {
         server.listen().toCompletionStage().toCompletableFuture().join();
         listening.set(server.actualPort());
         canary.ifPresent(c -> c.start(CANARY_FIRST_WALK));
-        return new OrderlyApp(vertx, database, server, blockingWork, inbox, bookingStore, gates, gateStore, operatorToken, staff, watch, canary);
+        return new OrderlyApp(vertx, database, server, blockingWork, inbox, bookingStore, gates, gateStore, operatorToken, staff, watch, canary,
+                draining, settings.drain());
     }
 
 
@@ -563,12 +574,38 @@ public final class OrderlyApp implements AutoCloseable {
         return canary;
     }
 
+    /** Whether this node has begun to leave ({@code /ready} answers 503). */
+    public boolean isDraining() {
+        return draining.isDraining();
+    }
+
+    /**
+     * Leaves in order: not ready at once; serves for the drain period ({@code ORDERLY_DRAIN_SECONDS}),
+     * so the load balancer sees the 503 and moves new requests away while this node's people are
+     * still answered; closes the HTTP server, waiting up to {@link #IN_FLIGHT_GRACE} for requests in
+     * flight (an event stream never ends by itself: it is cut then); only then stops the loops, which
+     * admit people while requests are served, and the stores. A second call returns at once.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        draining.begin();
+        if (drain.isPositive()) {
+            LOG.info("draining: /ready answers 503; serving for {} s before closing the HTTP server", drain.toSeconds());
+            try {
+                Thread.sleep(drain);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        LOG.info("closing the HTTP server: no new connections; waiting up to {} s for requests in flight", IN_FLIGHT_GRACE.toSeconds());
+        server.shutdown(IN_FLIGHT_GRACE.toSeconds(), TimeUnit.SECONDS).toCompletionStage().toCompletableFuture().join();
+        LOG.info("HTTP server closed; stopping the loops and the stores");
         canary.ifPresent(Canary::close);
         watch.close();
         gates.close();
-        server.close().toCompletionStage().toCompletableFuture().join();
         if (gateStore instanceof PostgresGateStore numbers) {
             // No join can arrive now: a planned restart then skips no number.
             numbers.giveBackUnused();
@@ -577,5 +614,6 @@ public final class OrderlyApp implements AutoCloseable {
         bookingStore.close();
         database.close();
         vertx.close().toCompletionStage().toCompletableFuture().join();
+        LOG.info("stopped");
     }
 }

@@ -52,7 +52,8 @@ public record Settings(
         Duration standbyClaimWindow,
         LeaveTheLineSettings leaveTheLine,
         Optional<java.time.LocalTime> leftoverAutoReleaseAfter,
-        WatchSettings watch) {
+        WatchSettings watch,
+        Duration drain) {
 
     private static final java.util.regex.Pattern REDIS_NODE = java.util.regex.Pattern.compile("rediss?://[^,\\s]+");
 
@@ -95,7 +96,7 @@ public record Settings(
                 + ", bookingLanes=" + bookingLanes + ", bookingMaxBatch=" + bookingMaxBatch + ", searchCacheFor=" + searchCacheFor
                 + ", maxUploadBytes=" + maxUploadBytes + ", standbyClaimWindow=" + standbyClaimWindow
                 + ", leftoverAutoReleaseAfter=" + leftoverAutoReleaseAfter.map(Object::toString).orElse("off")
-                + ", " + watch + "]";
+                + ", " + watch + ", drain=" + drain + "]";
     }
 
     /** The Redis nodes to connect to: the one URL, or a cluster's seed nodes. */
@@ -160,7 +161,8 @@ public record Settings(
                 Duration.ofMinutes(r.integer("ORDERLY_STANDBY_CLAIM_MINUTES", 10, 1, 120)),
                 LeaveTheLineSettings.from(r),
                 timeOfDay("ORDERLY_LEFTOVER_AUTO_RELEASE_AFTER", r.text("ORDERLY_LEFTOVER_AUTO_RELEASE_AFTER", "")),
-                WatchSettings.from(r));
+                WatchSettings.from(r),
+                Duration.ofSeconds(r.integer("ORDERLY_DRAIN_SECONDS", 0, 0, 3_600)));
 
     }
 

@@ -36,7 +36,7 @@ class IdentitySettingsTest {
         assertThat(s.challengePerPhone()).isEqualTo(RateLimit.parse("3/1m"));
         assertThat(s.verifyPerAddress()).isEqualTo(RateLimit.parse("200/10s"));
         assertThat(s.verifyPerChallenge()).isEqualTo(RateLimit.parse("10/1m"));
-        assertThat(s.trustForwardedFor()).isFalse();
+        assertThat(s.trustedProxies().believesHeaders()).isFalse();
         assertThat(s.piiHashKey()).isEmpty();
         assertThat(s.phoneKeys()).isEmpty();
     }
@@ -48,6 +48,20 @@ class IdentitySettingsTest {
         assertThatThrownBy(() -> from(Map.of("ORDERLY_CODE_DAILY_PER_PERSON", "0"))).hasMessageContaining("ORDERLY_CODE_DAILY_PER_PERSON=0");
         assertThatThrownBy(() -> from(Map.of("ORDERLY_SESSION_IDLE_MINUTES", "45")))
                 .hasMessageContaining("ORDERLY_SESSION_IDLE_MINUTES=45").hasMessageContaining("ORDERLY_SESSION_LIFETIME_MINUTES=30");
+    }
+
+    @Test
+    void trustedProxiesAreAValidatedListAndTheOlderSwitchStillStartsButNotBesideIt() {
+        assertThat(from(Map.of("ORDERLY_TRUSTED_PROXIES", "127.0.0.1/32, 10.0.0.0/8")).identity().trustedProxies().client("10.1.2.3",
+                "203.0.113.9")).isEqualTo("203.0.113.9");
+        assertThat(from(Map.of("ORDERLY_TRUST_FORWARDED_FOR", "true")).identity().trustedProxies().client("198.51.100.1",
+                "203.0.113.9")).isEqualTo("203.0.113.9");
+        for (String bad : new String[] {"10.0.0.0/33", "10.0.0.1/8", "proxy.example", "127.0.0.1,", "::1/129"}) {
+            assertThatThrownBy(() -> from(Map.of("ORDERLY_TRUSTED_PROXIES", bad))).as(bad)
+                    .isInstanceOf(Settings.InvalidSettingException.class).hasMessageContaining("ORDERLY_TRUSTED_PROXIES=" + bad);
+        }
+        assertThatThrownBy(() -> from(Map.of("ORDERLY_TRUSTED_PROXIES", "127.0.0.1", "ORDERLY_TRUST_FORWARDED_FOR", "true")))
+                .isInstanceOf(Settings.InvalidSettingException.class).hasMessageContaining("not both");
     }
 
     @Test

@@ -4,16 +4,15 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
  * The address a request comes from, as rate limits key it: an IPv4 address whole, an IPv6 address
  * by its /64 prefix (one subscriber's network gets a /64, and any address in it is theirs to use).
  *
- * <p>By default the socket's peer address. Behind one trusted reverse proxy that appends the
- * client to {@code X-Forwarded-For} ({@code ORDERLY_TRUST_FORWARDED_FOR=true}) it is that header's
- * last entry: earlier entries are whatever the client chose to send. Never set that without such a
- * proxy, or every client picks its own address.
+ * <p>By default the socket's peer address; behind proxies, the address {@link TrustedProxies} believes
+ * from {@code X-Forwarded-For}.
  */
 final class ClientAddress {
 
@@ -22,19 +21,15 @@ final class ClientAddress {
     private ClientAddress() {
     }
 
-    static String of(RoutingContext ctx, boolean trustForwardedFor) {
-        String raw = null;
-        if (trustForwardedFor) {
-            String forwarded = ctx.request().getHeader("X-Forwarded-For");
-            if (forwarded != null) {
-                raw = forwarded.substring(forwarded.lastIndexOf(',') + 1).strip();
-            }
+    static String of(RoutingContext ctx, TrustedProxies proxies) {
+        SocketAddress peer = ctx.request().remoteAddress();
+        String forwarded = null;
+        if (proxies.believesHeaders()) {
+            // A header sent twice is one list (RFC 9110): a client's own line must not hide the proxy's.
+            List<String> lines = ctx.request().headers().getAll("X-Forwarded-For");
+            forwarded = lines.isEmpty() ? null : String.join(",", lines);
         }
-        if (raw == null || raw.isEmpty()) {
-            SocketAddress peer = ctx.request().remoteAddress();
-            raw = peer == null ? "unknown" : peer.hostAddress();
-        }
-        return key(raw);
+        return key(proxies.client(peer == null ? null : peer.hostAddress(), forwarded));
     }
 
     /** The rate-limit key of an address literal; anything that is not one is keyed as given. */

@@ -81,18 +81,18 @@ public final class RateLimits {
     private final AsyncRateLimiter verifyPerChallenge;
     private final AsyncRateLimiter schedulePerAddress;
     private final AsyncRateLimiter staffSignInPerAddress;
-    private final boolean trustForwardedFor;
+    private final TrustedProxies proxies;
     private final KeyedHash phoneKey;
     private final MeterRegistry meters;
     private final AtomicLong lastFailureLogged = new AtomicLong(Long.MIN_VALUE);
 
     /** Limits held in this node's memory alone. */
-    public RateLimits(Limits limits, boolean trustForwardedFor, KeyedHash secret, Clock clock, MeterRegistry meters) {
-        this(limits, trustForwardedFor, secret, clock, meters, Optional.empty());
+    public RateLimits(Limits limits, TrustedProxies proxies, KeyedHash secret, Clock clock, MeterRegistry meters) {
+        this(limits, proxies, secret, clock, meters, Optional.empty());
     }
 
     /** Limits shared through {@code shared} when present, each over this node's own bucket. */
-    public RateLimits(Limits limits, boolean trustForwardedFor, KeyedHash secret, Clock clock, MeterRegistry meters,
+    public RateLimits(Limits limits, TrustedProxies proxies, KeyedHash secret, Clock clock, MeterRegistry meters,
                       Optional<SharedStore> shared) {
         this.meters = meters;
         KeyedHash sharedKey = secret.forPurpose("rate-limit-shared");
@@ -116,7 +116,7 @@ public final class RateLimits {
         // Birth-date checks are as cheap to ask for as joins and need no more: the join limit, counted apart.
         this.schedulePerAddress = make.apply("schedule-address", limits.joinPerAddress());
         this.staffSignInPerAddress = make.apply("staff-sign-in-address", STAFF_SIGN_INS_PER_ADDRESS);
-        this.trustForwardedFor = trustForwardedFor;
+        this.proxies = proxies;
         this.phoneKey = secret.forPurpose("rate-limit-phone");
     }
 
@@ -160,7 +160,7 @@ public final class RateLimits {
 
     /** The address the request came from, as the limits key it. */
     String address(RoutingContext ctx) {
-        return ClientAddress.of(ctx, trustForwardedFor);
+        return ClientAddress.of(ctx, proxies);
     }
 
     private Future<Optional<Reply>> admit(String step, String scope, AsyncRateLimiter limiter, String key) {

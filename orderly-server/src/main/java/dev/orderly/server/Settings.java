@@ -50,7 +50,8 @@ public record Settings(
         Duration standbyClaimWindow,
         LeaveTheLineSettings leaveTheLine,
         Optional<java.time.LocalTime> leftoverAutoReleaseAfter,
-        WatchSettings watch) {
+        WatchSettings watch,
+        Optional<Duration> claimGrace) {
 
     public Settings {
         if (identity.sessionIdle().compareTo(sessionLifetime) > 0) {
@@ -76,7 +77,7 @@ public record Settings(
                 + ", bookingLanes=" + bookingLanes + ", bookingMaxBatch=" + bookingMaxBatch + ", searchCacheFor=" + searchCacheFor
                 + ", maxUploadBytes=" + maxUploadBytes + ", standbyClaimWindow=" + standbyClaimWindow
                 + ", leftoverAutoReleaseAfter=" + leftoverAutoReleaseAfter.map(Object::toString).orElse("off")
-                + ", " + watch + "]";
+                + ", " + watch + ", claimGrace=" + claimGrace.map(Object::toString).orElse("off (unclaimed tickets keep their places)") + "]";
     }
 
     /** The settings from this process's environment and system properties. */
@@ -130,8 +131,14 @@ public record Settings(
                 Duration.ofMinutes(r.integer("ORDERLY_STANDBY_CLAIM_MINUTES", 10, 1, 120)),
                 LeaveTheLineSettings.from(r),
                 timeOfDay("ORDERLY_LEFTOVER_AUTO_RELEASE_AFTER", r.text("ORDERLY_LEFTOVER_AUTO_RELEASE_AFTER", "")),
-                WatchSettings.from(r));
+                WatchSettings.from(r),
+                claimGrace(r.integer("ORDERLY_GATE_CLAIM_GRACE_SECONDS", 10, -1, 3_600)));
 
+    }
+
+    /** -1 turns passing over off; otherwise the grace in seconds. */
+    private static Optional<Duration> claimGrace(int seconds) {
+        return seconds < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(seconds));
     }
 
     /** A time of day in Seoul as HH:MM, or nothing when empty (the feature is off). */

@@ -2,6 +2,7 @@ package dev.orderly.gate;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -103,6 +104,29 @@ public interface GateStore {
 
     /** How many spent passes have a rank above {@code rank}. */
     long spentAbove(String gate, long rank);
+
+    /**
+     * Records until when each ticket number is claimed ({@link Claims}): a later call replaces an
+     * earlier one for the same number. One entry per number issued at most, never per connection.
+     */
+    void claim(String gate, Map<Long, Instant> untilByNumber);
+
+    /**
+     * Until when each of {@code numbers} is claimed, in the same order: {@link Claims#NEVER} for a
+     * number never claimed, {@link Claims#LAPSED} for one passed over, {@link Claims#HELD}.
+     */
+    List<Instant> claimedUntil(String gate, List<Long> numbers);
+
+    /**
+     * Passes over places nobody claimed, as the mark moves past them: each one's pass counts as
+     * spent (so it is never outstanding and never opens the step) and its number as
+     * {@link Claims#LAPSED}.
+     */
+    void lapse(String gate, List<PassedOver> places);
+
+    /** A place the mark moved over without admitting it: the ticket's number and its rank. */
+    record PassedOver(long number, long rank) {
+    }
 
     /** The secret {@code gate}'s pre-queue is ordered by, once drawn. */
     Optional<LotteryDraw> lottery(String gate);

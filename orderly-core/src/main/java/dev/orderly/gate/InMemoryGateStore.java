@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,6 +36,8 @@ public final class InMemoryGateStore implements GateStore {
         final ConcurrentSkipListMap<Instant, Long> markByTime = new ConcurrentSkipListMap<>();
         final ConcurrentMap<String, Long> holders = new ConcurrentHashMap<>();
         final ConcurrentSkipListMap<Long, AtomicLongArray> spent = new ConcurrentSkipListMap<>();
+        /** Claim marks, seconds as unsigned ints, in blocks of 1,024 numbers (4 KB a block). */
+        final ConcurrentMap<Long, AtomicIntegerArray> claims = new ConcurrentHashMap<>();
         volatile boolean trimmed;
     }
 
@@ -228,6 +231,36 @@ public final class InMemoryGateStore implements GateStore {
             }
         }
         return count;
+    }
+
+    @Override
+    public void claim(String gate, Map<Long, Instant> untilByNumber) {
+        Gate g = of(gate);
+        untilByNumber.forEach((number, until) -> {
+            if (number >= 1) {
+                g.claims.computeIfAbsent(number / BLOCK_BITS, b -> new AtomicIntegerArray(BLOCK_BITS))
+                        .set((int) (number % BLOCK_BITS), (int) Claims.toSeconds(until));
+            }
+        });
+    }
+
+    @Override
+    public List<Instant> claimedUntil(String gate, List<Long> numbers) {
+        Gate g = of(gate);
+        List<Instant> out = new java.util.ArrayList<>(numbers.size());
+        for (long number : numbers) {
+            AtomicIntegerArray block = number >= 1 ? g.claims.get(number / BLOCK_BITS) : null;
+            out.add(block == null ? Claims.NEVER : Claims.ofSeconds(Integer.toUnsignedLong(block.get((int) (number % BLOCK_BITS)))));
+        }
+        return out;
+    }
+
+    @Override
+    public void lapse(String gate, List<PassedOver> places) {
+        for (PassedOver p : places) {
+            spend(gate, p.rank());
+            claim(gate, Map.of(p.number(), Claims.LAPSED));
+        }
     }
 
     @Override

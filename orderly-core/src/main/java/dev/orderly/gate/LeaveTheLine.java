@@ -119,6 +119,8 @@ public final class LeaveTheLine {
         byte[] id = new byte[18];
         random.nextBytes(id);
         LineRecall armed = store.arm(new LineRecall(HexFormat.of().formatHex(id), ticket, personId, clock.instant(), null, ""));
+        // Nobody polls a place whose holder was let go: it must not lapse before the call-back.
+        room.hold(ticket);
         return new Left(armed, settings.lead());
     }
 

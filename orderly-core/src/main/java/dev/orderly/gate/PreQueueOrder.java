@@ -104,6 +104,29 @@ public final class PreQueueOrder {
         return x + 1;
     }
 
+    /** The pre-queue number (1..size) drawn to {@code rank} (1..size): the inverse of {@link #rankOf}. */
+    public long numberAt(long rank) {
+        if (rank < 1 || rank > size) {
+            throw new IllegalArgumentException("pre-queue rank " + rank + " is outside 1.." + size);
+        }
+        long x = rank - 1;
+        do {
+            x = decrypt(x);
+        } while (x >= size);
+        return x + 1;
+    }
+
+    private long decrypt(long y) {
+        long left = (y >>> halfBits) & halfMask;
+        long right = y & halfMask;
+        for (int round = ROUNDS - 1; round >= 0; round--) {
+            long previous = right ^ (round(round, left) & halfMask);
+            right = left;
+            left = previous;
+        }
+        return (left << halfBits) | right;
+    }
+
     private long encrypt(long x) {
         long left = (x >>> halfBits) & halfMask;
         long right = x & halfMask;

@@ -4,6 +4,9 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -12,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -39,11 +43,23 @@ import java.util.random.RandomGenerator;
  * the policy's, not nodes × policy. Nodes' clocks should agree (NTP); a node whose clock runs
  * behind simply admits nothing on its ticks.
  *
+ * <p>Claims. With a claim grace set, every answer that keeps a ticket waiting claims its number
+ * until twice the poll interval it was told plus the grace ({@link Claims}); claims are gathered
+ * in memory and written by this node's next tick, so a poll still costs no store call. A tick that
+ * moves the mark counts only claimed numbers (and numbers issued within the grace, whose claims may
+ * still be on their way from another node) toward what the policy owes, and passes over the rest
+ * ({@link GateStore#lapse}): a ticket nobody asks about holds no place ahead of people who do. A
+ * passed-over ticket that comes back is told {@link GateStatus.Reason#PLACE_LAPSED} and may join
+ * again at the back (docs/decisions.md, "Bot tickets are worth nothing"). A tick reads at most
+ * {@link #MAX_SCAN} numbers, so a line of millions of unclaimed tickets drains over several ticks.
+ *
  * <p>Time comes from the injected clock alone; nothing a client says about time is read.
  */
 public final class WaitingRoom {
 
     private static final Duration RATE_WINDOW = Duration.ofSeconds(60);
+    /** The most numbers one tick reads claims of. */
+    static final int MAX_SCAN = 20_000;
 
     /** What a node knows of a gate between ticks. */
     record View(GateConfig config, GateProgress progress, long issued, double measuredPerSecond, long outstanding,
@@ -69,13 +85,35 @@ public final class WaitingRoom {
     private final RandomGenerator random;
     private final Function<String, DownstreamHealth> health;
     private final Map<String, View> views = new ConcurrentHashMap<>();
+    /** Null: nobody is passed over (every ticket keeps its place whether anyone asks or not). */
+    private final Duration claimGrace;
+    /** Claims answered since this node's last tick, by gate and number; the latest answer wins. */
+    private final Map<String, Map<Long, Instant>> pendingClaims = new ConcurrentHashMap<>();
+    /** Per gate, the counter as this node's ticks read it: which numbers are older than the grace. */
+    private final Map<String, IssuedHistory> issuedHistory = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> passedOver = new ConcurrentHashMap<>();
 
     /**
+     * A waiting room that keeps every ticket's place whether anyone asks about it or not.
+     *
      * @param random poll jitter (needs no secrecy)
      * @param health each gate's downstream health, for the adaptive policy
      */
     public WaitingRoom(GateStore store, GateTokens tokens, PassSigner passes, Clock clock,
                        RandomGenerator random, Function<String, DownstreamHealth> health) {
+        this(store, tokens, passes, clock, random, health, null);
+    }
+
+    /**
+     * @param claimGrace how long past twice its poll interval a ticket stays claimed; null for never
+     *                   passing anyone over
+     */
+    public WaitingRoom(GateStore store, GateTokens tokens, PassSigner passes, Clock clock,
+                       RandomGenerator random, Function<String, DownstreamHealth> health, Duration claimGrace) {
+        if (claimGrace != null && claimGrace.isNegative()) {
+            throw new IllegalArgumentException("claim grace must not be negative, was " + claimGrace);
+        }
+        this.claimGrace = claimGrace;
         this.store = Objects.requireNonNull(store);
         this.tokens = Objects.requireNonNull(tokens);
         this.passes = Objects.requireNonNull(passes);
@@ -171,12 +209,13 @@ public final class WaitingRoom {
         Ticket ticket = new Ticket(gate, sequence, now, browserId, keyed ? holder : "");
         GateStatus status = statusOf(ticket, now);
         if (keyed && status instanceof GateStatus.Refused r
-                && (r.reason() == GateStatus.Reason.PASS_EXPIRED || r.reason() == GateStatus.Reason.PASS_SPENT)) {
-            // The holder's turn came and went (used, or let expire): one new place at the back.
+                && (r.reason() == GateStatus.Reason.PASS_EXPIRED || r.reason() == GateStatus.Reason.PASS_SPENT
+                || r.reason() == GateStatus.Reason.PLACE_LAPSED)) {
+            // The holder's turn came and went (used, let expire, or passed over): one new place at the back.
             ticket = new Ticket(gate, store.reissueFor(gate, holder, sequence), now, browserId, holder);
             status = statusOf(ticket, now);
         }
-        return new Joined(tokens.encode(ticket), ticket, status);
+        return new Joined(tokens.encode(ticket), ticket, claimed(ticket, status, now));
     }
 
     /**
@@ -212,7 +251,7 @@ public final class WaitingRoom {
             if (admittedIn(view, rank)) {
                 return CompletableFuture.supplyAsync(() -> new Joined(token, ticket, admitted(view, ticket, rank, now, null)), blocking);
             }
-            return CompletableFuture.completedFuture(new Joined(token, ticket, notAdmitted(view, ticket, rank, now)));
+            return CompletableFuture.completedFuture(new Joined(token, ticket, claimed(ticket, notAdmitted(view, ticket, rank, now), now)));
         }));
     }
 
@@ -271,7 +310,35 @@ public final class WaitingRoom {
         if (admittedIn(view, rank)) {
             return mayUseStore ? Optional.of(admitted(view, ticket, rank, now, null)) : Optional.empty();
         }
-        return Optional.of(notAdmitted(view, ticket, rank, now));
+        return Optional.of(claimed(ticket, notAdmitted(view, ticket, rank, now), now));
+    }
+
+    /**
+     * Claims {@code ticket}'s number until twice the poll interval {@code status} asks for, plus the
+     * grace, if it keeps the ticket waiting; gathered for the next tick, so no store call here.
+     */
+    private GateStatus claimed(Ticket ticket, GateStatus status, Instant now) {
+        if (claimGrace != null && status instanceof GateStatus.Waiting w) {
+            pendingClaims.computeIfAbsent(ticket.gate(), g -> new ConcurrentHashMap<>())
+                    .put(ticket.sequence(), now.plus(w.pollAfter().multipliedBy(2)).plus(claimGrace));
+        }
+        return status;
+    }
+
+    /**
+     * Keeps {@code ticket}'s place without polls: its holder left the line and will be called back.
+     * Lasts until the holder's browser polls again (the call-back restores the place).
+     */
+    public void hold(Ticket ticket) {
+        if (claimGrace != null) {
+            pendingClaims.computeIfAbsent(ticket.gate(), g -> new ConcurrentHashMap<>()).put(ticket.sequence(), Claims.HELD);
+        }
+    }
+
+    /** How many places this node's ticks passed over in {@code gate} since it started (for metrics). */
+    public long passedOver(String gate) {
+        AtomicLong n = passedOver.get(gate);
+        return n == null ? 0 : n.get();
     }
 
     private GateStatus statusOf(Ticket ticket, Instant now) {
@@ -323,7 +390,7 @@ public final class WaitingRoom {
         }
         long rank = rankOf(view, ticket.sequence());
         GateStatus status = admittedIn(view, rank) ? admitted(view, ticket, rank, now, notBefore) : notAdmitted(view, ticket, rank, now);
-        return new Joined(tokens.encode(ticket), ticket, status);
+        return new Joined(tokens.encode(ticket), ticket, claimed(ticket, status, now));
     }
 
     private static boolean admittedIn(View view, long rank) {
@@ -374,7 +441,9 @@ public final class WaitingRoom {
             return new GateStatus.Refused(GateStatus.Reason.PASS_EXPIRED);
         }
         if (store.spent(gate, rank)) {
-            return new GateStatus.Refused(GateStatus.Reason.PASS_SPENT);
+            boolean lapsed = claimGrace != null
+                    && store.claimedUntil(gate, List.of(ticket.sequence())).getFirst().equals(Claims.LAPSED);
+            return new GateStatus.Refused(lapsed ? GateStatus.Reason.PLACE_LAPSED : GateStatus.Reason.PASS_SPENT);
         }
         Pass pass = new Pass(gate, rank, ticket.browserId(), ticket.holder(), now, expiresAt);
         return new GateStatus.Admitted(gate, rank, passes.sign(pass), pass);
@@ -488,13 +557,25 @@ public final class WaitingRoom {
         // pre-queue with an old opening time, and a view is never made of a newer progress and an
         // older configuration (a pause would be undone in this node's view until the next tick).
         GateConfig config = store.config(gate).orElse(seen);
+        flushClaims(gate);
         long issued = store.issued(gate);
         long outstanding = outstanding(config, progress, now);
         GateProgress next = GateTransition.next(progress, config, issued, outstanding, health.apply(gate), now).next();
+        List<GateStore.PassedOver> passed = List.of();
+        if (next != null && claimGrace != null && next.mark() > progress.mark()) {
+            Admission admission = passOverUnclaimed(config, progress, next, issued, now);
+            next = admission.next();
+            passed = admission.passedOver();
+        }
+        issuedHistory.computeIfAbsent(gate, g -> new IssuedHistory()).record(now, issued, claimGrace);
         if (next != null) {
             if (store.advance(gate, progress, next, now)) {
+                if (!passed.isEmpty()) {
+                    store.lapse(gate, passed);
+                    passedOver.computeIfAbsent(gate, g -> new AtomicLong()).addAndGet(passed.size());
+                }
                 // Everyone this tick admitted holds a fresh pass.
-                outstanding += next.mark() - progress.mark();
+                outstanding += next.mark() - progress.mark() - passed.size();
                 progress = next;
             } else {
                 // Another tick or a change won this round: show what it made, with the configuration
@@ -509,6 +590,99 @@ public final class WaitingRoom {
             store.trimCheckpoints(gate, now.minus(keep));
         }
         publish(config, progress, issued, outstanding, now);
+    }
+
+    private void flushClaims(String gate) {
+        Map<Long, Instant> pending = pendingClaims.remove(gate);
+        if (pending != null && !pending.isEmpty()) {
+            store.claim(gate, pending);
+        }
+    }
+
+    private record Admission(GateProgress next, List<GateStore.PassedOver> passedOver) {
+    }
+
+    /**
+     * Moves the mark over as many claimed places as {@code next} admits, passing over unclaimed ones
+     * on the way. Numbers issued within the grace count as claimed (their join's claim may not be
+     * written yet); so does every number until this node has watched the counter for a grace.
+     */
+    private Admission passOverUnclaimed(GateConfig config, GateProgress progress, GateProgress next, long issued, Instant now) {
+        String gate = config.name();
+        IssuedHistory history = issuedHistory.get(gate);
+        long oldUpTo = history == null ? -1 : history.issuedAtOrBefore(now.minus(claimGrace));
+        if (oldUpTo <= progress.mark()) {
+            return new Admission(next, List.of());
+        }
+        long want = next.mark() - progress.mark();
+        long preQueue = next.preQueueSize();
+        PreQueueOrder order = preQueue > 0 ? orderOf(config, preQueue) : null;
+        long limit = Math.min(issued, progress.mark() + MAX_SCAN);
+        long rank = progress.mark();
+        long admitted = 0;
+        List<GateStore.PassedOver> passed = new ArrayList<>();
+        while (admitted < want && rank < limit) {
+            int chunk = (int) Math.min(limit - rank, Math.max(64, 2 * (want - admitted)));
+            List<Long> numbers = new ArrayList<>(chunk);
+            for (long r = rank + 1; r <= rank + chunk; r++) {
+                numbers.add(r <= preQueue ? order.numberAt(r) : r);
+            }
+            List<Instant> until = store.claimedUntil(gate, numbers);
+            for (int i = 0; i < chunk && admitted < want; i++) {
+                rank++;
+                long number = numbers.get(i);
+                if (number > oldUpTo || Claims.holds(until.get(i), now)) {
+                    admitted++;
+                } else {
+                    passed.add(new GateStore.PassedOver(number, rank));
+                }
+            }
+        }
+        return new Admission(progress.next(rank, next.preQueueSize(), next.memory()), passed);
+    }
+
+    private PreQueueOrder orderOf(GateConfig config, long preQueue) {
+        View view = views.get(config.name());
+        if (view != null && view.order() != null && view.order().size() == preQueue && view.config().opensAt().equals(config.opensAt())) {
+            return view.order();
+        }
+        return lotteryOf(config.name()).order(config.name(), config.opensAt(), preQueue);
+    }
+
+    /** The counter as one node's ticks saw it over the last grace: which numbers are old enough to lapse. */
+    private static final class IssuedHistory {
+        private record Reading(Instant at, long issued) {
+        }
+
+        private final Deque<Reading> readings = new ArrayDeque<>();
+
+        synchronized void record(Instant at, long issued, Duration grace) {
+            if (grace == null) {
+                return;
+            }
+            readings.addLast(new Reading(at, issued));
+            // Keep one reading at or before the grace ago; drop older ones.
+            Instant horizon = at.minus(grace);
+            while (readings.size() > 1) {
+                Reading first = readings.pollFirst();
+                if (readings.peekFirst().at().isAfter(horizon)) {
+                    readings.addFirst(first);
+                    break;
+                }
+            }
+        }
+
+        /** The counter at the latest reading not after {@code at}; -1 if this node has none that old. */
+        synchronized long issuedAtOrBefore(Instant at) {
+            long found = -1;
+            for (Reading r : readings) {
+                if (r.at().isAfter(at)) {
+                    break;
+                }
+                found = r.issued();
+            }
+            return found;
+        }
     }
 
     private long outstanding(GateConfig config, GateProgress progress, Instant now) {

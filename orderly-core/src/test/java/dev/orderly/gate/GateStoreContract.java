@@ -543,6 +543,50 @@ public abstract class GateStoreContract {
         assertThat(store.markAt("identity", T0.plusSeconds(11))).isEqualTo(9);
     }
 
+    // --- claim marks ----------------------------------------------------------------------------
+
+    @Test
+    public void aNumberNeverClaimedReadsAsNever() {
+        assertThat(store.claimedUntil("identity", List.of(1L, 5L, 5_000_000L))).containsExactly(Claims.NEVER, Claims.NEVER, Claims.NEVER);
+    }
+
+    @Test
+    public void claimsComeBackRoundedUpToTheSecondInTheOrderAsked() {
+        store.claim("identity", java.util.Map.of(3L, T0.plusMillis(1_500), 1_025L, T0.plusSeconds(60), 7L, Claims.HELD));
+
+        assertThat(store.claimedUntil("identity", List.of(1_025L, 3L, 4L, 7L)))
+                .containsExactly(T0.plusSeconds(60), T0.plusSeconds(2), Claims.NEVER, Claims.HELD);
+        assertThat(store.claimedUntil("booking", List.of(3L))).as("gates do not see each other's claims").containsExactly(Claims.NEVER);
+    }
+
+    @Test
+    public void aLaterClaimReplacesAnEarlierOneEvenIfItEndsSooner() {
+        store.claim("identity", java.util.Map.of(9L, T0.plusSeconds(120)));
+        store.claim("identity", java.util.Map.of(9L, T0.plusSeconds(30)));
+
+        assertThat(store.claimedUntil("identity", List.of(9L))).containsExactly(T0.plusSeconds(30));
+    }
+
+    @Test
+    public void aPassedOverPlaceIsLapsedAndItsPassCountsAsSpent() {
+        store.claim("identity", java.util.Map.of(4L, T0));
+        store.lapse("identity", List.of(new GateStore.PassedOver(4L, 12L), new GateStore.PassedOver(6L, 2L)));
+
+        assertThat(store.claimedUntil("identity", List.of(4L, 6L, 5L))).containsExactly(Claims.LAPSED, Claims.LAPSED, Claims.NEVER);
+        assertThat(store.spent("identity", 12)).isTrue();
+        assertThat(store.spent("identity", 2)).isTrue();
+        assertThat(store.spend("identity", 12)).as("a lapsed place's pass cannot be spent again").isFalse();
+        assertThat(store.spentAbove("identity", 1)).isEqualTo(2);
+    }
+
+    @Test
+    public void claimsCostFourBytesANumberSoTheyReachFarNumbers() {
+        store.claim("identity", java.util.Map.of(3_000_000L, T0.plusSeconds(5), 1L, T0.plusSeconds(6)));
+
+        assertThat(store.claimedUntil("identity", List.of(3_000_000L, 2_999_999L, 1L)))
+                .containsExactly(T0.plusSeconds(5), Claims.NEVER, T0.plusSeconds(6));
+    }
+
     // --- spent passes ---------------------------------------------------------------------------
 
     @Test

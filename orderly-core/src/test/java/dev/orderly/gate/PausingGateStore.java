@@ -223,6 +223,24 @@ final class PausingGateStore implements GateStore {
     }
 
     @Override
+    public void claim(String gate, Map<Long, Instant> untilByNumber) {
+        reach("claim");
+        store.claim(gate, untilByNumber);
+    }
+
+    @Override
+    public List<Instant> claimedUntil(String gate, List<Long> numbers) {
+        reach("claimedUntil");
+        return store.claimedUntil(gate, numbers);
+    }
+
+    @Override
+    public void lapse(String gate, List<PassedOver> places) {
+        reach("lapse");
+        store.lapse(gate, places);
+    }
+
+    @Override
     public Optional<LotteryDraw> lottery(String gate) {
         reach("lottery");
         return store.lottery(gate);

@@ -257,7 +257,8 @@ public final class OrderlyApp implements AutoCloseable {
                 .orElseGet(() -> new PostgresGateStore(database.pool()));
         // Both stores make calls that wait on a round trip: none may run on the event loop.
         Gates gates = new Gates(gateStore, false, keys, passKeys(settings), clock, meters, standard,
-                settings.passLifetime(), settings.gateOpening().opensAt().orElse(clock.instant()), settings.gateOpening().preQueue());
+                settings.passLifetime(), settings.gateOpening().opensAt().orElse(clock.instant()), settings.gateOpening().preQueue(),
+                settings.claimGrace().orElse(null));
         started.add(gates);
         WaitingRoom waitingRoom = gates.waitingRoom();
 

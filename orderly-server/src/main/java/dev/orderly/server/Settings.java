@@ -53,7 +53,8 @@ public record Settings(
         LeaveTheLineSettings leaveTheLine,
         Optional<java.time.LocalTime> leftoverAutoReleaseAfter,
         WatchSettings watch,
-        Duration drain) {
+        Duration drain,
+        Optional<Duration> claimGrace) {
 
     private static final java.util.regex.Pattern REDIS_NODE = java.util.regex.Pattern.compile("rediss?://[^,\\s]+");
 
@@ -96,7 +97,8 @@ public record Settings(
                 + ", bookingLanes=" + bookingLanes + ", bookingMaxBatch=" + bookingMaxBatch + ", searchCacheFor=" + searchCacheFor
                 + ", maxUploadBytes=" + maxUploadBytes + ", standbyClaimWindow=" + standbyClaimWindow
                 + ", leftoverAutoReleaseAfter=" + leftoverAutoReleaseAfter.map(Object::toString).orElse("off")
-                + ", " + watch + ", drain=" + drain + "]";
+                + ", " + watch + ", drain=" + drain
+                + ", claimGrace=" + claimGrace.map(Object::toString).orElse("off (unclaimed tickets keep their places)") + "]";
     }
 
     /** The Redis nodes to connect to: the one URL, or a cluster's seed nodes. */
@@ -162,8 +164,14 @@ public record Settings(
                 LeaveTheLineSettings.from(r),
                 timeOfDay("ORDERLY_LEFTOVER_AUTO_RELEASE_AFTER", r.text("ORDERLY_LEFTOVER_AUTO_RELEASE_AFTER", "")),
                 WatchSettings.from(r),
-                Duration.ofSeconds(r.integer("ORDERLY_DRAIN_SECONDS", 0, 0, 3_600)));
+                Duration.ofSeconds(r.integer("ORDERLY_DRAIN_SECONDS", 0, 0, 3_600)),
+                claimGrace(r.integer("ORDERLY_GATE_CLAIM_GRACE_SECONDS", 10, -1, 3_600)));
 
+    }
+
+    /** -1 turns passing over off; otherwise the grace in seconds. */
+    private static Optional<Duration> claimGrace(int seconds) {
+        return seconds < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(seconds));
     }
 
     /** A time of day in Seoul as HH:MM, or nothing when empty (the feature is off). */

@@ -56,6 +56,13 @@ public final class Gates implements AutoCloseable {
 
     public Gates(GateStore store, boolean storeIsLocal, SigningKeys keys, JWKSet passKeys, Clock clock, MeterRegistry meters,
                  java.util.List<Standard> standard, Duration passLifetime, java.time.Instant opensAt, Duration preQueue) {
+        this(store, storeIsLocal, keys, passKeys, clock, meters, standard, passLifetime, opensAt, preQueue, null);
+    }
+
+    /** @param claimGrace tickets nobody polls for twice their interval plus this are passed over; null: never */
+    public Gates(GateStore store, boolean storeIsLocal, SigningKeys keys, JWKSet passKeys, Clock clock, MeterRegistry meters,
+                 java.util.List<Standard> standard, Duration passLifetime, java.time.Instant opensAt, Duration preQueue,
+                 Duration claimGrace) {
         this.clock = clock;
         this.storeIsLocal = storeIsLocal;
         this.passes = new JwtPassSigner(passKeys);
@@ -67,7 +74,7 @@ public final class Gates implements AutoCloseable {
             }
         };
         this.waitingRoom = new WaitingRoom(store, new GateTokens(keys), passes, clock, jitter,
-                gate -> health.containsKey(gate) ? health.get(gate).health() : DownstreamHealth.UNKNOWN);
+                gate -> health.containsKey(gate) ? health.get(gate).health() : DownstreamHealth.UNKNOWN, claimGrace);
         for (Standard g : standard) {
             boolean lane = CanaryLanes.isLane(g.name());
             if (store.config(g.name()).isEmpty()) {
@@ -87,6 +94,9 @@ public final class Gates implements AutoCloseable {
             Gauge.builder("orderly.gate.admitted", () -> waitingRoom.figures(gate).map(f -> (double) f.admitted()).orElse(0.0))
                     .tag("gate", gate).register(meters);
             Gauge.builder("orderly.gate.admit.rate", () -> waitingRoom.figures(gate).map(f -> f.admitPerSecond()).orElse(0.0))
+                    .tag("gate", gate).register(meters);
+            Gauge.builder("orderly.gate.passed.over", () -> (double) waitingRoom.passedOver(gate))
+                    .description("places this node's ticks passed over because nobody asked for them (unclaimed tickets)")
                     .tag("gate", gate).register(meters);
             Gauge.builder("orderly.gate.outstanding", () -> waitingRoom.figures(gate).map(f -> (double) f.outstanding()).orElse(0.0))
                     .tag("gate", gate).register(meters);

@@ -3,6 +3,7 @@ package dev.orderly.server.postgres;
 import static dev.orderly.server.postgres.Blocking.await;
 
 import dev.orderly.gate.AdmissionPolicy;
+import dev.orderly.gate.Claims;
 import dev.orderly.gate.GateConfig;
 import dev.orderly.gate.GateProgress;
 import dev.orderly.gate.GateStore;
@@ -127,6 +128,22 @@ public final class PostgresGateStore implements GateStore {
             flagged AS (
                 UPDATE gate_progress SET trimmed = true WHERE gate = $1 AND NOT trimmed AND EXISTS (SELECT 1 FROM keep))
             SELECT mark FROM keep""";
+
+    private static final String CLAIM = """
+            INSERT INTO gate_claims (gate, number, until_s)
+            SELECT $1, n, u FROM unnest($2::bigint[], $3::bigint[]) AS c(n, u)
+            ON CONFLICT (gate, number) DO UPDATE SET until_s = EXCLUDED.until_s""";
+
+    private static final String CLAIMED_UNTIL = """
+            SELECT number, until_s FROM gate_claims WHERE gate = $1 AND number = ANY($2::bigint[])""";
+
+    private static final String LAPSE = """
+            WITH lapsed AS (
+                INSERT INTO gate_claims (gate, number, until_s)
+                SELECT $1, n, 1 FROM unnest($2::bigint[]) AS c(n)
+                ON CONFLICT (gate, number) DO UPDATE SET until_s = 1)
+            INSERT INTO gate_spent (gate, rank) SELECT $1, r FROM unnest($3::bigint[]) AS s(r)
+            ON CONFLICT DO NOTHING""";
 
     /** Ranks from {@code after} (exclusive) to the key (inclusive) were admitted at {@code at}. */
     private record Admission(long after, Instant at) {
@@ -415,6 +432,52 @@ public final class PostgresGateStore implements GateStore {
     public long spentAbove(String gate, long rank) {
         return await(pool.preparedQuery("SELECT count(*) FROM gate_spent WHERE gate = $1 AND rank > $2")
                 .execute(Tuple.of(gate, rank))).iterator().next().getLong(0);
+    }
+
+    // ------------------------------------------------------------------ claim marks
+
+    @Override
+    public void claim(String gate, Map<Long, Instant> untilByNumber) {
+        List<Long> numbers = new ArrayList<>(untilByNumber.size());
+        List<Long> until = new ArrayList<>(untilByNumber.size());
+        untilByNumber.forEach((n, u) -> {
+            if (n >= 1) {
+                numbers.add(n);
+                until.add(Claims.toSeconds(u));
+            }
+        });
+        if (!numbers.isEmpty()) {
+            await(pool.preparedQuery(CLAIM).execute(Tuple.of(gate, numbers.toArray(Long[]::new), until.toArray(Long[]::new))));
+        }
+    }
+
+    @Override
+    public List<Instant> claimedUntil(String gate, List<Long> numbers) {
+        Map<Long, Long> found = new HashMap<>();
+        if (!numbers.isEmpty()) {
+            for (Row row : await(pool.preparedQuery(CLAIMED_UNTIL).execute(Tuple.of(gate, (Object) numbers.toArray(Long[]::new))))) {
+                found.put(row.getLong(0), row.getLong(1));
+            }
+        }
+        List<Instant> out = new ArrayList<>(numbers.size());
+        for (long n : numbers) {
+            Long s = found.get(n);
+            out.add(s == null ? Claims.NEVER : Claims.ofSeconds(s));
+        }
+        return out;
+    }
+
+    @Override
+    public void lapse(String gate, List<PassedOver> places) {
+        if (places.isEmpty()) {
+            return;
+        }
+        Long[] numbers = places.stream().map(PassedOver::number).toArray(Long[]::new);
+        Long[] ranks = places.stream().map(PassedOver::rank).toArray(Long[]::new);
+        await(pool.preparedQuery(LAPSE).execute(Tuple.of(gate, (Object) numbers, (Object) ranks)));
+        for (Long rank : ranks) {
+            spentCache.spend(gate, rank);
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.orderly.server.redis;
 
 import dev.orderly.gate.AdmissionPolicy;
+import dev.orderly.gate.Claims;
 import dev.orderly.gate.GateConfig;
 import dev.orderly.gate.GateProgress;
 import dev.orderly.gate.GateStore;
@@ -36,6 +37,8 @@ import java.util.function.Function;
  *       replaced by a compare-and-set script that also writes the checkpoints;</li>
  *   <li>{@code ck:mark} and {@code ck:time}: sorted sets of checkpoints by mark and by time;</li>
  *   <li>{@code spent}: a bitmap, bit = rank (SETBIT answers whether it was already set);</li>
+ *   <li>{@code claims}: claim marks, an unsigned 32-bit field of seconds per ticket number
+ *       (BITFIELD u32 at {@code #number}: 4 bytes a number issued, 40 MB for ten million);</li>
  *   <li>{@code lottery}: the pre-queue's secret in hex and its commitment time, {@code hex|millis},
  *       set once (SET NX) and replaced only by a compare-and-set script;</li>
  *   <li>{@code config}: the gate's configuration, so that a script can change it together with the
@@ -121,6 +124,17 @@ public final class RedisGateStore implements GateStore {
               end
             end
             return rest + partial""";
+
+    /** ARGV: pairs of number and rank; each rank's pass is spent and each number lapsed. */
+    private static final String LAPSE = """
+            for i = 1, #ARGV, 2 do
+              redis.call('BITFIELD', KEYS[1], 'SET', 'u32', '#' .. ARGV[i], 1)
+              redis.call('SETBIT', KEYS[2], ARGV[i + 1], 1)
+            end
+            return 1""";
+
+    /** Numbers per BITFIELD call or script run, so no single command holds Redis for long. */
+    private static final int CLAIM_BATCH = 2_000;
 
     private static final String REDRAW = """
             if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
@@ -294,6 +308,63 @@ public final class RedisGateStore implements GateStore {
     @Override
     public long spentAbove(String gate, long rank) {
         return eval(SPENT_ABOVE, List.of(key(gate, "spent")), List.of(Long.toString(Math.max(0, rank + 1)))).toLong();
+    }
+
+    @Override
+    public void claim(String gate, Map<Long, Instant> untilByNumber) {
+        List<String> args = new ArrayList<>();
+        for (Map.Entry<Long, Instant> e : untilByNumber.entrySet()) {
+            if (e.getKey() < 1) {
+                continue;
+            }
+            if (args.isEmpty()) {
+                args.add(key(gate, "claims"));
+            }
+            args.add("SET");
+            args.add("u32");
+            args.add("#" + e.getKey());
+            args.add(Long.toString(Claims.toSeconds(e.getValue())));
+            if (args.size() > 4 * CLAIM_BATCH) {
+                await(redis.bitfield(args));
+                args = new ArrayList<>();
+            }
+        }
+        if (!args.isEmpty()) {
+            await(redis.bitfield(args));
+        }
+    }
+
+    @Override
+    public List<Instant> claimedUntil(String gate, List<Long> numbers) {
+        List<Instant> out = new ArrayList<>(numbers.size());
+        for (int from = 0; from < numbers.size(); from += CLAIM_BATCH) {
+            List<Long> part = numbers.subList(from, Math.min(numbers.size(), from + CLAIM_BATCH));
+            List<String> args = new ArrayList<>(1 + 3 * part.size());
+            args.add(key(gate, "claims"));
+            for (long n : part) {
+                args.add("GET");
+                args.add("u32");
+                // Numbers below 1 are never claimed; field 0 is never written, so it reads 0.
+                args.add("#" + Math.max(0, n));
+            }
+            Response r = await(redis.bitfield(args));
+            for (int i = 0; i < part.size(); i++) {
+                out.add(Claims.ofSeconds(r.get(i).toLong()));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void lapse(String gate, List<PassedOver> places) {
+        for (int from = 0; from < places.size(); from += CLAIM_BATCH) {
+            List<String> args = new ArrayList<>();
+            for (PassedOver p : places.subList(from, Math.min(places.size(), from + CLAIM_BATCH))) {
+                args.add(Long.toString(p.number()));
+                args.add(Long.toString(p.rank()));
+            }
+            eval(LAPSE, List.of(key(gate, "claims"), key(gate, "spent")), args);
+        }
     }
 
     @Override

@@ -34,7 +34,7 @@ class PostgresGateStoreIT extends GateStoreContract {
 
     @Override
     protected GateStore newStore() {
-        db().sql("TRUNCATE gate_configs, gate_counters, gate_progress, gate_checkpoints, gate_holders, gate_spent, gate_lottery");
+        db().sql("TRUNCATE gate_configs, gate_counters, gate_progress, gate_checkpoints, gate_holders, gate_spent, gate_lottery, gate_claims");
         return new PostgresGateStore(db().pool());
     }
 

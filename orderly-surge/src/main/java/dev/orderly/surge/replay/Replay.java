@@ -45,7 +45,15 @@ public final class Replay {
 
     /** What a run produced: the figures, the settings it ran with, and what it noted. */
     public record Result(RunMetrics metrics, Instant startedAt, Instant opensAt, double seconds, long peoplePlanned,
-            List<String> notes, JsonObject integrity, boolean gatesConfigured, boolean followedServerOpening) {
+            List<String> notes, JsonObject integrity, boolean gatesConfigured, boolean followedServerOpening,
+            BotTickets.Audit botTickets) {
+
+        /** A result with no bots asked about (tests, and runs without bots). */
+        public Result(RunMetrics metrics, Instant startedAt, Instant opensAt, double seconds, long peoplePlanned, List<String> notes,
+                JsonObject integrity, boolean gatesConfigured, boolean followedServerOpening) {
+            this(metrics, startedAt, opensAt, seconds, peoplePlanned, notes, integrity, gatesConfigured, followedServerOpening,
+                    BotTickets.none());
+        }
     }
 
     private final Options options;
@@ -66,6 +74,7 @@ public final class Replay {
     private volatile boolean endNow;
     private final Promise<Void> done = Promise.promise();
     private long bots;
+    private BotTickets botTickets;
 
     public Replay(Options options) {
         this.options = options;
@@ -127,6 +136,7 @@ public final class Replay {
                 nanosBetween(startedAt, opensAt));
         long runId = new Random(options.seed()).nextInt(1_000_000) ^ (System.currentTimeMillis() / 1000 % 1_000_000);
         bots = scenario.bots().count() == 0 ? 0 : scenario.scaled(scenario.bots().count());
+        botTickets = new BotTickets(options.seed());
 
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
                 .setBlockedThreadCheckInterval(10).setBlockedThreadCheckIntervalUnit(TimeUnit.SECONDS));
@@ -154,6 +164,24 @@ public final class Replay {
             metrics.outcome(Outcome.UNFINISHED, night.active());
             finished.complete(null);
         });
+        BotTickets.Audit botAudit = BotTickets.none();
+        if (bots > 0) {
+            var audited = new java.util.concurrent.CompletableFuture<BotTickets.Audit>();
+            context.runOnContext(v -> night.http.send(Endpoint.FIGURES, HttpMethod.GET, "/api/gates/identity", null, "192.0.2.1", null)
+                    .compose(a -> botTickets.audit(night.http, a.ok() ? a.json().getLong("admitted", 0L) : 0L))
+                    .onComplete(a -> {
+                        if (a.succeeded()) {
+                            audited.complete(a.result());
+                        } else {
+                            audited.completeExceptionally(a.cause());
+                        }
+                    }));
+            try {
+                botAudit = audited.get(60, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                notes.add("asking about the bots' tickets after the run: " + e);
+            }
+        }
         try {
             finished.get(5, TimeUnit.SECONDS);
             night.http.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
@@ -172,7 +200,7 @@ public final class Replay {
                     + "gate: the server probably counts them all as one address. Run it with ORDERLY_TRUST_FORWARDED_FOR=true "
                     + "so that X-Forwarded-For gives each household its own address.");
         }
-        return new Result(metrics, startedAt, opensAt, seconds, people, List.copyOf(notes), integrity, configured, follow);
+        return new Result(metrics, startedAt, opensAt, seconds, people, List.copyOf(notes), integrity, configured, follow, botAudit);
     }
 
     private static long nanosBetween(Instant from, Instant to) {
@@ -319,9 +347,13 @@ public final class Replay {
             }
             if (botsActive()) {
                 metrics.botJoinSent();
-                night.http.send(Endpoint.BOT_JOIN, HttpMethod.POST, "/api/gates/identity/join", null, address, null).onSuccess(a -> {
+                // A fresh cookie jar each join: a bot opens a new ticket with every request and keeps none.
+                Browser jar = new Browser(address);
+                night.http.send(Endpoint.BOT_JOIN, HttpMethod.POST, "/api/gates/identity/join", jar, null, null).onSuccess(a -> {
                     if (a.status() == 429) {
                         metrics.botJoinRefused();
+                    } else if (a.status() == 201 || a.status() == 200) {
+                        botTickets.joined(jar, a.json().getLong("rank", 0L));
                     }
                 });
             }

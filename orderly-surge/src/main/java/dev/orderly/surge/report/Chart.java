@@ -1,5 +1,9 @@
 package dev.orderly.surge.report;
 
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+
 import java.util.List;
 import java.util.Locale;
 
@@ -7,7 +11,7 @@ import java.util.Locale;
  * A line chart over the run's seconds, drawn the same way as SVG ({@link SvgChart}) and as PNG
  * ({@link PngChart}): this class decides the scales, ticks and points; the renderers only draw.
  */
-public record Chart(String title, String yUnit, List<Line> lines, int width, int height) {
+public record Chart(String title, String yUnit, List<Line> lines, int width, int height, Instant start, double markSecond, String markLabel) {
     /** One series: a name for the legend, an RGB colour, one value per second. */
     public record Line(String name, int rgb, double[] values) {
     }
@@ -17,8 +21,36 @@ public record Chart(String title, String yUnit, List<Line> lines, int width, int
     static final int TOP = 34;
     static final int BOTTOM = 44;
 
+    /** The calendar the x axis is labelled in: the openings' own. */
+    static final ZoneId SEOUL = ZoneId.of("Asia/Seoul");
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT).withZone(SEOUL);
+
+    /**
+     * @param start      the instant of second 0, for clock labels in Seoul time; null labels seconds
+     * @param markSecond a second to mark with a vertical line (the opening); NaN for none
+     * @param markLabel  the mark's label
+     */
     public Chart {
         lines = List.copyOf(lines);
+    }
+
+    /** A chart with seconds on the x axis and no mark. */
+    public Chart(String title, String yUnit, List<Line> lines, int width, int height) {
+        this(title, yUnit, lines, width, height, null, Double.NaN, "");
+    }
+
+    /** The same chart, its x axis in Seoul clock time from {@code zero}, with {@code label} at {@code second}. */
+    public Chart marked(Instant zero, double second, String label) {
+        return new Chart(title, yUnit, lines, width, height, zero, second, label);
+    }
+
+    /** The label of second {@code t}: Seoul clock time when the start is known, else seconds. */
+    String xLabel(int t) {
+        return start == null ? t + "s" : CLOCK.format(start.plusSeconds(t));
+    }
+
+    boolean hasMark() {
+        return Double.isFinite(markSecond) && markSecond >= 0 && markSecond <= Math.max(1, seconds() - 1);
     }
 
     int seconds() {

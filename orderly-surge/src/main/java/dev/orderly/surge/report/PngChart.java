@@ -53,8 +53,16 @@ final class PngChart {
                 g.drawString(yTicks[i], Chart.LEFT - 6 - g.getFontMetrics().stringWidth(yTicks[i]), y + 4);
             }
             for (int t : c.xTicks()) {
-                String label = t + "s";
+                String label = c.xLabel(t);
                 g.drawString(label, (int) Math.round(c.x(t)) - g.getFontMetrics().stringWidth(label) / 2, c.height() - Chart.BOTTOM + 16);
+            }
+            if (c.hasMark()) {
+                int x = (int) Math.round(c.x(c.markSecond()));
+                g.setColor(new Color(0x444444));
+                g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 3f}, 0f));
+                g.drawLine(x, Chart.TOP - 6, x, c.height() - Chart.BOTTOM);
+                g.drawString(c.markLabel(), x + 4, Chart.TOP + 4);
+                g.setColor(Color.DARK_GRAY);
             }
             int legendX = Chart.LEFT;
             g.setStroke(new BasicStroke(1.5f));

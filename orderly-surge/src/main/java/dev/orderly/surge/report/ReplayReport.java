@@ -87,7 +87,11 @@ public final class ReplayReport {
         ObjectNode gateLatency = root.putObject("honestGateLatency");
         latency(gateLatency.putObject("quiet"), m.honestGateQuiet());
         latency(gateLatency.putObject("duringBotBursts"), m.honestGateDuringBots());
-        root.putObject("bots").put("requests", t.botRequests()).put("refused429", t.botRefused());
+        dev.orderly.surge.replay.BotTickets.Audit bots = r.botTickets();
+        root.putObject("bots").put("requests", t.botRequests()).put("refused429", t.botRefused()).put("tickets", bots.tickets())
+                .put("reachedByLine", bots.reachedByLine()).put("askedAfterRun", bots.sampled()).put("askedAdmitted", bots.admitted())
+                .put("askedLapsed", bots.lapsed()).put("askedOther", bots.other())
+                .put("placesTakenByUnclaimedTickets", bots.placesTaken());
 
         ObjectNode fairness = root.putObject("fairness");
         m.fairnessJoins().forEach((gate, joins) -> {
@@ -265,32 +269,113 @@ public final class ReplayReport {
         return v;
     }
 
+    /** Marks the opening on a chart and labels its x axis in Seoul time. */
+    static Chart marked(ObjectNode json, Chart c) {
+        JsonNode run = json.path("run");
+        if (!run.hasNonNull("startedAt") || !run.hasNonNull("opensAt")) {
+            return c;
+        }
+        java.time.Instant start = java.time.Instant.parse(run.path("startedAt").asText());
+        java.time.Instant opens = java.time.Instant.parse(run.path("opensAt").asText());
+        return c.marked(start, java.time.Duration.between(start, opens).toMillis() / 1000.0, "opening " + SEOUL_CLOCK.format(opens));
+    }
+
     static Chart arrivalsChart(ObjectNode json) {
-        return new Chart("Arrivals vs admissions", "people/s", List.of(
+        return marked(json, new Chart("Arrivals vs admissions", "people/s", List.of(
                 new Chart.Line("arrivals", 0x1f77b4, column(json, "arrivals")),
                 new Chart.Line("admitted (identity)", 0x2ca02c, column(json, "admittedIdentity")),
-                new Chart.Line("admitted (booking)", 0x9467bd, column(json, "admittedBooking"))), 860, 260);
+                new Chart.Line("admitted (booking)", 0x9467bd, column(json, "admittedBooking"))), 860, 260));
     }
 
     static Chart queueChart(ObjectNode json) {
         // The server counts tickets: every tab and device of a person, and each bot join, holds one.
-        return new Chart("Queue length", "people / tickets", List.of(
+        return marked(json, new Chart("Queue length", "people / tickets", List.of(
                 new Chart.Line("people waiting (replay)", 0xd62728, column(json, "waiting")),
-                new Chart.Line("tickets waiting (server: tabs, devices, bots)", 0xff7f0e, column(json, "serverWaiting"))), 860, 260);
+                new Chart.Line("tickets waiting (server: tabs, devices, bots)", 0xff7f0e, column(json, "serverWaiting"))), 860, 260));
+    }
+
+    static final java.time.format.DateTimeFormatter SEOUL_TIME = java.time.format.DateTimeFormatter
+            .ofPattern("yyyy-MM-dd HH:mm:ss 'KST'", Locale.ROOT).withZone(Chart.SEOUL);
+    static final java.time.format.DateTimeFormatter SEOUL_CLOCK = java.time.format.DateTimeFormatter
+            .ofPattern("HH:mm:ss", Locale.ROOT).withZone(Chart.SEOUL);
+
+    /** The run's verdict in one line an operator can act on, and how it reads: pass, warn or fail. */
+    record Verdict(String level, String headline) {
+    }
+
+    static Verdict verdict(JsonNode json) {
+        List<String> failed = new ArrayList<>();
+        List<String> unchecked = new ArrayList<>();
+        int checked = 0;
+        for (var e : json.path("invariants").properties()) {
+            if (e.getValue().path("pass").isNull() || e.getValue().path("pass").isMissingNode()) {
+                unchecked.add(e.getKey());
+            } else {
+                checked++;
+                if ("FAIL".equals(e.getValue().path("pass").asText())) {
+                    failed.add(e.getKey() + " = " + e.getValue().path("value").asText());
+                }
+            }
+        }
+        long unexpected = json.path("totals").path("unexpectedErrors").asLong();
+        if (!failed.isEmpty()) {
+            return new Verdict("fail", "FAILED: " + failed.size() + " of " + checked + " invariants checked broke (" + String.join(", ", failed)
+                    + ").");
+        }
+        String errors = unexpected == 0 ? "no unexpected errors" : String.format(Locale.ROOT, "%,d unexpected error%s (see below)", unexpected, unexpected == 1 ? "" : "s");
+        if (!unchecked.isEmpty()) {
+            return new Verdict("warn", "INCOMPLETE: the " + checked + " invariants checked held, but " + unchecked.size() + " were not checked ("
+                    + String.join(", ", unchecked) + ": give the replay the operator token, --operator-token-file); " + errors + ".");
+        }
+        if (unexpected > 0) {
+            return new Verdict("warn", "Every invariant held (" + checked + " checked), but with " + errors + ".");
+        }
+        return new Verdict("pass", "PASSED: every invariant held (" + checked + " checked) and there were no unexpected errors.");
+    }
+
+    /** When the identity line emptied, in words. */
+    static String drained(JsonNode waits) {
+        double d = waits.path("lineDrainedSecondsAfterOpening").asDouble(-1);
+        return d < 0 ? "The identity line never drained: people were still waiting when the run ended."
+                : String.format(Locale.ROOT, "The identity line drained %s after the opening.", durationWords(d));
+    }
+
+    static String durationWords(double seconds) {
+        long s = Math.round(seconds);
+        return s < 120 ? s + " s" : String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60);
+    }
+
+    private static String seoul(JsonNode instant) {
+        if (!instant.isTextual()) {
+            return "–";
+        }
+        return SEOUL_TIME.format(java.time.Instant.parse(instant.asText()));
+    }
+
+    private static String number(JsonNode n) {
+        if (n.isIntegralNumber()) {
+            return String.format(Locale.ROOT, "%,d", n.asLong());
+        }
+        if (n.isNumber()) {
+            return String.format(Locale.ROOT, "%,.3f", n.asDouble()).replaceAll("\\.?0+$", "");
+        }
+        return n.isMissingNode() || n.isNull() ? "–" : n.asText();
     }
 
     static String html(ObjectNode json) {
         List<Chart> charts = new ArrayList<>(List.of(arrivalsChart(json), queueChart(json),
-                new Chart("Latency of honest requests", "ms", List.of(
+                marked(json, new Chart("Latency of honest requests", "ms", List.of(
                         new Chart.Line("p50", 0x2ca02c, column(json, "p50Ms")),
                         new Chart.Line("p90", 0x1f77b4, column(json, "p90Ms")),
-                        new Chart.Line("p99", 0xd62728, column(json, "p99Ms"))), 860, 260),
-                new Chart("Bookings", "bookings/s", List.of(new Chart.Line("booked", 0x9467bd, column(json, "booked"))), 860, 220),
-                new Chart("Generator", "cores / share of a core", List.of(
+                        new Chart.Line("p99", 0xd62728, column(json, "p99Ms"))), 860, 260)),
+                marked(json, new Chart("Bookings", "bookings/s", List.of(new Chart.Line("booked", 0x9467bd, column(json, "booked"))), 860, 220)),
+                marked(json, new Chart("Generator", "cores / share of a core", List.of(
                         new Chart.Line("process CPU (cores)", 0x7f7f7f, column(json, "processCpuCores")),
-                        new Chart.Line("event loop (share of a core)", 0x17becf, column(json, "loopCpu"))), 860, 220)));
+                        new Chart.Line("event loop (share of a core)", 0x17becf, column(json, "loopCpu"))), 860, 220))));
         StringBuilder h = new StringBuilder();
         JsonNode run = json.path("run");
+        JsonNode totals = json.path("totals");
+        JsonNode waits = json.path("waits");
         h.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Surge replay: ")
                 .append(Html.escape(run.path("scenario").asText())).append("</title><style>")
                 .append("body{font:14px/1.4 system-ui,sans-serif;margin:24px;max-width:960px;color:#222}")
@@ -298,64 +383,130 @@ public final class ReplayReport {
                 .append("th{background:#f4f4f4}td:first-child,th:first-child{text-align:left}.pass{color:#197a19}.FAIL{color:#c00;font-weight:bold}")
                 .append("svg{display:block;margin:8px 0}.t{font-weight:bold;font-size:13px}.g{stroke:#ddd}.yl{font-size:11px;text-anchor:end}")
                 .append(".xl{font-size:11px;text-anchor:middle}.lg{font-size:11px}.note{background:#fff6d5;padding:6px 10px}")
+                .append(".verdict{font-size:18px;font-weight:bold;padding:10px 14px;border-radius:4px}.verdict.pass{background:#e3f4e3}")
+                .append(".verdict.warn{background:#fff6d5;color:#222}.verdict.fail{background:#fde2e2;color:#a00}")
                 .append("</style></head><body>");
         h.append("<h1>Surge replay: ").append(Html.escape(run.path("scenario").asText())).append("</h1>");
+        Verdict v = verdict(json);
+        h.append("<p class=\"verdict ").append(v.level()).append("\" id=\"verdict\">").append(Html.escape(v.headline())).append("</p>");
+        h.append("<p id=\"gist\">").append(Html.escape(String.format(Locale.ROOT,
+                "%,d people arrived; %,d were admitted by the identity line, %,d verified, %,d booked. Half waited in that line %s or less, "
+                        + "99 %% %s or less. Honest requests to the gates took %s ms at the 99th percentile. ",
+                totals.path("arrivals").asLong(), totals.path("admittedIdentity").asLong(), totals.path("verified").asLong(),
+                totals.path("booked").asLong(), durationWords(waits.path("identity").path("p50Seconds").asDouble()),
+                durationWords(waits.path("identity").path("p99Seconds").asDouble()),
+                number(json.path("honestGateLatency").path("quiet").path("p99Ms")))))
+                .append(Html.escape(drained(waits))).append("</p>");
+        h.append("<p>Times are Seoul time (KST). The run started ").append(seoul(run.path("startedAt"))).append("; the identity line opened ")
+                .append(seoul(run.path("opensAt"))).append(" (marked on the charts); it ran ").append(durationWords(run.path("seconds").asDouble()))
+                .append(". Targets: ").append(Html.escape(String.join(", ", texts(run.path("targets"))))).append("; seed ")
+                .append(run.path("seed").asText()).append(".</p>");
         h.append("<p>").append(Html.escape(run.path("summary").asText())).append("</p>");
-        h.append("<p>Targets: ").append(Html.escape(run.path("targets").toString())).append("; started ")
-                .append(Html.escape(run.path("startedAt").asText())).append(", ran ").append(run.path("seconds").asText())
-                .append(" s; seed ").append(run.path("seed").asText()).append(".</p>");
         h.append("<p class=\"note\">").append(Html.escape(json.path("generator").path("verdict").asText())).append("</p>");
         for (JsonNode n : json.path("notes")) {
             h.append("<p class=\"note\">").append(Html.escape(n.asText())).append("</p>");
         }
         h.append("<h2>Invariants</h2><table><tr><th>invariant</th><th>value</th><th>result</th><th>meaning</th></tr>");
         json.path("invariants").properties().forEach(e -> {
-            JsonNode v = e.getValue();
-            String pass = v.path("pass").isNull() ? "not checked" : v.path("pass").asText();
-            h.append("<tr><td>").append(e.getKey()).append("</td><td>").append(v.path("value").isNull() ? "–" : v.path("value").asText())
+            JsonNode iv = e.getValue();
+            String pass = iv.path("pass").isNull() ? "not checked" : iv.path("pass").asText();
+            h.append("<tr><td>").append(e.getKey()).append("</td><td>").append(iv.path("value").isNull() ? "–" : number(iv.path("value")))
                     .append("</td><td class=\"").append(pass).append("\">").append(pass).append("</td><td style=\"text-align:left\">")
-                    .append(Html.escape(v.path("meaning").asText())).append("</td></tr>");
+                    .append(Html.escape(iv.path("meaning").asText())).append("</td></tr>");
         });
         h.append("</table>");
-        h.append("<h2>Totals</h2>").append(table(json.path("totals"), "figure", "value"));
-        h.append("<h2>Waits in line (first join to admission, seconds)</h2>")
-                .append(table(json.path("waits"), "gate", "people, p50, p90, p99, max"));
+        h.append("<h2>Totals</h2>").append(table(totals, "figure", "value"));
+        h.append("<h2>Waits in line (first join to admission)</h2><table><tr><th>gate</th><th>people</th><th>p50 s</th><th>p90 s</th>")
+                .append("<th>p99 s</th><th>max s</th></tr>");
+        for (String gate : List.of("identity", "booking")) {
+            JsonNode w = waits.path(gate);
+            h.append("<tr><td>").append(gate).append("</td><td>").append(number(w.path("people")));
+            for (String p : List.of("p50Seconds", "p90Seconds", "p99Seconds", "maxSeconds")) {
+                h.append("</td><td>").append(number(w.path(p)));
+            }
+            h.append("</td></tr>");
+        }
+        h.append("</table><p>").append(Html.escape(drained(waits))).append("</p>");
         for (Chart c : charts) {
             h.append(SvgChart.render(c));
         }
         h.append("<h2>Fairness (joins after the pre-queue)</h2><table><tr><th>gate</th><th>joins</th><th>inversions</th><th>pairs</th><th>Kendall's tau</th></tr>");
         json.path("fairness").properties().forEach(e -> h.append("<tr><td>").append(e.getKey()).append("</td><td>")
-                .append(e.getValue().path("joins").asText()).append("</td><td>").append(e.getValue().path("inversions").asText())
-                .append("</td><td>").append(e.getValue().path("pairs").asText()).append("</td><td>")
+                .append(number(e.getValue().path("joins"))).append("</td><td>").append(number(e.getValue().path("inversions")))
+                .append("</td><td>").append(number(e.getValue().path("pairs"))).append("</td><td>")
                 .append(e.getValue().path("tau").isNull() ? "–" : String.format(Locale.ROOT, "%.4f", e.getValue().path("tau").asDouble()))
                 .append("</td></tr>"));
         h.append("</table>");
-        h.append("<h2>Endpoints</h2><table><tr><th>endpoint</th><th>requests</th><th>p50 ms</th><th>p90 ms</th><th>p99 ms</th><th>max ms</th><th>statuses</th></tr>");
+        h.append("<h2>Endpoints</h2><table><tr><th>endpoint</th><th>requests</th><th>p50 ms</th><th>p90 ms</th><th>p99 ms</th><th>max ms</th><th>answers</th></tr>");
         json.path("endpoints").properties().forEach(e -> {
-            JsonNode v = e.getValue();
-            h.append("<tr><td>").append(Html.escape(e.getKey())).append("</td><td>").append(v.path("count").asText());
+            JsonNode ev = e.getValue();
+            h.append("<tr><td>").append(Html.escape(e.getKey())).append("</td><td>").append(number(ev.path("count")));
             for (String p : List.of("p50Ms", "p90Ms", "p99Ms", "maxMs")) {
-                h.append("</td><td>").append(v.path(p).asText("–"));
+                h.append("</td><td>").append(number(ev.path(p)));
             }
-            h.append("</td><td style=\"text-align:left\">").append(Html.escape(v.path("statuses").toString())).append("</td></tr>");
+            List<String> statuses = new ArrayList<>();
+            ev.path("statuses").properties().forEach(st -> statuses.add(st.getKey() + ": " + number(st.getValue())));
+            h.append("</td><td style=\"text-align:left\">").append(Html.escape(String.join(" · ", statuses))).append("</td></tr>");
         });
         h.append("</table>");
         h.append("<h2>Honest gate requests, bots bursting or not</h2><table><tr><th>when</th><th>requests</th><th>p50 ms</th><th>p99 ms</th><th>max ms</th></tr>");
-        json.path("honestGateLatency").properties().forEach(e -> h.append("<tr><td>").append(e.getKey()).append("</td><td>")
-                .append(e.getValue().path("count").asText()).append("</td><td>").append(e.getValue().path("p50Ms").asText("–"))
-                .append("</td><td>").append(e.getValue().path("p99Ms").asText("–")).append("</td><td>")
-                .append(e.getValue().path("maxMs").asText("–")).append("</td></tr>"));
-        h.append("</table>").append("<p>Bots: ").append(json.path("bots").toString()).append("</p>");
-        h.append("<h2>Cheaters</h2>").append(table(json.path("cheaters"), "figure", "value"));
+        json.path("honestGateLatency").properties().forEach(e -> h.append("<tr><td>")
+                .append(e.getKey().equals("quiet") ? "bots quiet" : "during bot bursts").append("</td><td>")
+                .append(number(e.getValue().path("count"))).append("</td><td>").append(number(e.getValue().path("p50Ms")))
+                .append("</td><td>").append(number(e.getValue().path("p99Ms"))).append("</td><td>")
+                .append(number(e.getValue().path("maxMs"))).append("</td></tr>"));
+        h.append("</table>");
+        JsonNode bots = json.path("bots");
+        h.append("<h2>Bots</h2><table><tr><th>figure</th><th>value</th></tr>");
+        row(h, "join requests sent", bots.path("requests"));
+        row(h, "refused with 429 (rate limit)", bots.path("refused429"));
+        row(h, "tickets taken (never asked about again)", bots.path("tickets"));
+        row(h, "of them reached by the line before the run ended", bots.path("reachedByLine"));
+        row(h, "asked about after the run (a sample)", bots.path("askedAfterRun"));
+        row(h, "… answered admitted: took a place", bots.path("askedAdmitted"));
+        row(h, "… answered place lapsed: passed over", bots.path("askedLapsed"));
+        row(h, "places taken by tickets nobody claimed (estimated from the sample)", bots.path("placesTakenByUnclaimedTickets"));
+        h.append("</table>");
+        h.append("<h2>Cheaters</h2><table><tr><th>kind</th><th>people</th><th>attempts</th><th>accepted</th></tr>");
+        JsonNode cheaters = json.path("cheaters");
+        cheaters.path("people").properties().forEach(e -> h.append("<tr><td>").append(Html.escape(e.getKey())).append("</td><td>")
+                .append(number(e.getValue())).append("</td><td>").append(number(cheaters.path("attempts").path(e.getKey())))
+                .append("</td><td>").append(number(cheaters.path("accepted").path(e.getKey()))).append("</td></tr>"));
+        h.append("</table><p>Cheaters placed ahead of earlier honest joins: ").append(number(cheaters.path("placedAheadOfEarlierHonest")))
+                .append(".</p>");
         h.append("<h2>Unexpected answers</h2>").append(table(json.path("unexpectedByKind"), "kind", "count"));
         h.append("<p>Every figure and per-second series is in <code>report.json</code> beside this page.</p></body></html>");
         return h.toString();
     }
 
+    private static void row(StringBuilder h, String name, JsonNode value) {
+        h.append("<tr><td>").append(Html.escape(name)).append("</td><td>").append(number(value)).append("</td></tr>");
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    /** Figures as rows; a nested object's figures become rows named "parent: child", never JSON text. */
     private static String table(JsonNode node, String key, String value) {
         StringBuilder t = new StringBuilder("<table><tr><th>").append(key).append("</th><th>").append(value).append("</th></tr>");
-        node.properties().forEach(e -> t.append("<tr><td>").append(Html.escape(e.getKey())).append("</td><td>")
-                .append(Html.escape(e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString())).append("</td></tr>"));
+        rows(t, "", node);
+        if (node.isEmpty()) {
+            t.append("<tr><td>none</td><td>0</td></tr>");
+        }
         return t.append("</table>").toString();
+    }
+
+    private static void rows(StringBuilder t, String prefix, JsonNode node) {
+        node.properties().forEach(e -> {
+            if (e.getValue().isObject()) {
+                rows(t, prefix + e.getKey() + ": ", e.getValue());
+            } else {
+                String v = e.getValue().isArray() ? String.join(", ", texts(e.getValue())) : number(e.getValue());
+                t.append("<tr><td>").append(Html.escape(prefix + e.getKey())).append("</td><td>").append(Html.escape(v)).append("</td></tr>");
+            }
+        });
     }
 }

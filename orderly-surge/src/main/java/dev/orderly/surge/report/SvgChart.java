@@ -23,7 +23,15 @@ final class SvgChart {
             s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" class=\"yl\">%s</text>", Chart.LEFT - 6, y + 4, yTicks[i]));
         }
         for (int t : c.xTicks()) {
-            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"xl\">%ds</text>", c.x(t), c.height() - Chart.BOTTOM + 16, t));
+            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"xl\">%s</text>", c.x(t), c.height() - Chart.BOTTOM + 16,
+                    c.xLabel(t)));
+        }
+        if (c.hasMark()) {
+            double x = c.x(c.markSecond());
+            s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#444\" stroke-dasharray=\"4 3\" class=\"mark\"/>",
+                    x, x, Chart.TOP - 6, c.height() - Chart.BOTTOM));
+            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"lg\">%s</text>", x + 4, Chart.TOP + 4,
+                    Html.escape(c.markLabel())));
         }
         int legendX = Chart.LEFT;
         for (Chart.Line l : c.lines()) {

@@ -50,7 +50,8 @@ public record Settings(
         Duration standbyClaimWindow,
         LeaveTheLineSettings leaveTheLine,
         Optional<java.time.LocalTime> leftoverAutoReleaseAfter,
-        WatchSettings watch) {
+        WatchSettings watch,
+        FhirSettings fhir) {
 
     public Settings {
         if (identity.sessionIdle().compareTo(sessionLifetime) > 0) {
@@ -76,7 +77,7 @@ public record Settings(
                 + ", bookingLanes=" + bookingLanes + ", bookingMaxBatch=" + bookingMaxBatch + ", searchCacheFor=" + searchCacheFor
                 + ", maxUploadBytes=" + maxUploadBytes + ", standbyClaimWindow=" + standbyClaimWindow
                 + ", leftoverAutoReleaseAfter=" + leftoverAutoReleaseAfter.map(Object::toString).orElse("off")
-                + ", " + watch + "]";
+                + ", " + watch + ", " + fhir + "]";
     }
 
     /** The settings from this process's environment and system properties. */
@@ -130,7 +131,8 @@ public record Settings(
                 Duration.ofMinutes(r.integer("ORDERLY_STANDBY_CLAIM_MINUTES", 10, 1, 120)),
                 LeaveTheLineSettings.from(r),
                 timeOfDay("ORDERLY_LEFTOVER_AUTO_RELEASE_AFTER", r.text("ORDERLY_LEFTOVER_AUTO_RELEASE_AFTER", "")),
-                WatchSettings.from(r));
+                WatchSettings.from(r),
+                FhirSettings.from(r));
 
     }
 

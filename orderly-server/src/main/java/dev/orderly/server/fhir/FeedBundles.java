@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Identifier;
-import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -31,7 +30,7 @@ public final class FeedBundles {
         Bundle b = new Bundle();
         b.setType(Bundle.BundleType.TRANSACTION);
         b.setIdentifier(new Identifier().setSystem(EVENT_SYSTEM).setValue(Long.toString(e.id())));
-        b.setTimestampElement(new InstantType(java.util.Date.from(now)));
+        b.setTimestampElement(FhirResources.inSeoul(now));
         put(b, resources.patient(e.personId()));
         List<AppointmentRow> doses = reads.appointmentsOf(e.reference());
         doses.stream().findFirst().flatMap(a -> reads.clinic(a.clinicId())).ifPresent(c -> {

@@ -11,6 +11,8 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.Date;
 import java.util.HexFormat;
+import java.util.TimeZone;
+import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import org.hl7.fhir.r4.model.Address;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.BooleanType;
@@ -21,11 +23,11 @@ import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Immunization;
+import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Location;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
-import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.PositiveIntType;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Schedule;
@@ -57,6 +59,7 @@ public final class FhirResources {
     static final String BOOKING_DEEP_LINK = "http://fhir-registry.smarthealthit.org/StructureDefinition/booking-deep-link";
     static final String VACCINE_PRODUCT = "http://fhir-registry.smarthealthit.org/StructureDefinition/vaccine-product";
     private static final ZoneId SEOUL = ZoneId.of("Asia/Seoul");
+    private static final TimeZone SEOUL_ZONE = TimeZone.getTimeZone(SEOUL);
     private static final LocalTime OPENS = LocalTime.of(9, 0);
     private static final LocalTime CLOSES = LocalTime.of(18, 0);
 
@@ -132,8 +135,8 @@ public final class FhirResources {
         s.setId(slotId(row.clinicId(), row.vaccine().code(), row.day()));
         s.setSchedule(new Reference("Schedule/" + row.clinicId() + "-" + row.vaccine().code()));
         s.setStatus(row.free() > 0 ? Slot.SlotStatus.FREE : Slot.SlotStatus.BUSY);
-        s.setStart(at(row.day(), OPENS));
-        s.setEnd(at(row.day(), CLOSES));
+        s.setStartElement(at(row.day(), OPENS));
+        s.setEndElement(at(row.day(), CLOSES));
         s.addServiceType(immunizationService());
         s.addExtension(new Extension(SLOT_CAPACITY, new IntegerType(row.free())));
         if (!publicBase.isEmpty()) {
@@ -154,9 +157,9 @@ public final class FhirResources {
         });
         ap.addServiceType(immunizationService());
         ap.setDescription(a.vaccine().name() + ", dose " + a.dose());
-        ap.setStart(at(a.day(), OPENS));
-        ap.setEnd(at(a.day(), CLOSES));
-        ap.setCreated(Date.from(a.bookedAt()));
+        ap.setStartElement(at(a.day(), OPENS));
+        ap.setEndElement(at(a.day(), CLOSES));
+        ap.setCreatedElement(new DateTimeType(Date.from(a.bookedAt()), TemporalPrecisionEnum.SECOND, SEOUL_ZONE));
         ap.addSlot(new Reference("Slot/" + slotId(a.clinicId(), a.vaccine().code(), a.day())));
         ap.addParticipant().setActor(new Reference("Patient/" + patientId(a.personId())))
                 .setStatus(Appointment.ParticipationStatus.ACCEPTED);
@@ -171,7 +174,7 @@ public final class FhirResources {
         im.setStatus(Immunization.ImmunizationStatus.COMPLETED);
         im.setVaccineCode(new CodeableConcept(vaccineCoding(i.vaccine())).setText(i.vaccine().name()));
         im.setPatient(new Reference("Patient/" + patientId(i.personId())));
-        im.setOccurrence(new DateTimeType(Date.from(i.givenAt())));
+        im.setOccurrence(new DateTimeType(Date.from(i.givenAt()), TemporalPrecisionEnum.SECOND, SEOUL_ZONE));
         im.setPrimarySourceElement(new BooleanType(true));
         im.setLocation(new Reference("Location/" + i.clinicId()));
         im.setLotNumber(i.lot());
@@ -191,12 +194,13 @@ public final class FhirResources {
         return new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/service-type", "57", "Immunization"));
     }
 
-    private static Date at(LocalDate day, LocalTime time) {
-        return Date.from(day.atTime(time).atZone(SEOUL).toInstant());
+    /** A time in Seoul, written with its +09:00 offset whatever the JVM's default zone. */
+    private static InstantType at(LocalDate day, LocalTime time) {
+        return new InstantType(Date.from(day.atTime(time).atZone(SEOUL).toInstant()), TemporalPrecisionEnum.SECOND, SEOUL_ZONE);
     }
 
-    /** A period in Seoul, for searches by date. */
-    static Period dayOf(LocalDate day) {
-        return new Period().setStart(at(day, OPENS)).setEnd(at(day, CLOSES));
+    /** {@code instant} as FHIR writes it in Seoul (+09:00). */
+    public static InstantType inSeoul(java.time.Instant instant) {
+        return new InstantType(Date.from(instant), TemporalPrecisionEnum.MILLI, SEOUL_ZONE);
     }
 }

@@ -12,7 +12,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.LocalDate;
-import java.util.Date;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -81,7 +80,7 @@ final class FhirRoutes {
             String base = base(ctx);
             Bundle b = new Bundle();
             b.setType(Bundle.BundleType.SEARCHSET);
-            b.setTimestamp(Date.from(api.clock().instant()));
+            b.setTimestampElement(FhirResources.inSeoul(api.clock().instant()));
             b.addLink().setRelation("self").setUrl(page(base, type, q, q.offset));
             if (found.size() > q.count) {
                 b.addLink().setRelation("next").setUrl(page(base, type, q, q.offset + q.count));
@@ -140,7 +139,7 @@ final class FhirRoutes {
     private CapabilityStatement capabilities(String base) {
         CapabilityStatement c = new CapabilityStatement();
         c.setStatus(Enumerations.PublicationStatus.ACTIVE);
-        c.setDate(Date.from(api.clock().instant()));
+        c.setDateElement(new org.hl7.fhir.r4.model.DateTimeType(FhirResources.inSeoul(api.clock().instant()).getValue(), ca.uhn.fhir.model.api.TemporalPrecisionEnum.SECOND, java.util.TimeZone.getTimeZone("Asia/Seoul")));
         c.setKind(CapabilityStatement.CapabilityStatementKind.INSTANCE);
         c.setFhirVersion(Enumerations.FHIRVersion._4_0_1);
         c.addFormat("json");

@@ -55,7 +55,7 @@ BEGIN
     INSERT INTO outbox (kind, person_id, reference, body, created_at, next_attempt_at, channel)
     SELECT what, r.person_id, NEW.reference, NEW.dose::text, coalesce(NEW.given_at, NEW.no_show_at),
            coalesce(NEW.given_at, NEW.no_show_at), 'fhir'
-    FROM reservations r WHERE r.reference = NEW.reference;
+    FROM reservations r WHERE r.reference = NEW.reference AND r.dose = NEW.dose;
     RETURN NULL;
 END $$;
 

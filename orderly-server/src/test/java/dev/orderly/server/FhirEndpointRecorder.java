@@ -1,6 +1,7 @@
 package dev.orderly.server;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.orderly.server.fhir.FhirJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.hl7.fhir.r4.model.Bundle;
-import dev.orderly.server.fhir.FhirJson;
 
 /**
  * A registry's FHIR endpoint for tests, in process: records every Bundle POSTed to it, and answers

@@ -1,5 +1,6 @@
 package dev.orderly.server.fhir;
 
+import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import dev.orderly.privacy.KeyedHash;
 import dev.orderly.server.fhir.FhirRows.AppointmentRow;
 import dev.orderly.server.fhir.FhirRows.ClinicRow;
@@ -12,7 +13,6 @@ import java.time.ZoneId;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.TimeZone;
-import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import org.hl7.fhir.r4.model.Address;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.BooleanType;

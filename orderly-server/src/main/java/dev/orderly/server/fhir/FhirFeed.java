@@ -29,9 +29,10 @@ import org.slf4j.LoggerFactory;
 public final class FhirFeed {
 
     private static final Logger LOG = LoggerFactory.getLogger(FhirFeed.class);
-    private static final int BATCH = 50;
-    private static final Duration LEASE = Duration.ofSeconds(30);
+    /** A batch sends one event after another: BATCH x TIMEOUT stays well inside the lease, so no other node takes them meanwhile. */
+    private static final int BATCH = 10;
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration LEASE = Duration.ofMinutes(2);
 
     private final FhirOutbox outbox;
     private final FeedBundles bundles;

@@ -21,6 +21,10 @@ import dev.orderly.ops.InMemoryNodeBoard;
 import dev.orderly.ops.NodeBoard;
 import dev.orderly.server.demo.DemoData;
 import dev.orderly.server.demo.DemoStaff;
+import dev.orderly.server.fhir.BulkPublication;
+import dev.orderly.server.fhir.FeedBundles;
+import dev.orderly.server.fhir.FhirFeed;
+import dev.orderly.server.fhir.FhirResources;
 import dev.orderly.server.gate.Gates;
 import dev.orderly.server.gate.JwtPassSigner;
 import dev.orderly.server.http.Assistance;
@@ -45,6 +49,7 @@ import dev.orderly.server.postgres.PostgresDailyQuota;
 import dev.orderly.server.postgres.PostgresDevSmsInbox;
 import dev.orderly.server.postgres.PostgresErrors;
 import dev.orderly.server.postgres.PostgresEvaluatorLease;
+import dev.orderly.server.postgres.PostgresFhirStore;
 import dev.orderly.server.postgres.PostgresGateStore;
 import dev.orderly.server.postgres.PostgresKeyRecords;
 import dev.orderly.server.postgres.PostgresNotices;
@@ -324,6 +329,7 @@ public final class OrderlyApp implements AutoCloseable {
         api.withStandby(standby, cohorts);
         PostgresClinicStore clinicStore = new PostgresClinicStore(database.pool());
         api.withClinics(new ClinicDesk(clinicStore, clock));
+        PostgresFhirStore fhirStore = fhir(vertx, api, database, settings, clock, privacy, publicUrl, meters, blockingWork);
         dashboard.start();
         started.add(dashboard);
 
@@ -350,7 +356,10 @@ public final class OrderlyApp implements AutoCloseable {
         });
 
         OutboxRelay relay = new OutboxRelay(database.pool(), inbox, clock, privacy.phoneCipher());
-        WatchLoop watch = watch(vertx, database, settings, clock, inbox, waitingRoom, dashboard, relay, meters, blockingWork, random);
+        // The watchdog's outbox rule sees the texts and, when the feed is on, the FHIR events alike.
+        java.util.function.LongSupplier backlog = settings.fhir().endpoint().isPresent() ? () -> relay.pending() + fhirStore.backlog()
+                : relay::pending;
+        WatchLoop watch = watch(vertx, database, settings, clock, inbox, waitingRoom, dashboard, backlog, meters, blockingWork, random);
         api.withAlerts(watch.book());
         started.add(watch);
         // The canary walks through this node's own port, known once the server listens.
@@ -427,12 +436,40 @@ public final class OrderlyApp implements AutoCloseable {
     }
 
     /**
+     * FHIR: the clinics' read API and the public availability files on every node; the feed to the
+     * registry's endpoint when ORDERLY_FHIR_ENDPOINT is set (the database then writes FHIR events into
+     * the outbox, and every node delivers them, leased like the texts). The FHIR model is loaded at
+     * the first build of the availability files, off the event loop, not before the server listens.
+     */
+    private static PostgresFhirStore fhir(Vertx vertx, HttpApi api, Database database, Settings settings, Clock clock, PrivacyKeys privacy,
+                                          String publicUrl, PrometheusMeterRegistry meters, ExecutorService blockingWork) {
+        PostgresFhirStore store = new PostgresFhirStore(database.pool());
+        FhirResources resources = new FhirResources(privacy.patientPseudonyms(), publicUrl);
+        BulkPublication bulk = new BulkPublication(store, resources, clock);
+        api.withFhir(store, resources, bulk);
+        store.enable(settings.fhir().endpoint().isPresent());
+        everyFewSeconds(vertx, blockingWork, settings.fhir().bulkEvery().toMillis(), "availability files", bulk::rebuild);
+        settings.fhir().endpoint().ifPresent(endpoint -> {
+            FhirFeed feed = new FhirFeed(store, new FeedBundles(store, resources), endpoint, settings.fhir().bearer(), clock);
+            java.util.concurrent.atomic.AtomicLong backlog = new java.util.concurrent.atomic.AtomicLong();
+            io.micrometer.core.instrument.Gauge.builder("orderly.fhir.outbox.backlog", backlog::get)
+                    .description("FHIR events (bookings, changes, doses given, no-shows) not yet delivered to the registry")
+                    .register(meters);
+            everyFewSeconds(vertx, blockingWork, RELAY_MILLIS, "FHIR feed", () -> {
+                feed.deliverDue();
+                backlog.set(store.backlog());
+            });
+        });
+        return store;
+    }
+
+    /**
      * The watchdog: every node tries for the evaluator lease every 5 s; the holder evaluates the
      * rules on the deployment's figures (counted from the dashboard's node board each second) and
      * hands alerts to the webhook and on-call phones through the alert outbox.
      */
     private static WatchLoop watch(Vertx vertx, Database database, Settings settings, Clock clock, DevSmsInbox inbox,
-                                   WaitingRoom waitingRoom, DashboardFeed dashboard, OutboxRelay relay,
+                                   WaitingRoom waitingRoom, DashboardFeed dashboard, java.util.function.LongSupplier outboxBacklog,
                                    PrometheusMeterRegistry meters, ExecutorService blockingWork, SecureRandom random) {
         PostgresAlertBook book = new PostgresAlertBook(database.pool());
         PostgresAlertOutbox outbox = new PostgresAlertOutbox(database.pool(), clock, settings.watch().webhook(), settings.watch().smsTo(),
@@ -443,7 +480,7 @@ public final class OrderlyApp implements AutoCloseable {
         // Unique even for nodes sharing one process (tests): the lease must tell them apart.
         String holder = nodeName() + "/" + Long.toHexString(random.nextLong() & 0xffffffL);
         WatchLoop watch = new WatchLoop(vertx, new WatchLoop.Parts(new PostgresEvaluatorLease(database.pool(), "watchdog"), watchdog, book,
-                waitingRoom, counts, relay::pending, outbox::relayDue, holder, meters), clock, blockingWork);
+                waitingRoom, counts, outboxBacklog, outbox::relayDue, holder, meters), clock, blockingWork);
         dashboard.withLevels(watch::levels);
         watch.start();
         return watch;

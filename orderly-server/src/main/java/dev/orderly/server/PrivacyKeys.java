@@ -45,6 +45,14 @@ public final class PrivacyKeys {
         this.phoneCipher = phoneCipher;
     }
 
+    /**
+     * The key of the pseudonymous patient ids sent to the FHIR registry: the hash key for the purpose
+     * {@code fhir-patient}, so no new secret is needed and the same person gets the same id on every node.
+     */
+    public KeyedHash patientPseudonyms() {
+        return secret.forPurpose("fhir-patient");
+    }
+
     /** The keys from the settings (or, in demo runs, the data folder). */
     public static PrivacyKeys load(IdentitySettings settings, Path dataDir, boolean demo, SecureRandom random) {
         String hashKey = settings.piiHashKey().or(() -> generatedInDemo(demo, dataDir, "pii-hash.key", DataDirSecrets::randomBase64,

@@ -54,7 +54,8 @@ public record Settings(
         Optional<java.time.LocalTime> leftoverAutoReleaseAfter,
         WatchSettings watch,
         Duration drain,
-        Optional<Duration> claimGrace) {
+        Optional<Duration> claimGrace,
+        FhirSettings fhir) {
 
     private static final java.util.regex.Pattern REDIS_NODE = java.util.regex.Pattern.compile("rediss?://[^,\\s]+");
 
@@ -98,7 +99,7 @@ public record Settings(
                 + ", maxUploadBytes=" + maxUploadBytes + ", standbyClaimWindow=" + standbyClaimWindow
                 + ", leftoverAutoReleaseAfter=" + leftoverAutoReleaseAfter.map(Object::toString).orElse("off")
                 + ", " + watch + ", drain=" + drain
-                + ", claimGrace=" + claimGrace.map(Object::toString).orElse("off (unclaimed tickets keep their places)") + "]";
+                + ", claimGrace=" + claimGrace.map(Object::toString).orElse("off (unclaimed tickets keep their places)") + ", " + fhir + "]";
     }
 
     /** The Redis nodes to connect to: the one URL, or a cluster's seed nodes. */
@@ -165,7 +166,8 @@ public record Settings(
                 timeOfDay("ORDERLY_LEFTOVER_AUTO_RELEASE_AFTER", r.text("ORDERLY_LEFTOVER_AUTO_RELEASE_AFTER", "")),
                 WatchSettings.from(r),
                 Duration.ofSeconds(r.integer("ORDERLY_DRAIN_SECONDS", 0, 0, 3_600)),
-                claimGrace(r.integer("ORDERLY_GATE_CLAIM_GRACE_SECONDS", 10, -1, 3_600)));
+                claimGrace(r.integer("ORDERLY_GATE_CLAIM_GRACE_SECONDS", 10, -1, 3_600)),
+                FhirSettings.from(r));
 
     }
 

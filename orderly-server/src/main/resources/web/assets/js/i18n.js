@@ -188,6 +188,7 @@
       // Issue 16: the rotation explained, the schedule, changing a booking, text size.
       'common.largeText': '큰 글자',
       'footer.schedule': '연령별 예약 일정',
+      'footer.availability': '접종 가능 현황 (FHIR, 앱 개발자용)',
       'book.reason.WRONG_ROTATION_DAY': '{cohort}은(는) 10부제로 예약합니다. {digitName}가 {digit}인 분은 날짜 끝자리가 {dayDigits}인 날에 예약할 수 있습니다. 다음 예약일은 {yourDay}이며 {opensAt}부터 예약할 수 있습니다.',
       'book.scheduleLink': '연령별 예약 일정 보기',
       'rotation.caption': '10부제: 날짜별 예약 가능한 분',
@@ -765,6 +766,7 @@
       // Issue 16: the rotation explained, the schedule, changing a booking, text size.
       'common.largeText': 'Large text',
       'footer.schedule': 'Booking schedule',
+      'footer.availability': 'Open places as data (FHIR, for app makers)',
       'book.reason.WRONG_ROTATION_DAY': 'People {cohort} book in a ten-day rotation by the {digitName}. If yours is {digit}, you can book on days of the month ending in {dayDigits}. Your next day is {yourDay}, from {opensAt}.',
       'book.scheduleLink': 'See the booking schedule',
       'rotation.caption': 'Rotation: who may book on which day',

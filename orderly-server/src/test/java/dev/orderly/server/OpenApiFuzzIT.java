@@ -528,7 +528,10 @@ class OpenApiFuzzIT {
                     case "limit" -> "10";
                     case "filename" -> "fuzz.csv";
                     case "days", "count" -> "1";
-                    case "offset" -> "0";
+                    case "offset", "_offset" -> "0";
+                    case "_count" -> "2";
+                    case "location" -> "999999";
+                    case "file" -> "Slot.ndjson";
                     case "date" -> "2030-01-01";
                     case "q" -> "OR-FUZZ0000";
                     case "name" -> "없는사람";

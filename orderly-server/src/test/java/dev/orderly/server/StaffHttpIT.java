@@ -254,7 +254,8 @@ class StaffHttpIT {
                 }
                 String path = operation.substring(operation.indexOf(' ') + 1).replace(":clinicId", "7").replace(":date", "2030-01-01")
                         .replace(":gate", "identity").replace(":id", "nobody")
-                        .replace(":login", "nobody") + (operation.equals("GET /api/operator/capacity") ? "?clinicId=7&from=2030-01-01" : "");
+                        .replace(":login", "nobody") + (operation.equals("GET /api/operator/capacity") ? "?clinicId=7&from=2030-01-01" : "")
+                        + (operation.startsWith("GET /fhir/") ? "?location=7&date=2030-01-01" : "");
                 ApiClient.Answer a = switch (method) {
                     case "GET" -> browser.get(path);
                     case "DELETE" -> browser.delete(path, "Origin", origin());

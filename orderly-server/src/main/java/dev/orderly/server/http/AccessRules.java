@@ -32,6 +32,8 @@ import java.util.regex.Pattern;
  *       doses, no-shows, capacity, closing a day) and the leftover doses (release, and read). An
  *       auditor reads the day lists; an operator does everything for every clinic.</li>
  * </ul>
+ * The FHIR read API ({@code /fhir/Appointment}, {@code /fhir/Immunization}) is guarded alike: a clinic
+ * account must name one of its own clinics as the {@code location}.
  */
 final class AccessRules {
 
@@ -42,7 +44,9 @@ final class AccessRules {
         /** One clinic, named by the {@code clinicId} query parameter: a clinic account only for its own clinics. */
         CLINIC_IN_QUERY,
         /** One clinic, named by the route's {@code :clinicId} path segment: a clinic account only for its own clinics. */
-        CLINIC_IN_PATH
+        CLINIC_IN_PATH,
+        /** One clinic, named by FHIR's {@code location} search parameter ({@code 12} or {@code Location/12}): a clinic account only for its own clinics. */
+        LOCATION_IN_QUERY
     }
 
     record Rule(HttpMethod method, String route, Set<Role> roles, Scope scope, Pattern pattern) {
@@ -109,7 +113,11 @@ final class AccessRules {
             inPath(HttpMethod.POST, "/api/operator/clinics/:clinicId/doses", OPERATOR, CLINIC),
             inPath(HttpMethod.POST, "/api/operator/clinics/:clinicId/no-show", OPERATOR, CLINIC),
             inPath(HttpMethod.PUT, "/api/operator/clinics/:clinicId/capacity", OPERATOR, CLINIC),
-            inPath(HttpMethod.POST, "/api/operator/clinics/:clinicId/days/:date/close", OPERATOR, CLINIC));
+            inPath(HttpMethod.POST, "/api/operator/clinics/:clinicId/days/:date/close", OPERATOR, CLINIC),
+            new Rule(HttpMethod.GET, FhirRoutes.APPOINTMENTS, EnumSet.of(OPERATOR, AUDITOR, CLINIC), Scope.LOCATION_IN_QUERY,
+                    pattern(FhirRoutes.APPOINTMENTS)),
+            new Rule(HttpMethod.GET, FhirRoutes.IMMUNIZATIONS, EnumSet.of(OPERATOR, AUDITOR, CLINIC), Scope.LOCATION_IN_QUERY,
+                    pattern(FhirRoutes.IMMUNIZATIONS)));
 
     private AccessRules() {
     }
@@ -142,6 +150,10 @@ final class AccessRules {
             return Decision.ROLE_NOT_ALLOWED;
         }
         if (role == CLINIC && rule.scope() == Scope.CLINIC_IN_QUERY && !ownClinic(clinics, query.getAll("clinicId"))) {
+            return Decision.ROLE_NOT_ALLOWED;
+        }
+        if (role == CLINIC && rule.scope() == Scope.LOCATION_IN_QUERY
+                && !ownClinic(clinics, query.getAll("location").stream().map(l -> l.startsWith("Location/") ? l.substring("Location/".length()) : l).toList())) {
             return Decision.ROLE_NOT_ALLOWED;
         }
         if (role == CLINIC && rule.scope() == Scope.CLINIC_IN_PATH && !ownClinic(clinics, clinicInPath(rule.route(), path))) {

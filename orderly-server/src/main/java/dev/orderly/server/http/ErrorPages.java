@@ -47,7 +47,7 @@ final class ErrorPages {
 
     /** Whether an error at {@code path} is answered with a page (true) or a problem document (false). */
     static boolean isPagePath(String path) {
-        return path == null || !(path.equals("/api") || path.startsWith("/api/") || path.startsWith("/.well-known/")
+        return path == null || !(path.equals("/api") || path.startsWith("/api/") || path.startsWith("/.well-known/") || path.startsWith("/fhir/")
                 || MACHINE_PATHS.contains(path));
     }
 

@@ -94,6 +94,7 @@ public final class HttpApi {
     private dev.orderly.standby.StandbyService standby;
     private dev.orderly.eligibility.CohortStore standbyCohorts;
     private dev.orderly.clinic.ClinicDesk clinics;
+    private FhirRoutes fhir;
     private dev.orderly.gate.LeaveTheLine leaveTheLine;
 
     public HttpApi(Parts parts, ExecutorService blockingWork) {
@@ -167,6 +168,13 @@ public final class HttpApi {
         return this;
     }
 
+    /** Serves FHIR ({@link FhirRoutes}): the clinics' read API, the CapabilityStatement and the public availability (before the router is made). */
+    public HttpApi withFhir(dev.orderly.server.fhir.FhirReads reads, dev.orderly.server.fhir.FhirResources resources,
+                            dev.orderly.server.fhir.BulkPublication bulk) {
+        this.fhir = new FhirRoutes(this, reads, resources, bulk);
+        return this;
+    }
+
     /** Serves the clinic desk ({@link ClinicRoutes}) from {@code desk} (before the router is made). */
     public HttpApi withClinics(dev.orderly.clinic.ClinicDesk desk) {
         this.clinics = desk;
@@ -206,8 +214,8 @@ public final class HttpApi {
             router.route("/api/*").method(m).handler(bodies);
         }
         router.route("/api/*").handler(this::browserId);
-        router.route("/api/operator/*").handler(new OperatorAuth(this, parts.operatorToken(), parts.rateLimits(),
-                parts.staff().sessions())::handle);
+        OperatorAuth staffOnly = new OperatorAuth(this, parts.operatorToken(), parts.rateLimits(), parts.staff().sessions());
+        router.route("/api/operator/*").handler(staffOnly::handle);
 
         router.get("/health").handler(ctx -> send(ctx, Reply.json(200, new JsonObject().put("status", "UP"))));
         router.get("/ready").handler(ctx -> later(ctx, parts.ready().get().thenApply(HttpApi::readiness)));
@@ -261,6 +269,9 @@ public final class HttpApi {
         }
         if (clinics != null) {
             new ClinicRoutes(this, clinics, parts.bookingStore()).mount(router);
+        }
+        if (fhir != null) {
+            fhir.mount(router, staffOnly);
         }
         new StaffRoutes(this, parts.staff().signIn(), parts.staff().sessions(), parts.rateLimits()).mount(router);
         new StaffAccountRoutes(this, parts.staff().accounts()).mount(router);

@@ -66,9 +66,9 @@ public final class OutboxRelay {
     public int relayDue() {
         Instant now = clock.instant();
         RowSet<Row> leased = await(pool.preparedQuery("""
-                WITH bookings AS (SELECT id FROM outbox WHERE sent_at IS NULL AND kind <> 'notice' AND next_attempt_at <= $1
+                WITH bookings AS (SELECT id FROM outbox WHERE sent_at IS NULL AND kind <> 'notice' AND channel = 'sms' AND next_attempt_at <= $1
                                   ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED),
-                     notices AS (SELECT id FROM outbox WHERE sent_at IS NULL AND kind = 'notice' AND next_attempt_at <= $1
+                     notices AS (SELECT id FROM outbox WHERE sent_at IS NULL AND kind = 'notice' AND channel = 'sms' AND next_attempt_at <= $1
                                  ORDER BY id LIMIT $3 - (SELECT count(*) FROM bookings) FOR UPDATE SKIP LOCKED)
                 UPDATE outbox o SET next_attempt_at = $2
                 FROM (SELECT id FROM bookings UNION ALL SELECT id FROM notices) due
@@ -112,6 +112,6 @@ public final class OutboxRelay {
 
     /** Messages not yet sent (for the operator's figures). */
     public long pending() {
-        return await(pool.query("SELECT count(*) FROM outbox WHERE sent_at IS NULL").execute()).iterator().next().getLong(0);
+        return await(pool.query("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND channel = 'sms'").execute()).iterator().next().getLong(0);
     }
 }

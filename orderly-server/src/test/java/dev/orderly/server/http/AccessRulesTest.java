@@ -23,13 +23,14 @@ import org.junit.jupiter.api.Test;
  */
 public class AccessRulesTest {
 
-    /** Every operation under /api/operator/ in openapi.yaml, as "METHOD /route/:param". */
+    /** Every staff operation in openapi.yaml (under /api/operator/, and FHIR's guarded reads), as "METHOD /route/:param". */
     public static List<String> staffOperations() {
         try (InputStream in = AccessRulesTest.class.getClassLoader().getResourceAsStream("api/openapi.yaml")) {
             JsonNode spec = new ObjectMapper(new YAMLFactory()).readTree(in);
             List<String> operations = new ArrayList<>();
             for (Map.Entry<String, JsonNode> path : spec.get("paths").properties()) {
-                if (!path.getKey().startsWith("/api/operator/")) {
+                boolean guardedFhir = path.getKey().startsWith("/fhir/") && path.getValue().path("get").has("security");
+                if (!path.getKey().startsWith("/api/operator/") && !guardedFhir) {
                     continue;
                 }
                 for (String method : List.of("get", "put", "post", "patch", "delete")) {
@@ -54,7 +55,7 @@ public class AccessRulesTest {
             case AUDITOR -> read && !callCentre;
             case AGENT -> callCentre || Set.of("GET /api/operator/gates", "GET /api/operator/gates/:gate", "GET /api/operator/cohorts").contains(operation);
             case CLINIC -> Set.of("GET /api/operator/cohorts", "GET /api/operator/capacity").contains(operation)
-                    || operation.contains(" /api/operator/clinics/:clinicId");
+                    || operation.contains(" /api/operator/clinics/:clinicId") || operation.startsWith("GET /fhir/");
         };
     }
 
@@ -77,7 +78,7 @@ public class AccessRulesTest {
 
     @Test
     void eachRoleIsAllowedExactlyWhatItIsMeantToDo() {
-        MultiMap ownClinic = MultiMap.caseInsensitiveMultiMap().add("clinicId", "7");
+        MultiMap ownClinic = MultiMap.caseInsensitiveMultiMap().add("clinicId", "7").add("location", "7");
         List<String> wrong = new ArrayList<>();
         for (String operation : staffOperations()) {
             for (Role role : Role.values()) {
@@ -121,6 +122,28 @@ public class AccessRulesTest {
             }
             assertThat(AccessRules.decide(m, "/api/operator/clinics/8/leftovers", Role.OPERATOR, Set.of(), none))
                     .isEqualTo(AccessRules.Decision.ALLOWED);
+        }
+    }
+
+    @Test
+    void aClinicAccountReadsFhirOfItsOwnClinicsOnlyByTheLocation() {
+        Set<Long> mine = Set.of(9L);
+        for (String path : List.of("/fhir/Appointment", "/fhir/Immunization")) {
+            for (String own : List.of("9", "Location/9")) {
+                assertThat(AccessRules.decide(HttpMethod.GET, path, Role.CLINIC, mine, MultiMap.caseInsensitiveMultiMap().add("location", own)))
+                        .as("%s %s", path, own).isEqualTo(AccessRules.Decision.ALLOWED);
+            }
+            for (MultiMap query : List.of(MultiMap.caseInsensitiveMultiMap().add("location", "8"),
+                    MultiMap.caseInsensitiveMultiMap().add("location", "Location/8"), MultiMap.caseInsensitiveMultiMap(),
+                    MultiMap.caseInsensitiveMultiMap().add("location", "9").add("location", "8"),
+                    MultiMap.caseInsensitiveMultiMap().add("clinicId", "9"))) {
+                assertThat(AccessRules.decide(HttpMethod.GET, path, Role.CLINIC, mine, query)).as("%s %s", path, query)
+                        .isEqualTo(AccessRules.Decision.ROLE_NOT_ALLOWED);
+            }
+            assertThat(AccessRules.decide(HttpMethod.GET, path, Role.AUDITOR, Set.of(), MultiMap.caseInsensitiveMultiMap().add("location", "8")))
+                    .isEqualTo(AccessRules.Decision.ALLOWED);
+            assertThat(AccessRules.decide(HttpMethod.GET, path, Role.AGENT, Set.of(), MultiMap.caseInsensitiveMultiMap().add("location", "8")))
+                    .isEqualTo(AccessRules.Decision.ROLE_NOT_ALLOWED);
         }
     }
 

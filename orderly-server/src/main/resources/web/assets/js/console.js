@@ -652,7 +652,7 @@
       return;
     }
     const list = Array.isArray(r.data) ? r.data : (r.data.accounts || []);
-    table('staff-table', ['console.col.login', 'console.staff.name', 'console.staff.role', 'console.staff.clinics', 'console.col.state', ''],
+    table('staff-table', ['console.col.login', 'console.staff.name', 'console.staff.role', 'console.staff.clinics', 'console.col.state', 'console.col.change'],
       list.map(a => {
         const disable = h('button', { type: 'button', class: 'button secondary small', i18n: 'console.staff.disable' });
         disable.disabled = !!a.disabled || (me && a.login === me.login);

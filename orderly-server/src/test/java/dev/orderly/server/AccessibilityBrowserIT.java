@@ -49,7 +49,10 @@ import org.junit.jupiter.api.Test;
  * issue 16 the pages answer: the rotation explained, the schedule and its birth-date check, ages
  * of today, English names, the locked code, the paused line (its message, no estimate, polled at
  * the announced restart), Back after booking, the change page with the clinic's address and
- * telephone, a replaced session with its time, the text-size control, 200 % zoom, the keyboard.
+ * telephone, a replaced session with its time, the text-size control, 200 % zoom, the keyboard,
+ * a language choice that sticks. The other citizen pages (standby, claim, family, lottery check,
+ * return link) are checked as a verified person meets them, and the staff pages ({@link #STAFF_PAGES})
+ * on their sign-in form and signed in as the demo staff, every console section.
  *
  * <p>axe-core is pinned in {@code src/test/resources/axe} and injected by Playwright into the pages
  * it checks (an init script, outside the pages' Content-Security-Policy); the application never
@@ -66,7 +69,11 @@ class AccessibilityBrowserIT {
 
     /** Every page a citizen may open, in one place: add new ones here. */
     static final List<String> CITIZEN_PAGES = List.of("/", "/schedule.html", "/wait.html", "/verify.html", "/book.html",
-            "/done.html", "/my.html", "/change.html", "/no-such-page");
+            "/done.html", "/my.html", "/change.html", "/no-such-page", "/standby.html", "/claim.html", "/family.html",
+            "/back.html", "/lottery.html");
+
+    /** Staff pages, checked signed out (the sign-in form) and signed in as the demo staff, every console section. */
+    static final List<String> STAFF_PAGES = List.of("/console.html", "/clinic.html", "/agent.html", "/dev.html");
 
     private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
     private static final Path DOCS = Paths.get("..", "docs");
@@ -139,6 +146,12 @@ class AccessibilityBrowserIT {
                 Walk walk = new Walk(browser, langs[i], base, axe, violations, problems, checked);
                 walk.citizen(fifties.get(i), wrongDay.get(i), operator);
             }
+            Map<String, String> usedCodes = new java.util.concurrent.ConcurrentHashMap<>();
+            for (Lang lang : langs) {
+                Walk staff = new Walk(browser, lang, base, axe, violations, problems, checked);
+                staff.staffPages(usedCodes);
+                staff.close();
+            }
             // Pages the walk did not reach, as they first open.
             Walk rest = new Walk(browser, Lang.EN_PHONE, base, axe, violations, problems, checked);
             for (String path : CITIZEN_PAGES) {
@@ -148,11 +161,20 @@ class AccessibilityBrowserIT {
                     rest.axe("as opened");
                 }
             }
+            // The language choice sticks: an English browser switched to Korean stays Korean on the next page.
+            rest.page.navigate(base + "/");
+            assertThat(rest.page.locator("html")).hasAttribute("lang", "en");
+            rest.page.locator("[data-lang-toggle]").first().click();
+            assertThat(rest.page.locator("html")).hasAttribute("lang", "ko");
+            rest.page.navigate(base + "/schedule.html");
+            assertThat(rest.page.locator("html")).hasAttribute("lang", "ko");
+            assertThat(rest.page.locator("h1")).hasText(Pattern.compile("[가-힣]"));
+            rest.axe("switched to Korean on an English phone");
             rest.close();
         } finally {
             PlaywrightAssertions.setDefaultAssertionTimeout(5_000);
         }
-        assertThat(checked).as("pages checked").containsAll(CITIZEN_PAGES);
+        assertThat(checked).as("pages checked").containsAll(CITIZEN_PAGES).containsAll(STAFF_PAGES);
         assertThat(violations).as("axe violations (WCAG 2.1 AA and best practices)").isEmpty();
         assertThat(problems).as("console errors, page errors, failed assets").isEmpty();
     }
@@ -359,6 +381,30 @@ class AccessibilityBrowserIT {
             assertThat(page.locator("#reservation")).isVisible();
             axe("my reservation");
 
+            // The pages a verified, booked person may open besides: standby list, leftover-dose claim, family desk.
+            for (String path : List.of("/standby.html", "/family.html", "/claim.html")) {
+                page.navigate(base + path);
+                assertThat(page.locator("#loading")).isHidden();
+                axe("verified and booked");
+            }
+            // The lottery check: as opened, then a ticket that is not one.
+            page.navigate(base + "/lottery.html");
+            assertThat(page.locator("#check-form")).isVisible();
+            axe("as opened");
+            page.locator("#ticket").fill("not-a-ticket");
+            page.locator("#check").click();
+            assertThat(page.locator("#problem")).not().isEmpty();
+            axe("a ticket that is not one");
+            // A return link that is not one, and one with nothing after '#'.
+            page.navigate(base + "/back.html?gate=identity#k1.YWJj.Zm9yZ2Vk");
+            assertThat(page.locator("#problem")).not().isEmpty();
+            axe("forged link");
+            page.navigate(base + "/back.html?gate=identity");
+            page.waitForLoadState();
+            axe("no link");
+            page.navigate(base + "/my.html");
+            assertThat(page.locator("#reservation")).isVisible();
+
             // Change: through the booking line, dose 2 to another day; the confirmation lists address and telephone.
             page.locator("#to-change").click();
             page.waitForURL("**/change.html", new Page.WaitForURLOptions().setTimeout(40_000));
@@ -436,7 +482,6 @@ class AccessibilityBrowserIT {
             BrowserContext other = newContext();
             Page otherPage = other.newPage();
             otherPage.navigate(base + "/");
-            // The landing page's schedule read is the browser's first request: it gets the browser-id cookie before the line is joined.
             assertThat(otherPage.locator("#who .cohort-list").first()).isVisible();
             Object status = otherPage.evaluate(VERIFY_IN_PAGE, List.of(claim.getString("name"), claim.getString("birthDate"),
                     claim.getString("phone")));
@@ -464,6 +509,78 @@ class AccessibilityBrowserIT {
             axe(youngPage, "refused: wrong rotation day");
             young.close();
             close();
+        }
+
+        /** The staff pages: the sign-in form, then signed in as the demo staff (codes from the dev page's API). */
+        void staffPages(Map<String, String> usedCodes) {
+            page.navigate(base + "/dev.html");
+            assertThat(page.locator(".staff-code").first()).isVisible();
+            axe("demo data");
+
+            page.navigate(base + "/console.html");
+            assertThat(page.locator("#sign-in")).isVisible();
+            axe("sign-in");
+            signIn("demo-operator", usedCodes);
+            assertThat(page.locator("#section-dashboard")).isVisible();
+            assertThat(page.locator("#gate-table")).containsText("identity");
+            axe("dashboard");
+            Locator sections = page.locator(".console-nav button[data-section]");
+            for (int i = 1; i < sections.count(); i++) {
+                String section = sections.nth(i).getAttribute("data-section");
+                sections.nth(i).click();
+                assertThat(page.locator("#section-" + section)).isVisible();
+                page.waitForLoadState(com.microsoft.playwright.options.LoadState.NETWORKIDLE);
+                axe("section " + section);
+            }
+            signOut();
+
+            page.navigate(base + "/clinic.html");
+            assertThat(page.locator("#sign-in")).isVisible();
+            axe("sign-in");
+            signIn("demo-clinic", usedCodes);
+            assertThat(page.locator("#desk")).isVisible();
+            page.waitForLoadState(com.microsoft.playwright.options.LoadState.NETWORKIDLE);
+            axe("the day's list");
+            signOut();
+
+            page.navigate(base + "/agent.html");
+            assertThat(page.locator("#sign-in")).isVisible();
+            axe("sign-in");
+            signIn("demo-agent", usedCodes);
+            assertThat(page.locator("#desk")).isVisible();
+            page.waitForLoadState(com.microsoft.playwright.options.LoadState.NETWORKIDLE);
+            axe("desk");
+            signOut();
+        }
+
+        /** A staff session is one per browser, whatever page made it: the next page signs in as its own role. */
+        private void signOut() {
+            page.locator("#sign-out").click();
+            assertThat(page.locator("#sign-in")).isVisible();
+        }
+
+        /** Signs in on the page's form with a code not used before (a code is accepted once: a newer step's if need be). */
+        private void signIn(String login, Map<String, String> usedCodes) {
+            long until = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+            while (true) {
+                io.vertx.core.json.JsonArray staff = new io.vertx.core.json.JsonArray(page.request().get(base + "/api/dev/staff").text());
+                JsonObject account = staff.stream().map(JsonObject.class::cast).filter(a -> a.getString("login").equals(login))
+                        .findFirst().orElseThrow();
+                String code = account.getString("code");
+                if (!code.equals(usedCodes.get(login))) {
+                    usedCodes.put(login, code);
+                    page.locator("#login").fill(login);
+                    page.locator("#password").fill(account.getString("password"));
+                    page.locator("#code").fill(code);
+                    page.locator("#sign-in-form button[type=submit]").click();
+                    assertThat(page.locator("#sign-in")).isHidden();
+                    return;
+                }
+                if (System.nanoTime() > until) {
+                    throw new AssertionError("no new authenticator code for " + login);
+                }
+                page.waitForTimeout(500);
+            }
         }
 
         /** Tabs from the district choice to the first open place and takes it with the keyboard alone. */
@@ -534,8 +651,16 @@ class AccessibilityBrowserIT {
         }
     }
 
+    /**
+     * axe-core's violations (WCAG 2.1 AA and best practices) on {@code p} as it is now; its context
+     * must have {@link #axeSource()} as an init script. For the browser tests of single features.
+     */
+    static List<String> axeViolations(Page p) {
+        return new io.vertx.core.json.JsonArray((String) p.evaluate(AXE_RUN)).stream().map(String::valueOf).toList();
+    }
+
     /** The pinned axe-core, checked against its recorded checksum. */
-    private static String axeSource() throws Exception {
+    static String axeSource() throws Exception {
         try (InputStream in = AccessibilityBrowserIT.class.getResourceAsStream("/axe/axe.min.js")) {
             assertThat(in).as("axe/axe.min.js on the test class path").isNotNull();
             byte[] bytes = in.readAllBytes();

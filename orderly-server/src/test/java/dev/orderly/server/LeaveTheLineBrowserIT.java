@@ -53,7 +53,10 @@ class LeaveTheLineBrowserIT {
             Path shots = Paths.get("target", "screenshots");
             Files.createDirectories(shots);
 
+            List<String> violations = new ArrayList<>();
+            String axe = AccessibilityBrowserIT.axeSource();
             BrowserContext desktop = browser.newContext(new Browser.NewContextOptions().setLocale("ko-KR").setViewportSize(1280, 900));
+            desktop.addInitScript(axe);
             desktop.setDefaultTimeout(30_000);
             Page page = watched(desktop.newPage(), errors);
             page.navigate(base + "/lottery.html");
@@ -63,6 +66,7 @@ class LeaveTheLineBrowserIT {
             assertThat(page.locator("#leave-title")).hasText("줄을 떠나도 자리는 그대로");
             page.click("#leave-button");
             assertThat(page.locator("#leave-result")).containsText("문자로 알려 드립니다");
+            AccessibilityBrowserIT.axeViolations(page).forEach(v -> violations.add("ko wait.html [left the line]: " + v));
             page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("leave-the-line-ko.png")).setFullPage(true));
             long rank = ((Number) page.evaluate("() => JSON.parse(sessionStorage.getItem('orderly.gate.booking')).answer.rank")).longValue();
             page.close();
@@ -73,6 +77,7 @@ class LeaveTheLineBrowserIT {
 
             BrowserContext phone = browser.newContext(new Browser.NewContextOptions().setLocale("en-US").setViewportSize(390, 844)
                     .setIsMobile(true).setHasTouch(true));
+            phone.addInitScript(axe);
             phone.setDefaultTimeout(30_000);
             Page back = watched(phone.newPage(), errors);
             // An English phone gets the pages in English on its first visit (no toggle needed).
@@ -86,9 +91,13 @@ class LeaveTheLineBrowserIT {
                     "() => JSON.parse(sessionStorage.getItem('orderly.gate.booking')).answer.rank")).longValue()).isEqualTo(rank);
 
             // The link is one person's: another browser is told so, on the page.
-            Page other = watched(browser.newContext(new Browser.NewContextOptions().setLocale("ko-KR")).newPage(), new ArrayList<>());
+            BrowserContext otherContext = browser.newContext(new Browser.NewContextOptions().setLocale("ko-KR"));
+            otherContext.addInitScript(axe);
+            Page other = watched(otherContext.newPage(), new ArrayList<>());
             other.navigate(base + "/back.html?gate=booking#" + token);
             assertThat(other.locator("#problem")).containsText("다른 기기에서 이미 연 링크입니다");
+            AccessibilityBrowserIT.axeViolations(other).forEach(v -> violations.add("ko back.html [another browser's link]: " + v));
+            org.assertj.core.api.Assertions.assertThat(violations).as("axe violations").isEmpty();
             org.assertj.core.api.Assertions.assertThat(errors).isEmpty();
         }
     }

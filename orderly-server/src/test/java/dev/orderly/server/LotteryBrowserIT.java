@@ -58,6 +58,10 @@ class LotteryBrowserIT {
             BrowserContext phone = browser.newContext(new Browser.NewContextOptions().setLocale("en-US").setViewportSize(390, 844)
                     .setIsMobile(true).setHasTouch(true));
             List<String> errors = new ArrayList<>();
+            String axe = AccessibilityBrowserIT.axeSource();
+            desktop.addInitScript(axe);
+            phone.addInitScript(axe);
+            List<String> violations = new ArrayList<>();
             Page ko = page(desktop, base, errors);
             Page en = page(phone, base, errors);
             // The English phone gets English on its first visit (the pages follow the browser's language).
@@ -66,6 +70,9 @@ class LotteryBrowserIT {
                 p.waitForSelector("#verdict .alert.info");
                 assertThat(p.textContent("#secret")).isNotBlank();
                 assertThat(p.textContent("#commitment")).matches("[0-9a-f]{64}");
+            }
+            for (Page p : List.of(ko, en)) {
+                AccessibilityBrowserIT.axeViolations(p).forEach(v -> violations.add(p.url() + " [not revealed yet]: " + v));
             }
             assertThat(ko.textContent("#verdict")).contains("아직 공개 전");
             assertThat(en.textContent("#verdict")).contains("Not revealed yet");
@@ -83,6 +90,9 @@ class LotteryBrowserIT {
                 assertThat(p.textContent("#recomputed")).isEqualTo(p.textContent("#served"));
                 assertThat(p.textContent("#secret")).matches("[0-9a-f]{64}");
             }
+            for (Page p : List.of(ko, en)) {
+                AccessibilityBrowserIT.axeViolations(p).forEach(v -> violations.add(p.url() + " [place matches]: " + v));
+            }
             assertThat(ko.textContent("#verdict")).contains("순번이 일치합니다");
             assertThat(en.textContent("#verdict")).contains("Your place matches");
 
@@ -91,6 +101,8 @@ class LotteryBrowserIT {
             ko.click("#check");
             ko.waitForSelector("#problem:not([hidden])");
             assertThat(ko.textContent("#problem")).contains("대기표 형식이 아닙니다");
+            AccessibilityBrowserIT.axeViolations(ko).forEach(v -> violations.add("ko [not a ticket]: " + v));
+            assertThat(violations).as("axe violations").isEmpty();
 
             Path shots = Paths.get("target", "screenshots");
             Files.createDirectories(shots);

@@ -235,7 +235,7 @@ final class AgentRoutes {
 
     private void joinLine(RoutingContext ctx) {
         String holder = actor(ctx);
-        String browser = HttpApi.browser(ctx);
+        String browser = api.bindingBrowser(ctx);
         audited(ctx, "agent.line.join", () -> new Done(gates.joinAs(AGENT_GATE, browser, holder), "gate:" + AGENT_GATE, null));
     }
 

@@ -109,7 +109,7 @@ final class GateRoutes {
             api.send(ctx, Reply.problem(ProblemType.AGENT_LINE, "this line is the call centre's; agents join it from the agent page"));
             return;
         }
-        String browser = HttpApi.browser(ctx);
+        String browser = api.bindingBrowser(ctx);
         Cookie held = ctx.request().getCookie(ticketCookie(gate));
         Cookie session = ctx.request().getCookie(IdentityRoutes.SESSION_COOKIE);
         String holder = session == null ? null

@@ -397,18 +397,37 @@ public final class HttpApi {
                 .register(parts.meters()));
     }
 
-    /** Every API caller gets a random browser id in an HttpOnly cookie; tickets and passes are bound to it. */
+    /**
+     * Reads the browser id this request carries, minting none: only the routes that bind a ticket
+     * mint one ({@link #bindingBrowser}). A page's first requests often leave together; were each
+     * of them to mint, the browser would keep whichever cookie came back last, and a ticket bound
+     * to another would be refused as "other browser" (docs/decisions.md, "One browser id, minted
+     * where a ticket is bound").
+     */
     private void browserId(RoutingContext ctx) {
         Cookie existing = ctx.request().getCookie(BROWSER_COOKIE);
         String id = existing == null ? null : existing.getValue();
-        if (!GateTokens.isBrowserId(id)) {
+        if (GateTokens.isBrowserId(id)) {
+            ctx.put(BROWSER_COOKIE, id);
+        }
+        ctx.next();
+    }
+
+    /**
+     * The browser id a ticket made by this request is bound to: the one the request carries, or a
+     * new random one, set as an HttpOnly cookie on this answer (its ticket comes in the same answer,
+     * so whichever cookie the browser keeps, it keeps with a ticket bound to it).
+     */
+    String bindingBrowser(RoutingContext ctx) {
+        String id = ctx.get(BROWSER_COOKIE);
+        if (id == null) {
             byte[] bytes = new byte[18];
             random.nextBytes(bytes);
             id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
             setCookie(ctx, cookie(BROWSER_COOKIE, id, Duration.ofDays(30)));
+            ctx.put(BROWSER_COOKIE, id);
         }
-        ctx.put(BROWSER_COOKIE, id);
-        ctx.next();
+        return id;
     }
 
     Cookie cookie(String name, String value, Duration maxAge) {
@@ -430,6 +449,7 @@ public final class HttpApi {
         late.add(cookie);
     }
 
+    /** The browser id the request carries, or null: a ticket or pass bound to any id is then another browser's. */
     static String browser(RoutingContext ctx) {
         return ctx.get(BROWSER_COOKIE);
     }

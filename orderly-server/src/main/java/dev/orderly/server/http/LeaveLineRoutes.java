@@ -63,7 +63,7 @@ final class LeaveLineRoutes {
         if (!(token instanceof String link) || link.isEmpty() || link.length() > MAX_TOKEN) {
             throw new BadRequest("'token' is the text after '#' in the link of the text message");
         }
-        String browser = HttpApi.browser(ctx);
+        String browser = api.bindingBrowser(ctx);
         api.run(ctx, () -> switch (leaving.restore(link, browser)) {
             case LeaveTheLine.Restored r when !r.place().ticket().gate().equals(gate) -> Reply.problem(ProblemType.OTHER_GATE,
                     "this link is for the line '" + r.place().ticket().gate() + "'");

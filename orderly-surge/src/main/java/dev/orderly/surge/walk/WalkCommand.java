@@ -71,6 +71,11 @@ public final class WalkCommand implements Callable<Integer> {
                     + "and measure bookings per second over HTTP")
     int bookings;
 
+    @Option(names = "--idle", paramLabel = "D", defaultValue = "10s",
+            description = "after the warm-up, measure what Orderly and PostgreSQL spend with nobody walking, to report the "
+                    + "CPU per walk also net of it; 0s: do not; default ${DEFAULT-VALUE}")
+    Duration idle;
+
     @Option(names = "--out", paramLabel = "FILE", description = "also write the figures as JSON here")
     Path out;
 
@@ -92,7 +97,7 @@ public final class WalkCommand implements Callable<Integer> {
             return SurgeCli.BAD_INPUT;
         }
         WalkRun run = new WalkRun(new WalkRun.Options(target, token, walkers, rate, warmup, duration, people, residentOffset,
-                connections, serverPid, postgresPid, bookings, System.err));
+                connections, serverPid, postgresPid, bookings, idle, System.err));
         List<WalkRun.Phase> phases;
         try {
             phases = run.run();
@@ -130,6 +135,8 @@ public final class WalkCommand implements Callable<Integer> {
                 + "cores busy: Orderly %.2f, PostgreSQL %.2f, generator %.2f%n", unit, p.serverCpuMs() / done, p.postgresCpuMs() / done,
                 both / done, p.generatorCpuMs() / done, p.serverCpuMs() / 1000 / p.seconds(), p.postgresCpuMs() / 1000 / p.seconds(),
                 p.generatorCpuMs() / 1000 / p.seconds()));
+        b.append(String.format(Locale.ROOT, "CPU per %s net of idle (Orderly %.3f + PostgreSQL %.3f cores spent anyway): %.3f ms%n", unit,
+                p.idle().serverCores(), p.idle().postgresCores(), p.netCpuMs() / done));
         if (p.generatorCpuMs() / 1000 / p.seconds() > 0.8) {
             b.append("GENERATOR-BOUND: the generator used most of a core; the server was not the limit\n");
         }
@@ -153,7 +160,9 @@ public final class WalkCommand implements Callable<Integer> {
             ObjectNode o = list.addObject().put("name", p.name()).put("walks", p.walks()).put("booked", p.booked())
                     .put("noPlace", p.noPlace()).put("failed", p.failed()).put("seconds", p.seconds())
                     .put("requests", p.steps().requests()).put("serverCpuMs", p.serverCpuMs()).put("postgresCpuMs", p.postgresCpuMs())
-                    .put("generatorCpuMs", p.generatorCpuMs());
+                    .put("generatorCpuMs", p.generatorCpuMs())
+                    .put("idleServerCores", p.idle().serverCores()).put("idlePostgresCores", p.idle().postgresCores())
+                    .put("netCpuMs", p.netCpuMs());
             ObjectNode steps = o.putObject("steps");
             WalkRun.percentiles(p.steps()).forEach((s, v) -> steps.putObject(s.label).put("count", (long) v[0]).put("p50Ms", v[1])
                     .put("p99Ms", v[2]).put("maxMs", v[3]));

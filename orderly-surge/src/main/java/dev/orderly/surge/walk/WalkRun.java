@@ -32,15 +32,24 @@ import org.HdrHistogram.Histogram;
  */
 final class WalkRun {
     record Options(URI target, String operatorToken, int walkers, double rate, Duration warmup, Duration duration, int people,
-            int residentOffset, int connections, Long serverPid, Long postgresPid, int bookings, PrintStream log) {
+            int residentOffset, int connections, Long serverPid, Long postgresPid, int bookings, Duration idle, PrintStream log) {
     }
 
     /** What one measured phase gave. */
     record Phase(String name, int walks, int booked, int noPlace, int failed, double seconds, StepLatencies steps,
-            double serverCpuMs, double postgresCpuMs, double generatorCpuMs, List<String> failures) {
+            double serverCpuMs, double postgresCpuMs, double generatorCpuMs, List<String> failures, Idle idle) {
         double walksPerSecond() {
             return walks / seconds;
         }
+
+        /** This phase with what the two processes spend anyway (measured with nobody walking) taken off its CPU. */
+        double netCpuMs() {
+            return serverCpuMs + postgresCpuMs - (idle.serverCores() + idle.postgresCores()) * seconds * 1000;
+        }
+    }
+
+    /** Cores the server and PostgreSQL use with nobody walking (timers, the watchdog, the canary, the relay's polls, JIT, GC). */
+    record Idle(double serverCores, double postgresCores) {
     }
 
     private final Options options;
@@ -54,6 +63,7 @@ final class WalkRun {
     private List<Setup.Resident> residents;
     private List<String[]> districts;
     private int nextResident;
+    private Idle idle = new Idle(0, 0);
 
     WalkRun(Options options) {
         this.options = options;
@@ -87,6 +97,11 @@ final class WalkRun {
             if (!options.warmup().isZero()) {
                 Phase w = measure("warm-up", () -> closed(options.warmup(), new ArrayList<>()));
                 options.log().printf("walk: warm-up %d walks in %.1f s%n", w.walks(), w.seconds());
+            }
+            if (!options.idle().isZero()) {
+                idle = measureIdle(options.idle());
+                options.log().printf("walk: idle for %d s: Orderly %.3f cores, PostgreSQL %.3f cores%n", options.idle().toSeconds(),
+                        idle.serverCores(), idle.postgresCores());
             }
             if (options.bookings() > 0) {
                 phases.add(bookingBurst());
@@ -167,7 +182,16 @@ final class WalkRun {
             waitForConfirmation(booked.getLast());
         }
         return new Phase(name, tally.booked + tally.noPlace + tally.failed, tally.booked, tally.noPlace, tally.failed, seconds,
-                steps, cpu(server) - s0, cpu(postgres) - p0, generatorCpuMs() - g0, tally.failures);
+                steps, cpu(server) - s0, cpu(postgres) - p0, generatorCpuMs() - g0, tally.failures, idle);
+    }
+
+    private Idle measureIdle(Duration length) throws InterruptedException {
+        double s0 = cpu(server);
+        double p0 = cpu(postgres);
+        long t0 = System.nanoTime();
+        Thread.sleep(length.toMillis());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        return new Idle((cpu(server) - s0) / 1000 / seconds, (cpu(postgres) - p0) / 1000 / seconds);
     }
 
     /** {@code walkers} people walking at once, each starting another walk when done, until {@code length} has passed. */

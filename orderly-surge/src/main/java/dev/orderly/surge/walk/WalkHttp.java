@@ -1,6 +1,7 @@
 package dev.orderly.surge.walk;
 
 import dev.orderly.surge.replay.Browser;
+import dev.orderly.problem.ProblemType;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -30,6 +31,11 @@ final class WalkHttp {
 
         boolean ok() {
             return status >= 200 && status < 300;
+        }
+
+        /** Whether this is a problem answer of {@code type} (its document names the type, its status is the type's). */
+        boolean is(ProblemType type) {
+            return ProblemType.ofSlug(problem()).filter(t -> t == type && t.status() == status).isPresent();
         }
 
         /** The problem slug of a problem answer, or null. */

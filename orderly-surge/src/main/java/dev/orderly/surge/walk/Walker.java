@@ -1,5 +1,6 @@
 package dev.orderly.surge.walk;
 
+import dev.orderly.problem.ProblemType;
 import dev.orderly.surge.replay.Browser;
 import dev.orderly.surge.replay.Setup;
 import io.vertx.core.Future;
@@ -192,7 +193,7 @@ final class Walker {
                         reference = a.json().getString("reference");
                         return Future.succeededFuture(Outcome.BOOKED);
                     }
-                    if ("day-full".equals(a.problem())) {
+                    if (a.is(ProblemType.DAY_FULL)) {
                         return book();
                     }
                     return fail(Step.BOOK, a).map(Outcome.FAILED);

@@ -1,7 +1,7 @@
 package dev.orderly.surge.walk;
 
-import dev.orderly.surge.replay.Browser;
 import dev.orderly.problem.ProblemType;
+import dev.orderly.surge.replay.Browser;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;

@@ -17,6 +17,7 @@ import picocli.CommandLine.HelpCommand;
         description = "Replays or simulates a vaccination booking opening night (see docs/surge.md).",
         subcommands = {
                 ReplayCommand.class,
+                dev.orderly.surge.walk.WalkCommand.class,
                 dev.orderly.surge.simulate.SimulateCommand.class,
                 HelpCommand.class,
         })

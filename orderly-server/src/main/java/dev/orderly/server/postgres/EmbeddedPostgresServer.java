@@ -50,6 +50,12 @@ final class EmbeddedPostgresServer {
                     // would race them at a SIGTERM.
                     .setRegisterShutdownHook(false)
                     .setServerConfig("max_connections", "200")
+                    // The library starts its server with -F (fsync off) and synchronous_commit=off: a
+                    // commit is answered before its WAL is on disk, so a crash of the machine could
+                    // lose bookings people were told are made. The default node keeps PostgreSQL's
+                    // durable defaults (these -c settings come after -F on the command line and win).
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
                     .start();
             String url = "jdbc:postgresql://localhost:" + pg.getPort() + "/postgres";
             LOG.info("embedded PostgreSQL started on port {} with data in {}", pg.getPort(), dataDir.toAbsolutePath());

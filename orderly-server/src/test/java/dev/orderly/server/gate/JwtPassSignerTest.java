@@ -32,6 +32,27 @@ class JwtPassSignerTest {
     }
 
     @Test
+    void aPassRememberedAtSigningReadsAsAnotherNodeVerifiesIt() {
+        // Sub-second times and an empty holder: what the signing node remembers must equal what a node
+        // that only verifies the token reads from it (JWT times are whole seconds).
+        for (Pass p : new Pass[] {pass, new Pass("identity", 3, "browser-id-0123456789", "",
+                Instant.parse("2021-07-26T11:00:00.734Z"), Instant.parse("2021-07-26T11:10:00.999Z"))}) {
+            String token = signer.sign(p);
+            assertThat(signer.verify(token)).isEqualTo(new JwtPassSigner(keys).verify(token)).isPresent();
+        }
+    }
+
+    @Test
+    void aTamperedCopyOfARememberedPassIsStillRefused() throws Exception {
+        String token = signer.sign(pass);
+        String[] parts = token.split("\\.");
+        String claims = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8).replace("42", "1");
+        String tampered = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(claims.getBytes(StandardCharsets.UTF_8))
+                + "." + parts[2];
+        assertThat(signer.verify(tampered)).isEmpty();
+    }
+
+    @Test
     void thePassIsAStandardEs256JwtWithTheGateAsAudience() throws Exception {
         SignedJWT jwt = SignedJWT.parse(signer.sign(pass));
         assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.ES256);

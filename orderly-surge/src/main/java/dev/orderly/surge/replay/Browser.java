@@ -8,16 +8,16 @@ import java.util.Map;
  * One simulated browser: its cookie jar (browser id, tickets, passes, session) and the client
  * address its household is seen from. Touched only on the replay's event loop.
  */
-final class Browser {
-    final String address;
+public final class Browser {
+    public final String address;
     private final Map<String, String> cookies = new HashMap<>(8);
 
-    Browser(String address) {
+    public Browser(String address) {
         this.address = address;
     }
 
     /** The {@code Cookie} header to send, or null when the jar is empty. */
-    String cookieHeader() {
+    public String cookieHeader() {
         if (cookies.isEmpty()) {
             return null;
         }
@@ -32,7 +32,7 @@ final class Browser {
     }
 
     /** Takes in the {@code Set-Cookie} headers of an answer; an emptied or expired cookie is dropped. */
-    void absorb(List<String> setCookies) {
+    public void absorb(List<String> setCookies) {
         for (String header : setCookies) {
             int semi = header.indexOf(';');
             String pair = semi < 0 ? header : header.substring(0, semi);

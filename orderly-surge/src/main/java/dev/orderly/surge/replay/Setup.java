@@ -19,9 +19,9 @@ import java.util.List;
  * The few blocking calls before and after a run (checks, residents, gate settings, integrity),
  * made with the JDK's client so that they stay out of the run's figures.
  */
-final class Setup {
+public final class Setup {
     /** A target that cannot be used; the message says why and what to do. */
-    static final class Unusable extends RuntimeException {
+    public static final class Unusable extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         Unusable(String message) {
@@ -30,15 +30,15 @@ final class Setup {
     }
 
     /** A resident of the open cohort, as the dev route lists them. */
-    record Resident(String name, String birthDate, String phone) {
+    public record Resident(String name, String birthDate, String phone) {
     }
 
     /** When a gate takes joins and when it opens, as the server says ({@code GET /api/gates/{gate}}). */
     record GateTimes(Instant joinFrom, Instant opensAt) {
     }
 
-    record Reply(int status, String body) {
-        JsonObject json() {
+    public record Reply(int status, String body) {
+        public JsonObject json() {
             return new JsonObject(body);
         }
     }
@@ -47,12 +47,12 @@ final class Setup {
     private final URI target;
     private final String operatorToken;
 
-    Setup(URI target, String operatorToken) {
+    public Setup(URI target, String operatorToken) {
         this.target = target;
         this.operatorToken = operatorToken;
     }
 
-    Reply call(String method, String path, JsonObject body, boolean operator) {
+    public Reply call(String method, String path, JsonObject body, boolean operator) {
         HttpRequest.Builder b = HttpRequest.newBuilder(target.resolve(path)).timeout(Duration.ofSeconds(120))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()));
         if (body != null) {
@@ -75,7 +75,7 @@ final class Setup {
     }
 
     /** Refuses a target that does not answer, or is not a demo deployment. */
-    void checkDemo() {
+    public void checkDemo() {
         Reply health = call("GET", "/health", null, false);
         if (health.status() != 200) {
             throw new Unusable(target + "/health answered " + health.status() + ": is this an Orderly node?");
@@ -91,7 +91,7 @@ final class Setup {
     }
 
     /** Refuses a token the server does not accept. */
-    void checkOperatorToken() {
+    public void checkOperatorToken() {
         Reply r = call("GET", "/api/operator/gates", null, true);
         if (r.status() == 401) {
             throw new Unusable("the operator token was refused by " + target);
@@ -99,7 +99,7 @@ final class Setup {
     }
 
     /** {@code count} residents of the open cohort from {@code offset}; fewer if the server has fewer. */
-    List<Resident> residents(int count, int offset) {
+    public List<Resident> residents(int count, int offset) {
         List<Resident> residents = new ArrayList<>(count);
         while (residents.size() < count) {
             int page = Math.min(100_000, count - residents.size());
@@ -138,7 +138,23 @@ final class Setup {
         }
     }
 
-    List<String> provinces() {
+    /** Every district of every province, as {@code province, district} pairs: where a browser's search looks. */
+    public List<String[]> districts() {
+        Reply r = call("GET", "/api/regions", null, false);
+        List<String[]> districts = new ArrayList<>();
+        if (r.status() == 200) {
+            new JsonArray(r.body()).forEach(o -> {
+                JsonObject region = (JsonObject) o;
+                region.getJsonArray("districts", new JsonArray()).forEach(d -> districts.add(new String[] {region.getString("province"), (String) d}));
+            });
+        }
+        if (districts.isEmpty()) {
+            throw new Unusable("/api/regions answered " + r.status() + " with no district: demo data missing?");
+        }
+        return districts;
+    }
+
+    public List<String> provinces() {
         Reply r = call("GET", "/api/regions", null, false);
         List<String> provinces = new ArrayList<>();
         if (r.status() == 200) {

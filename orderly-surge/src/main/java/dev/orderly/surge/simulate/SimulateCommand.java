@@ -47,8 +47,9 @@ public final class SimulateCommand implements Callable<Integer> {
             + "starting at the scenario's identityRate, instead of at that fixed rate")
     boolean adaptive;
 
-    @Option(names = "--postgres-verifications", defaultValue = "5000", paramLabel = "N",
-            description = "identity transactions PostgreSQL commits per second; default ${DEFAULT-VALUE} (an assumption, not measured)")
+    @Option(names = "--postgres-verifications", defaultValue = "600", paramLabel = "N",
+            description = "identity transactions PostgreSQL commits per second; default ${DEFAULT-VALUE} (from the walk benchmark: "
+                    + "PostgreSQL CPU per walk past the booking and the search, on 2 cores)")
     double postgresVerifications;
 
     @Option(names = "--attempts-per-booking", defaultValue = "1.107", paramLabel = "N",

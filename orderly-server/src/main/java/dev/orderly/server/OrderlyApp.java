@@ -438,17 +438,16 @@ public final class OrderlyApp implements AutoCloseable {
     /**
      * FHIR: the clinics' read API and the public availability files on every node; the feed to the
      * registry's endpoint when ORDERLY_FHIR_ENDPOINT is set (the database then writes FHIR events into
-     * the outbox, and every node delivers them, leased like the texts). The FHIR model is loaded at
-     * the first build of the availability files, off the event loop, not before the server listens.
+     * the outbox, and every node delivers them, leased like the texts). The FHIR model is loaded when
+     * the first availability files are asked for or the first event is delivered, off the event loop.
      */
     private static PostgresFhirStore fhir(Vertx vertx, HttpApi api, Database database, Settings settings, Clock clock, PrivacyKeys privacy,
                                           String publicUrl, PrometheusMeterRegistry meters, ExecutorService blockingWork) {
         PostgresFhirStore store = new PostgresFhirStore(database.pool());
         FhirResources resources = new FhirResources(privacy.patientPseudonyms(), publicUrl);
-        BulkPublication bulk = new BulkPublication(store, resources, clock);
+        BulkPublication bulk = new BulkPublication(store, resources, clock, settings.fhir().bulkEvery());
         api.withFhir(store, resources, bulk);
         store.enable(settings.fhir().endpoint().isPresent());
-        everyFewSeconds(vertx, blockingWork, settings.fhir().bulkEvery().toMillis(), "availability files", bulk::rebuild);
         settings.fhir().endpoint().ifPresent(endpoint -> {
             FhirFeed feed = new FhirFeed(store, new FeedBundles(store, resources), endpoint, settings.fhir().bearer(), clock);
             java.util.concurrent.atomic.AtomicLong backlog = new java.util.concurrent.atomic.AtomicLong();

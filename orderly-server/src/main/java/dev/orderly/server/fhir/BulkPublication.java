@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -15,13 +16,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The public availability as SMART Scheduling Links: NDJSON files of Location, Schedule and Slot,
- * rebuilt by a timer every few seconds ({@link #rebuild}), never per request, and served from memory
- * with an ETag, so a CDN in front can answer every app in the country while the database sees one
- * read per period. A Slot is one clinic-day of one vaccine; its {@code slot-capacity} is the free
+ * served from memory with an ETag and rebuilt at most once a period, so a CDN in front can answer
+ * every app in the country while the database sees one read per period. Built when asked for
+ * ({@link #served}): the first request waits for the first build, later ones get the last build
+ * at once and start the next when it is older than the period. A node nobody asks (and every test
+ * that never reads the files) spends nothing on it: a build encodes tens of thousands of Slots. A Slot is one clinic-day of one vaccine; its {@code slot-capacity} is the free
  * places ({@code capacity - booked}, 0 on a closed day), and it is {@code busy} when none are left.
  */
 public final class BulkPublication {
@@ -36,12 +42,56 @@ public final class BulkPublication {
     private final FhirReads reads;
     private final FhirResources resources;
     private final Clock clock;
+    private final Duration every;
     private final AtomicReference<Files> current = new AtomicReference<>();
+    /** When the last build finished (the files' own time stays put while their content does). */
+    private volatile Instant builtAt = Instant.MIN;
+    /** The build in progress, if any: one at a time, shared by everyone who waits for it. */
+    private final AtomicReference<CompletableFuture<Files>> building = new AtomicReference<>();
 
-    public BulkPublication(FhirReads reads, FhirResources resources, Clock clock) {
+    public BulkPublication(FhirReads reads, FhirResources resources, Clock clock, Duration every) {
         this.reads = reads;
         this.resources = resources;
         this.clock = clock;
+        this.every = every;
+    }
+
+    /**
+     * The files for a request: the last build, starting the next one on {@code blocking} when it is
+     * older than the period; or, before any build, the first one when it is done.
+     */
+    public CompletionStage<Files> served(Executor blocking) {
+        Files last = current.get();
+        if (last == null) {
+            return build(blocking);
+        }
+        if (!clock.instant().isBefore(builtAt.plus(every))) {
+            build(blocking);
+        }
+        return CompletableFuture.completedFuture(last);
+    }
+
+    private CompletableFuture<Files> build(Executor blocking) {
+        CompletableFuture<Files> mine = new CompletableFuture<>();
+        CompletableFuture<Files> running = building.compareAndExchange(null, mine);
+        if (running != null) {
+            return running;
+        }
+        try {
+            blocking.execute(() -> {
+                try {
+                    mine.complete(rebuild());
+                } catch (RuntimeException e) {
+                    mine.completeExceptionally(e);
+                } finally {
+                    building.set(null);
+                }
+            });
+        } catch (RuntimeException rejected) {
+            building.set(null);
+            mine.completeExceptionally(rejected);
+        }
+        return mine;
     }
 
     /** The last build; empty until the first one ran. */
@@ -72,6 +122,7 @@ public final class BulkPublication {
         // Unchanged content keeps its time and tag, so caches keep their copy.
         Files next = previous != null && previous.etag().equals(etag) ? previous : new Files(now, files, etag);
         current.set(next);
+        builtAt = now;
         return next;
     }
 

@@ -160,14 +160,14 @@ final class FhirRoutes {
     }
 
     private void manifest(RoutingContext ctx) {
-        bulk.current().ifPresentOrElse(files -> {
+        withFiles(ctx, files -> {
             String base = base(ctx);
             JsonArray output = new JsonArray();
             BulkPublication.TYPES.forEach(t -> output.add(new JsonObject().put("type", t).put("url", base + "/fhir/bulk/" + t + ".ndjson")));
             String body = new JsonObject().put("transactionTime", files.transactionTime().toString())
                     .put("request", base + "/fhir/$bulk-publish").put("output", output).put("error", new JsonArray()).encode();
             cached(ctx, files.etag(), "application/json; charset=utf-8", body);
-        }, () -> notYet(ctx));
+        });
     }
 
     private void bulkFile(RoutingContext ctx) {
@@ -177,8 +177,22 @@ final class FhirRoutes {
             api.send(ctx, Reply.problem(ProblemType.NOT_FOUND, "no bulk file " + file + "; the manifest at /fhir/$bulk-publish lists them"));
             return;
         }
-        bulk.current().ifPresentOrElse(files -> cached(ctx, files.etag(), "application/fhir+ndjson", files.ndjson().get(type)),
-                () -> notYet(ctx));
+        withFiles(ctx, files -> cached(ctx, files.etag(), "application/fhir+ndjson", files.ndjson().get(type)));
+    }
+
+    /** Answers with the files once there are any; a failed first build is a 503 to retry. */
+    private void withFiles(RoutingContext ctx, java.util.function.Consumer<BulkPublication.Files> answer) {
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        bulk.served(api.blockingWork()).whenComplete((files, failure) -> context.runOnContext(v -> {
+            if (ctx.response().closed() || ctx.response().ended()) {
+                return;
+            }
+            if (failure != null) {
+                notYet(ctx);
+            } else {
+                answer.accept(files);
+            }
+        }));
     }
 
     private static void cached(RoutingContext ctx, String etag, String contentType, String body) {
@@ -191,7 +205,7 @@ final class FhirRoutes {
     }
 
     private void notYet(RoutingContext ctx) {
-        api.send(ctx, Reply.problem(ProblemType.NOT_READY, "the availability files are being built; try again in a few seconds")
+        api.send(ctx, Reply.problem(ProblemType.NOT_READY, "the availability files could not be built just now (the database is busy or away); try again in a few seconds")
                 .header("Retry-After", "5"));
     }
 }

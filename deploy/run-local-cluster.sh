@@ -44,8 +44,11 @@ stop_all() {
     fi
   done
   tac "$PIDS" | while read -r name pid; do
-    for _ in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -0 "$pid" 2>/dev/null && { say "$name (pid $pid) still running after 60 s: killing it"; kill -KILL "$pid" 2>/dev/null || true; }
+    for _ in $(seq 1 120); do if ! kill -0 "$pid" 2>/dev/null; then break; fi; sleep 0.5; done
+    if kill -0 "$pid" 2>/dev/null; then
+      say "$name (pid $pid) still running after 60 s: killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
   done
   if [ -n "$PG_BIN" ] && [ -f "$DIR/pg/postmaster.pid" ]; then
     say "stopping PostgreSQL"

@@ -8,7 +8,6 @@ import dev.orderly.surge.metrics.RunMetrics.Cheat;
 import dev.orderly.surge.metrics.RunMetrics.Outcome;
 import dev.orderly.surge.scenario.Scenario;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -357,20 +356,7 @@ final class Person {
                         finish(Outcome.FAILED);
                         return;
                     }
-                    List<JsonObject> open = new ArrayList<>();
-                    JsonArray clinics = a.json().getJsonArray("clinics", new JsonArray());
-                    for (int i = 0; i < clinics.size(); i++) {
-                        JsonObject c = clinics.getJsonObject(i);
-                        JsonArray days = c.getJsonArray("days", new JsonArray());
-                        for (int d = 0; d < days.size(); d++) {
-                            JsonObject day = days.getJsonObject(d);
-                            if (day.getInteger("remaining", 0) > 0) {
-                                open.add(new JsonObject().put("clinicId", c.getLong("id")).put("day", day.getString("day"))
-                                        .put("product", day.getString("product")));
-                            }
-                        }
-                    }
-                    choices = open;
+                    choices = OpenDays.of(a.json());
                     book();
                 });
     }

@@ -2,12 +2,12 @@ package dev.orderly.surge.walk;
 
 import dev.orderly.problem.ProblemType;
 import dev.orderly.surge.replay.Browser;
+import dev.orderly.surge.replay.OpenDays;
 import dev.orderly.surge.replay.Setup;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -160,20 +160,7 @@ final class Walker {
             if (!a.ok()) {
                 return retryLater(Step.SEARCH, a, this::search);
             }
-            List<JsonObject> open = new ArrayList<>();
-            JsonArray clinics = a.json().getJsonArray("clinics", new JsonArray());
-            for (int i = 0; i < clinics.size(); i++) {
-                JsonObject c = clinics.getJsonObject(i);
-                JsonArray days = c.getJsonArray("days", new JsonArray());
-                for (int d = 0; d < days.size(); d++) {
-                    JsonObject day = days.getJsonObject(d);
-                    if (day.getInteger("remaining", 0) > 0) {
-                        open.add(new JsonObject().put("clinicId", c.getLong("id")).put("day", day.getString("day"))
-                                .put("product", day.getString("product")));
-                    }
-                }
-            }
-            choices = open;
+            choices = OpenDays.of(a.json());
             return Future.succeededFuture(true);
         });
     }

@@ -240,6 +240,7 @@ public final class InMemoryGateStore implements GateStore {
             if (number >= 1) {
                 int stored = (int) Claims.toSeconds(until);
                 int lapsed = (int) Claims.toSeconds(Claims.LAPSED);
+                // A claim answered before the lapse may arrive after it: the lapse must stay visible for revive.
                 g.claims.computeIfAbsent(number / BLOCK_BITS, b -> new AtomicIntegerArray(BLOCK_BITS))
                         .getAndUpdate((int) (number % BLOCK_BITS), old -> old == lapsed ? old : stored);
             }

@@ -10,7 +10,9 @@ import java.time.Instant;
  * Admission passes over unclaimed numbers without admitting them.
  *
  * <p>Stores keep whole seconds since the epoch in 32 unsigned bits per number (4 bytes a number
- * issued; stores round {@code until} up to the second). Three values are reserved.
+ * issued; stores round {@code until} up to the second). Four values are reserved. A claim never
+ * replaces {@link #LAPSED}: a claim answered before the lapse but written after it (a busy node's
+ * next tick) must not hide that the place was passed over.
  */
 public final class Claims {
 
@@ -18,6 +20,11 @@ public final class Claims {
     public static final Instant NEVER = Instant.EPOCH;
     /** Passed over by admission: the number admits nobody. */
     public static final Instant LAPSED = Instant.ofEpochSecond(1);
+    /**
+     * Passed over, then came back while its pass would still have been valid: admitted in its
+     * absence, its pass unspent once ({@link GateStore#revive}).
+     */
+    public static final Instant REVIVED = Instant.ofEpochSecond(2);
     /** Held without polling: its holder left the line and is called back ({@link LeaveTheLine}). */
     public static final Instant HELD = Instant.ofEpochSecond(0xFFFF_FFFFL);
 

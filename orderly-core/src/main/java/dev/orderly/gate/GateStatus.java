@@ -61,12 +61,6 @@ public sealed interface GateStatus {
         PASS_EXPIRED,
         /** Admitted, and the pass was already used to complete the step. */
         PASS_SPENT,
-        /**
-         * The line reached the ticket while nobody had asked for its place for longer than the
-         * server had said to (a bot's ticket, or a page closed without leaving): it was passed
-         * over and admits nobody; joining again gives a place at the back.
-         */
-        PLACE_LAPSED,
         /** The gate was closed by an operator. */
         GATE_CLOSED,
         /** The gate does not take joins yet. */

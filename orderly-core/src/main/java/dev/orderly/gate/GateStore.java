@@ -107,7 +107,9 @@ public interface GateStore {
 
     /**
      * Records until when each ticket number is claimed ({@link Claims}): a later call replaces an
-     * earlier one for the same number. One entry per number issued at most, never per connection.
+     * earlier one for the same number, except that a {@link Claims#LAPSED} number stays lapsed (a
+     * claim answered before the lapse may be written after it). One entry per number issued at
+     * most, never per connection.
      */
     void claim(String gate, Map<Long, Instant> untilByNumber);
 
@@ -120,9 +122,19 @@ public interface GateStore {
     /**
      * Passes over places nobody claimed, as the mark moves past them: each one's pass counts as
      * spent (so it is never outstanding and never opens the step) and its number as
-     * {@link Claims#LAPSED}.
+     * {@link Claims#LAPSED}. A rank whose pass was already spent (used in the instant between the
+     * mark's move and this call) is left as it is: its number is not lapsed, so it cannot be
+     * revived into a second use.
      */
     void lapse(String gate, List<PassedOver> places);
+
+    /**
+     * Admits a passed-over place after all: if {@code number} is {@link Claims#LAPSED}, atomically
+     * marks it {@link Claims#REVIVED} and gives back the pass of {@code rank}. Only the first call
+     * for a number does anything (two tabs coming back at once revive it once, so its pass is still
+     * spent once); true if this call revived it.
+     */
+    boolean revive(String gate, long number, long rank);
 
     /** A place the mark moved over without admitting it: the ticket's number and its rank. */
     record PassedOver(long number, long rank) {

@@ -238,8 +238,11 @@ public final class InMemoryGateStore implements GateStore {
         Gate g = of(gate);
         untilByNumber.forEach((number, until) -> {
             if (number >= 1) {
+                int stored = (int) Claims.toSeconds(until);
+                int lapsed = (int) Claims.toSeconds(Claims.LAPSED);
+                // A claim answered before the lapse may arrive after it: the lapse must stay visible for revive.
                 g.claims.computeIfAbsent(number / BLOCK_BITS, b -> new AtomicIntegerArray(BLOCK_BITS))
-                        .set((int) (number % BLOCK_BITS), (int) Claims.toSeconds(until));
+                        .getAndUpdate((int) (number % BLOCK_BITS), old -> old == lapsed ? old : stored);
             }
         });
     }
@@ -257,9 +260,32 @@ public final class InMemoryGateStore implements GateStore {
 
     @Override
     public void lapse(String gate, List<PassedOver> places) {
-        for (PassedOver p : places) {
-            spend(gate, p.rank());
-            claim(gate, Map.of(p.number(), Claims.LAPSED));
+        Gate g = of(gate);
+        synchronized (g.claims) {
+            for (PassedOver p : places) {
+                if (spend(gate, p.rank()) && p.number() >= 1) {
+                    g.claims.computeIfAbsent(p.number() / BLOCK_BITS, b -> new AtomicIntegerArray(BLOCK_BITS))
+                            .set((int) (p.number() % BLOCK_BITS), (int) Claims.toSeconds(Claims.LAPSED));
+                }
+            }
+        }
+    }
+
+    @Override
+    public boolean revive(String gate, long number, long rank) {
+        if (number < 1 || rank < 1) {
+            return false;
+        }
+        Gate g = of(gate);
+        // One lock with lapse: a second caller sees the number revived and the pass given back together.
+        synchronized (g.claims) {
+            AtomicIntegerArray block = g.claims.get(number / BLOCK_BITS);
+            if (block == null || !block.compareAndSet((int) (number % BLOCK_BITS),
+                    (int) Claims.toSeconds(Claims.LAPSED), (int) Claims.toSeconds(Claims.REVIVED))) {
+                return false;
+            }
+            unspend(gate, rank);
+            return true;
         }
     }
 

@@ -48,9 +48,11 @@ import java.util.random.RandomGenerator;
  * in memory and written by this node's next tick, so a poll still costs no store call. A tick that
  * moves the mark counts only claimed numbers (and numbers issued within the grace, whose claims may
  * still be on their way from another node) toward what the policy owes, and passes over the rest
- * ({@link GateStore#lapse}): a ticket nobody asks about holds no place ahead of people who do. A
- * passed-over ticket that comes back is told {@link GateStatus.Reason#PLACE_LAPSED} and may join
- * again at the back (docs/decisions.md, "Bot tickets are worth nothing"). A tick reads at most
+ * ({@link GateStore#lapse}): a ticket nobody asks about holds no place ahead of people who do.
+ * Being passed over is being admitted in one's absence: a passed-over ticket that comes back while
+ * the pass it would have had is valid gets that pass ({@link GateStore#revive}), so an answer that
+ * came late (an overloaded server) never costs a place; later, its pass expired like anyone's
+ * (docs/decisions.md, "Bot tickets are worth nothing"). A tick reads at most
  * {@link #MAX_SCAN} numbers, so a line of millions of unclaimed tickets drains over several ticks.
  *
  * <p>Time comes from the injected clock alone; nothing a client says about time is read.
@@ -209,9 +211,8 @@ public final class WaitingRoom {
         Ticket ticket = new Ticket(gate, sequence, now, browserId, keyed ? holder : "");
         GateStatus status = statusOf(ticket, now);
         if (keyed && status instanceof GateStatus.Refused r
-                && (r.reason() == GateStatus.Reason.PASS_EXPIRED || r.reason() == GateStatus.Reason.PASS_SPENT
-                || r.reason() == GateStatus.Reason.PLACE_LAPSED)) {
-            // The holder's turn came and went (used, let expire, or passed over): one new place at the back.
+                && (r.reason() == GateStatus.Reason.PASS_EXPIRED || r.reason() == GateStatus.Reason.PASS_SPENT)) {
+            // The holder's turn came and went (used, or let expire, passed over or not): one new place at the back.
             ticket = new Ticket(gate, store.reissueFor(gate, holder, sequence), now, browserId, holder);
             status = statusOf(ticket, now);
         }
@@ -441,9 +442,15 @@ public final class WaitingRoom {
             return new GateStatus.Refused(GateStatus.Reason.PASS_EXPIRED);
         }
         if (store.spent(gate, rank)) {
-            boolean lapsed = claimGrace != null
-                    && store.claimedUntil(gate, List.of(ticket.sequence())).getFirst().equals(Claims.LAPSED);
-            return new GateStatus.Refused(lapsed ? GateStatus.Reason.PLACE_LAPSED : GateStatus.Reason.PASS_SPENT);
+            // Passed over = admitted in its absence: back within the pass's lifetime, it gets the pass
+            // it would have had. Revived once (the store's revive is atomic), so whichever of two tabs
+            // revives it, the spent mark still lets the pass open the step once.
+            if (store.claimedUntil(gate, List.of(ticket.sequence())).getFirst().equals(Claims.LAPSED)) {
+                store.revive(gate, ticket.sequence(), rank);
+            }
+            if (store.spent(gate, rank)) {
+                return new GateStatus.Refused(GateStatus.Reason.PASS_SPENT);
+            }
         }
         Pass pass = new Pass(gate, rank, ticket.browserId(), ticket.holder(), now, expiresAt);
         return new GateStatus.Admitted(gate, rank, passes.sign(pass), pass);

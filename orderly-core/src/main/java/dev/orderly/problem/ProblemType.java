@@ -57,7 +57,6 @@ public enum ProblemType {
     PASS_OTHER_PERSON("pass-other-person", 403, "Pass of another person"),
     PASS_EXPIRED("pass-expired", 403, "Pass expired"),
     PASS_SPENT("pass-spent", 403, "Pass already used"),
-    PLACE_LAPSED("place-lapsed", 403, "Place in line lapsed"),
 
     // Identity.
     UNKNOWN_PROVIDER("unknown-provider", 404, "Unknown identity provider"),

@@ -580,6 +580,87 @@ public abstract class GateStoreContract {
     }
 
     @Test
+    public void aRevivedPlaceIsNoLongerLapsedAndItsPassCanBeSpentOnce() {
+        store.lapse("identity", List.of(new GateStore.PassedOver(4L, 12L), new GateStore.PassedOver(6L, 2L)));
+
+        assertThat(store.revive("identity", 4L, 12L)).isTrue();
+        assertThat(store.revive("identity", 4L, 12L)).as("only the first revive does anything").isFalse();
+
+        assertThat(store.claimedUntil("identity", List.of(4L, 6L))).containsExactly(Claims.REVIVED, Claims.LAPSED);
+        assertThat(store.spent("identity", 12)).isFalse();
+        assertThat(store.spent("identity", 2)).as("the other passed-over place stays spent").isTrue();
+        assertThat(store.spend("identity", 12)).isTrue();
+        assertThat(store.revive("identity", 4L, 12L)).as("a used revived pass is not given back again").isFalse();
+        assertThat(store.spent("identity", 12)).isTrue();
+    }
+
+    @Test
+    public void onlyALapsedNumberIsRevived() {
+        store.spend("identity", 12);
+        store.claim("identity", java.util.Map.of(4L, T0.plusSeconds(30)));
+
+        assertThat(store.revive("identity", 4L, 12L)).isFalse();
+        assertThat(store.revive("identity", 5L, 13L)).as("never claimed").isFalse();
+
+        assertThat(store.spent("identity", 12)).as("a used pass stays used").isTrue();
+        assertThat(store.claimedUntil("identity", List.of(4L, 5L))).containsExactly(T0.plusSeconds(30), Claims.NEVER);
+    }
+
+    @Test
+    public void aPassUsedBeforeItsLapseIsWrittenIsNotLapsedSoItCannotBeRevivedIntoASecondUse() {
+        // The ticket polled in the instant between the mark's move and the lapse, got its pass and used it.
+        assertThat(store.spend("identity", 12)).isTrue();
+
+        store.lapse("identity", List.of(new GateStore.PassedOver(4L, 12L), new GateStore.PassedOver(6L, 2L)));
+
+        assertThat(store.claimedUntil("identity", List.of(4L, 6L))).containsExactly(Claims.NEVER, Claims.LAPSED);
+        assertThat(store.revive("identity", 4L, 12L)).isFalse();
+        assertThat(store.spent("identity", 12)).isTrue();
+    }
+
+    @Test
+    public void aClaimWrittenAfterTheLapseLeavesTheNumberLapsed() {
+        store.lapse("identity", List.of(new GateStore.PassedOver(4L, 12L)));
+
+        // Answered before the lapse on a busy node, written by that node's next tick.
+        store.claim("identity", java.util.Map.of(4L, T0.plusSeconds(30), 5L, T0.plusSeconds(40)));
+
+        assertThat(store.claimedUntil("identity", List.of(4L, 5L))).containsExactly(Claims.LAPSED, T0.plusSeconds(40));
+        assertThat(store.revive("identity", 4L, 12L)).isTrue();
+    }
+
+    @Test
+    public void tabsComingBackAtOnceReviveAPlaceOnceAndSpendItsPassOnce() {
+        int threads = Math.max(2, spendThreads());
+        int ranks = Math.max(50, ranksPerSpendRace() / 10);
+        List<GateStore.PassedOver> places = new ArrayList<>();
+        for (long rank = 1; rank <= ranks; rank++) {
+            places.add(new GateStore.PassedOver(rank + 100_000, rank));
+        }
+        store.lapse("identity", places);
+
+        // Each tab revives the place if it still looks lapsed, then uses the pass.
+        List<boolean[][]> got = Race.run(threads, RACE_TIMEOUT, i -> {
+            boolean[][] firsts = new boolean[2][ranks + 1];
+            for (int rank = 1; rank <= ranks; rank++) {
+                firsts[0][rank] = store.revive("identity", rank + 100_000L, rank);
+                firsts[1][rank] = store.spend("identity", rank);
+            }
+            return firsts;
+        });
+
+        List<Integer> notOnce = new ArrayList<>();
+        for (int rank = 1; rank <= ranks; rank++) {
+            int r = rank;
+            if (got.stream().filter(f -> f[0][r]).count() != 1 || got.stream().filter(f -> f[1][r]).count() != 1) {
+                notOnce.add(rank);
+            }
+        }
+        assertThat(notOnce).as("ranks not revived once and spent once").isEmpty();
+        assertThat(store.spentAbove("identity", 0)).isEqualTo(ranks);
+    }
+
+    @Test
     public void claimsCostFourBytesANumberSoTheyReachFarNumbers() {
         store.claim("identity", java.util.Map.of(3_000_000L, T0.plusSeconds(5), 1L, T0.plusSeconds(6)));
 

@@ -241,6 +241,12 @@ final class PausingGateStore implements GateStore {
     }
 
     @Override
+    public boolean revive(String gate, long number, long rank) {
+        reach("revive");
+        return store.revive(gate, number, rank);
+    }
+
+    @Override
     public Optional<LotteryDraw> lottery(String gate) {
         reach("lottery");
         return store.lottery(gate);

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Bot tickets are worth nothing: tickets nobody asks about are passed over, people who poll as told
- * never are, and a passed-over ticket that comes back is told its place lapsed.
+ * never are, and being passed over is being admitted in one's absence: a passed-over ticket that
+ * comes back within its pass's lifetime is admitted then, and after it meets an expired pass.
  */
 class UnclaimedTicketsTest {
 
@@ -44,13 +45,64 @@ class UnclaimedTicketsTest {
         // the line meets bot k at 10k s and its claim ended at 5k + 10 s: from the third on, lapsed.
         assertThat(Duration.between(OPENS.plusSeconds(6), admittedAt)).isLessThan(Duration.ofSeconds(80));
         assertThat(room.passedOver(GATE)).isGreaterThanOrEqualTo(4);
-        GateStatus lastBot = room.status(GATE, bots.get(9).token(), id("bot-9"));
-        assertThat(lastBot).isEqualTo(new GateStatus.Refused(GateStatus.Reason.PLACE_LAPSED));
-        assertThat(room.check(GATE, "", id("bot-9"))).isInstanceOf(PassCheck.Refused.class);
+        assertThat(store.claimedUntil(GATE, List.of(bots.get(9).ticket().sequence()))).containsExactly(Claims.LAPSED);
+        GateFigures figures = room.figures(GATE).orElseThrow();
+        assertThat(figures.outstanding()).as("passed-over places hold no outstanding pass")
+                .isEqualTo(figures.admitted() - room.passedOver(GATE));
     }
 
     @Test
-    void aLapsedTicketJoiningAgainWaitsAtTheBack() {
+    void aPassedOverTicketThatComesBackWithinThePassLifetimeIsAdmittedWithAPassUsableOnce() {
+        WaitingRoom room = room(GRACE, gate(0.1, false));
+        tickFor(room, Duration.ofSeconds(1));
+        List<WaitingRoom.Joined> bots = new ArrayList<>();
+        for (int b = 0; b < 10; b++) {
+            bots.add(join(room, "bot-" + b, null));
+        }
+        WaitingRoom.Joined person = join(room, "person", null);
+        pollAsToldUntilAdmitted(room, person, "person", Duration.ofMinutes(3));
+        WaitingRoom.Joined back = bots.get(9);
+        assertThat(store.claimedUntil(GATE, List.of(back.ticket().sequence()))).containsExactly(Claims.LAPSED);
+        long outstandingBefore = room.figures(GATE).orElseThrow().outstanding();
+
+        // Two tabs of the same browser come back at once.
+        GateStatus first = room.status(GATE, back.token(), id("bot-9"));
+        GateStatus second = room.status(GATE, back.token(), id("bot-9"));
+        room.tick();
+
+        assertThat(first).isInstanceOf(GateStatus.Admitted.class);
+        assertThat(second).isInstanceOf(GateStatus.Admitted.class);
+        GateStatus.Admitted admitted = (GateStatus.Admitted) first;
+        assertThat(admitted.pass().expiresAt()).as("the pass it would have had, not a new lifetime")
+                .isEqualTo(store.admittedAt(GATE, admitted.rank()).orElseThrow().plus(Duration.ofMinutes(10)));
+        assertThat(room.figures(GATE).orElseThrow().outstanding()).as("a revived pass is outstanding")
+                .isEqualTo(outstandingBefore + 1);
+        assertThat(room.check(GATE, admitted.passToken(), id("bot-9"))).isInstanceOf(PassCheck.Valid.class);
+        assertThat(room.useOnce(admitted.pass(), () -> "booked")).contains("booked");
+        assertThat(room.useOnce(((GateStatus.Admitted) second).pass(), () -> "twice")).as("one use for both tabs").isEmpty();
+        assertThat(room.status(GATE, back.token(), id("bot-9"))).isEqualTo(new GateStatus.Refused(GateStatus.Reason.PASS_SPENT));
+    }
+
+    @Test
+    void aPassedOverTicketThatComesBackAfterThePassLifetimeMeetsAnExpiredPass() {
+        WaitingRoom room = room(GRACE, gate(0.1, false));
+        tickFor(room, Duration.ofSeconds(1));
+        List<WaitingRoom.Joined> bots = new ArrayList<>();
+        for (int b = 0; b < 10; b++) {
+            bots.add(join(room, "bot-" + b, null));
+        }
+        WaitingRoom.Joined person = join(room, "person", null);
+        pollAsToldUntilAdmitted(room, person, "person", Duration.ofMinutes(3));
+        assertThat(store.claimedUntil(GATE, List.of(bots.get(9).ticket().sequence()))).containsExactly(Claims.LAPSED);
+
+        tickFor(room, Duration.ofMinutes(10));
+
+        assertThat(room.status(GATE, bots.get(9).token(), id("bot-9"))).isEqualTo(new GateStatus.Refused(GateStatus.Reason.PASS_EXPIRED));
+        assertThat(store.claimedUntil(GATE, List.of(bots.get(9).ticket().sequence()))).as("nothing revived").containsExactly(Claims.LAPSED);
+    }
+
+    @Test
+    void aPassedOverTicketJoiningAgainWaitsAtTheBack() {
         WaitingRoom room = room(GRACE, gate(0.1, false));
         tickFor(room, Duration.ofSeconds(1));
         WaitingRoom.Joined bot = join(room, "bot", null);
@@ -68,7 +120,7 @@ class UnclaimedTicketsTest {
     }
 
     @Test
-    void aHolderPassedOverOnAKeyedGateGetsOnePlaceAtTheBackWhenJoiningAgain() {
+    void aHolderPassedOverOnAKeyedGateIsAdmittedWhenJoiningAgainInTimeAndGetsOnePlaceAtTheBackAfter() {
         WaitingRoom room = room(GRACE, gate(0.1, true));
         tickFor(room, Duration.ofSeconds(1));
         List<WaitingRoom.Joined> away = new ArrayList<>();
@@ -77,7 +129,13 @@ class UnclaimedTicketsTest {
         }
         WaitingRoom.Joined polling = join(room, "tab-p", "person:2");
         pollAsToldUntilAdmitted(room, polling, "tab-p", Duration.ofMinutes(3));
+        assertThat(store.claimedUntil(GATE, List.of(away.get(5).ticket().sequence()))).containsExactly(Claims.LAPSED);
 
+        WaitingRoom.Joined inTime = join(room, "p5", "person:15");
+        assertThat(inTime.status()).as("passed over = admitted in their absence").isInstanceOf(GateStatus.Admitted.class);
+        assertThat(inTime.ticket().sequence()).isEqualTo(away.get(5).ticket().sequence());
+
+        tickFor(room, Duration.ofMinutes(10));
         WaitingRoom.Joined again = join(room, "p5", "person:15");
 
         assertThat(away.get(5).ticket().sequence()).isLessThan(polling.ticket().sequence());

@@ -166,7 +166,7 @@ public record Settings(
                 timeOfDay("ORDERLY_LEFTOVER_AUTO_RELEASE_AFTER", r.text("ORDERLY_LEFTOVER_AUTO_RELEASE_AFTER", "")),
                 WatchSettings.from(r),
                 Duration.ofSeconds(r.integer("ORDERLY_DRAIN_SECONDS", 0, 0, 3_600)),
-                claimGrace(r.integer("ORDERLY_GATE_CLAIM_GRACE_SECONDS", -1, -1, 3_600)),
+                claimGrace(r.integer("ORDERLY_GATE_CLAIM_GRACE_SECONDS", 10, -1, 3_600)),
                 FhirSettings.from(r));
 
     }

@@ -728,7 +728,7 @@
   const gate = gateFor('identity');
 
   /** Problems that mean "this step needs a (new) pass from the waiting room". */
-  const PASS_PROBLEMS = new Set(['no-pass', 'invalid-pass', 'pass-expired', 'pass-spent', 'place-lapsed', 'pass-other-browser', 'pass-other-gate']);
+  const PASS_PROBLEMS = new Set(['no-pass', 'invalid-pass', 'pass-expired', 'pass-spent', 'pass-other-browser', 'pass-other-gate']);
   function needsPass(problem) {
     return !!problem && PASS_PROBLEMS.has(problem.slug);
   }

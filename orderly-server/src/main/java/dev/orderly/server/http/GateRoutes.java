@@ -251,8 +251,6 @@ final class GateRoutes {
                     "your turn came, but the pass it earned has expired; join the line again");
             case PASS_SPENT -> Reply.problem(ProblemType.PASS_SPENT,
                     "your turn came and was used to complete this step; join again to do it once more");
-            case PLACE_LAPSED -> Reply.problem(ProblemType.PLACE_LAPSED,
-                    "the line reached this ticket while its page had stopped asking for its place, so it was passed over; join again to wait at the back");
             case OTHER_GATE -> Reply.problem(ProblemType.OTHER_GATE, "this ticket was not issued by gate '" + gate + "'");
             case OTHER_BROWSER -> Reply.problem(ProblemType.OTHER_BROWSER,
                     "this ticket belongs to another browser; tickets cannot be shared");

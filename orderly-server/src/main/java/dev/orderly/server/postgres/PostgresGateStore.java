@@ -45,9 +45,11 @@ import org.slf4j.LoggerFactory;
  *   <li>Progress changes by a guarded upsert ({@code WHERE version = expected}) that writes the
  *       checkpoint in the same statement; spending is {@code INSERT ... ON CONFLICT DO NOTHING},
  *       true for one caller; holders' places are upserts.</li>
- *   <li>Hot reads are cached where the answer can only change through this node: a spent pass
- *       stays spent unless this node gives it back ({@link #unspend} clears the cached bit after
- *       the row; a "not spent" answer is never cached), and a rank's admission time is fixed once the mark
+ *   <li>Hot reads are cached where the answer can only change through this node: a pass this
+ *       node's {@link #spend} spent stays spent unless this node gives it back ({@link #unspend}
+ *       clears the cached bit after the row; a "not spent" answer is never cached, nor a spent row
+ *       merely read, which may be a lapse that {@link #revive} gives back while the read is on its
+ *       way), and a rank's admission time is fixed once the mark
  *       passed it. A cached admission time outlives a trim by another node at most until this
  *       node's own trim; such a time is older than the retention window, so its pass has expired
  *       either way.</li>
@@ -132,18 +134,26 @@ public final class PostgresGateStore implements GateStore {
     private static final String CLAIM = """
             INSERT INTO gate_claims (gate, number, until_s)
             SELECT $1, n, u FROM unnest($2::bigint[], $3::bigint[]) AS c(n, u)
-            ON CONFLICT (gate, number) DO UPDATE SET until_s = EXCLUDED.until_s""";
+            ON CONFLICT (gate, number) DO UPDATE SET until_s = EXCLUDED.until_s WHERE gate_claims.until_s <> 1""";
 
     private static final String CLAIMED_UNTIL = """
             SELECT number, until_s FROM gate_claims WHERE gate = $1 AND number = ANY($2::bigint[])""";
 
+    /** Only a rank this spends (not one already used) has its number lapsed. */
     private static final String LAPSE = """
-            WITH lapsed AS (
-                INSERT INTO gate_claims (gate, number, until_s)
-                SELECT $1, n, 1 FROM unnest($2::bigint[]) AS c(n)
-                ON CONFLICT (gate, number) DO UPDATE SET until_s = 1)
-            INSERT INTO gate_spent (gate, rank) SELECT $1, r FROM unnest($3::bigint[]) AS s(r)
-            ON CONFLICT DO NOTHING""";
+            WITH places AS (SELECT n, r FROM unnest($2::bigint[], $3::bigint[]) AS p(n, r)),
+            spent AS (
+                INSERT INTO gate_spent (gate, rank) SELECT $1, r FROM places
+                ON CONFLICT DO NOTHING RETURNING rank)
+            INSERT INTO gate_claims (gate, number, until_s)
+            SELECT $1, p.n, 1 FROM places p JOIN spent s ON s.rank = p.r
+            ON CONFLICT (gate, number) DO UPDATE SET until_s = 1""";
+
+    /** The row lock of the claim makes one of racing callers revive; the other finds it no longer lapsed. */
+    private static final String REVIVE = """
+            WITH revived AS (
+                UPDATE gate_claims SET until_s = 2 WHERE gate = $1 AND number = $2 AND until_s = 1 RETURNING number)
+            DELETE FROM gate_spent WHERE gate = $1 AND rank = $3 AND EXISTS (SELECT 1 FROM revived)""";
 
     /** Ranks from {@code after} (exclusive) to the key (inclusive) were admitted at {@code at}. */
     private record Admission(long after, Instant at) {
@@ -396,7 +406,10 @@ public final class PostgresGateStore implements GateStore {
         }
         boolean first = await(pool.preparedQuery("INSERT INTO gate_spent (gate, rank) VALUES ($1, $2) ON CONFLICT DO NOTHING")
                 .execute(Tuple.of(gate, rank))).rowCount() == 1;
-        spentCache.spend(gate, rank);
+        if (first) {
+            // Spent here by a use: never lapsed afterwards (lapse leaves spent ranks alone), so never revived.
+            spentCache.spend(gate, rank);
+        }
         return first;
     }
 
@@ -420,12 +433,9 @@ public final class PostgresGateStore implements GateStore {
         if (spentCache.spent(gate, rank)) {
             return true;
         }
-        boolean spent = await(pool.preparedQuery("SELECT 1 FROM gate_spent WHERE gate = $1 AND rank = $2")
+        // A row found here is not cached: it may be a lapse, which any node may revive (delete).
+        return await(pool.preparedQuery("SELECT 1 FROM gate_spent WHERE gate = $1 AND rank = $2")
                 .execute(Tuple.of(gate, rank))).size() == 1;
-        if (spent) {
-            spentCache.spend(gate, rank);
-        }
-        return spent;
     }
 
     @Override
@@ -474,10 +484,16 @@ public final class PostgresGateStore implements GateStore {
         }
         Long[] numbers = places.stream().map(PassedOver::number).toArray(Long[]::new);
         Long[] ranks = places.stream().map(PassedOver::rank).toArray(Long[]::new);
+        // Not cached: a lapsed pass may be revived by any node (see spent).
         await(pool.preparedQuery(LAPSE).execute(Tuple.of(gate, (Object) numbers, (Object) ranks)));
-        for (Long rank : ranks) {
-            spentCache.spend(gate, rank);
+    }
+
+    @Override
+    public boolean revive(String gate, long number, long rank) {
+        if (number < 1 || rank < 1) {
+            return false;
         }
+        return await(pool.preparedQuery(REVIVE).execute(Tuple.of(gate, number, rank))).rowCount() == 1;
     }
 
     @Override

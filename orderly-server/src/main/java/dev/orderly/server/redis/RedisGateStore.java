@@ -125,11 +125,32 @@ public final class RedisGateStore implements GateStore {
             end
             return rest + partial""";
 
-    /** ARGV: pairs of number and rank; each rank's pass is spent and each number lapsed. */
+    /**
+     * ARGV: pairs of number and rank; each rank's pass is spent and, where that spent it (not
+     * already used), its number lapsed.
+     */
     private static final String LAPSE = """
             for i = 1, #ARGV, 2 do
-              redis.call('BITFIELD', KEYS[1], 'SET', 'u32', '#' .. ARGV[i], 1)
-              redis.call('SETBIT', KEYS[2], ARGV[i + 1], 1)
+              if redis.call('SETBIT', KEYS[2], ARGV[i + 1], 1) == 0 then
+                redis.call('BITFIELD', KEYS[1], 'SET', 'u32', '#' .. ARGV[i], 1)
+              end
+            end
+            return 1""";
+
+    /** ARGV: number, rank. A lapsed number is revived and its rank's pass given back, once. */
+    private static final String REVIVE = """
+            if redis.call('BITFIELD', KEYS[1], 'GET', 'u32', '#' .. ARGV[1])[1] ~= 1 then return 0 end
+            redis.call('BITFIELD', KEYS[1], 'SET', 'u32', '#' .. ARGV[1], 2)
+            redis.call('SETBIT', KEYS[2], ARGV[2], 0)
+            return 1""";
+
+    /** ARGV: pairs of number and until (seconds); a lapsed number stays lapsed. */
+    private static final String CLAIM = """
+            for i = 1, #ARGV, 2 do
+              local f = '#' .. ARGV[i]
+              if redis.call('BITFIELD', KEYS[1], 'GET', 'u32', f)[1] ~= 1 then
+                redis.call('BITFIELD', KEYS[1], 'SET', 'u32', f, ARGV[i + 1])
+              end
             end
             return 1""";
 
@@ -317,20 +338,15 @@ public final class RedisGateStore implements GateStore {
             if (e.getKey() < 1) {
                 continue;
             }
-            if (args.isEmpty()) {
-                args.add(key(gate, "claims"));
-            }
-            args.add("SET");
-            args.add("u32");
-            args.add("#" + e.getKey());
+            args.add(Long.toString(e.getKey()));
             args.add(Long.toString(Claims.toSeconds(e.getValue())));
-            if (args.size() > 4 * CLAIM_BATCH) {
-                await(redis.bitfield(args));
+            if (args.size() >= 2 * CLAIM_BATCH) {
+                eval(CLAIM, List.of(key(gate, "claims")), args);
                 args = new ArrayList<>();
             }
         }
         if (!args.isEmpty()) {
-            await(redis.bitfield(args));
+            eval(CLAIM, List.of(key(gate, "claims")), args);
         }
     }
 
@@ -365,6 +381,15 @@ public final class RedisGateStore implements GateStore {
             }
             eval(LAPSE, List.of(key(gate, "claims"), key(gate, "spent")), args);
         }
+    }
+
+    @Override
+    public boolean revive(String gate, long number, long rank) {
+        if (number < 1 || rank < 1) {
+            return false;
+        }
+        return eval(REVIVE, List.of(key(gate, "claims"), key(gate, "spent")),
+                List.of(Long.toString(number), Long.toString(rank))).toLong() == 1;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.orderly.surge.replay;
 
-import dev.orderly.problem.ProblemType;
 import dev.orderly.surge.metrics.Endpoint;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
@@ -12,8 +11,13 @@ import java.util.SplittableRandom;
  * The bots' tickets, to count after the run how many places tickets nobody claimed took. A bot
  * joins and never asks for its place again; after the run the line's mark says which of its
  * tickets the line reached, and one status question each, for a uniform sample of them, says
- * whether the ticket took a place (admitted: a pass was waiting for it) or was passed over
- * ({@code place-lapsed}). Asking after the run cannot change the run.
+ * whether the ticket took a place (admitted: a pass was waiting for it). Asking after the run
+ * cannot change the run.
+ *
+ * <p>Since a passed-over ticket that comes back within its pass's lifetime is admitted after all
+ * (docs/decisions.md, "Bot tickets are worth nothing"), no answer says "passed over" any more: a
+ * sampled ticket asked within the lifetime answers admitted whether or not the line passed it
+ * over, so {@code admitted} is an upper bound until the audit reads the gate's passed-over count.
  *
  * <p>Every ticket's rank is kept (8 bytes a join); browsers only for the sample (reservoir
  * sampling), so a long run's millions of bot joins cost little. Touched on the replay's loop only.
@@ -30,7 +34,7 @@ public final class BotTickets {
      * @param reachedByLine of those, how many the identity line's mark had passed when the run ended
      * @param sampled       how many of the reached ones were asked about
      * @param admitted      asked, and answered admitted: the ticket took a place
-     * @param lapsed        asked, and answered place-lapsed: passed over
+     * @param lapsed        no longer told apart from admitted (always 0; see the class comment)
      * @param other         asked, and answered anything else (pass expired, no answer)
      * @param placesTaken   places taken by these unclaimed tickets, estimated from the sample
      */
@@ -90,8 +94,6 @@ public final class BotTickets {
                 Http.Answer a = f.result();
                 if (a != null && a.status() == 200 && "admitted".equals(a.json().getString("state"))) {
                     admitted++;
-                } else if (a != null && a.is(ProblemType.PLACE_LAPSED)) {
-                    lapsed++;
                 } else {
                     other++;
                 }

@@ -17,7 +17,10 @@ import java.util.SplittableRandom;
  * <p>Since a passed-over ticket that comes back within its pass's lifetime is admitted after all
  * (docs/decisions.md, "Bot tickets are worth nothing"), no answer says "passed over" any more: a
  * sampled ticket asked within the lifetime answers admitted whether or not the line passed it
- * over, so {@code admitted} is an upper bound until the audit reads the gate's passed-over count.
+ * over, so the sample gives an upper bound. The lower bound comes from the target's own count of
+ * places its line passed over ({@code orderly_gate_passed_over} on {@code /metrics}, read before any
+ * ticket is asked about): bots' reached tickets minus every place passed over (honest closed pages
+ * included). Behind a load balancer {@code /metrics} is one node's count, so the bound is looser.
  *
  * <p>Every ticket's rank is kept (8 bytes a join); browsers only for the sample (reservoir
  * sampling), so a long run's millions of bot joins cost little. Touched on the replay's loop only.
@@ -34,11 +37,16 @@ public final class BotTickets {
      * @param reachedByLine of those, how many the identity line's mark had passed when the run ended
      * @param sampled       how many of the reached ones were asked about
      * @param admitted      asked, and answered admitted: the ticket took a place
-     * @param lapsed        no longer told apart from admitted (always 0; see the class comment)
+     * @param passedOver    places the identity line passed over, from the target's /metrics; -1 unknown
      * @param other         asked, and answered anything else (pass expired, no answer)
-     * @param placesTaken   places taken by these unclaimed tickets, estimated from the sample
+     * @param placesTaken   places these unclaimed tickets took at most, estimated from the sample
      */
-    public record Audit(long tickets, long reachedByLine, long sampled, long admitted, long lapsed, long other, long placesTaken) {
+    public record Audit(long tickets, long reachedByLine, long sampled, long admitted, long passedOver, long other, long placesTaken) {
+
+        /** Places these tickets took at least: reached, less everything the line passed over; -1 unknown. */
+        public long placesTakenAtLeast() {
+            return passedOver < 0 ? -1 : Math.max(0, reachedByLine - passedOver);
+        }
     }
 
     private record Held(Browser browser, long rank) {
@@ -81,14 +89,25 @@ public final class BotTickets {
             }
         }
         List<Held> asked = sample.stream().filter(h -> h.rank() <= mark).toList();
+        long reachedByLine = reached;
+        return http.send(Endpoint.FIGURES, HttpMethod.GET, "/metrics", null, "192.0.2.1", null)
+                .transform(m -> Future.succeededFuture(m.succeeded() && m.result().status() == 200 ? passedOver(m.result().body().toString()) : -1L))
+                .compose(passedOver -> ask(http, asked, reachedByLine, passedOver));
+    }
+
+    /** The identity gate's passed-over count in a Prometheus text exposition, or -1 when absent. */
+    static long passedOver(String metrics) {
+        return metrics.lines().filter(l -> l.startsWith("orderly_gate_passed_over{") && l.contains("gate=\"identity\""))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(-1L);
+    }
+
+    private Future<Audit> ask(Http http, List<Held> asked, long reachedByLine, long passedOver) {
         List<Future<Http.Answer>> answers = new ArrayList<>();
         for (Held h : asked) {
             answers.add(http.send(Endpoint.BOT_JOIN, HttpMethod.GET, "/api/gates/identity/status", h.browser(), null, null));
         }
-        long reachedByLine = reached;
         return Future.join(answers).transform(done -> {
             long admitted = 0;
-            long lapsed = 0;
             long other = 0;
             for (Future<Http.Answer> f : answers) {
                 Http.Answer a = f.result();
@@ -99,7 +118,7 @@ public final class BotTickets {
                 }
             }
             long taken = asked.isEmpty() ? 0 : Math.round((double) reachedByLine * admitted / asked.size());
-            return Future.succeededFuture(new Audit(count, reachedByLine, asked.size(), admitted, lapsed, other, taken));
+            return Future.succeededFuture(new Audit(count, reachedByLine, asked.size(), admitted, passedOver, other, taken));
         });
     }
 
@@ -107,6 +126,6 @@ public final class BotTickets {
      * What a run without bots reports.
      */
     public static Audit none() {
-        return new Audit(0, 0, 0, 0, 0, 0, 0);
+        return new Audit(0, 0, 0, 0, -1, 0, 0);
     }
 }

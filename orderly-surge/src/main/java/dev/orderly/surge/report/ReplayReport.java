@@ -90,8 +90,8 @@ public final class ReplayReport {
         dev.orderly.surge.replay.BotTickets.Audit bots = r.botTickets();
         root.putObject("bots").put("requests", t.botRequests()).put("refused429", t.botRefused()).put("tickets", bots.tickets())
                 .put("reachedByLine", bots.reachedByLine()).put("askedAfterRun", bots.sampled()).put("askedAdmitted", bots.admitted())
-                .put("askedLapsed", bots.lapsed()).put("askedOther", bots.other())
-                .put("placesTakenByUnclaimedTickets", bots.placesTaken());
+                .put("passedOverByLine", bots.passedOver()).put("askedOther", bots.other())
+                .put("placesTakenByUnclaimedTickets", bots.placesTaken()).put("placesTakenAtLeast", bots.placesTakenAtLeast());
 
         ObjectNode fairness = root.putObject("fairness");
         m.fairnessJoins().forEach((gate, joins) -> {
@@ -463,9 +463,10 @@ public final class ReplayReport {
         row(h, "tickets taken (never asked about again)", bots.path("tickets"));
         row(h, "of them reached by the line before the run ended", bots.path("reachedByLine"));
         row(h, "asked about after the run (a sample)", bots.path("askedAfterRun"));
-        row(h, "… answered admitted: took a place", bots.path("askedAdmitted"));
-        row(h, "… answered place lapsed: passed over", bots.path("askedLapsed"));
-        row(h, "places taken by tickets nobody claimed (estimated from the sample)", bots.path("placesTakenByUnclaimedTickets"));
+        row(h, "… answered admitted (a ticket passed over is admitted when it comes back in time)", bots.path("askedAdmitted"));
+        row(h, "places the line passed over, all tickets nobody claimed (the target's /metrics; -1 unknown)", bots.path("passedOverByLine"));
+        row(h, "places taken by bots' tickets, at most (estimated from the sample)", bots.path("placesTakenByUnclaimedTickets"));
+        row(h, "places taken by bots' tickets, at least (reached less passed over; -1 unknown)", bots.path("placesTakenAtLeast"));
         h.append("</table>");
         h.append("<h2>Cheaters</h2><table><tr><th>kind</th><th>people</th><th>attempts</th><th>accepted</th></tr>");
         JsonNode cheaters = json.path("cheaters");

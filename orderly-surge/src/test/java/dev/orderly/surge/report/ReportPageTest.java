@@ -103,10 +103,11 @@ class ReportPageTest {
 
     @Test
     void theBotsTableCountsPlacesTakenByTicketsNobodyClaimed() {
-        String page = page(night(), CLEAN, new BotTickets.Audit(9_908, 4_000, 400, 12, 388, 0, 120));
+        String page = page(night(), CLEAN, new BotTickets.Audit(9_908, 4_000, 400, 12, 3_880, 0, 120));
 
-        assertThat(page).contains("<td>places taken by tickets nobody claimed (estimated from the sample)</td><td>120</td>")
-                .contains("<td>… answered place lapsed: passed over</td><td>388</td>")
+        assertThat(page).contains("<td>places taken by bots' tickets, at most (estimated from the sample)</td><td>120</td>")
+                .contains("<td>places the line passed over, all tickets nobody claimed (the target's /metrics; -1 unknown)</td><td>3,880</td>")
+                .contains("<td>places taken by bots' tickets, at least (reached less passed over; -1 unknown)</td><td>120</td>")
                 .contains("<td>tickets taken (never asked about again)</td><td>9,908</td>");
     }
 

@@ -14,13 +14,18 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * A second identity provider plugged in the way a real one would be (here a test double of a
  * certificate), with a gate and capacity of its own: people choosing it queue in its line, its
  * pass opens it and nothing else, and its verification ends in the same kind of session.
  */
+// The listing runs first: a gate's admitPerSecond is its nominal rate only until admissions are measured.
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class IdentityProviderPluginHttpIT {
 
     private static OrderlyApp app;
@@ -40,6 +45,7 @@ class IdentityProviderPluginHttpIT {
     }
 
     @Test
+    @Order(1)
     void thePluggedInProviderIsListedWithItsOwnGateAndCapacity() {
         JsonArray providers = new ApiClient(app.port()).get("/api/identity/providers").array();
 

@@ -274,8 +274,10 @@ class ProtectionHttpIT {
     @Test
     void cookiesAreMarkedSecureWhenTheSettingSaysTheSiteIsServedOverTls() {
         try (OrderlyApp secure = TestApp.start(Map.of("ORDERLY_SECURE_COOKIES", "true"), Clock.systemUTC())) {
-            ApiClient.Answer first = new ApiClient(secure.port()).get("/api/gates/identity");
+            // Joining sets both cookies: the browser id (minted only where a ticket binds) and the ticket.
+            ApiClient.Answer first = new ApiClient(secure.port()).post("/api/gates/identity/join", new JsonObject());
 
+            assertThat(first.status()).isEqualTo(201);
             assertThat(first.raw().headers().allValues("Set-Cookie")).isNotEmpty()
                     .allSatisfy(c -> assertThat(c).containsIgnoringCase("; Secure").containsIgnoringCase("; HttpOnly"));
         }

@@ -29,7 +29,11 @@ public final class AvailabilityCache {
     private record Key(String province, String district, LocalDate from, int days, int group) {
     }
 
-    private record Entry(Instant at, List<ClinicAvailability> answer) {
+    /** An answer read at {@code at}, with the references of the node's bookings applied to it since. */
+    private record Entry(Instant at, List<ClinicAvailability> answer, Set<String> applied) {
+        Entry(Instant at, List<ClinicAvailability> answer) {
+            this(at, answer, Set.of());
+        }
     }
 
     private final BookingStore store;
@@ -105,9 +109,22 @@ public final class AvailabilityCache {
         }
         for (Key key : keys) {
             if (group == Bucket.SHARED || key.group() == group || key.group() == Bucket.EVERY_GROUP) {
-                entries.computeIfPresent(key, (k, e) -> new Entry(e.at(), lowered(e.answer(), booked)));
+                entries.computeIfPresent(key, (k, e) -> appliedTo(e, booked));
             }
         }
+    }
+
+    /**
+     * An idempotent retry answers with the same booking again: it is applied once. An answer read
+     * after the booking was made shows it already.
+     */
+    private static Entry appliedTo(Entry e, Reservation booked) {
+        if (e.applied().contains(booked.reference()) || e.at().isAfter(booked.bookedAt())) {
+            return e;
+        }
+        Set<String> applied = new java.util.HashSet<>(e.applied());
+        applied.add(booked.reference());
+        return new Entry(e.at(), lowered(e.answer(), booked), Set.copyOf(applied));
     }
 
     private static List<ClinicAvailability> lowered(List<ClinicAvailability> answer, Reservation booked) {

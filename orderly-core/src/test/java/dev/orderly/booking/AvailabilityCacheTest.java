@@ -84,6 +84,28 @@ class AvailabilityCacheTest {
     }
 
     @Test
+    void aRetriedBookingIsAppliedOnce() {
+        service.search(Optional.of(HONG), "Seoul", "Jongno", FROM, DAYS);
+        service.book(HONG, 1, FROM, "MOD", "key-1");
+        clock.advance(Duration.ofSeconds(1));
+
+        assertThat(service.book(HONG, 1, FROM, "MOD", "key-1")).isInstanceOf(BookingOutcome.Booked.class);
+
+        assertThat(remaining(service.search(Optional.of(HONG), "Seoul", "Jongno", FROM, DAYS), 1, FROM, "MOD")).isEqualTo(9);
+    }
+
+    @Test
+    void anAnswerReadAfterTheBookingIsNotLoweredAgain() {
+        Reservation booked = ((BookingOutcome.Booked) service.book(HONG, 1, FROM, "MOD", "key-1")).reservation();
+        clock.advance(Duration.ofSeconds(1));
+        service.search(Optional.of(HONG), "Seoul", "Jongno", FROM, DAYS);
+
+        assertThat(service.book(HONG, 1, FROM, "MOD", "key-1")).isEqualTo(new BookingOutcome.Booked(booked));
+
+        assertThat(remaining(service.search(Optional.of(HONG), "Seoul", "Jongno", FROM, DAYS), 1, FROM, "MOD")).isEqualTo(9);
+    }
+
+    @Test
     void aCancellationIsShownAtOnce() {
         service.book(HONG, 1, FROM, "MOD", "key-1");
         service.search(Optional.of(HONG), "Seoul", "Jongno", FROM, DAYS);

@@ -257,7 +257,7 @@ public final class PostgresBookingStore implements BookingStore, AutoCloseable {
                 provinceEn.getOrDefault(e.getKey(), ""), districtEn.getOrDefault(e.getKey(), Map.of()))).toList();
     }
 
-    private static final String SEARCH = """
+    private static final String SEARCH_DISTRICT = """
             SELECT c.id, c.name, c.province, c.district, c.address, cp.products,
                    c.name_en, c.province_en, c.district_en, c.phone,
                    d.day, d.product, d.capacity, d.remaining
@@ -270,14 +270,9 @@ public final class PostgresBookingStore implements BookingStore, AutoCloseable {
                            WHERE dc.clinic_id = c.id AND dc.product = ANY (cp.products)
                              AND dc.day >= $3 AND dc.day < $4 AND ($5 = -2 OR dc.grp = -1 OR dc.grp = $5)
                            GROUP BY dc.day, dc.product) d ON true
-            WHERE c.province = $1 AND
-            """;
-    private static final String SEARCH_DISTRICT = SEARCH + """
-            c.district = $2
+            WHERE c.province = $1 AND c.district = $2
             ORDER BY c.name, c.id, d.day, d.product""";
-    private static final String SEARCH_PROVINCE = SEARCH + """
-            $2::text IS NULL
-            ORDER BY c.name, c.id, d.day, d.product""";
+    private static final String SEARCH_PROVINCE = SEARCH_DISTRICT.replace("c.district = $2", "$2::text IS NULL");
 
     @Override
     public List<ClinicAvailability> search(String province, String district, LocalDate from, int days, int group) {

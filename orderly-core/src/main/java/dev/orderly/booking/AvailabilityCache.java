@@ -17,9 +17,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Design note. An answer is at most {@code freshFor} old (by the injected clock; a clock set
  * back counts as stale). Concurrent misses of one search wait for a single load instead of all
  * querying ("single flight"). Being stale costs nothing but a refused choice: booking always
- * decides on the current capacity. A booking, change or cancellation made through this node
- * {@linkplain #forget forgets} the answers showing its clinic, so a person sees their own change at
- * once (other nodes' changes within {@code freshFor}). At most {@code maxEntries} answers are kept;
+ * decides on the current capacity. A booking made through this node is {@linkplain #booked applied}
+ * to the answers showing its clinic, and a change or cancellation {@linkplain #forget forgets}
+ * them, so a person sees their own change at once (other nodes' changes within {@code freshFor}).
+ * Applying rather than forgetting a booking matters in a storm: with a clinic booked every few
+ * seconds, a forgotten answer would be reloaded about as often as it is read. At most {@code maxEntries} answers are kept;
  * past that, stale ones are dropped, then all.
  */
 public final class AvailabilityCache {
@@ -27,7 +29,11 @@ public final class AvailabilityCache {
     private record Key(String province, String district, LocalDate from, int days, int group) {
     }
 
-    private record Entry(Instant at, List<ClinicAvailability> answer) {
+    /** An answer read at {@code at}, with the references of the node's bookings applied to it since. */
+    private record Entry(Instant at, List<ClinicAvailability> answer, Set<String> applied) {
+        Entry(Instant at, List<ClinicAvailability> answer) {
+            this(at, answer, Set.of());
+        }
     }
 
     private final BookingStore store;
@@ -87,6 +93,45 @@ public final class AvailabilityCache {
         } finally {
             loading.remove(key, mine);
         }
+    }
+
+    /**
+     * Takes a place off each day of {@code booked} in the kept answers that show its clinic and count
+     * the bucket it came from. That bucket (the booking group's own or the shared one) is not known
+     * here, so only the answers for {@code group} and for every group, which count both, are
+     * lowered (all of them when the booking could take shared places only); another group's answer may show the place a little longer, as it would after another
+     * node's booking (booking decides on the current capacity, and the answer is reloaded when stale).
+     */
+    public void booked(Reservation booked, int group) {
+        Set<Key> keys = keysByClinic.get(booked.clinicId());
+        if (keys == null) {
+            return;
+        }
+        for (Key key : keys) {
+            if (group == Bucket.SHARED || key.group() == group || key.group() == Bucket.EVERY_GROUP) {
+                entries.computeIfPresent(key, (k, e) -> appliedTo(e, booked));
+            }
+        }
+    }
+
+    /**
+     * An idempotent retry answers with the same booking again: it is applied once. An answer read
+     * after the booking was made shows it already.
+     */
+    private static Entry appliedTo(Entry e, Reservation booked) {
+        if (e.applied().contains(booked.reference()) || e.at().isAfter(booked.bookedAt())) {
+            return e;
+        }
+        Set<String> applied = new java.util.HashSet<>(e.applied());
+        applied.add(booked.reference());
+        return new Entry(e.at(), lowered(e.answer(), booked), Set.copyOf(applied));
+    }
+
+    private static List<ClinicAvailability> lowered(List<ClinicAvailability> answer, Reservation booked) {
+        return answer.stream().map(ca -> ca.clinic().id() != booked.clinicId() ? ca : new ClinicAvailability(ca.clinic(),
+                ca.days().stream().map(d -> d.product().equals(booked.product()) && d.remaining() > 0
+                        && (d.day().equals(booked.dose1Day()) || d.day().equals(booked.dose2Day()))
+                        ? new DayAvailability(d.day(), d.product(), d.capacity(), d.remaining() - 1) : d).toList())).toList();
     }
 
     /** Drops every kept answer that shows {@code clinicId}: its places changed. */

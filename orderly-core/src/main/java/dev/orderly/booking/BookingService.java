@@ -147,8 +147,8 @@ public final class BookingService {
         for (int attempt = 1; ; attempt++) {
             try {
                 BookingOutcome outcome = store.book(request, idempotencyKey, references.next(), now);
-                if (outcome instanceof BookingOutcome.Booked) {
-                    availability.forget(clinicId);
+                if (outcome instanceof BookingOutcome.Booked b) {
+                    availability.booked(b.reservation(), request.group());
                 }
                 return outcome;
             } catch (ReferenceInUseException e) {

@@ -212,6 +212,9 @@ class OpenApiFuzzIT {
             // Written by the node's gate ticks as time passes (a checkpoint each time the mark moves),
             // not by any request: admitting a ticket the walk above took may add one mid-run.
             tables.remove("gate_checkpoints");
+            // Claim marks: every answer that keeps a ticket waiting claims its number (that is what a
+            // status poll is for), gathered and written by the node's next tick, a row per number.
+            tables.remove("gate_claims");
             // The watchdog's, written by its turns as time passes: a wall of hostile requests may
             // rightly raise an alert (identity checks failing), which is no change by a request.
             tables.removeAll(List.of("watch_lease", "alerts", "alert_outbox"));

@@ -53,6 +53,8 @@ final class LeaveLineRoutes {
             case LeaveTheLine.NotWaiting n -> n.status() instanceof GateStatus.Refused r ? GateRoutes.refusal(gate, r)
                     : Reply.problem(ProblemType.TURN_CAME, "your turn has come already: go on to the next step now");
             case LeaveTheLine.NotYours n -> Reply.problem(ProblemType.NOT_YOUR_PLACE, "this ticket holds another person's place");
+            case LeaveTheLine.PhoneTaken p -> Reply.problem(ProblemType.RECALL_PHONE_TAKEN,
+                    "this number already waits for a text for another place in this line");
         }).orElseGet(() -> IdentityRoutes.notVerified(ctx)));
     }
 

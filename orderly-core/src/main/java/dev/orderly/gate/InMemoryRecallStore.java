@@ -15,11 +15,25 @@ public final class InMemoryRecallStore implements RecallStore {
 
     private final Map<String, LineRecall> byId = new LinkedHashMap<>();
     private final Map<String, String> byPlace = new LinkedHashMap<>();
-    private final BiConsumer<Long, String> outbox;
+    /** Takes (the recall as it was before texting, phone included, and the text) for every text queued. */
+    public interface Outbox {
+        void queue(LineRecall recall, String text);
+    }
+
+    private final Outbox outbox;
 
     /** @param outbox takes (person id, text) for every text queued */
     public InMemoryRecallStore(BiConsumer<Long, String> outbox) {
+        this((Outbox) (recall, text) -> outbox.accept(recall.personId(), text));
+    }
+
+    private InMemoryRecallStore(Outbox outbox) {
         this.outbox = outbox;
+    }
+
+    /** A store whose outbox sees the whole recall, so it can text a number given with a code. */
+    public static InMemoryRecallStore texting(Outbox outbox) {
+        return new InMemoryRecallStore(outbox);
     }
 
     private static String place(Ticket t) {
@@ -28,10 +42,18 @@ public final class InMemoryRecallStore implements RecallStore {
 
     @Override
     public synchronized LineRecall arm(LineRecall recall) {
-        String existing = byPlace.putIfAbsent(place(recall.ticket()), recall.id());
+        String existing = byPlace.get(place(recall.ticket()));
         if (existing != null) {
             return byId.get(existing);
         }
+        if (!recall.phone().isEmpty()) {
+            Optional<LineRecall> samePhone = byId.values().stream()
+                    .filter(r -> r.ticket().gate().equals(recall.ticket().gate()) && r.phone().equals(recall.phone())).findFirst();
+            if (samePhone.isPresent()) {
+                return samePhone.get();
+            }
+        }
+        byPlace.put(place(recall.ticket()), recall.id());
         byId.put(recall.id(), recall);
         return recall;
     }
@@ -49,7 +71,7 @@ public final class InMemoryRecallStore implements RecallStore {
         for (LineRecall r : waiting) {
             Optional<String> text = textIfDue.apply(r);
             if (text.isPresent()) {
-                outbox.accept(r.personId(), text.get());
+                outbox.queue(r, text.get());
                 LineRecall done = r.textedAt(now);
                 byId.put(r.id(), done);
                 texted.add(done);

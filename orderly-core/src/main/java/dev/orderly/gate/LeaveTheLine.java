@@ -63,6 +63,10 @@ public final class LeaveTheLine {
     public record NotYours() implements LeaveOutcome {
     }
 
+    /** This number already waits to be texted for another place in this line: one recall per phone per gate. */
+    public record PhoneTaken() implements LeaveOutcome {
+    }
+
     /** What became of a link opened. */
     public sealed interface RestoreOutcome {
     }
@@ -120,6 +124,27 @@ public final class LeaveTheLine {
         random.nextBytes(id);
         LineRecall armed = store.arm(new LineRecall(HexFormat.of().formatHex(id), ticket, personId, clock.instant(), null, ""));
         // Nobody polls a place whose holder was let go: it must not lapse before the call-back.
+        room.hold(ticket);
+        return new Left(armed, settings.lead());
+    }
+
+    /**
+     * Anyone waiting leaves the place {@code ticketToken} holds for {@code browserId}, to be texted
+     * at {@code phone}: call only once the caller proved the number with a code
+     * ({@link RecallPhoneCodes}). The text, link and pass lifetime are those of a verified person's.
+     */
+    public LeaveOutcome leaveByPhone(String gate, String ticketToken, String browserId, String phone) {
+        GateStatus status = room.status(gate, ticketToken, browserId);
+        if (!(status instanceof GateStatus.Waiting)) {
+            return new NotWaiting(status);
+        }
+        Ticket ticket = tickets.decodeTicket(ticketToken).orElseThrow();
+        byte[] id = new byte[18];
+        random.nextBytes(id);
+        LineRecall armed = store.arm(new LineRecall(HexFormat.of().formatHex(id), ticket, 0, clock.instant(), null, "", phone));
+        if (armed.ticket().sequence() != ticket.sequence()) {
+            return new PhoneTaken();
+        }
         room.hold(ticket);
         return new Left(armed, settings.lead());
     }

@@ -13,7 +13,9 @@ public interface RecallStore {
 
     /**
      * Keeps {@code recall} unless its place (gate and number) already has one; returns the one kept,
-     * so leaving twice (two tabs, a retry) arms one text.
+     * so leaving twice (two tabs, a retry) arms one text. A recall by phone is also not kept while
+     * another recall on the same gate waits to text the same number (one armed recall per phone per
+     * gate); that other one is returned.
      */
     LineRecall arm(LineRecall recall);
 
@@ -23,7 +25,8 @@ public interface RecallStore {
      * Offers up to {@code limit} recalls not texted yet to {@code textIfDue}, each to one caller at a
      * time across every node (others skip what is being looked at); for each it answers with a text,
      * queues that text to the person (the outbox) and records {@code now} as its text time, together,
-     * so a text is queued exactly when the recall is marked texted: never twice, never lost.
+     * so a text is queued exactly when the recall is marked texted: never twice, never lost. A recall
+     * by phone gives up its number in the same step (the queued text carries it).
      *
      * @return the recalls texted by this call
      */

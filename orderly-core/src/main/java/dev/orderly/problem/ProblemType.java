@@ -45,6 +45,7 @@ public enum ProblemType {
     RECALL_LINK_INVALID("recall-link-invalid", 403, "Invalid return link"),
     RECALL_LINK_EXPIRED("recall-link-expired", 410, "Return link expired"),
     RECALL_OTHER_BROWSER("recall-other-browser", 403, "Return link used elsewhere"),
+    RECALL_PHONE_TAKEN("recall-phone-taken", 409, "Number already waits for a text"),
     GATE_CLOSED("gate-closed", 410, "Closed"),
     NOT_YET("not-yet", 425, "Not open yet"),
 

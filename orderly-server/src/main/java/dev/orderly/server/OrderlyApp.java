@@ -12,6 +12,7 @@ import dev.orderly.eligibility.SpecialGroupUpload;
 import dev.orderly.gate.GateStore;
 import dev.orderly.gate.GateTokens;
 import dev.orderly.gate.LeaveTheLine;
+import dev.orderly.gate.RecallPhoneCodes;
 import dev.orderly.gate.WaitingRoom;
 import dev.orderly.identity.IdentityProviders;
 import dev.orderly.identity.OneTimeCodeVerifier;
@@ -318,10 +319,14 @@ public final class OrderlyApp implements AutoCloseable {
         LeaveTheLineSettings leaving = settings.leaveTheLine();
         // Texted links (leave the line, leftover offers) start with the address people reach Orderly at.
         String publicUrl = leaving.publicUrl().map(u -> u.replaceAll("/+$", "")).orElse("http://localhost:" + settings.httpPort());
-        LeaveTheLine leaveTheLine = new LeaveTheLine(waitingRoom, new GateTokens(keys), new PostgresRecallStore(database.pool()), keys, clock,
+        LeaveTheLine leaveTheLine = new LeaveTheLine(waitingRoom, new GateTokens(keys),
+                new PostgresRecallStore(database.pool(), privacy.phoneCipher(), privacy.secret()), keys, clock,
                 random, new LeaveTheLine.Settings(leaving.lead(), leaving.linkLifetime(),
                         publicUrl));
-        api.withLeaveTheLine(leaveTheLine);
+        // Anyone waiting may leave with a number proved by a code: the identity challenge's store, quota and limits.
+        api.withLeaveTheLine(leaveTheLine, new RecallPhoneCodes(leaveTheLine, waitingRoom, new GateTokens(keys),
+                new PostgresChallengeStore(database.pool(), clock), new PostgresDailyQuota(database.pool()), inbox, privacy.secret(), clock,
+                random, verifier.limits()));
         api.withAssistance(new Assistance(verifier, new AssistedSessions(new PostgresAssistedStore(database.pool(), clock), clock,
                 AssistedSessions.DEFAULT_LIFETIME), new PostgresOnBehalfLog(database.pool())));
         StandbyService standby = new StandbyService(new PostgresStandbyStore(database.pool(), bookingStore), bookingStore, booking, cohorts,

@@ -102,6 +102,64 @@ class LeaveTheLineBrowserIT {
         }
     }
 
+    /**
+     * In the paused identity line, nobody verified: the phone form (English, 390×844) asks for a
+     * code, refuses a wrong one on the page, takes the right one; both steps axe-clean.
+     */
+    @Test
+    void inTheIdentityLineAnyoneLeavesWithANumberAndACode() throws Exception {
+        if (!Files.isExecutable(CHROMIUM)) {
+            Assumptions.assumeTrue("true".equals(System.getenv("CI")), "no Chromium at " + CHROMIUM + "; the browser test is skipped");
+            throw new AssertionError("CI=true but there is no Chromium at " + CHROMIUM);
+        }
+        try (OrderlyApp app = TestApp.start(Map.of("ORDERLY_OPERATOR_TOKEN", TOKEN, "ORDERLY_RECALL_LEAD_SECONDS", "60"), Clock.systemUTC());
+             Playwright playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+             Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM).setHeadless(true)
+                     .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
+                             "--disable-component-update", "--disable-sync")))) {
+            String base = "http://127.0.0.1:" + app.port();
+            ApiClient operator = new ApiClient(app.port()).withBearer(TOKEN);
+            org.assertj.core.api.Assertions.assertThat(operator.post("/api/operator/gates/identity/pause", new JsonObject()).status())
+                    .isEqualTo(200);
+            List<String> errors = new ArrayList<>();
+            List<String> violations = new ArrayList<>();
+            String axe = AccessibilityBrowserIT.axeSource();
+            BrowserContext phoneContext = browser.newContext(new Browser.NewContextOptions().setLocale("en-US").setViewportSize(390, 844)
+                    .setIsMobile(true).setHasTouch(true));
+            phoneContext.addInitScript(axe);
+            phoneContext.setDefaultTimeout(30_000);
+            Page page = watched(phoneContext.newPage(), errors);
+            page.navigate(base + "/wait.html?gate=identity");
+            assertThat(page.locator("#leave-line")).isVisible();
+            assertThat(page.getByLabel("Mobile number")).isVisible();
+            AccessibilityBrowserIT.axeViolations(page).forEach(v -> violations.add("en wait.html [identity, phone form]: " + v));
+
+            String number = "01033334444";
+            page.getByLabel("Mobile number").fill("010-3333-4444");
+            page.click("#leave-send");
+            assertThat(page.getByLabel("The 6-digit code from the text")).isVisible();
+            assertThat(page.locator("#leave-result")).containsText("A code was sent to");
+            String sms = new ApiClient(app.port()).get("/api/dev/sms?phone=" + number).json().getString("text");
+            java.util.regex.Matcher m = Pattern.compile("\\b(\\d{6})\\b").matcher(sms);
+            org.assertj.core.api.Assertions.assertThat(m.find()).as(sms).isTrue();
+            String code = m.group(1);
+            page.getByLabel("The 6-digit code from the text").fill(code.equals("000000") ? "000001" : "000000");
+            page.click("#leave-confirm");
+            assertThat(page.locator("#leave-result [role=alert]")).containsText("tries left");
+            AccessibilityBrowserIT.axeViolations(page).forEach(v -> violations.add("en wait.html [identity, wrong code]: " + v));
+
+            page.getByLabel("The 6-digit code from the text").fill(code);
+            page.click("#leave-confirm");
+            assertThat(page.locator("#leave-result")).containsText("We will text you");
+            AccessibilityBrowserIT.axeViolations(page).forEach(v -> violations.add("en wait.html [identity, left]: " + v));
+            Path shots = Paths.get("target", "screenshots");
+            Files.createDirectories(shots);
+            page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("leave-the-line-by-phone-en.png")).setFullPage(true));
+            org.assertj.core.api.Assertions.assertThat(violations).as("axe violations").isEmpty();
+            org.assertj.core.api.Assertions.assertThat(errors).isEmpty();
+        }
+    }
+
     private static Page watched(Page page, List<String> errors) {
         page.onConsoleMessage(m -> {
             if ("error".equals(m.type()) && !m.text().contains("status of 4")) {

@@ -96,6 +96,89 @@ class LeaveTheLineHttpIT {
         }
     }
 
+    /**
+     * Anyone in the first (identity) line leaves it with a number proved by a code: a wrong code and
+     * a number already waiting for another place are refused; the text comes when the turn nears,
+     * its link gives the same place back; the number is gone from the recall and the outbox after.
+     */
+    @Test
+    void anyoneInTheIdentityLineLeavesWithANumberAndACodeAndTheLinkGivesThePlaceBack() throws Exception {
+        try (OrderlyApp app = TestApp.start(Map.of("ORDERLY_OPERATOR_TOKEN", TOKEN, "ORDERLY_RECALL_LEAD_SECONDS", "15",
+                "ORDERLY_PUBLIC_URL", "https://orderly.example"), Clock.systemUTC())) {
+            ApiClient operator = new ApiClient(app.port()).withBearer(TOKEN);
+            assertThat(operator.post("/api/operator/gates/identity/pause", new JsonObject()).status()).isEqualTo(200);
+            assertThat(operator.put("/api/operator/gates/identity/admission", new JsonObject().put("policy", "FIXED_RATE")
+                    .put("perSecond", 0.1)).status()).isEqualTo(200);
+            ApiClient other = new ApiClient(app.port());
+            joinIdentity(new ApiClient(app.port()));
+            joinIdentity(other);
+            ApiClient me = new ApiClient(app.port());
+            long rank = joinIdentity(me).getLong("rank");
+            String phone = "01077776666";
+
+            assertProblem(me.post("/api/gates/identity/leave/phone", new JsonObject().put("phone", "12")), 400, "bad-request");
+            assertProblem(new ApiClient(app.port()).post("/api/gates/identity/leave/phone", new JsonObject().put("phone", phone)), 400,
+                    "no-ticket");
+            String challenge = askCode(me, phone);
+            String code = codeIn(latestText(me, phone));
+            String wrong = code.equals("000000") ? "000001" : "000000";
+            assertProblem(me.post("/api/gates/identity/leave/phone/" + challenge, new JsonObject().put("phone", phone).put("code", wrong)),
+                    422, "wrong-code");
+            ApiClient.Answer left = me.post("/api/gates/identity/leave/phone/" + challenge,
+                    new JsonObject().put("phone", phone).put("code", code));
+            assertThat(left.status()).as(left.body()).isEqualTo(201);
+            assertThat(left.json().getString("state")).isEqualTo("left");
+            assertThat(left.json().getString("maskedPhone")).doesNotContain("7777");
+
+            String second = askCode(other, phone);
+            assertProblem(other.post("/api/gates/identity/leave/phone/" + second,
+                    new JsonObject().put("phone", phone).put("code", codeIn(latestText(me, phone)))), 409, "recall-phone-taken");
+            assertThat(count(app, "SELECT count(*) FROM line_recalls WHERE phone_sealed IS NOT NULL")).isEqualTo(1);
+
+            assertThat(operator.post("/api/operator/gates/identity/resume", null).status()).isEqualTo(200);
+            String text = awaitText(me, phone);
+            assertThat(text).contains("https://orderly.example/back.html?gate=identity#");
+            int hash = text.indexOf('#');
+            ApiClient device = new ApiClient(app.port());
+            ApiClient.Answer back = device.post("/api/gates/identity/back", new JsonObject().put("token", text.substring(hash + 1,
+                    text.indexOf(' ', hash))));
+            assertThat(back.status()).as(back.body()).isEqualTo(200);
+            assertThat(back.json().getLong("rank")).as("the same place").isEqualTo(rank);
+
+            assertThat(count(app, "SELECT count(*) FROM line_recalls WHERE phone_sealed IS NOT NULL OR phone_hash IS NOT NULL"))
+                    .as("the number is gone from the recall").isZero();
+            assertThat(count(app, "SELECT count(*) FROM outbox WHERE kind = 'recall' AND sent_at IS NOT NULL AND phone_sealed IS NULL"))
+                    .as("and from the outbox once sent").isEqualTo(1);
+        }
+    }
+
+    private static long count(OrderlyApp app, String sql) throws java.sql.SQLException {
+        try (java.sql.Connection c = app.database().jdbc(); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    private static JsonObject joinIdentity(ApiClient c) {
+        ApiClient.Answer joined = c.post("/api/gates/identity/join", null);
+        assertThat(joined.status()).as(joined.body()).isEqualTo(201);
+        assertThat(joined.json().getString("state")).isEqualTo("waiting");
+        return joined.json();
+    }
+
+    private static String askCode(ApiClient c, String phone) {
+        ApiClient.Answer asked = c.post("/api/gates/identity/leave/phone", new JsonObject().put("phone", phone));
+        assertThat(asked.status()).as(asked.body()).isEqualTo(201);
+        return asked.json().getString("challengeId");
+    }
+
+    private static String codeIn(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b(\\d{6})\\b").matcher(text);
+        assertThat(m.find()).as(text).isTrue();
+        return m.group(1);
+    }
+
     private static ApiClient verified(OrderlyApp app, JsonObject resident) {
         ApiClient c = new ApiClient(app.port());
         c.waitForIdentityPass(Duration.ofMinutes(2));

@@ -96,6 +96,7 @@ public final class HttpApi {
     private dev.orderly.clinic.ClinicDesk clinics;
     private FhirRoutes fhir;
     private dev.orderly.gate.LeaveTheLine leaveTheLine;
+    private dev.orderly.gate.RecallPhoneCodes recallByPhone;
 
     public HttpApi(Parts parts, ExecutorService blockingWork) {
         this.parts = parts;
@@ -117,6 +118,13 @@ public final class HttpApi {
     /** Lets verified people leave a line and be texted back (before the router is made). */
     public HttpApi withLeaveTheLine(dev.orderly.gate.LeaveTheLine leaving) {
         this.leaveTheLine = leaving;
+        return this;
+    }
+
+    /** Lets anyone waiting leave the line with a number proved by a code, besides verified people. */
+    public HttpApi withLeaveTheLine(dev.orderly.gate.LeaveTheLine leaving, dev.orderly.gate.RecallPhoneCodes byPhone) {
+        this.leaveTheLine = leaving;
+        this.recallByPhone = byPhone;
         return this;
     }
 
@@ -256,7 +264,7 @@ public final class HttpApi {
             });
         }
         if (leaveTheLine != null) {
-            new LeaveLineRoutes(this, gates, identity, leaveTheLine).mount(router);
+            new LeaveLineRoutes(this, gates, identity, leaveTheLine, recallByPhone, clock()).mount(router);
         }
         if (alerts != null) {
             new AlertRoutes(this, alerts).mount(router);

@@ -159,6 +159,11 @@ final class IdentityRoutes {
         });
     }
 
+    /** The identity challenge's rate limits, shared by the other codes texted to a number (leave the line by phone). */
+    RateLimits limits() {
+        return limits;
+    }
+
     static Reply codeLimit(Verification.TooManyChallenges t, Clock clock) {
         long seconds = RateLimits.retryAfterSeconds(Duration.between(clock.instant(), t.retryAt()));
         return Reply.problem(ProblemType.CODE_LIMIT,

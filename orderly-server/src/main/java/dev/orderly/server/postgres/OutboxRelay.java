@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * <p>Booking messages due go first; operators' messages to many people ({@code notice}) fill what
  * is left of a batch, so a message to a whole cohort never delays a confirmation behind it.
  *
- * <p>The phone number is unsealed only in memory, at sending; an error text from the gateway is
+ * <p>The phone number is unsealed only in memory, at sending; a message carrying its own sealed
+ * number (a recall by phone: no resident behind it) gives it up once sent; an error text from the gateway is
  * stripped of anything like a phone number or code before it is logged or stored.
  */
 public final class OutboxRelay {
@@ -47,7 +48,9 @@ public final class OutboxRelay {
      */
     static final String MARK = """
             UPDATE outbox SET sent_at = CASE WHEN $2::boolean THEN $3::timestamptz ELSE NULL END, attempts = attempts + 1,
-                              next_attempt_at = $4, last_error = $5::text
+                              next_attempt_at = $4, last_error = $5::text,
+                              phone_sealed = CASE WHEN $2::boolean THEN NULL ELSE phone_sealed END,
+                              phone_key_id = CASE WHEN $2::boolean THEN NULL ELSE phone_key_id END
             WHERE id = $1""";
 
     private final Pool pool;
@@ -73,8 +76,9 @@ public final class OutboxRelay {
                 UPDATE outbox o SET next_attempt_at = $2
                 FROM (SELECT id FROM bookings UNION ALL SELECT id FROM notices) due
                 WHERE o.id = due.id
-                RETURNING o.id, o.body, o.attempts, (SELECT phone_sealed FROM residents WHERE id = o.person_id) AS phone_sealed,
-                          (SELECT phone_key_id FROM residents WHERE id = o.person_id) AS phone_key_id,
+                RETURNING o.id, o.body, o.attempts,
+                          COALESCE(o.phone_sealed, (SELECT phone_sealed FROM residents WHERE id = o.person_id)) AS phone_sealed,
+                          COALESCE(o.phone_key_id, (SELECT phone_key_id FROM residents WHERE id = o.person_id)) AS phone_key_id,
                           (SELECT synthetic FROM residents WHERE id = o.person_id) AS synthetic""")
                 .execute(Tuple.of(PostgresBookingStore.utc(now), PostgresBookingStore.utc(now.plus(LEASE)), BATCH)));
         List<Tuple> updates = new ArrayList<>();

@@ -5,7 +5,10 @@ import static dev.orderly.server.postgres.Blocking.await;
 import dev.orderly.gate.LineRecall;
 import dev.orderly.gate.RecallStore;
 import dev.orderly.gate.Ticket;
+import dev.orderly.privacy.FieldCipher;
+import dev.orderly.privacy.KeyedHash;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -33,7 +36,7 @@ public final class PostgresRecallStore implements RecallStore {
     // the earliest armed would let people far back, who left early, hide a due place nearer the front
     // (and one gate's line hide another's). $1 places per gate.
     private static final String LOCK_DUE = """
-            SELECT id, gate, sequence, issued_at, browser_id, holder, person_id, armed_at, texted_at, restored_browser
+            SELECT id, gate, sequence, issued_at, browser_id, holder, person_id, armed_at, texted_at, restored_browser, phone_sealed, phone_key_id
             FROM line_recalls
             WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY gate ORDER BY sequence) AS place
                                          FROM line_recalls WHERE texted_at IS NULL) AS heads
@@ -41,39 +44,65 @@ public final class PostgresRecallStore implements RecallStore {
             FOR UPDATE SKIP LOCKED""";
 
     private static final String ARM = """
-            INSERT INTO line_recalls (id, gate, sequence, issued_at, browser_id, holder, person_id, armed_at, texted_at, restored_browser)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, '') ON CONFLICT (gate, sequence) DO NOTHING""";
+            INSERT INTO line_recalls (id, gate, sequence, issued_at, browser_id, holder, person_id, armed_at, texted_at, restored_browser,
+                                      phone_sealed, phone_key_id, phone_hash)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, '', $9, $10, $11) ON CONFLICT DO NOTHING""";
+
+    private static final String BY_PHONE = """
+            SELECT id, gate, sequence, issued_at, browser_id, holder, person_id, armed_at, texted_at, restored_browser, phone_sealed, phone_key_id
+            FROM line_recalls WHERE gate = $1 AND phone_hash = $2""";
 
     private static final String BY_PLACE = """
-            SELECT id, gate, sequence, issued_at, browser_id, holder, person_id, armed_at, texted_at, restored_browser
+            SELECT id, gate, sequence, issued_at, browser_id, holder, person_id, armed_at, texted_at, restored_browser, phone_sealed, phone_key_id
             FROM line_recalls WHERE gate = $1 AND sequence = $2""";
 
     private static final String BY_ID = """
-            SELECT id, gate, sequence, issued_at, browser_id, holder, person_id, armed_at, texted_at, restored_browser
+            SELECT id, gate, sequence, issued_at, browser_id, holder, person_id, armed_at, texted_at, restored_browser, phone_sealed, phone_key_id
             FROM line_recalls WHERE id = $1""";
 
     private static final String QUEUE = """
             WITH texts AS (
                 SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[]) AS q(id, person_id, reference, body)),
             queued AS (
-                INSERT INTO outbox (kind, person_id, reference, body, created_at, next_attempt_at)
-                SELECT 'recall', person_id, reference, body, $5, $5 FROM texts)
-            UPDATE line_recalls r SET texted_at = $5 FROM texts WHERE r.id = texts.id""";
+                INSERT INTO outbox (kind, person_id, reference, body, created_at, next_attempt_at, phone_sealed, phone_key_id)
+                SELECT 'recall', t.person_id, t.reference, t.body, $5, $5, r.phone_sealed, r.phone_key_id
+                FROM texts t JOIN line_recalls r ON r.id = t.id)
+            UPDATE line_recalls r SET texted_at = $5, phone_sealed = NULL, phone_key_id = NULL, phone_hash = NULL
+            FROM texts WHERE r.id = texts.id""";
 
     private final Pool pool;
+    private final FieldCipher phones;
+    private final KeyedHash phoneKey;
 
-    public PostgresRecallStore(Pool pool) {
+    /**
+     * @param phones  seals the numbers of recalls by phone (the outbox relay's cipher, which opens them)
+     * @param secret  hashes them for the one-recall-per-phone rule
+     */
+    public PostgresRecallStore(Pool pool, FieldCipher phones, KeyedHash secret) {
         this.pool = pool;
+        this.phones = phones;
+        this.phoneKey = secret.forPurpose("recall-phone");
     }
 
     @Override
     public LineRecall arm(LineRecall recall) {
         Ticket t = recall.ticket();
+        FieldCipher.Sealed sealed = recall.phone().isEmpty() ? null : phones.seal(recall.phone());
+        String hash = recall.phone().isEmpty() ? null : phoneKey.text(recall.phone());
         await(pool.preparedQuery(ARM)
                 .execute(Tuple.of(recall.id(), t.gate(), t.sequence(), PostgresBookingStore.utc(t.issuedAt()), t.browserId(), t.holder(),
-                        recall.personId(), PostgresBookingStore.utc(recall.armedAt()))));
-        RowSet<Row> rows = await(pool.preparedQuery(BY_PLACE)
-                .execute(Tuple.of(t.gate(), t.sequence())));
+                        recall.personId(), PostgresBookingStore.utc(recall.armedAt()))
+                        .addBuffer(sealed == null ? null : Buffer.buffer(sealed.bytes())).addString(sealed == null ? null : sealed.keyId())
+                        .addString(hash)));
+        RowSet<Row> rows = await(pool.preparedQuery(BY_PLACE).execute(Tuple.of(t.gate(), t.sequence())));
+        if (rows.size() == 0 && hash != null) {
+            // Not kept: another place of this gate waits to text this number.
+            rows = await(pool.preparedQuery(BY_PHONE).execute(Tuple.of(t.gate(), hash)));
+        }
+        if (rows.size() == 0) {
+            // The other recall was texted between the insert and the read: the number is free again.
+            return arm(recall);
+        }
         return recall(rows.iterator().next());
     }
 
@@ -117,10 +146,12 @@ public final class PostgresRecallStore implements RecallStore {
         return rows.size() == 1 && rows.iterator().next().getString(0).equals(browserId);
     }
 
-    private static LineRecall recall(Row r) {
+    private LineRecall recall(Row r) {
         OffsetDateTime texted = r.getOffsetDateTime("texted_at");
+        Buffer sealed = r.getBuffer("phone_sealed");
         return new LineRecall(r.getString("id"), new Ticket(r.getString("gate"), r.getLong("sequence"),
                 r.getOffsetDateTime("issued_at").toInstant(), r.getString("browser_id"), r.getString("holder")), r.getLong("person_id"),
-                r.getOffsetDateTime("armed_at").toInstant(), texted == null ? null : texted.toInstant(), r.getString("restored_browser"));
+                r.getOffsetDateTime("armed_at").toInstant(), texted == null ? null : texted.toInstant(), r.getString("restored_browser"),
+                sealed == null ? "" : phones.open(r.getString("phone_key_id"), sealed.getBytes()));
     }
 }

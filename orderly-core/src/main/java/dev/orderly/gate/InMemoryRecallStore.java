@@ -48,7 +48,7 @@ public final class InMemoryRecallStore implements RecallStore {
         }
         if (!recall.phone().isEmpty()) {
             Optional<LineRecall> samePhone = byId.values().stream()
-                    .filter(r -> r.ticket().gate().equals(recall.ticket().gate()) && r.phone().equals(recall.phone())).findFirst();
+                    .filter(r -> !r.texted() && r.ticket().gate().equals(recall.ticket().gate()) && r.phone().equals(recall.phone())).findFirst();
             if (samePhone.isPresent()) {
                 return samePhone.get();
             }
@@ -91,5 +91,16 @@ public final class InMemoryRecallStore implements RecallStore {
             return true;
         }
         return r.restoredBrowser().equals(browserId);
+    }
+
+    @Override
+    public synchronized int forgetAbandoned(Instant armedBefore) {
+        List<LineRecall> gone = byId.values().stream()
+                .filter(r -> r.personId() == 0 && !r.texted() && r.armedAt().isBefore(armedBefore)).toList();
+        gone.forEach(r -> {
+            byId.remove(r.id());
+            byPlace.remove(place(r.ticket()));
+        });
+        return gone.size();
     }
 }

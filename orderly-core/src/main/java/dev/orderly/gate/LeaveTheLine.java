@@ -93,6 +93,9 @@ public final class LeaveTheLine {
     private final Clock clock;
     private final RandomGenerator random;
     private final Settings settings;
+    /** No line runs this long: a number kept for a recall this old belongs to a night that is over. */
+    public static final Duration ABANDONED_AFTER = Duration.ofHours(24);
+    private volatile Instant nextSweep = Instant.MIN;
 
     /** @param random draws recall ids: a {@link java.security.SecureRandom} wherever it counts */
     public LeaveTheLine(WaitingRoom room, GateTokens tickets, RecallStore store, SigningKeys keys, Clock clock, RandomGenerator random,
@@ -149,9 +152,18 @@ public final class LeaveTheLine {
         return new Left(armed, settings.lead());
     }
 
-    /** Queues the texts that are due; returns the recalls texted. Safe to call on every node at once. */
+    /**
+     * Queues the texts that are due; returns the recalls texted. Safe to call on every node at once.
+     * At most once a minute it also forgets the numbers of recalls by phone that waited a whole
+     * {@link #ABANDONED_AFTER} without being texted (their line never reached them).
+     */
     public List<LineRecall> sendDue(int limit) {
-        return store.textDue(clock.instant(), limit, r -> room.remainingWait(r.ticket().gate(), r.ticket().sequence())
+        Instant now = clock.instant();
+        if (!now.isBefore(nextSweep)) {
+            nextSweep = now.plus(Duration.ofMinutes(1));
+            store.forgetAbandoned(now.minus(ABANDONED_AFTER));
+        }
+        return store.textDue(now, limit, r -> room.remainingWait(r.ticket().gate(), r.ticket().sequence())
                 .filter(wait -> wait.compareTo(settings.lead()) <= 0)
                 .map(wait -> text(r, wait)));
     }

@@ -37,4 +37,11 @@ public interface RecallStore {
      * bound to {@code browserId}, false if another browser holds it or there is no such recall.
      */
     boolean bindBrowser(String id, String browserId);
+
+    /**
+     * Forgets the recalls by phone (no verified person) armed before {@code armedBefore} and never
+     * texted: their line ended without reaching them (closed, or its gate removed), and the number
+     * they keep sealed must not outlive the night. Returns how many were forgotten.
+     */
+    int forgetAbandoned(Instant armedBefore);
 }

@@ -116,6 +116,24 @@ class RecallPhoneCodesTest {
     }
 
     @Test
+    void aRecallByPhoneTheLineNeverReachedIsForgottenADayLaterWithItsNumber() {
+        WaitingRoom.Joined mine = placeAt(400);
+        String challenge = started(mine, PHONE);
+        RecallPhoneCodes.Confirmed confirmed = codes.confirm(GATE, mine.token(), mine.ticket().browserId(), challenge, PHONE,
+                sms.lastCode());
+        LineRecall armed = ((LeaveTheLine.Left) ((RecallPhoneCodes.Armed) confirmed).outcome()).recall();
+
+        // The gate is never ticked again (its night ended without reaching the place).
+        clock.set(clock.instant().plus(LeaveTheLine.ABANDONED_AFTER).minusSeconds(1));
+        leave.sendDue(100);
+        assertThat(recalls.find(armed.id())).as("within the day").isPresent();
+        clock.set(clock.instant().plusSeconds(120));
+        leave.sendDue(100);
+        assertThat(recalls.find(armed.id())).as("a day later").isEmpty();
+        assertThat(textedPhones).isEmpty();
+    }
+
+    @Test
     void oneNumberWaitsForOnePlacePerGate() {
         WaitingRoom.Joined first = placeAt(5);
         WaitingRoom.Joined second = (WaitingRoom.Joined) room.join(GATE, browser(8), "");

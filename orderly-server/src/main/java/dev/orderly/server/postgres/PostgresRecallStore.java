@@ -146,6 +146,12 @@ public final class PostgresRecallStore implements RecallStore {
         return rows.size() == 1 && rows.iterator().next().getString(0).equals(browserId);
     }
 
+    @Override
+    public int forgetAbandoned(Instant armedBefore) {
+        return await(pool.preparedQuery("DELETE FROM line_recalls WHERE person_id = 0 AND texted_at IS NULL AND armed_at < $1")
+                .execute(Tuple.of(armedBefore.atOffset(java.time.ZoneOffset.UTC)))).rowCount();
+    }
+
     private LineRecall recall(Row r) {
         OffsetDateTime texted = r.getOffsetDateTime("texted_at");
         Buffer sealed = r.getBuffer("phone_sealed");

@@ -141,6 +141,22 @@ class PostgresRecallStoreIT {
                 .as("the outbox's copy is gone once sent").isZero();
     }
 
+    @Test
+    void aRecallByPhoneThatWasNeverTextedIsForgottenAfterTheNightAndAVerifiedOneIsKept() {
+        PostgresRecallStore store = store();
+        store.arm(byPhone("abandoned", 30, "01011112222"));
+        store.arm(recall("verified", 31));
+        store.arm(new LineRecall("recent", new Ticket("identity", 32, T0, "browser-0000000000000000", ""), 0, T0.plusSeconds(7_200), null,
+                "", "01033334444"));
+
+        assertThat(store.forgetAbandoned(T0.plusSeconds(3_600))).isPositive();
+
+        assertThat(store.find("abandoned")).isEmpty();
+        assertThat(store.find("verified")).isPresent();
+        assertThat(store.find("recent").orElseThrow().phone()).isEqualTo("01033334444");
+        assertThat(store.arm(byPhone("again", 33, "01011112222")).id()).as("the number is free again").isEqualTo("again");
+    }
+
     private static PostgresRecallStore store() {
         return new PostgresRecallStore(db.pool(), KEYS.phoneCipher(), KEYS.secret());
     }

@@ -155,6 +155,21 @@ class LeaveTheLineBrowserIT {
             Path shots = Paths.get("target", "screenshots");
             Files.createDirectories(shots);
             page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("leave-the-line-by-phone-en.png")).setFullPage(true));
+
+            // The same form in Korean on a desktop: another number, up to the code's question.
+            BrowserContext desktop = browser.newContext(new Browser.NewContextOptions().setLocale("ko-KR").setViewportSize(1280, 900));
+            desktop.addInitScript(axe);
+            desktop.setDefaultTimeout(30_000);
+            Page ko = watched(desktop.newPage(), errors);
+            ko.navigate(base + "/wait.html?gate=identity");
+            assertThat(ko.locator("#leave-line")).isVisible();
+            assertThat(ko.locator("html")).hasAttribute("lang", "ko");
+            AccessibilityBrowserIT.axeViolations(ko).forEach(v -> violations.add("ko wait.html [identity, phone form]: " + v));
+            ko.locator("#leave-phone").fill("010-5555-6666");
+            ko.click("#leave-send");
+            assertThat(ko.locator("#leave-code")).isVisible();
+            AccessibilityBrowserIT.axeViolations(ko).forEach(v -> violations.add("ko wait.html [identity, code form]: " + v));
+            ko.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("leave-the-line-by-phone-ko.png")).setFullPage(true));
             org.assertj.core.api.Assertions.assertThat(violations).as("axe violations").isEmpty();
             org.assertj.core.api.Assertions.assertThat(errors).isEmpty();
         }

@@ -34,13 +34,17 @@ public final class PostgresRecallStore implements RecallStore {
     // Each statement is whole, not spliced: AdapterStatementsParseIT prepares every one as written.
     // The heads of each line, not the first armed: a place becomes due in line order, so looking at
     // the earliest armed would let people far back, who left early, hide a due place nearer the front
-    // (and one gate's line hide another's). $1 places per gate.
+    // (and one gate's line hide another's). $1 places per gate. The outer "texted_at IS NULL" is
+    // what FOR UPDATE re-checks on a row another watcher texted and committed after this
+    // statement's snapshot (the subquery's condition is not re-checked): without it such a row
+    // comes back, no longer locked, and would be texted twice.
     private static final String LOCK_DUE = """
             SELECT id, gate, sequence, issued_at, browser_id, holder, person_id, armed_at, texted_at, restored_browser, phone_sealed, phone_key_id
             FROM line_recalls
             WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY gate ORDER BY sequence) AS place
                                          FROM line_recalls WHERE texted_at IS NULL) AS heads
                          WHERE place <= $1)
+              AND texted_at IS NULL
             FOR UPDATE SKIP LOCKED""";
 
     private static final String ARM = """

@@ -2,16 +2,15 @@ package dev.orderly.gate;
 
 import dev.orderly.identity.Challenge;
 import dev.orderly.identity.ChallengeStore;
+import dev.orderly.identity.CodeAttempt;
 import dev.orderly.identity.DailyQuota;
 import dev.orderly.identity.OneTimeCodeVerifier;
 import dev.orderly.identity.SmsGateway;
 import dev.orderly.privacy.KeyedHash;
 import dev.orderly.time.SeoulCalendar;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
@@ -131,29 +130,23 @@ public final class RecallPhoneCodes {
         Optional<Ticket> ticket = tickets.decodeTicket(ticketToken);
         Instant now = clock.instant();
         byte[] presented = code == null || ticket.isEmpty() ? null : codeMac.of(bound(challengeId, code, phone, ticket.get()));
-        // Decided inside the store's atomic update, as the identity check is, so parallel guesses
-        // cannot get past maxTries.
+        // Decided inside the store's atomic update, as the identity check is (CodeAttempt), so
+        // parallel guesses cannot get past maxTries. A person's identity challenge is no recall's.
         Confirmed[] answer = {null};
         Optional<Challenge> after = challenges.update(challengeId, cur -> {
-            if (cur.used() || cur.personId() != 0) {
+            if (cur.personId() != 0) {
                 answer[0] = new UnknownChallenge();
                 return cur;
             }
-            if (!now.isBefore(cur.expiresAt())) {
-                answer[0] = new Expired();
-                return cur;
-            }
-            if (cur.failedTries() >= limits.maxTries()) {
-                answer[0] = new TooManyTries();
-                return cur;
-            }
-            if (presented != null && MessageDigest.isEqual(Base64.getUrlDecoder().decode(cur.codeMac()), presented)) {
-                answer[0] = null;
-                return new Challenge(cur.id(), 0, cur.codeMac(), cur.expiresAt(), cur.failedTries(), true);
-            }
-            int tries = cur.failedTries() + 1;
-            answer[0] = tries >= limits.maxTries() ? new TooManyTries() : new WrongCode(limits.maxTries() - tries);
-            return new Challenge(cur.id(), 0, cur.codeMac(), cur.expiresAt(), tries, false);
+            CodeAttempt attempt = CodeAttempt.decide(cur, now, presented, limits.maxTries());
+            answer[0] = switch (attempt.outcome()) {
+                case USED -> new UnknownChallenge();
+                case EXPIRED -> new Expired();
+                case TOO_MANY_TRIES -> new TooManyTries();
+                case RIGHT -> null;
+                case WRONG -> attempt.triesLeft() <= 0 ? new TooManyTries() : new WrongCode(attempt.triesLeft());
+            };
+            return attempt.next();
         });
         if (after.isEmpty()) {
             return new UnknownChallenge();

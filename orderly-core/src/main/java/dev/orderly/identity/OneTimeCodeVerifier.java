@@ -4,12 +4,10 @@ import dev.orderly.privacy.KeyedHash;
 import dev.orderly.registry.Person;
 import dev.orderly.registry.ResidentRegistry;
 import dev.orderly.time.SeoulCalendar;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.Base64;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -162,33 +160,19 @@ public final class OneTimeCodeVerifier implements IdentityProvider {
     public Verification.Checked check(String challengeId, String code) {
         Instant now = clock.instant();
         byte[] presented = code == null ? null : codeMac.of(challengeId + ":" + code);
-        // The whole decision is made inside the store's atomic update, on the challenge as it is
-        // then: a guess read beside concurrent guesses would otherwise be compared before their
-        // failures were counted, and a crowd of parallel guesses would get past maxTries. The
-        // change may be applied more than once by a store that retries; the last answer stands.
+        // Decided inside the store's atomic update (CodeAttempt). The change may be applied more
+        // than once by a store that retries; the last answer stands.
         Verification.Checked[] answer = {null};
         Optional<Challenge> after = challenges.update(challengeId, cur -> {
-            if (cur.used()) {
-                answer[0] = new Verification.UnknownChallenge();
-                return cur;
-            }
-            if (!now.isBefore(cur.expiresAt())) {
-                answer[0] = new Verification.Expired();
-                return cur;
-            }
-            if (cur.failedTries() >= limits.maxTries()) {
-                answer[0] = new Verification.TooManyTries();
-                return cur;
-            }
-            boolean right = presented != null && MessageDigest.isEqual(Base64.getUrlDecoder().decode(cur.codeMac()), presented);
-            if (right) {
-                answer[0] = null;
-                return cur.usedUp();
-            }
-            Challenge failed = cur.withFailedTry();
-            int left = limits.maxTries() - failed.failedTries();
-            answer[0] = left <= 0 ? new Verification.TooManyTries() : new Verification.WrongCode(left);
-            return failed;
+            CodeAttempt attempt = CodeAttempt.decide(cur, now, presented, limits.maxTries());
+            answer[0] = switch (attempt.outcome()) {
+                case USED -> new Verification.UnknownChallenge();
+                case EXPIRED -> new Verification.Expired();
+                case TOO_MANY_TRIES -> new Verification.TooManyTries();
+                case RIGHT -> null;
+                case WRONG -> attempt.triesLeft() <= 0 ? new Verification.TooManyTries() : new Verification.WrongCode(attempt.triesLeft());
+            };
+            return attempt.next();
         });
         if (after.isEmpty()) {
             return new Verification.UnknownChallenge();

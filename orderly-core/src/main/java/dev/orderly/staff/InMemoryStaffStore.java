@@ -13,6 +13,17 @@ public final class InMemoryStaffStore implements StaffStore {
     private final ConcurrentMap<String, StaffAccount> accounts = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, StaffSession> sessions = new ConcurrentHashMap<>();
 
+    /** Made-up logins remembered before the forgotten ones are swept out. */
+    private static final int SWEEP_ABOVE = 10_000;
+
+    private final ConcurrentMap<String, UnknownFailures> unknown = new ConcurrentHashMap<>();
+
+    private record UnknownFailures(int count, Optional<Instant> lockedUntil, Instant last) {
+        boolean lockedAt(Instant now) {
+            return lockedUntil.filter(now::isBefore).isPresent();
+        }
+    }
+
     @Override
     public boolean create(StaffAccount account) {
         return accounts.putIfAbsent(account.login(), account) == null;
@@ -84,5 +95,27 @@ public final class InMemoryStaffStore implements StaffStore {
         int before = sessions.size();
         sessions.values().removeIf(s -> !now.isBefore(s.expiresAt()) || s.lastSeenAt().isBefore(idleBefore));
         return before - sessions.size();
+    }
+
+    @Override
+    public Optional<Instant> unknownLoginLock(String key, Instant now) {
+        UnknownFailures f = unknown.get(key);
+        return f != null && f.lockedAt(now) ? f.lockedUntil() : Optional.empty();
+    }
+
+    @Override
+    public Optional<Instant> countUnknownLoginFailure(String key, Instant now, int maxFailures, Instant lockUntil, Instant forgetBefore) {
+        if (unknown.size() >= SWEEP_ABOVE) {
+            unknown.values().removeIf(f -> f.last().isBefore(forgetBefore) && !f.lockedAt(now));
+        }
+        UnknownFailures after = unknown.compute(key, (k, f) -> {
+            if (f != null && f.lockedAt(now)) {
+                return f;
+            }
+            boolean fresh = f == null || f.lockedUntil().isPresent() || f.last().isBefore(forgetBefore);
+            int count = (fresh ? 0 : f.count()) + 1;
+            return count >= maxFailures ? new UnknownFailures(0, Optional.of(lockUntil), now) : new UnknownFailures(count, Optional.empty(), now);
+        });
+        return after.lockedAt(now) ? after.lockedUntil() : Optional.empty();
     }
 }

@@ -1,12 +1,14 @@
 package dev.orderly.staff;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 
 /**
  * Signing a member of staff in: password (Argon2id) and a one-time code from their authenticator
@@ -16,14 +18,19 @@ import java.util.concurrent.ConcurrentMap;
  * {@link Refused}, and about the same time (an unknown login costs a dummy hash), so the answers
  * tell nobody which logins exist. After {@link #MAX_FAILURES} failures in a row an account is
  * locked for {@link #LOCK_FOR}, refusing even the right password and code; logins with no account
- * lock the same way (counted in this node's memory), so the lock tells nothing either.
+ * lock the same way (counted in the store, shared by every node), so the lock tells nothing either.
  */
 public final class StaffSignIn {
 
     public static final int MAX_FAILURES = 5;
     public static final Duration LOCK_FOR = Duration.ofMinutes(15);
-    /** Most unknown logins whose failures are remembered; past it the oldest memory is dropped. */
-    private static final int UNKNOWN_REMEMBERED = 10_000;
+    /**
+     * Failures of a login no account has, untouched this long and not locked, are forgotten (the
+     * store's memory of made-up logins stays bounded). A known account's count has no such end, so
+     * four failures, a day's wait and a fifth tell the two apart; a guesser at five tries a day
+     * learns little else, and the sign-in limit per address slows the rest.
+     */
+    static final Duration UNKNOWN_FORGOTTEN_AFTER = Duration.ofDays(1);
     private static final int CAS_TRIES = 20;
 
     /** What a sign-in attempt came to. */
@@ -42,14 +49,10 @@ public final class StaffSignIn {
     public record Locked(Instant until) implements Outcome {
     }
 
-    private record Failures(int count, Optional<Instant> lockedUntil, Instant last) {
-    }
-
     private final StaffStore store;
     private final Argon2idPasswords passwords;
     private final StaffSessions sessions;
     private final Clock clock;
-    private final ConcurrentMap<String, Failures> unknown = new ConcurrentHashMap<>();
 
     public StaffSignIn(StaffStore store, Argon2idPasswords passwords, StaffSessions sessions, Clock clock) {
         this.store = store;
@@ -152,18 +155,21 @@ public final class StaffSignIn {
     }
 
     private Outcome unknownLogin(String login, String password, Instant now) {
-        Failures before = unknown.get(login);
-        if (before != null && before.lockedUntil().filter(now::isBefore).isPresent()) {
-            return new Locked(before.lockedUntil().get());
+        String key = digest(login);
+        Optional<Instant> locked = store.unknownLoginLock(key, now);
+        if (locked.isPresent()) {
+            return new Locked(locked.get());
         }
         passwords.verifyDummy(password);
-        if (unknown.size() >= UNKNOWN_REMEMBERED) {
-            unknown.clear();
+        return store.countUnknownLoginFailure(key, now, MAX_FAILURES, now.plus(LOCK_FOR), now.minus(UNKNOWN_FORGOTTEN_AFTER))
+                .<Outcome>map(Locked::new).orElseGet(Refused::new);
+    }
+
+    private static String digest(String login) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(login.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
         }
-        Failures after = unknown.compute(login, (k, f) -> {
-            int count = (f == null || f.lockedUntil().isPresent() ? 0 : f.count()) + 1;
-            return count >= MAX_FAILURES ? new Failures(0, Optional.of(now.plus(LOCK_FOR)), now) : new Failures(count, Optional.empty(), now);
-        });
-        return after.lockedUntil().<Outcome>map(Locked::new).orElseGet(Refused::new);
     }
 }

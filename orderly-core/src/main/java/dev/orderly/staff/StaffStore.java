@@ -43,4 +43,21 @@ public interface StaffStore {
 
     /** Forgets sessions that ended by themselves: expired, or idle since before {@code idleBefore}. */
     int forgetSessionsOver(Instant now, Instant idleBefore);
+
+    /**
+     * The lock on a login no account has ({@code key}, a digest of it), if one is on at {@code now}.
+     * Shared by every node like the accounts, so that an unknown login locks after as many failures
+     * as a known one wherever they are tried, and the lock tells nobody which logins exist.
+     */
+    Optional<Instant> unknownLoginLock(String key, Instant now);
+
+    /**
+     * Counts one failed sign-in for the login no account has behind {@code key}, atomically: the
+     * {@code maxFailures}-th in a row locks it until {@code lockUntil} and starts the count again.
+     * A failure counted while a lock is on changes nothing. Returns the lock on after this failure
+     * (set by it, or by another at once), empty if there is none. Counts last changed before
+     * {@code forgetBefore} with no lock on are forgotten first, so the memory of made-up logins stays
+     * bounded.
+     */
+    Optional<Instant> countUnknownLoginFailure(String key, Instant now, int maxFailures, Instant lockUntil, Instant forgetBefore);
 }

@@ -86,6 +86,21 @@ class StaffSignInTest {
     }
 
     @Test
+    void anUnknownLoginTriedOnSeveralNodesLocksAtTheSameCountAsAKnownOne() {
+        StaffSignIn otherNode = new StaffSignIn(t.store, t.passwords, t.sessions, t.clock);
+        for (int i = 1; i < StaffSignIn.MAX_FAILURES; i++) {
+            StaffSignIn node = i % 2 == 0 ? t.signIn : otherNode;
+            assertThat(node.signIn("ghost", "wrong password", "123456")).isEqualTo(new StaffSignIn.Refused());
+            assertThat(node.signIn("kim", "wrong password", "123456")).isEqualTo(new StaffSignIn.Refused());
+        }
+
+        assertThat(otherNode.signIn("ghost", "wrong password", "123456")).isInstanceOf(StaffSignIn.Locked.class);
+        assertThat(otherNode.signIn("kim", "wrong password", "123456")).isInstanceOf(StaffSignIn.Locked.class);
+        assertThat(t.signIn.signIn("ghost", "wrong password", "123456")).isInstanceOf(StaffSignIn.Locked.class);
+        assertThat(t.signIn.signIn("kim", "wrong password", "123456")).isInstanceOf(StaffSignIn.Locked.class);
+    }
+
+    @Test
     void aNewPasswordLiftsTheLock() {
         for (int i = 1; i <= StaffSignIn.MAX_FAILURES; i++) {
             t.signIn.signIn("kim", "wrong password", t.code(kim));

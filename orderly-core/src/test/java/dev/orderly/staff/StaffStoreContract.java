@@ -155,4 +155,63 @@ public abstract class StaffStoreContract {
         assertThat(store.session("idle")).isEmpty();
         assertThat(store.session("expired")).isEmpty();
     }
+
+    @Test
+    void aMadeUpLoginLocksAtTheLastFailureInARowAndTheLockRunsOut() {
+        StaffStore store = newStore();
+        Instant lockUntil = T0.plus(Duration.ofMinutes(15));
+
+        for (int i = 1; i < 5; i++) {
+            assertThat(store.countUnknownLoginFailure("ghost", T0.plusSeconds(i), 5, lockUntil, T0.minus(Duration.ofDays(1)))).isEmpty();
+        }
+        assertThat(store.unknownLoginLock("ghost", T0.plusSeconds(5))).isEmpty();
+        assertThat(store.countUnknownLoginFailure("ghost", T0.plusSeconds(5), 5, lockUntil, T0.minus(Duration.ofDays(1)))).contains(lockUntil);
+
+        assertThat(store.unknownLoginLock("ghost", T0.plusSeconds(6))).contains(lockUntil);
+        assertThat(store.unknownLoginLock("another", T0.plusSeconds(6))).isEmpty();
+        assertThat(store.unknownLoginLock("ghost", lockUntil)).isEmpty();
+        Instant later = lockUntil.plusSeconds(1);
+        assertThat(store.countUnknownLoginFailure("ghost", later, 5, later.plus(Duration.ofMinutes(15)), T0)).isEmpty();
+    }
+
+    @Test
+    void aFailureCountedWhileALockIsOnChangesNothing() {
+        StaffStore store = newStore();
+        Instant lockUntil = T0.plus(Duration.ofMinutes(15));
+        store.countUnknownLoginFailure("ghost", T0, 1, lockUntil, T0.minus(Duration.ofDays(1)));
+
+        assertThat(store.countUnknownLoginFailure("ghost", T0.plusSeconds(60), 1, T0.plus(Duration.ofHours(5)), T0.minus(Duration.ofDays(1))))
+                .contains(lockUntil);
+        assertThat(store.unknownLoginLock("ghost", T0.plusSeconds(61))).contains(lockUntil);
+    }
+
+    @Test
+    void failuresOlderThanTheForgettingTimeCountNoMore() {
+        StaffStore store = newStore();
+        Instant lockUntil = T0.plus(Duration.ofDays(3));
+        for (int i = 0; i < 4; i++) {
+            store.countUnknownLoginFailure("ghost", T0.plusSeconds(i), 5, lockUntil, T0.minus(Duration.ofDays(1)));
+        }
+        Instant twoDaysOn = T0.plus(Duration.ofDays(2));
+
+        assertThat(store.countUnknownLoginFailure("ghost", twoDaysOn, 5, lockUntil, twoDaysOn.minus(Duration.ofDays(1)))).isEmpty();
+        for (int i = 1; i < 4; i++) {
+            assertThat(store.countUnknownLoginFailure("ghost", twoDaysOn.plusSeconds(i), 5, lockUntil, twoDaysOn.minus(Duration.ofDays(1))))
+                    .isEmpty();
+        }
+        assertThat(store.countUnknownLoginFailure("ghost", twoDaysOn.plusSeconds(4), 5, lockUntil, twoDaysOn.minus(Duration.ofDays(1))))
+                .contains(lockUntil);
+    }
+
+    @Test
+    void failuresCountedAtOnceAreEachCountedOnce() throws Exception {
+        StaffStore store = newStore();
+        Instant lockUntil = T0.plus(Duration.ofMinutes(15));
+
+        List<Optional<Instant>> answers = Race.run(8, Duration.ofSeconds(30),
+                i -> store.countUnknownLoginFailure("ghost", T0, 5, lockUntil, T0.minus(Duration.ofDays(1))));
+
+        assertThat(answers).filteredOn(Optional::isEmpty).hasSize(4);
+        assertThat(answers).filteredOn(Optional::isPresent).hasSize(4).allMatch(a -> a.get().equals(lockUntil));
+    }
 }

@@ -29,7 +29,7 @@ class PostgresStaffStoreIT extends StaffStoreContract {
 
     @Override
     protected StaffStore newStore() {
-        db.sql("TRUNCATE staff_sessions, staff_accounts CASCADE");
+        db.sql("TRUNCATE staff_sessions, staff_accounts, staff_unknown_logins CASCADE");
         return new PostgresStaffStore(db.database().pool(), CIPHER);
     }
 

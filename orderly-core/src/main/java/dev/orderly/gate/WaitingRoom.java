@@ -94,6 +94,14 @@ public final class WaitingRoom {
     /** Per gate, the counter as this node's ticks read it: which numbers are older than the grace. */
     private final Map<String, IssuedHistory> issuedHistory = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> passedOver = new ConcurrentHashMap<>();
+    /** How long a count of the outstanding passes is used, grown by each admission, before it is made again. */
+    private final Duration outstandingRecount;
+    /** Per gate, this node's last count of the outstanding passes. */
+    private final Map<String, OutstandingCount> outstandingCounts = new ConcurrentHashMap<>();
+
+    /** A count of the outstanding passes made at {@code at}, with the mark and pass lifetime it was made for. */
+    private record OutstandingCount(Instant at, long mark, Duration lifetime, long outstanding) {
+    }
 
     /**
      * A waiting room that keeps every ticket's place whether anyone asks about it or not.
@@ -112,6 +120,26 @@ public final class WaitingRoom {
      */
     public WaitingRoom(GateStore store, GateTokens tokens, PassSigner passes, Clock clock,
                        RandomGenerator random, Function<String, DownstreamHealth> health, Duration claimGrace) {
+        this(store, tokens, passes, clock, random, health, claimGrace, Duration.ZERO);
+    }
+
+    /**
+     * @param claimGrace         how long past twice its poll interval a ticket stays claimed; null for
+     *                           never passing anyone over
+     * @param outstandingRecount how long a tick may use a count of the outstanding passes (made by an
+     *                           earlier tick and grown by every admission since) before it counts again;
+     *                           zero counts at every tick. Counting reads every spent mark of the last
+     *                           pass lifetime (in PostgreSQL, one index entry each), so at a national
+     *                           rate it is the costliest statement of a tick; the grown count is never
+     *                           below the true one but for passes given back or revived meanwhile.
+     */
+    public WaitingRoom(GateStore store, GateTokens tokens, PassSigner passes, Clock clock,
+                       RandomGenerator random, Function<String, DownstreamHealth> health, Duration claimGrace,
+                       Duration outstandingRecount) {
+        if (outstandingRecount.isNegative()) {
+            throw new IllegalArgumentException("the outstanding recount must not be negative, was " + outstandingRecount);
+        }
+        this.outstandingRecount = outstandingRecount;
         if (claimGrace != null && claimGrace.isNegative()) {
             throw new IllegalArgumentException("claim grace must not be negative, was " + claimGrace);
         }
@@ -693,8 +721,18 @@ public final class WaitingRoom {
     }
 
     private long outstanding(GateConfig config, GateProgress progress, Instant now) {
-        long since = store.markAt(config.name(), now.minus(config.passLifetime()));
-        return Math.max(0, progress.mark() - since - store.spentAbove(config.name(), since));
+        String gate = config.name();
+        OutstandingCount last = outstandingCounts.get(gate);
+        if (last != null && last.lifetime().equals(config.passLifetime()) && progress.mark() >= last.mark()
+                && !now.isBefore(last.at()) && now.isBefore(last.at().plus(outstandingRecount))) {
+            // Everyone admitted since holds a pass; passes spent or expired since are still counted,
+            // which only holds admission back until the next count.
+            return last.outstanding() + progress.mark() - last.mark();
+        }
+        long since = store.markAt(gate, now.minus(config.passLifetime()));
+        long counted = Math.max(0, progress.mark() - since - store.spentAbove(gate, since));
+        outstandingCounts.put(gate, new OutstandingCount(now, progress.mark(), config.passLifetime(), counted));
+        return counted;
     }
 
     /** Reads a gate afresh from the store into this node's view. */

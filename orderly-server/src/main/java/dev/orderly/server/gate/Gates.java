@@ -41,6 +41,12 @@ public final class Gates implements AutoCloseable {
 
     private final WaitingRoom waitingRoom;
     private final JwtPassSigner passes;
+    /**
+     * A shared store counts the outstanding passes from its spent marks of the last pass lifetime:
+     * once a second per gate and node rather than at every tick (see WaitingRoom).
+     */
+    static final Duration OUTSTANDING_RECOUNT = Duration.ofSeconds(1);
+
     private final boolean storeIsLocal;
     private final Map<String, StepHealth> health = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ticker;
@@ -74,7 +80,8 @@ public final class Gates implements AutoCloseable {
             }
         };
         this.waitingRoom = new WaitingRoom(store, new GateTokens(keys), passes, clock, jitter,
-                gate -> health.containsKey(gate) ? health.get(gate).health() : DownstreamHealth.UNKNOWN, claimGrace);
+                gate -> health.containsKey(gate) ? health.get(gate).health() : DownstreamHealth.UNKNOWN, claimGrace,
+                storeIsLocal ? Duration.ZERO : OUTSTANDING_RECOUNT);
         for (Standard g : standard) {
             boolean lane = CanaryLanes.isLane(g.name());
             if (store.config(g.name()).isEmpty()) {

@@ -87,6 +87,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.redis.client.Redis;
@@ -176,7 +177,7 @@ public final class OrderlyApp implements AutoCloseable {
 
     /** Starts with identity methods beyond the built-in SMS code, each behind a gate of its own. */
     public static OrderlyApp start(Settings settings, Clock clock, List<IdentityMethodFactory> extraIdentityMethods) {
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(settings.eventLoops()));
         Database database = null;
         // What wire() starts before it fails (lanes, ticker, threads) is stopped here, newest first.
         List<AutoCloseable> started = new ArrayList<>();

@@ -23,6 +23,7 @@ public record Settings(
         String databaseUser,
         String databasePassword,
         int databasePoolSize,
+        int eventLoops,
         Path dataDir,
         boolean demo,
         int demoPeople,
@@ -134,6 +135,10 @@ public record Settings(
                 r.text("ORDERLY_DATABASE_USER", "postgres"),
                 r.text("ORDERLY_DATABASE_PASSWORD", ""),
                 r.integer("ORDERLY_DATABASE_POOL_SIZE", 16, 1, 1000),
+                // One event loop per core, not Vert.x's two: a request hops from its loop to a virtual
+                // thread and back, and every idle loop it wakes costs a context switch (issue #17: 9 %
+                // of Orderly's CPU per walk on 2 cores, docs/benchmarks.md).
+                r.integer("ORDERLY_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 1024),
                 Path.of(r.text("ORDERLY_DATA_DIR", "orderly-data")),
                 r.bool("ORDERLY_DEMO", true),
                 r.integer("ORDERLY_DEMO_PEOPLE", 200_000, 10, 50_000_000),

@@ -173,6 +173,7 @@ public final class DemoData {
                 }
             }
             conn.commit();
+            RegistryImporter.analyze(conn, "residents, clinics, clinic_products, day_capacity, cohorts, cohort_windows, products");
         } catch (SQLException | RuntimeException e) {
             conn.rollback();
             throw e;

@@ -125,6 +125,20 @@ public final class RegistryImporter {
         return importCsv(conn, csv, Progress.NONE);
     }
 
+    /**
+     * Brings the planner's statistics up to date after a bulk write, in a transaction of its own:
+     * a PostgreSQL whose autovacuum is off (as on some managed and test servers) or slow to react
+     * would otherwise plan the first lookups and searches over a million new rows with none.
+     */
+    public static void analyze(Connection conn, String tables) throws SQLException {
+        try (java.sql.Statement s = conn.createStatement()) {
+            s.execute("ANALYZE " + tables);
+        }
+        if (!conn.getAutoCommit()) {
+            conn.commit();
+        }
+    }
+
     /** {@link #importCsv(Connection, Reader)}, telling {@code progress} how far it got. */
     public Report importCsv(Connection conn, Reader csv, Progress progress) throws SQLException, IOException {
         boolean ownTransaction = conn.getAutoCommit();
@@ -135,6 +149,7 @@ public final class RegistryImporter {
             if (report.imported()) {
                 if (ownTransaction) {
                     conn.commit();
+                    analyze(conn, "residents");
                 } else {
                     conn.releaseSavepoint(savepoint);
                 }

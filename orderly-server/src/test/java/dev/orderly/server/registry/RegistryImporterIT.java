@@ -85,6 +85,18 @@ class RegistryImporterIT {
     }
 
     @Test
+    void anImportLeavesThePlannerStatisticsOfTheRegistryUpToDate() throws Exception {
+        importText(HEADER + HONG + LEE);
+
+        // pg_class.reltuples is what ANALYZE last counted (-1: never analysed), whatever autovacuum does.
+        try (Connection c = database.jdbc(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT reltuples FROM pg_class WHERE relname = 'residents'")) {
+            rs.next();
+            assertThat(rs.getDouble(1)).isEqualTo((double) residents());
+        }
+    }
+
+    @Test
     void oneBadLineAnywhereImportsNothingAndEveryProblemIsReported() throws Exception {
         RegistryImporter.Report report = importText(HEADER + HONG + "650606-2345678,이영희,1965-06-07,010-2222-33\n" + LEE
                 + "not,a,valid,line,at all\n");

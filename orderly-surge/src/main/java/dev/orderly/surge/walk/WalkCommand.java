@@ -120,7 +120,8 @@ public final class WalkCommand implements Callable<Integer> {
                 return SurgeCli.TOOL_FAILED;
             }
         }
-        return phases.stream().anyMatch(p -> p.failed() > 0) ? SurgeCli.INVARIANT_FAILED : SurgeCli.OK;
+        run.problems().forEach(p -> System.err.println("surge walk: " + p));
+        return phases.stream().anyMatch(p -> p.failed() > 0) || !run.problems().isEmpty() ? SurgeCli.INVARIANT_FAILED : SurgeCli.OK;
     }
 
     static String describe(WalkRun.Phase p, boolean burst) {
@@ -133,11 +134,11 @@ public final class WalkCommand implements Callable<Integer> {
         double both = p.serverCpuMs() + p.postgresCpuMs();
         b.append(String.format(Locale.ROOT, "CPU per %s: Orderly %.3f ms + PostgreSQL %.3f ms = %.3f ms (generator %.3f ms); "
                 + "cores busy: Orderly %.2f, PostgreSQL %.2f, generator %.2f%n", unit, p.serverCpuMs() / done, p.postgresCpuMs() / done,
-                both / done, p.generatorCpuMs() / done, p.serverCpuMs() / 1000 / p.seconds(), p.postgresCpuMs() / 1000 / p.seconds(),
-                p.generatorCpuMs() / 1000 / p.seconds()));
+                both / done, p.generatorCpuMs() / done, p.serverCpuMs() / 1000 / p.cpuSeconds(), p.postgresCpuMs() / 1000 / p.cpuSeconds(),
+                p.generatorCpuMs() / 1000 / p.cpuSeconds()));
         b.append(String.format(Locale.ROOT, "CPU per %s net of idle (Orderly %.3f + PostgreSQL %.3f cores spent anyway): %.3f ms%n", unit,
                 p.idle().serverCores(), p.idle().postgresCores(), p.netCpuMs() / done));
-        if (p.generatorCpuMs() / 1000 / p.seconds() > 0.8) {
+        if (p.generatorCpuMs() / 1000 / p.cpuSeconds() > 0.8) {
             b.append("GENERATOR-BOUND: the generator used most of a core; the server was not the limit\n");
         }
         b.append("| step | requests | p50 ms | p99 ms | max ms | unexpected |\n| --- | ---: | ---: | ---: | ---: | ---: |\n");
@@ -158,7 +159,7 @@ public final class WalkCommand implements Callable<Integer> {
         ArrayNode list = root.putArray("phases");
         for (WalkRun.Phase p : phases) {
             ObjectNode o = list.addObject().put("name", p.name()).put("walks", p.walks()).put("booked", p.booked())
-                    .put("noPlace", p.noPlace()).put("failed", p.failed()).put("seconds", p.seconds())
+                    .put("noPlace", p.noPlace()).put("failed", p.failed()).put("seconds", p.seconds()).put("cpuSeconds", p.cpuSeconds())
                     .put("requests", p.steps().requests()).put("serverCpuMs", p.serverCpuMs()).put("postgresCpuMs", p.postgresCpuMs())
                     .put("generatorCpuMs", p.generatorCpuMs())
                     .put("idleServerCores", p.idle().serverCores()).put("idlePostgresCores", p.idle().postgresCores())

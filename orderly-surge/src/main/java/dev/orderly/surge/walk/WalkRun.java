@@ -35,8 +35,14 @@ final class WalkRun {
             int residentOffset, int connections, Long serverPid, Long postgresPid, int bookings, Duration idle, PrintStream log) {
     }
 
-    /** What one measured phase gave. */
-    record Phase(String name, int walks, int booked, int noPlace, int failed, double seconds, StepLatencies steps,
+    /**
+     * What one measured phase gave.
+     *
+     * @param seconds    from the first request to the last answer: what the rates are counted over
+     * @param cpuSeconds from the first request until the CPU times were read (after the relay sent the
+     *                   last confirmation): what the CPU is spread over when it is shown as cores
+     */
+    record Phase(String name, int walks, int booked, int noPlace, int failed, double seconds, double cpuSeconds, StepLatencies steps,
             double serverCpuMs, double postgresCpuMs, double generatorCpuMs, List<String> failures, Idle idle) {
         double walksPerSecond() {
             return walks / seconds;
@@ -44,7 +50,7 @@ final class WalkRun {
 
         /** This phase with what the two processes spend anyway (measured with nobody walking) taken off its CPU. */
         double netCpuMs() {
-            return serverCpuMs + postgresCpuMs - (idle.serverCores() + idle.postgresCores()) * seconds * 1000;
+            return serverCpuMs + postgresCpuMs - (idle.serverCores() + idle.postgresCores()) * cpuSeconds * 1000;
         }
     }
 
@@ -58,6 +64,10 @@ final class WalkRun {
     private final Setup setup;
     private final String runId = Long.toString(System.currentTimeMillis(), 36);
     private final List<String> notes = new ArrayList<>();
+    /** People the burst's lanes have started preparing and not given up on (on the tool's one event loop). */
+    private int preparing;
+    /** What the run found wrong beyond failed walks: confirmations not delivered, integrity not clean. */
+    private final List<String> problems = new ArrayList<>();
     private final ProcessCpu server;
     private final ProcessCpu postgres;
     private List<Setup.Resident> residents;
@@ -74,6 +84,11 @@ final class WalkRun {
         long ticks = ProcessCpu.clockTicks();
         this.server = options.serverPid() == null ? null : new ProcessCpu(options.serverPid(), false, ticks);
         this.postgres = options.postgresPid() == null ? null : new ProcessCpu(options.postgresPid(), true, ticks);
+    }
+
+    /** What went wrong besides failed walks (confirmations missing, integrity not clean); empty when nothing did. */
+    List<String> problems() {
+        return problems;
     }
 
     List<String> notes() {
@@ -181,7 +196,8 @@ final class WalkRun {
         if (booked != null && !booked.isEmpty()) {
             waitForConfirmation(booked.getLast());
         }
-        return new Phase(name, tally.booked + tally.noPlace + tally.failed, tally.booked, tally.noPlace, tally.failed, seconds,
+        double cpuSeconds = (System.nanoTime() - t0) / 1e9;
+        return new Phase(name, tally.booked + tally.noPlace + tally.failed, tally.booked, tally.noPlace, tally.failed, seconds, cpuSeconds,
                 steps, cpu(server) - s0, cpu(postgres) - p0, generatorCpuMs() - g0, tally.failures, idle);
     }
 
@@ -282,20 +298,24 @@ final class WalkRun {
                 }));
             }
             return Future.all(all).map(t);
-        });
+        }, booked); // the CPU counted runs until the relay has sent the last confirmation: the whole path
         checkConfirmations(booked);
         return burst;
     }
 
     private Future<Void> prepareLane(List<Walker> ready, Tally tally) {
-        if (ready.size() >= options.bookings() || nextResident >= residents.size()) {
+        // Counted when a lane starts a person, not when one is ready: the lanes run at once, so
+        // counting the ready ones prepared up to a lane per walker too many.
+        if (preparing >= options.bookings() || nextResident >= residents.size()) {
             return Future.succeededFuture();
         }
+        preparing++;
         Walker w = nextWalker();
         return w.prepare().compose(ok -> {
             if (ok) {
                 ready.add(w);
             } else {
+                preparing--;
                 tally.add(w, Walker.Outcome.FAILED, List.of());
             }
             return prepareLane(ready, tally);
@@ -309,9 +329,11 @@ final class WalkRun {
             if (confirmed(last)) {
                 return;
             }
-            Thread.sleep(20);
+            // Each look is a request the server answers inside the measured CPU: a few a second.
+            Thread.sleep(100);
         }
         notes.add("The outbox relay had not delivered the last booking's confirmation 60 s after the walks ended.");
+        problems.add("confirmation not delivered");
     }
 
     private boolean confirmed(Walker w) {
@@ -320,27 +342,45 @@ final class WalkRun {
         return r.status() == 200 && w.reference != null && r.json().getString("text", "").contains(w.reference);
     }
 
-    /** Every booked person's confirmation left through the outbox (up to 200 of them, spread over the run, are read). */
-    private void checkConfirmations(List<Walker> booked) {
+    /**
+     * Every booked person's confirmation left through the outbox (up to 200 of them, spread over the
+     * run, are read), waiting up to 60 s in all for the relay to catch up: a burst of bookings ends
+     * before the relay has sent its texts.
+     */
+    private void checkConfirmations(List<Walker> booked) throws InterruptedException {
         if (booked.isEmpty()) {
             return;
         }
+        long from = System.nanoTime();
+        long until = from + Duration.ofSeconds(60).toNanos();
         int step = Math.max(1, booked.size() / 200);
         int read = 0;
         int missing = 0;
         for (int i = 0; i < booked.size(); i += step) {
             read++;
-            if (!confirmed(booked.get(i))) {
+            boolean found = confirmed(booked.get(i));
+            while (!found && System.nanoTime() < until) {
+                Thread.sleep(20);
+                found = confirmed(booked.get(i));
+            }
+            if (!found) {
                 missing++;
             }
         }
         notes.add("Confirmations in the dev inbox (through the outbox relay): " + (read - missing) + " of " + read + " booked people read"
-                + (missing == 0 ? "" : "; MISSING " + missing));
+                + (missing == 0 ? "" : "; MISSING " + missing + " 60 s after the last answer")
+                + String.format(java.util.Locale.ROOT, " (read %.1f s after the last answer)", (System.nanoTime() - from) / 1e9));
+        if (missing > 0) {
+            problems.add(missing + " confirmation(s) missing");
+        }
     }
 
     private void checkIntegrity() {
         Setup.Reply r = setup.call("GET", "/api/operator/integrity", null, true);
         notes.add("Integrity after the run (/api/operator/integrity): " + (r.status() == 200 ? r.body() : r.status() + " " + r.body()));
+        if (r.status() != 200 || !r.json().getBoolean("clean", false)) {
+            problems.add("integrity not clean or not checked");
+        }
     }
 
     private static double cpu(ProcessCpu p) {

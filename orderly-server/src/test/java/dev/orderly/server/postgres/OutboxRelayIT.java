@@ -119,6 +119,20 @@ class OutboxRelayIT {
     }
 
     @Test
+    void aBacklogGoesOutBatchAfterBatchInOneTurnUpToItsLimit() {
+        db.sql("INSERT INTO outbox (kind, person_id, reference, body, created_at, next_attempt_at) "
+                + "SELECT 'notice', 2, 'MSG-2', '[Orderly] 안내', '2021-07-31T00:00:00Z', '2021-07-31T00:00:00Z' FROM generate_series(1, 450)");
+        OutboxRelay relay = new OutboxRelay(db.pool(), gateway, clock, KEYS.phoneCipher());
+
+        assertThat(relay.relayBacklog(3)).as("three full batches, then the turn ends").isEqualTo(300);
+        assertThat(relay.pending()).isEqualTo(150);
+        assertThat(relay.relayBacklog(50)).as("a batch that is not full ends the turn").isEqualTo(150);
+        assertThat(relay.pending()).isZero();
+        assertThat(relay.relayBacklog(50)).isZero();
+        assertThat(delivered).hasSize(450);
+    }
+
+    @Test
     void aStuckGatewayDoesNotHoldUpBooking() throws Exception {
         store.book(new BookingRequest(1, 1, DAY, "PFZ"), null, "OR-OUTBOX2", clock.instant());
         CountDownLatch inGateway = new CountDownLatch(1);

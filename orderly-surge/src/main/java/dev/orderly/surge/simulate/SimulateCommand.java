@@ -47,7 +47,7 @@ public final class SimulateCommand implements Callable<Integer> {
             + "starting at the scenario's identityRate, instead of at that fixed rate")
     boolean adaptive;
 
-    @Option(names = "--postgres-verifications", defaultValue = "600", paramLabel = "N",
+    @Option(names = "--postgres-verifications", defaultValue = "500", paramLabel = "N",
             description = "identity transactions PostgreSQL commits per second; default ${DEFAULT-VALUE} (from the walk benchmark: "
                     + "PostgreSQL CPU per walk past the booking and the search, on 2 cores)")
     double postgresVerifications;

@@ -112,8 +112,8 @@ public final class InMemoryStaffStore implements StaffStore {
             if (f != null && f.lockedAt(now)) {
                 return f;
             }
-            boolean fresh = f == null || f.lockedUntil().isPresent() || f.last().isBefore(forgetBefore);
-            int count = (fresh ? 0 : f.count()) + 1;
+            // A lock set the count to 0, so only a forgotten count starts again.
+            int count = (f == null || f.last().isBefore(forgetBefore) ? 0 : f.count()) + 1;
             return count >= maxFailures ? new UnknownFailures(0, Optional.of(lockUntil), now) : new UnknownFailures(count, Optional.empty(), now);
         });
         return after.lockedAt(now) ? after.lockedUntil() : Optional.empty();

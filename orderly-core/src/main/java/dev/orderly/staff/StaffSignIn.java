@@ -1,12 +1,8 @@
 package dev.orderly.staff;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -155,7 +151,8 @@ public final class StaffSignIn {
     }
 
     private Outcome unknownLogin(String login, String password, Instant now) {
-        String key = digest(login);
+        // The digest session ids are made with: fixed size, and what was typed is not stored as typed.
+        String key = StaffSessions.id(login);
         Optional<Instant> locked = store.unknownLoginLock(key, now);
         if (locked.isPresent()) {
             return new Locked(locked.get());
@@ -163,13 +160,5 @@ public final class StaffSignIn {
         passwords.verifyDummy(password);
         return store.countUnknownLoginFailure(key, now, MAX_FAILURES, now.plus(LOCK_FOR), now.minus(UNKNOWN_FORGOTTEN_AFTER))
                 .<Outcome>map(Locked::new).orElseGet(Refused::new);
-    }
-
-    private static String digest(String login) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(login.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
     }
 }

@@ -134,19 +134,18 @@ public final class PostgresStaffStore implements StaffStore {
         await(pool.preparedQuery("DELETE FROM staff_unknown_logins WHERE last_failed_at < $1 AND (locked_until IS NULL OR locked_until <= $2)")
                 .execute(Tuple.of(utc(forgetBefore), utc(now))));
         // One statement decides, so failures from several nodes at once are each counted once; the
-        // WHERE leaves a lock that is on alone (the row is then read back below).
+        // WHERE leaves a lock that is on alone (the row is then read back below). A lock set the count
+        // to 0, and the DELETE above forgot old counts, so the next count is always failures + 1.
         RowSet<Row> counted = await(pool.preparedQuery("""
                 INSERT INTO staff_unknown_logins AS u (key, failures, locked_until, last_failed_at)
                 VALUES ($1, CASE WHEN $3 <= 1 THEN 0 ELSE 1 END, CASE WHEN $3 <= 1 THEN $4::timestamptz END, $2)
                 ON CONFLICT (key) DO UPDATE SET
-                    failures = CASE WHEN (CASE WHEN u.locked_until IS NOT NULL OR u.last_failed_at < $5 THEN 0 ELSE u.failures END) + 1 >= $3
-                        THEN 0 ELSE (CASE WHEN u.locked_until IS NOT NULL OR u.last_failed_at < $5 THEN 0 ELSE u.failures END) + 1 END,
-                    locked_until = CASE WHEN (CASE WHEN u.locked_until IS NOT NULL OR u.last_failed_at < $5 THEN 0 ELSE u.failures END) + 1 >= $3
-                        THEN $4::timestamptz END,
+                    failures = CASE WHEN u.failures + 1 >= $3 THEN 0 ELSE u.failures + 1 END,
+                    locked_until = CASE WHEN u.failures + 1 >= $3 THEN $4::timestamptz END,
                     last_failed_at = $2
                 WHERE u.locked_until IS NULL OR u.locked_until <= $2
                 RETURNING locked_until""")
-                .execute(Tuple.of(key, utc(now), maxFailures, utc(lockUntil), utc(forgetBefore))));
+                .execute(Tuple.of(key, utc(now), maxFailures, utc(lockUntil))));
         if (counted.size() == 0) {
             return unknownLoginLock(key, now);
         }

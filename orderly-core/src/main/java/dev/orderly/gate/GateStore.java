@@ -68,6 +68,21 @@ public interface GateStore {
     /** The gate's admission state ({@link GateProgress#INITIAL} for a gate never ticked). */
     GateProgress progress(String gate);
 
+    /** A gate's progress and configuration, as {@link #reading} gives them. */
+    record Reading(GateProgress progress, Optional<GateConfig> config) {
+    }
+
+    /**
+     * The gate's progress, then its configuration: what every tick reads. A store that can read
+     * both at once (one statement, one snapshot) does; the order matters to those that cannot (a
+     * configuration saved in between moves the version on, so what is built on this reading fails
+     * its compare-and-set rather than pairing a newer progress with an older configuration).
+     */
+    default Reading reading(String gate) {
+        GateProgress progress = progress(gate);
+        return new Reading(progress, config(gate));
+    }
+
     /**
      * Replaces the progress with {@code next} if it is still {@code expected} (same version), and
      * if the mark moved, records that it reached {@code next.mark()} at {@code at}. Both become

@@ -93,6 +93,7 @@ public final class WaitingRoom {
     private final Map<String, Map<Long, Instant>> pendingClaims = new ConcurrentHashMap<>();
     /** Per gate, the counter as this node's ticks read it: which numbers are older than the grace. */
     private final Map<String, IssuedHistory> issuedHistory = new ConcurrentHashMap<>();
+    private final Map<String, MarkHistory> markHistory = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> passedOver = new ConcurrentHashMap<>();
     /** How long a count of the outstanding passes is used, grown by each admission, before it is made again. */
     private final Duration outstandingRecount;
@@ -586,12 +587,13 @@ public final class WaitingRoom {
     private void tick(GateConfig seen) {
         String gate = seen.name();
         Instant now = clock.instant();
-        GateProgress progress = store.progress(gate);
-        // The configuration is read after the progress: a change saved in between (which moves the
-        // version on, see configure) makes this tick's compare-and-set fail rather than draw the
-        // pre-queue with an old opening time, and a view is never made of a newer progress and an
-        // older configuration (a pause would be undone in this node's view until the next tick).
-        GateConfig config = store.config(gate).orElse(seen);
+        // The configuration is read with or after the progress: a change saved in between (which
+        // moves the version on, see configure) makes this tick's compare-and-set fail rather than
+        // draw the pre-queue with an old opening time, and a view is never made of a newer progress
+        // and an older configuration (a pause would be undone in this node's view until the next tick).
+        GateStore.Reading reading = store.reading(gate);
+        GateProgress progress = reading.progress();
+        GateConfig config = reading.config().orElse(seen);
         flushClaims(gate);
         long issued = store.issued(gate);
         long outstanding = outstanding(config, progress, now);
@@ -615,8 +617,9 @@ public final class WaitingRoom {
             } else {
                 // Another tick or a change won this round: show what it made, with the configuration
                 // as it is now (a change moves the version on too).
-                progress = store.progress(gate);
-                config = store.config(gate).orElse(config);
+                GateStore.Reading after = store.reading(gate);
+                progress = after.progress();
+                config = after.config().orElse(config);
                 outstanding = outstanding(config, progress, now);
             }
         }
@@ -684,6 +687,57 @@ public final class WaitingRoom {
         return lotteryOf(config.name()).order(config.name(), config.opensAt(), preQueue);
     }
 
+    /**
+     * The mark at {@code at} for the measured rate: as this node's own ticks read it, when one read
+     * it shortly before {@code at}, else from the store's checkpoints. Every tick of every gate asked
+     * the store (issue #17); another node's admissions in the moment between that reading and
+     * {@code at} count as inside the window, a tick's worth at most.
+     */
+    private long markAt(String gate, Instant at) {
+        MarkHistory history = markHistory.get(gate);
+        long read = history == null ? -1 : history.markAtOrBefore(at, MarkHistory.CLOSE_ENOUGH);
+        return read >= 0 ? read : store.markAt(gate, at);
+    }
+
+    /** The mark as this node's ticks read it over the last rate window. */
+    private static final class MarkHistory {
+        /** A reading further before the asked time than this is not used (the node was stalled). */
+        static final Duration CLOSE_ENOUGH = Duration.ofSeconds(1);
+
+        private record Reading(Instant at, long mark) {
+        }
+
+        private final Deque<Reading> readings = new ArrayDeque<>();
+
+        synchronized void record(Instant at, long mark) {
+            if (!readings.isEmpty() && at.isBefore(readings.peekLast().at())) {
+                if (at.isAfter(readings.peekLast().at().minus(CLOSE_ENOUGH))) {
+                    return; // a tick and a refresh racing: the later reading is already here
+                }
+                // The clock went back: what was read "later" cannot be placed any more.
+                readings.clear();
+            }
+            readings.addLast(new Reading(at, mark));
+            Instant horizon = at.minus(RATE_WINDOW).minus(CLOSE_ENOUGH);
+            while (readings.size() > 1 && readings.peekFirst().at().isBefore(horizon)) {
+                readings.pollFirst();
+            }
+        }
+
+        /** The mark of the latest reading at or before {@code at} and not more than {@code within} before it; -1 if none. */
+        synchronized long markAtOrBefore(Instant at, Duration within) {
+            Reading found = null;
+            for (java.util.Iterator<Reading> it = readings.descendingIterator(); it.hasNext(); ) {
+                Reading r = it.next();
+                if (!r.at().isAfter(at)) {
+                    found = r;
+                    break;
+                }
+            }
+            return found == null || found.at().isBefore(at.minus(within)) ? -1 : found.mark();
+        }
+    }
+
     /** The counter as one node's ticks saw it over the last grace: which numbers are old enough to lapse. */
     private static final class IssuedHistory {
         private record Reading(Instant at, long issued) {
@@ -737,8 +791,9 @@ public final class WaitingRoom {
 
     /** Reads a gate afresh from the store into this node's view. */
     private View refresh(String gate) {
-        GateConfig config = store.config(gate).orElseThrow(() -> new IllegalStateException("gate '" + gate + "' is not configured"));
-        GateProgress progress = store.progress(gate);
+        GateStore.Reading reading = store.reading(gate);
+        GateConfig config = reading.config().orElseThrow(() -> new IllegalStateException("gate '" + gate + "' is not configured"));
+        GateProgress progress = reading.progress();
         Instant now = clock.instant();
         return publish(config, progress, store.issued(gate), outstanding(config, progress, now), now);
     }
@@ -752,8 +807,9 @@ public final class WaitingRoom {
         Duration window = Duration.between(windowStart, now);
         double measured = 0;
         if (window.toMillis() >= 2_000 && config.phaseAt(now) == GatePhase.OPEN) {
-            measured = (progress.mark() - store.markAt(gate, windowStart)) * 1000.0 / window.toMillis();
+            measured = (progress.mark() - markAt(gate, windowStart)) * 1000.0 / window.toMillis();
         }
+        markHistory.computeIfAbsent(gate, g -> new MarkHistory()).record(now, progress.mark());
         View before = views.get(gate);
         PreQueueOrder order = before != null && before.order() != null && before.order().size() == progress.preQueueSize()
                 && before.config().opensAt().equals(config.opensAt())

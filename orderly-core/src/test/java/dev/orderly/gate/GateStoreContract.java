@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -327,6 +328,24 @@ public abstract class GateStoreContract {
     @Test
     public void aGateNeverTickedHasTheInitialProgress() {
         assertThat(store.progress("identity")).isEqualTo(GateProgress.INITIAL);
+    }
+
+    @Test
+    public void aReadingHoldsTheProgressAndTheConfigurationAsEachReadsAlone() {
+        assertThat(store.reading("identity")).isEqualTo(new GateStore.Reading(GateProgress.INITIAL, Optional.empty()));
+
+        GateConfig config = config("identity");
+        store.saveConfig(config);
+        assertThat(store.reading("identity")).isEqualTo(new GateStore.Reading(GateProgress.INITIAL, Optional.of(config)));
+
+        GateProgress next = GateProgress.INITIAL.next(3, 120, new AdmissionPolicy.Memory(T0.plusMillis(1_500), 0.25, 12.5));
+        store.advance("identity", GateProgress.INITIAL, next, T0.plusMillis(1_500));
+        assertThat(store.reading("identity")).isEqualTo(new GateStore.Reading(next, Optional.of(config)));
+        assertThat(store.reading("booking")).as("another gate's").isEqualTo(new GateStore.Reading(GateProgress.INITIAL, Optional.empty()));
+
+        GateProgress ticked = GateProgress.INITIAL.next(0, 0, AdmissionPolicy.Memory.NONE);
+        store.advance("booking", GateProgress.INITIAL, ticked, T0);
+        assertThat(store.reading("booking")).as("a gate ticked but not configured").isEqualTo(new GateStore.Reading(ticked, Optional.empty()));
     }
 
     @Test

@@ -62,6 +62,7 @@ final class PausingGateStore implements GateStore {
 
     private final GateStore store;
     private final Map<String, Pause> armed = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.atomic.LongAdder> calls = new ConcurrentHashMap<>();
     private final Queue<Runnable> heldNumbers = new ConcurrentLinkedQueue<>();
     private volatile boolean holdNumbers;
     private volatile Predicate<Thread> refused = t -> false;
@@ -98,7 +99,14 @@ final class PausingGateStore implements GateStore {
         refused = which;
     }
 
+    /** How many times {@code method} (a port method's name) was called. */
+    long calls(String method) {
+        java.util.concurrent.atomic.LongAdder n = calls.get(method);
+        return n == null ? 0 : n.sum();
+    }
+
     private void reach(String method) {
+        calls.computeIfAbsent(method, m -> new java.util.concurrent.atomic.LongAdder()).increment();
         if (refused.test(Thread.currentThread())) {
             throw new IllegalStateException("a store was called (" + method + ") on an event loop thread");
         }

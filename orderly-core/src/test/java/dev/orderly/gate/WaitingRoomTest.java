@@ -838,6 +838,36 @@ class WaitingRoomTest {
         assertThat(room.figures("nowhere")).isEmpty();
     }
 
+    @Test
+    void theMeasuredRateCountsEveryNodesAdmissionsWithoutAskingTheStoreEachTick() {
+        PausingGateStore shared = new PausingGateStore(store);
+        // Outstanding passes recounted once a second (as on a shared store): those counts ask markAt too.
+        WaitingRoom a = new WaitingRoom(shared, tokens, passes, clock, new SplittableRandom(1), g -> DownstreamHealth.UNKNOWN, null,
+                Duration.ofSeconds(1));
+        WaitingRoom b = new WaitingRoom(store, tokens, passes, clock, new SplittableRandom(2), g -> DownstreamHealth.UNKNOWN);
+        a.configure(gate(10));
+        joinMany(a, 0, 2_000);
+        clock.set(OPENS);
+        // Two nodes take turns: every other tick's admissions are the other node's.
+        for (int i = 0; i < 1_300; i++) {
+            clock.advance(Duration.ofMillis(50));
+            (i % 2 == 0 ? a : b).tick();
+        }
+        long asked = shared.calls("markAt");
+        for (int i = 0; i < 200; i++) {
+            clock.advance(Duration.ofMillis(50));
+            (i % 2 == 0 ? a : b).tick();
+        }
+        assertThat(shared.calls("markAt") - asked).as("after a minute of its own readings: only the ten recounts in 10 s")
+                .isLessThanOrEqualTo(11);
+
+        double measured = a.figures(GATE).orElseThrow().admitPerSecond();
+        WaitingRoom fresh = new WaitingRoom(store, tokens, passes, clock, new SplittableRandom(3), g -> DownstreamHealth.UNKNOWN);
+        fresh.tick();
+        assertThat(measured).as("the store's checkpoints say").isCloseTo(fresh.figures(GATE).orElseThrow().admitPerSecond(), within(0.05));
+        assertThat(measured).isCloseTo(10.0, within(0.2));
+    }
+
     // --- invariants under any sequence ----------------------------------------------------------
 
     sealed interface Op {

@@ -34,7 +34,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -260,18 +259,22 @@ public final class PostgresBookingStore implements BookingStore, AutoCloseable {
     private static final String SEARCH_DISTRICT = """
             SELECT c.id, c.name, c.province, c.district, c.address, cp.products,
                    c.name_en, c.province_en, c.district_en, c.phone,
-                   d.day, d.product, d.capacity, d.remaining
+                   d.days, d.day_products, d.capacities, d.remaining
             FROM clinics c
             CROSS JOIN LATERAL (SELECT coalesce(array_agg(product), '{}') AS products
                             FROM clinic_products WHERE clinic_id = c.id) cp
-            LEFT JOIN LATERAL (SELECT dc.day, dc.product, sum(dc.capacity)::int AS capacity,
-                                  sum(greatest(dc.capacity - dc.booked, 0))::int AS remaining
-                           FROM day_capacity dc
-                           WHERE dc.clinic_id = c.id AND dc.product = ANY (cp.products)
-                             AND dc.day >= $3 AND dc.day < $4 AND ($5 = -2 OR dc.grp = -1 OR dc.grp = $5)
-                           GROUP BY dc.day, dc.product) d ON true
+            CROSS JOIN LATERAL (SELECT array_agg(g.day ORDER BY g.day, g.product) AS days,
+                                   array_agg(g.product ORDER BY g.day, g.product) AS day_products,
+                                   array_agg(g.capacity ORDER BY g.day, g.product) AS capacities,
+                                   array_agg(g.remaining ORDER BY g.day, g.product) AS remaining
+                            FROM (SELECT dc.day, dc.product, sum(dc.capacity)::int AS capacity,
+                                         sum(greatest(dc.capacity - dc.booked, 0))::int AS remaining
+                                  FROM day_capacity dc
+                                  WHERE dc.clinic_id = c.id AND dc.product = ANY (cp.products)
+                                    AND dc.day >= $3 AND dc.day < $4 AND ($5 = -2 OR dc.grp = -1 OR dc.grp = $5)
+                                  GROUP BY dc.day, dc.product) g) d
             WHERE c.province = $1 AND c.district = $2
-            ORDER BY c.name, c.id, d.day, d.product""";
+            ORDER BY c.name, c.id""";
     private static final String SEARCH_PROVINCE = SEARCH_DISTRICT.replace("c.district = $2", "$2::text IS NULL");
 
     @Override
@@ -282,19 +285,32 @@ public final class PostgresBookingStore implements BookingStore, AutoCloseable {
         // about nine times the pages (issue #17: the search was 46 % of PostgreSQL's time in the walk;
         // EXPLAIN in docs/benchmarks.md).
         // One statement per shape: with "$2 IS NULL OR district = $2" the cached generic plan reads
-        // every clinic of the province.
+        // every clinic of the province. One row per clinic, its days as arrays: a row per clinic-day
+        // repeated the clinic's ten columns some 40 times (720 rows for a district of 19 clinics),
+        // which PostgreSQL sent and this node decoded on every search.
         RowSet<Row> rows = await(pool.preparedQuery(district == null ? SEARCH_PROVINCE : SEARCH_DISTRICT)
                 .execute(Tuple.of(province, district, from, from.plusDays(days), group)));
-        Map<Long, Clinic> clinics = new LinkedHashMap<>();
-        Map<Long, List<DayAvailability>> daysOf = new LinkedHashMap<>();
+        List<ClinicAvailability> found = new ArrayList<>(rows.size());
         for (Row r : rows) {
-            Clinic c = clinics.computeIfAbsent(r.getLong(0), id -> clinicOf(r));
-            List<DayAvailability> list = daysOf.computeIfAbsent(c.id(), id -> new ArrayList<>());
-            if (r.getLocalDate(10) != null) {
-                list.add(new DayAvailability(r.getLocalDate(10), r.getString(11), r.getInteger(12), r.getInteger(13)));
-            }
+            found.add(new ClinicAvailability(clinicOf(r), daysOf(r)));
         }
-        return clinics.values().stream().map(c -> new ClinicAvailability(c, daysOf.get(c.id()))).toList();
+        return found;
+    }
+
+    /** A clinic's days as the search aggregates them: four arrays in step, null when it has none in the range. */
+    private static List<DayAvailability> daysOf(Row r) {
+        LocalDate[] days = r.getArrayOfLocalDates(10);
+        if (days == null) {
+            return List.of();
+        }
+        String[] products = r.getArrayOfStrings(11);
+        Integer[] capacities = r.getArrayOfIntegers(12);
+        Integer[] remaining = r.getArrayOfIntegers(13);
+        List<DayAvailability> list = new ArrayList<>(days.length);
+        for (int i = 0; i < days.length; i++) {
+            list.add(new DayAvailability(days[i], products[i], capacities[i], remaining[i]));
+        }
+        return list;
     }
 
     // ------------------------------------------------------------------ booking, changing, cancelling

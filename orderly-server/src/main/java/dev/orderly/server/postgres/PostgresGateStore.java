@@ -12,6 +12,7 @@ import dev.orderly.gate.LotteryDraw;
 import dev.orderly.server.gate.GateConfigJson;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -121,6 +122,12 @@ public final class PostgresGateStore implements GateStore {
             LEFT JOIN LATERAL (SELECT mark, at FROM gate_checkpoints WHERE gate = $1 AND mark >= $2 ORDER BY mark LIMIT 1) c
                 ON true
             WHERE p.gate = $1""";
+
+    private static final String READING = """
+            SELECT p.version, p.mark, p.pre_queue_size, p.last_tick, p.carry, p.rate, c.config
+            FROM (SELECT $1::text AS gate) g
+            LEFT JOIN gate_progress p ON p.gate = g.gate
+            LEFT JOIN gate_configs c ON c.gate = g.gate""";
 
     private static final String TRIM = """
             WITH keep AS (
@@ -328,10 +335,19 @@ public final class PostgresGateStore implements GateStore {
         RowSet<Row> rows = await(pool.preparedQuery(
                 "SELECT version, mark, pre_queue_size, last_tick, carry, rate FROM gate_progress WHERE gate = $1")
                 .execute(Tuple.of(gate)));
-        if (rows.size() == 0) {
-            return GateProgress.INITIAL;
-        }
-        Row r = rows.iterator().next();
+        return rows.size() == 0 ? GateProgress.INITIAL : progressOf(rows.iterator().next());
+    }
+
+    /** Both in one statement, so from one snapshot: every tick of every gate reads them (issue #17). */
+    @Override
+    public Reading reading(String gate) {
+        Row r = await(pool.preparedQuery(READING).execute(Tuple.of(gate))).iterator().next();
+        JsonObject config = r.getJsonObject(6);
+        return new Reading(r.getLong(0) == null ? GateProgress.INITIAL : progressOf(r),
+                config == null ? Optional.empty() : Optional.of(GateConfigJson.readStored(config)));
+    }
+
+    private static GateProgress progressOf(Row r) {
         OffsetDateTime tick = r.getOffsetDateTime(3);
         return new GateProgress(r.getLong(1), r.getLong(2),
                 new AdmissionPolicy.Memory(tick == null ? null : tick.toInstant(), r.getDouble(4), r.getDouble(5)), r.getLong(0));

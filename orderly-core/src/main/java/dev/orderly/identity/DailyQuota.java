@@ -14,4 +14,14 @@ public interface DailyQuota {
      * atomically; returns whether it was counted. Adapters may forget days before yesterday.
      */
     boolean tryTake(String key, LocalDate day, int limit);
+
+    /**
+     * {@link #tryTake} of {@code first}, then of {@code second} only if the first was counted: a use
+     * counted against two caps (a person's and their phone's). The first stays counted when the
+     * second is refused. Returns whether both were counted. A store that can does both in one round
+     * trip (each code request pays both).
+     */
+    default boolean tryTakeBoth(LocalDate day, String first, int firstLimit, String second, int secondLimit) {
+        return tryTake(first, day, firstLimit) && tryTake(second, day, secondLimit);
+    }
 }

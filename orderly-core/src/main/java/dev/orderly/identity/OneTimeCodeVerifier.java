@@ -138,8 +138,8 @@ public final class OneTimeCodeVerifier implements IdentityProvider {
         Person person = found.get();
         Instant now = clock.instant();
         LocalDate today = SeoulCalendar.dateAt(now);
-        if (!quota.tryTake("person:" + person.id(), today, limits.challengesPerPersonPerDay())
-                || !quota.tryTake("phone:" + phoneKey.text(person.phone()), today, limits.challengesPerPhonePerDay())) {
+        if (!quota.tryTakeBoth(today, "person:" + person.id(), limits.challengesPerPersonPerDay(),
+                "phone:" + phoneKey.text(person.phone()), limits.challengesPerPhonePerDay())) {
             return new Verification.TooManyChallenges(SeoulCalendar.startOf(today.plusDays(1)));
         }
         String code = "%06d".formatted(random.nextInt(1_000_000));

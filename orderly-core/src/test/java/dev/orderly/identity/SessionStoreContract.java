@@ -84,4 +84,23 @@ public abstract class SessionStoreContract {
         assertThat(generations).doesNotHaveDuplicates().allMatch(g -> g >= 1 && g <= 8);
         assertThat(store.current(17).map(SessionStore.Generation::number)).isEqualTo(Optional.of(8L));
     }
+
+    @Test
+    void eachOfManyAtOnceReportsTheGenerationItReplaced() {
+        SessionStore store = newStore();
+
+        List<SessionStore.Begun> begun = Race.run(8, Duration.ofSeconds(30), i -> store.begin(23, T0));
+
+        for (SessionStore.Begun b : begun) {
+            long n = b.current().number();
+            if (n == 1) {
+                assertThat(b.previous()).as("the first").isEmpty();
+            } else {
+                assertThat(b.previous()).as("generation %d", n).hasValueSatisfying(p -> {
+                    assertThat(p.number()).isEqualTo(n - 1);
+                    assertThat(p.active()).isTrue();
+                });
+            }
+        }
+    }
 }

@@ -22,16 +22,43 @@ public final class PostgresDailyQuota implements DailyQuota {
         this.pool = pool;
     }
 
+    /** The second key is counted only if the first was: its insert selects nothing otherwise. */
+    private static final String TAKE_BOTH = """
+            WITH first AS (
+                INSERT INTO identity_daily_counts AS c (day, key, count) VALUES ($1, $2, 1)
+                ON CONFLICT (day, key) DO UPDATE SET count = c.count + 1 WHERE c.count < $3
+                RETURNING count),
+            second AS (
+                INSERT INTO identity_daily_counts AS c (day, key, count) SELECT $1, $4, 1 WHERE EXISTS (SELECT 1 FROM first)
+                ON CONFLICT (day, key) DO UPDATE SET count = c.count + 1 WHERE c.count < $5
+                RETURNING count)
+            SELECT EXISTS (SELECT 1 FROM second)""";
+
     @Override
     public boolean tryTake(String key, LocalDate day, int limit) {
-        LocalDate purged = purgedFor.get();
-        if (day.isAfter(purged) && purgedFor.compareAndSet(purged, day)) {
-            await(pool.preparedQuery("DELETE FROM identity_daily_counts WHERE day < $1").execute(Tuple.of(day.minusDays(1))));
-        }
+        purgeBefore(day);
         return await(pool.preparedQuery("""
                 INSERT INTO identity_daily_counts AS c (day, key, count) VALUES ($1, $2, 1)
                 ON CONFLICT (day, key) DO UPDATE SET count = c.count + 1 WHERE c.count < $3
                 RETURNING count""")
                 .execute(Tuple.of(day, key, limit))).size() == 1;
+    }
+
+    @Override
+    public boolean tryTakeBoth(LocalDate day, String first, int firstLimit, String second, int secondLimit) {
+        if (first.equals(second)) {
+            // One statement cannot change a row twice.
+            return DailyQuota.super.tryTakeBoth(day, first, firstLimit, second, secondLimit);
+        }
+        purgeBefore(day);
+        return await(pool.preparedQuery(TAKE_BOTH).execute(Tuple.of(day, first, firstLimit, second, secondLimit)))
+                .iterator().next().getBoolean(0);
+    }
+
+    private void purgeBefore(LocalDate day) {
+        LocalDate purged = purgedFor.get();
+        if (day.isAfter(purged) && purgedFor.compareAndSet(purged, day)) {
+            await(pool.preparedQuery("DELETE FROM identity_daily_counts WHERE day < $1").execute(Tuple.of(day.minusDays(1))));
+        }
     }
 }

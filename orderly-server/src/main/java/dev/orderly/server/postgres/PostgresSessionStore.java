@@ -11,8 +11,8 @@ import java.util.Optional;
 
 /**
  * Session generations in PostgreSQL ({@code person_sessions}), shared by every node: one row per
- * person who ever verified. {@link #begin} is a compare-and-set on the generation (insert when
- * there is none), retried on a lost race, so two devices verifying at once get distinct
+ * person who ever verified. {@link #begin} moves the generation on in one statement under the
+ * row's lock (insert when there is none), so two devices verifying at once get distinct
  * generations and the later one wins.
  */
 public final class PostgresSessionStore implements SessionStore {
@@ -23,24 +23,35 @@ public final class PostgresSessionStore implements SessionStore {
         this.pool = pool;
     }
 
+    /**
+     * The upsert moves the generation on under the row's lock, so racing verifications of one person
+     * get one generation each. {@code previous} reads the row as the statement's snapshot had it (a
+     * FOR UPDATE there would follow the row to the version this very statement writes); a racing
+     * verification that committed after that snapshot is missing from it (see begin).
+     */
+    private static final String BEGIN = """
+            WITH previous AS (
+                SELECT generation, since, active FROM person_sessions WHERE person_id = $1),
+            next AS (
+                INSERT INTO person_sessions AS s (person_id, generation, since, active) VALUES ($1, 1, $2, true)
+                ON CONFLICT (person_id) DO UPDATE SET generation = s.generation + 1, since = EXCLUDED.since, active = true
+                RETURNING generation)
+            SELECT next.generation, previous.generation, previous.since, previous.active FROM next LEFT JOIN previous ON true""";
+
+    /** One statement (issue #17: two round trips a verification were a compare-and-set loop's). */
     @Override
     public Begun begin(long personId, java.time.Instant now) {
-        while (true) {
-            Optional<Generation> previous = current(personId);
-            Generation next = new Generation(previous.map(g -> g.number() + 1).orElse(1L), now, true);
-            int changed = previous.isEmpty()
-                    ? await(pool.preparedQuery("""
-                            INSERT INTO person_sessions (person_id, generation, since, active) VALUES ($1, $2, $3, true)
-                            ON CONFLICT (person_id) DO NOTHING""")
-                            .execute(Tuple.of(personId, next.number(), PostgresBookingStore.utc(now)))).rowCount()
-                    : await(pool.preparedQuery("""
-                            UPDATE person_sessions SET generation = $2, since = $3, active = true
-                            WHERE person_id = $1 AND generation = $4""")
-                            .execute(Tuple.of(personId, next.number(), PostgresBookingStore.utc(now), previous.get().number()))).rowCount();
-            if (changed == 1) {
-                return new Begun(next, previous);
-            }
+        Row r = await(pool.preparedQuery(BEGIN).execute(Tuple.of(personId, PostgresBookingStore.utc(now)))).iterator().next();
+        long number = r.getLong(0);
+        Optional<Generation> previous = r.getLong(1) == null
+                ? Optional.empty()
+                : Optional.of(new Generation(r.getLong(1), r.getOffsetDateTime(2).toInstant(), r.getBoolean(3)));
+        if (number > 1 && previous.map(p -> p.number() != number - 1).orElse(true)) {
+            // Another verification of this person committed an instant ago, in a race with this one
+            // (after this statement's snapshot): the generation it began is live and began now.
+            previous = Optional.of(new Generation(number - 1, now, true));
         }
+        return new Begun(new Generation(number, now, true), previous);
     }
 
     @Override

@@ -93,6 +93,7 @@ public final class WaitingRoom {
     private final Map<String, Map<Long, Instant>> pendingClaims = new ConcurrentHashMap<>();
     /** Per gate, the counter as this node's ticks read it: which numbers are older than the grace. */
     private final Map<String, IssuedHistory> issuedHistory = new ConcurrentHashMap<>();
+    /** Per gate, the mark as this node read it over the last rate window: the measured rate's start. */
     private final Map<String, MarkHistory> markHistory = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> passedOver = new ConcurrentHashMap<>();
     /** How long a count of the outstanding passes is used, grown by each admission, before it is made again. */
@@ -691,7 +692,8 @@ public final class WaitingRoom {
      * The mark at {@code at} for the measured rate: as this node's own ticks read it, when one read
      * it shortly before {@code at}, else from the store's checkpoints. Every tick of every gate asked
      * the store (issue #17); another node's admissions in the moment between that reading and
-     * {@code at} count as inside the window, a tick's worth at most.
+     * {@code at} count as inside the window: a tick's worth on a node that ticks on time, never
+     * more than {@link MarkHistory#CLOSE_ENOUGH}'s.
      */
     private long markAt(String gate, Instant at) {
         MarkHistory history = markHistory.get(gate);

@@ -43,16 +43,20 @@ public final class OutboxRelay {
     private static final Duration TURN = Duration.ofSeconds(1);
 
     /**
-     * Marks one message sent ({@code $2}) or failed, after an attempt. The casts are needed: PostgreSQL
-     * types a bare parameter in a CASE as text, fails the parse, and the client parses again with
-     * types, uncached, leaving an ERROR in the server's log on every call.
+     * Marks a round's messages sent or failed, after their attempts, in one statement: one row of the
+     * arrays per message (a batch of one statement per message cost PostgreSQL a statement per text).
      */
     static final String MARK = """
-            UPDATE outbox SET sent_at = CASE WHEN $2::boolean THEN $3::timestamptz ELSE NULL END, attempts = attempts + 1,
-                              next_attempt_at = $4, last_error = $5::text,
-                              phone_sealed = CASE WHEN $2::boolean THEN NULL ELSE phone_sealed END,
-                              phone_key_id = CASE WHEN $2::boolean THEN NULL ELSE phone_key_id END
-            WHERE id = $1""";
+            UPDATE outbox o SET sent_at = CASE WHEN m.ok THEN m.done ELSE NULL END, attempts = o.attempts + 1,
+                                next_attempt_at = m.next, last_error = m.error,
+                                phone_sealed = CASE WHEN m.ok THEN NULL ELSE o.phone_sealed END,
+                                phone_key_id = CASE WHEN m.ok THEN NULL ELSE o.phone_key_id END
+            FROM unnest($1::bigint[], $2::boolean[], $3::timestamptz[], $4::timestamptz[], $5::text[]) AS m(id, ok, done, next, error)
+            WHERE o.id = m.id""";
+
+    /** One message's outcome, for {@link #MARK}. */
+    private record Mark(long id, boolean ok, Instant done, Instant next, String error) {
+    }
 
     private final Pool pool;
     private final SmsGateway sms;
@@ -108,7 +112,7 @@ public final class OutboxRelay {
                           COALESCE(o.phone_key_id, (SELECT phone_key_id FROM residents WHERE id = o.person_id)) AS phone_key_id,
                           (SELECT synthetic FROM residents WHERE id = o.person_id) AS synthetic""")
                 .execute(Tuple.of(PostgresBookingStore.utc(now), PostgresBookingStore.utc(now.plus(LEASE)), BATCH)));
-        List<Tuple> updates = new ArrayList<>();
+        List<Mark> marks = new ArrayList<>();
         int sent = 0;
         for (Row r : leased) {
             long id = r.getLong("id");
@@ -117,8 +121,8 @@ public final class OutboxRelay {
             try {
                 if (Boolean.TRUE.equals(r.getBoolean("synthetic"))) {
                     // The canary's confirmations: marked sent, never texted to its number that nobody holds.
-                    updates.add(Tuple.of(id, true, PostgresBookingStore.utc(clock.instant()), PostgresBookingStore.utc(clock.instant()))
-                            .addString(null));
+                    Instant at = clock.instant();
+                    marks.add(new Mark(id, true, at, at, null));
                     continue;
                 }
                 Buffer sealed = r.getBuffer("phone_sealed");
@@ -133,10 +137,15 @@ public final class OutboxRelay {
             }
             Instant done = clock.instant();
             Instant next = done.plus(Duration.ofSeconds(Math.min(3600, 1L << Math.min(attempts + 1, 12))));
-            updates.add(Tuple.of(id, error == null, PostgresBookingStore.utc(done), PostgresBookingStore.utc(next)).addString(error));
+            marks.add(new Mark(id, error == null, done, next, error));
         }
-        if (!updates.isEmpty()) {
-            await(pool.preparedQuery(MARK).executeBatch(updates));
+        if (!marks.isEmpty()) {
+            await(pool.preparedQuery(MARK).execute(Tuple.of(
+                    marks.stream().map(Mark::id).toArray(Long[]::new),
+                    marks.stream().map(Mark::ok).toArray(Boolean[]::new),
+                    marks.stream().map(m -> PostgresBookingStore.utc(m.done())).toArray(java.time.OffsetDateTime[]::new),
+                    marks.stream().map(m -> PostgresBookingStore.utc(m.next())).toArray(java.time.OffsetDateTime[]::new),
+                    marks.stream().map(Mark::error).toArray(String[]::new))));
         }
         return new Round(leased.size(), sent);
     }

@@ -60,6 +60,8 @@ import java.util.random.RandomGenerator;
 public final class WaitingRoom {
 
     private static final Duration RATE_WINDOW = Duration.ofSeconds(60);
+    /** A reading of the mark further before the rate window's start than this is not used (the node was stalled). */
+    private static final Duration MARK_READ_WITHIN = Duration.ofSeconds(1);
     /** The most numbers one tick reads claims of. */
     static final int MAX_SCAN = 20_000;
 
@@ -92,9 +94,9 @@ public final class WaitingRoom {
     /** Claims answered since this node's last tick, by gate and number; the latest answer wins. */
     private final Map<String, Map<Long, Instant>> pendingClaims = new ConcurrentHashMap<>();
     /** Per gate, the counter as this node's ticks read it: which numbers are older than the grace. */
-    private final Map<String, IssuedHistory> issuedHistory = new ConcurrentHashMap<>();
+    private final Map<String, Readings> issuedHistory = new ConcurrentHashMap<>();
     /** Per gate, the mark as this node read it over the last rate window: the measured rate's start. */
-    private final Map<String, MarkHistory> markHistory = new ConcurrentHashMap<>();
+    private final Map<String, Readings> markHistory = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> passedOver = new ConcurrentHashMap<>();
     /** How long a count of the outstanding passes is used, grown by each admission, before it is made again. */
     private final Duration outstandingRecount;
@@ -605,7 +607,9 @@ public final class WaitingRoom {
             next = admission.next();
             passed = admission.passedOver();
         }
-        issuedHistory.computeIfAbsent(gate, g -> new IssuedHistory()).record(now, issued, claimGrace);
+        if (claimGrace != null) {
+            issuedHistory.computeIfAbsent(gate, g -> new Readings()).record(now, issued, now.minus(claimGrace));
+        }
         if (next != null) {
             if (store.advance(gate, progress, next, now)) {
                 if (!passed.isEmpty()) {
@@ -648,8 +652,8 @@ public final class WaitingRoom {
      */
     private Admission passOverUnclaimed(GateConfig config, GateProgress progress, GateProgress next, long issued, Instant now) {
         String gate = config.name();
-        IssuedHistory history = issuedHistory.get(gate);
-        long oldUpTo = history == null ? -1 : history.issuedAtOrBefore(now.minus(claimGrace));
+        Readings history = issuedHistory.get(gate);
+        long oldUpTo = history == null ? -1 : history.valueAtOrBefore(now.minus(claimGrace), Instant.MIN);
         if (oldUpTo <= progress.mark()) {
             return new Admission(next, List.of());
         }
@@ -693,86 +697,55 @@ public final class WaitingRoom {
      * it shortly before {@code at}, else from the store's checkpoints. Every tick of every gate asked
      * the store (issue #17); another node's admissions in the moment between that reading and
      * {@code at} count as inside the window: a tick's worth on a node that ticks on time, never
-     * more than {@link MarkHistory#CLOSE_ENOUGH}'s.
+     * more than {@link #MARK_READ_WITHIN}'s.
      */
     private long markAt(String gate, Instant at) {
-        MarkHistory history = markHistory.get(gate);
-        long read = history == null ? -1 : history.markAtOrBefore(at, MarkHistory.CLOSE_ENOUGH);
+        Readings history = markHistory.get(gate);
+        long read = history == null ? -1 : history.valueAtOrBefore(at, at.minus(MARK_READ_WITHIN));
         return read >= 0 ? read : store.markAt(gate, at);
     }
 
-    /** The mark as this node's ticks read it over the last rate window. */
-    private static final class MarkHistory {
-        /** A reading further before the asked time than this is not used (the node was stalled). */
-        static final Duration CLOSE_ENOUGH = Duration.ofSeconds(1);
+    /**
+     * A figure of one gate as this node read it, with when: what the store held a while ago without
+     * asking it again (the counter a grace ago, the mark a rate window ago).
+     */
+    private static final class Readings {
+        /** Two readings out of order by less than this are a tick and a refresh racing; by more, the clock went back. */
+        private static final Duration RACE = Duration.ofSeconds(1);
 
-        private record Reading(Instant at, long mark) {
+        private record Reading(Instant at, long value) {
         }
 
         private final Deque<Reading> readings = new ArrayDeque<>();
 
-        synchronized void record(Instant at, long mark) {
+        /** Adds a reading; keeps the latest one at or before {@code keepFrom} and every later one. */
+        synchronized void record(Instant at, long value, Instant keepFrom) {
             if (!readings.isEmpty() && at.isBefore(readings.peekLast().at())) {
-                if (at.isAfter(readings.peekLast().at().minus(CLOSE_ENOUGH))) {
-                    return; // a tick and a refresh racing: the later reading is already here
+                if (at.isAfter(readings.peekLast().at().minus(RACE))) {
+                    return; // the later reading is already here
                 }
                 // The clock went back: what was read "later" cannot be placed any more.
                 readings.clear();
             }
-            readings.addLast(new Reading(at, mark));
-            Instant horizon = at.minus(RATE_WINDOW).minus(CLOSE_ENOUGH);
-            while (readings.size() > 1 && readings.peekFirst().at().isBefore(horizon)) {
-                readings.pollFirst();
-            }
-        }
-
-        /** The mark of the latest reading at or before {@code at} and not more than {@code within} before it; -1 if none. */
-        synchronized long markAtOrBefore(Instant at, Duration within) {
-            Reading found = null;
-            for (java.util.Iterator<Reading> it = readings.descendingIterator(); it.hasNext(); ) {
-                Reading r = it.next();
-                if (!r.at().isAfter(at)) {
-                    found = r;
-                    break;
-                }
-            }
-            return found == null || found.at().isBefore(at.minus(within)) ? -1 : found.mark();
-        }
-    }
-
-    /** The counter as one node's ticks saw it over the last grace: which numbers are old enough to lapse. */
-    private static final class IssuedHistory {
-        private record Reading(Instant at, long issued) {
-        }
-
-        private final Deque<Reading> readings = new ArrayDeque<>();
-
-        synchronized void record(Instant at, long issued, Duration grace) {
-            if (grace == null) {
-                return;
-            }
-            readings.addLast(new Reading(at, issued));
-            // Keep one reading at or before the grace ago; drop older ones.
-            Instant horizon = at.minus(grace);
+            readings.addLast(new Reading(at, value));
             while (readings.size() > 1) {
                 Reading first = readings.pollFirst();
-                if (readings.peekFirst().at().isAfter(horizon)) {
+                if (readings.peekFirst().at().isAfter(keepFrom)) {
                     readings.addFirst(first);
                     break;
                 }
             }
         }
 
-        /** The counter at the latest reading not after {@code at}; -1 if this node has none that old. */
-        synchronized long issuedAtOrBefore(Instant at) {
-            long found = -1;
-            for (Reading r : readings) {
-                if (r.at().isAfter(at)) {
-                    break;
+        /** The value of the latest reading at or before {@code at}, if it is not before {@code notBefore}; -1 otherwise. */
+        synchronized long valueAtOrBefore(Instant at, Instant notBefore) {
+            for (java.util.Iterator<Reading> it = readings.descendingIterator(); it.hasNext(); ) {
+                Reading r = it.next();
+                if (!r.at().isAfter(at)) {
+                    return r.at().isBefore(notBefore) ? -1 : r.value();
                 }
-                found = r.issued();
             }
-            return found;
+            return -1;
         }
     }
 
@@ -811,7 +784,7 @@ public final class WaitingRoom {
         if (window.toMillis() >= 2_000 && config.phaseAt(now) == GatePhase.OPEN) {
             measured = (progress.mark() - markAt(gate, windowStart)) * 1000.0 / window.toMillis();
         }
-        markHistory.computeIfAbsent(gate, g -> new MarkHistory()).record(now, progress.mark());
+        markHistory.computeIfAbsent(gate, g -> new Readings()).record(now, progress.mark(), now.minus(RATE_WINDOW).minus(MARK_READ_WITHIN));
         View before = views.get(gate);
         PreQueueOrder order = before != null && before.order() != null && before.order().size() == progress.preQueueSize()
                 && before.config().opensAt().equals(config.opensAt())

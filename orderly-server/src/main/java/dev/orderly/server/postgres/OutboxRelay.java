@@ -13,6 +13,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -143,8 +144,8 @@ public final class OutboxRelay {
             await(pool.preparedQuery(MARK).execute(Tuple.of(
                     marks.stream().map(Mark::id).toArray(Long[]::new),
                     marks.stream().map(Mark::ok).toArray(Boolean[]::new),
-                    marks.stream().map(m -> PostgresBookingStore.utc(m.done())).toArray(java.time.OffsetDateTime[]::new),
-                    marks.stream().map(m -> PostgresBookingStore.utc(m.next())).toArray(java.time.OffsetDateTime[]::new),
+                    marks.stream().map(m -> PostgresBookingStore.utc(m.done())).toArray(OffsetDateTime[]::new),
+                    marks.stream().map(m -> PostgresBookingStore.utc(m.next())).toArray(OffsetDateTime[]::new),
                     marks.stream().map(Mark::error).toArray(String[]::new))));
         }
         return new Round(leased.size(), sent);

@@ -1,5 +1,6 @@
 package dev.orderly.identity;
 
+import dev.orderly.registry.Person;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -7,10 +8,11 @@ import java.util.Optional;
 public sealed interface SessionCheck {
 
     /**
-     * A live session of {@code personId}; {@code refreshedToken} is the token to hand back when its
-     * idle deadline was moved on.
+     * A live session of {@code personId}; {@code person} their registry record when the check was
+     * asked to read it (empty otherwise, or when the registry no longer holds them);
+     * {@code refreshedToken} the token to hand back when its idle deadline was moved on.
      */
-    record Active(long personId, Optional<String> refreshedToken) implements SessionCheck {
+    record Active(long personId, Optional<Person> person, Optional<String> refreshedToken) implements SessionCheck {
     }
 
     /** No token, or not one this server signed. */

@@ -1,5 +1,7 @@
 package dev.orderly.identity;
 
+import dev.orderly.registry.Person;
+import dev.orderly.registry.ResidentRegistry;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -33,6 +35,22 @@ public interface SessionStore {
 
     /** The person's current generation, or empty if they never verified. */
     Optional<Generation> current(long personId);
+
+    /** A person's current generation and, while it is active, their record in the registry. */
+    record Holder(Optional<Generation> generation, Optional<Person> person) {
+    }
+
+    /**
+     * What {@link #current} answers and, when that generation is active, what {@code registry}
+     * holds for the person: an authenticated request needs both. A store that keeps its rows beside
+     * the registry's answers both in one round trip (issue #17: every authenticated request asked
+     * twice); this default asks one after the other.
+     */
+    default Holder currentWithPerson(long personId, ResidentRegistry registry) {
+        Optional<Generation> generation = current(personId);
+        boolean active = generation.filter(Generation::active).isPresent();
+        return new Holder(generation, active ? registry.byId(personId) : Optional.empty());
+    }
 
     /** Marks {@code generation} inactive if it is still the person's current one; returns whether it was. */
     boolean end(long personId, long generation);

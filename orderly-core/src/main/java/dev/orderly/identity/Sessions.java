@@ -1,5 +1,6 @@
 package dev.orderly.identity;
 
+import dev.orderly.registry.ResidentRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -10,7 +11,8 @@ import java.util.Optional;
  *
  * <p>Design: the session itself is a signed token ({@link SessionTokens}); the only shared state is
  * the person's current generation in the {@link SessionStore}, written once per verification and
- * read once per authenticated request. No cache: a replaced session is refused from the moment the
+ * read once per authenticated request (with the person's registry record, where the store can
+ * read both at once). No cache: a replaced session is refused from the moment the
  * new verification commits, on every node. The one race left is a request that passed its check
  * just before the replacement commits; it completes as the person's own request.
  */
@@ -49,6 +51,19 @@ public final class Sessions {
 
     /** What {@code token} is now. Reads the store once when the token itself is live. */
     public SessionCheck check(String token) {
+        return check(token, null);
+    }
+
+    /**
+     * What {@code token} is now and, for a live session, the person's record in {@code registry},
+     * read with the generation (one round trip where the store can; see
+     * {@link SessionStore#currentWithPerson}).
+     */
+    public SessionCheck checkWithPerson(String token, ResidentRegistry registry) {
+        return check(token, java.util.Objects.requireNonNull(registry, "registry"));
+    }
+
+    private SessionCheck check(String token, ResidentRegistry registry) {
         if (token == null || token.isEmpty()) {
             return new SessionCheck.None();
         }
@@ -64,7 +79,10 @@ public final class Sessions {
         if (!now.isBefore(s.idleUntil())) {
             return new SessionCheck.Expired(true);
         }
-        Optional<SessionStore.Generation> current = store.current(s.personId());
+        SessionStore.Holder held = registry == null
+                ? new SessionStore.Holder(store.current(s.personId()), Optional.empty())
+                : store.currentWithPerson(s.personId(), registry);
+        Optional<SessionStore.Generation> current = held.generation();
         if (current.isEmpty() || current.get().number() < s.generation()) {
             // The store does not know this generation (it was reset): treat the session as ended.
             return new SessionCheck.Ended();
@@ -76,7 +94,7 @@ public final class Sessions {
         if (!g.active()) {
             return new SessionCheck.Ended();
         }
-        return new SessionCheck.Active(s.personId(), tokens.refreshDue(s) ? Optional.of(tokens.refresh(s)) : Optional.empty());
+        return new SessionCheck.Active(s.personId(), held.person(), tokens.refreshDue(s) ? Optional.of(tokens.refresh(s)) : Optional.empty());
     }
 
     /** Logs out of the session behind {@code token}, if it is still the person's current one. */

@@ -2,9 +2,13 @@ package dev.orderly.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.orderly.registry.InMemoryResidentRegistry;
+import dev.orderly.registry.ResidentRecord;
+import dev.orderly.registry.ResidentRegistry;
 import dev.orderly.testing.Race;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -14,8 +18,62 @@ public abstract class SessionStoreContract {
 
     private static final Instant T0 = Instant.parse("2021-08-09T11:00:00Z");
 
+    private static final ResidentRecord HONG = new ResidentRecord("6405051234567", "홍길동", LocalDate.of(1964, 5, 5), "01012345678");
+    private static final ResidentRecord KIM = new ResidentRecord("0102033234569", "김철수", LocalDate.of(2001, 2, 3), "0111234567");
+
     /** A store with nobody in it; called once per test. */
     protected abstract SessionStore newStore();
+
+    /**
+     * A registry holding exactly {@code records}, of the kind the store is deployed beside (the one
+     * {@link SessionStore#currentWithPerson} can read with the generation); called after
+     * {@link #newStore()}. By default one in memory.
+     */
+    protected ResidentRegistry registryOf(List<ResidentRecord> records) {
+        InMemoryResidentRegistry registry = new InMemoryResidentRegistry();
+        records.forEach(registry::put);
+        return registry;
+    }
+
+    private static long idOf(ResidentRegistry registry, ResidentRecord r) {
+        return registry.find(r.name(), r.birthDate(), r.phone()).orElseThrow().id();
+    }
+
+    @Test
+    void theGenerationAndThePersonReadTogetherAreWhatEachReadsAlone() {
+        SessionStore store = newStore();
+        ResidentRegistry registry = registryOf(List.of(HONG, KIM));
+        long hong = idOf(registry, HONG);
+        long kim = idOf(registry, KIM);
+
+        assertThat(store.currentWithPerson(hong, registry)).isEqualTo(new SessionStore.Holder(Optional.empty(), Optional.empty()));
+        store.begin(hong, T0);
+        store.begin(kim, T0);
+        store.begin(hong, T0.plusSeconds(60));
+        assertThat(store.currentWithPerson(hong, registry))
+                .isEqualTo(new SessionStore.Holder(store.current(hong), registry.byId(hong)))
+                .extracting(h -> h.generation().orElseThrow().number(), h -> h.person().orElseThrow().name())
+                .containsExactly(2L, "홍길동");
+        assertThat(store.currentWithPerson(kim, registry).person()).isEqualTo(registry.byId(kim));
+
+        store.end(hong, 2);
+        assertThat(store.currentWithPerson(hong, registry))
+                .as("a generation that ended needs no person")
+                .isEqualTo(new SessionStore.Holder(Optional.of(new SessionStore.Generation(2, T0.plusSeconds(60), false)), Optional.empty()));
+    }
+
+    @Test
+    void aGenerationWhosePersonLeftTheRegistryHoldsNoPerson() {
+        SessionStore store = newStore();
+        ResidentRegistry registry = registryOf(List.of(HONG));
+        long gone = idOf(registry, HONG) + 1_000;
+        store.begin(gone, T0);
+
+        SessionStore.Holder held = store.currentWithPerson(gone, registry);
+
+        assertThat(held.generation()).contains(new SessionStore.Generation(1, T0, true));
+        assertThat(held.person()).isEmpty();
+    }
 
     @Test
     void aPersonWhoNeverVerifiedHasNoGeneration() {

@@ -2,10 +2,13 @@ package dev.orderly.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.orderly.registry.InMemoryResidentRegistry;
+import dev.orderly.registry.Person;
 import dev.orderly.time.MutableClock;
 import dev.orderly.token.TestKeys;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +27,21 @@ class SessionsTest {
         Sessions.Started started = sessions.begin(17);
 
         assertThat(started.endedAnother()).isFalse();
-        assertThat(sessions.check(started.token())).isEqualTo(new SessionCheck.Active(17, Optional.empty()));
+        assertThat(sessions.check(started.token())).isEqualTo(new SessionCheck.Active(17, Optional.empty(), Optional.empty()));
+    }
+
+    @Test
+    void aLiveSessionCheckedWithTheRegistryCarriesItsPersonAndAnEndedOneNone() {
+        Person hong = new Person(17, "홍길동", LocalDate.of(1964, 5, 5), "01012345678");
+        InMemoryResidentRegistry registry = new InMemoryResidentRegistry().add(hong);
+        Sessions.Started phone = sessions.begin(17);
+        Sessions.Started laptop = sessions.begin(17);
+
+        assertThat(sessions.checkWithPerson(laptop.token(), registry)).isEqualTo(new SessionCheck.Active(17, Optional.of(hong), Optional.empty()));
+        assertThat(sessions.checkWithPerson(phone.token(), registry)).isEqualTo(new SessionCheck.Replaced(START));
+        assertThat(sessions.checkWithPerson(sessions.begin(18).token(), registry))
+                .as("a person the registry no longer holds")
+                .isEqualTo(new SessionCheck.Active(18, Optional.empty(), Optional.empty()));
     }
 
     @Test

@@ -262,10 +262,10 @@ final class IdentityRoutes {
         if (c == null) {
             return Optional.empty();
         }
-        SessionCheck check = sessions.check(c.getValue());
+        SessionCheck check = sessions.checkWithPerson(c.getValue(), registry);
         if (check instanceof SessionCheck.Active a) {
             a.refreshedToken().ifPresent(t -> api.cookieLater(ctx, api.cookie(SESSION_COOKIE, t, sessions.tokens().lifetime())));
-            return registry.byId(a.personId());
+            return a.person();
         }
         Reply ended = switch (check) {
             case SessionCheck.Replaced r -> Reply.problem(ProblemType.SESSION_REPLACED,

@@ -275,17 +275,16 @@ final class BookingTransaction {
         List<CommandResult> results = null;
         try {
             // Pipelined: BEGIN and the first loads leave together; see the design note.
-            Future<RowSet<Row>> begin = conn.query("BEGIN").execute();
-            open = true;
             // Prepared statements keep the generic plan made when the tables were small; a plan that
             // scans request_keys or reservations whole would grow slower with every booking. Index
             // paths are the right plans here at any size (and where autovacuum never analyzes).
-            Future<RowSet<Row>> plans = conn.query("SET LOCAL enable_seqscan = off").execute();
+            // One message for both (issue #17: a statement less to send and answer per transaction).
+            Future<RowSet<Row>> begin = conn.query("BEGIN; SET LOCAL enable_seqscan = off").execute();
+            open = true;
             Future<RowSet<Row>> guarded = guard == null ? null : guard.lock(conn);
             WorkingSet ledger = WorkingSet.bounded();
             Loads loads = sendFirstLoads(conn, ledger, commands, assumed);
             await(begin);
-            await(plans);
             if (guard != null) {
                 guard.admit(await(guarded));
             }
@@ -307,12 +306,14 @@ final class BookingTransaction {
                 throw new IllegalStateException("a guard wrote where the booking wrote nothing");
             }
             t = metrics.lap(BookingMetrics.Phase.DECIDE, t);
-            // The id, should the answer to COMMIT be lost; a transaction that writes has one anyway.
-            xid = changes.isEmpty() ? null : conn.query("SELECT pg_current_xact_id()::text").execute();
             List<Future<RowSet<Row>>> writes = new ArrayList<>();
             if (!changes.isEmpty()) {
                 mark = UUID.randomUUID();
-                writes.add(conn.preparedQuery("INSERT INTO booking_commit_marks (mark) VALUES ($1)").execute(Tuple.of(mark)));
+                // The mark and the transaction's id, should the answer to COMMIT be lost (a transaction
+                // that writes has an id anyway): one statement, not two (issue #17).
+                xid = conn.preparedQuery("INSERT INTO booking_commit_marks (mark) VALUES ($1) RETURNING pg_current_xact_id()::text")
+                        .execute(Tuple.of(mark));
+                writes.add(xid);
                 if (ThreadLocalRandom.current().nextInt(MARK_CLEANUP_ONE_IN) == 0) {
                     writes.add(conn.query("DELETE FROM booking_commit_marks WHERE at < now() - interval '1 hour'").execute());
                 }

@@ -139,8 +139,27 @@ public final class PostgresResidentRegistry implements ResidentRegistry {
     }
 
     private Person person(Row r) {
-        Buffer sealed = r.getBuffer(3);
-        String phone = sealed == null ? r.getString(5) : phoneCipher.open(r.getString(4), sealed.getBytes());
-        return new Person(r.getLong(0), r.getString(1), r.getLocalDate(2), phone);
+        return person(r, 0);
+    }
+
+    /** Whether this registry reads from {@code other}'s database: a statement there may join residents. */
+    boolean readsFrom(Pool other) {
+        return pool == other;
+    }
+
+    /** The columns {@link #person(Row, int)} reads, of the residents table under {@code alias}. */
+    static String columns(String alias) {
+        return alias + "." + COLUMNS.replace(", ", ", " + alias + ".");
+    }
+
+    /** The person in {@code r}'s columns from {@code from} on (as {@link #columns} names them); null when the id there is. */
+    Person person(Row r, int from) {
+        Long id = r.getLong(from);
+        if (id == null) {
+            return null;
+        }
+        Buffer sealed = r.getBuffer(from + 3);
+        String phone = sealed == null ? r.getString(from + 5) : phoneCipher.open(r.getString(from + 4), sealed.getBytes());
+        return new Person(id, r.getString(from + 1), r.getLocalDate(from + 2), phone);
     }
 }

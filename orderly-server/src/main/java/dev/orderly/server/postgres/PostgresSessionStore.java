@@ -3,6 +3,7 @@ package dev.orderly.server.postgres;
 import static dev.orderly.server.postgres.Blocking.await;
 
 import dev.orderly.identity.SessionStore;
+import dev.orderly.registry.ResidentRegistry;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -63,6 +64,28 @@ public final class PostgresSessionStore implements SessionStore {
         }
         Row r = rows.iterator().next();
         return Optional.of(new Generation(r.getLong(0), r.getOffsetDateTime(1).toInstant(), r.getBoolean(2)));
+    }
+
+    /**
+     * An authenticated request's two reads in one statement when the registry is in this database:
+     * the generation, and the resident joined only while it is active (one snapshot for both).
+     */
+    private static final String CURRENT_WITH_PERSON = "SELECT s.generation, s.since, s.active, "
+            + PostgresResidentRegistry.columns("r")
+            + " FROM person_sessions s LEFT JOIN residents r ON r.id = s.person_id AND s.active WHERE s.person_id = $1";
+
+    @Override
+    public Holder currentWithPerson(long personId, ResidentRegistry registry) {
+        if (!(registry instanceof PostgresResidentRegistry residents) || !residents.readsFrom(pool)) {
+            return SessionStore.super.currentWithPerson(personId, registry);
+        }
+        RowSet<Row> rows = await(pool.preparedQuery(CURRENT_WITH_PERSON).execute(Tuple.of(personId)));
+        if (rows.size() == 0) {
+            return new Holder(Optional.empty(), Optional.empty());
+        }
+        Row r = rows.iterator().next();
+        Generation generation = new Generation(r.getLong(0), r.getOffsetDateTime(1).toInstant(), r.getBoolean(2));
+        return new Holder(Optional.of(generation), Optional.ofNullable(residents.person(r, 3)));
     }
 
     @Override

@@ -2,14 +2,11 @@ package dev.orderly.server.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.orderly.registry.RegistryCsv;
 import dev.orderly.registry.ResidentRecord;
 import dev.orderly.registry.ResidentRegistry;
 import dev.orderly.registry.ResidentRegistryContract;
 import dev.orderly.server.PrivacyKeys;
 import dev.orderly.server.TestPrivacy;
-import dev.orderly.server.registry.RegistryImporter;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -39,20 +36,11 @@ class PostgresResidentRegistryIT extends ResidentRegistryContract {
 
     @Override
     protected ResidentRegistry registryOf(List<ResidentRecord> records) {
-        db.sql("TRUNCATE residents CASCADE");
-        StringBuilder csv = new StringBuilder(RegistryCsv.HEADER).append('\n');
-        records.forEach(r -> csv.append(RegistryCsv.line(r)).append('\n'));
-        try (Connection c = db.database().jdbc()) {
-            RegistryImporter.Report report = TestPrivacy.importer(KEYS).importCsv(c, new StringReader(csv.toString()));
-            assertThat(report.imported()).as(report.toString()).isTrue();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        return registry(KEYS);
+        return TestResidents.importOnly(db, KEYS, records);
     }
 
     private static PostgresResidentRegistry registry(PrivacyKeys keys) {
-        return new PostgresResidentRegistry(db.database().pool(), keys.residentNumbers(), keys.phones(), keys.phoneCipher());
+        return TestResidents.registry(db, keys);
     }
 
     @Test

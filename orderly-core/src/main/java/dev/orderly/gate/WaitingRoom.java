@@ -700,9 +700,17 @@ public final class WaitingRoom {
      * more than {@link #MARK_READ_WITHIN}'s.
      */
     private long markAt(String gate, Instant at) {
-        Readings history = markHistory.get(gate);
-        long read = history == null ? -1 : history.valueAtOrBefore(at, at.minus(MARK_READ_WITHIN));
-        return read >= 0 ? read : store.markAt(gate, at);
+        Readings history = markHistory.computeIfAbsent(gate, g -> new Readings());
+        long read = history.valueAtOrBefore(at, at.minus(MARK_READ_WITHIN));
+        if (read >= 0) {
+            return read;
+        }
+        // A node younger than the window (just started, or the gate opened less than a window ago)
+        // has no reading of its start: the store's answer serves as one until the window has moved
+        // on by MARK_READ_WITHIN, so such a node asks once a second, not on every tick.
+        long stored = store.markAt(gate, at);
+        history.recordEarlier(at, stored);
+        return stored;
     }
 
     /**
@@ -735,6 +743,16 @@ public final class WaitingRoom {
                     break;
                 }
             }
+        }
+
+        /** Adds a reading older than the latest one (asked of the store afterwards), in its place by time. */
+        synchronized void recordEarlier(Instant at, long value) {
+            List<Reading> later = new ArrayList<>();
+            while (!readings.isEmpty() && readings.peekLast().at().isAfter(at)) {
+                later.addFirst(readings.pollLast());
+            }
+            readings.addLast(new Reading(at, value));
+            readings.addAll(later);
         }
 
         /** The value of the latest reading at or before {@code at}, if it is not before {@code notBefore}; -1 otherwise. */

@@ -868,6 +868,57 @@ class WaitingRoomTest {
         assertThat(measured).isCloseTo(10.0, within(0.2));
     }
 
+    @Test
+    void aNodeYoungerThanTheRateWindowAsksTheStoreForItsStartAboutOnceASecond() {
+        // An established node ticks the night's first five minutes and leaves checkpoints behind.
+        WaitingRoom old = new WaitingRoom(store, tokens, passes, clock, new SplittableRandom(1), g -> DownstreamHealth.UNKNOWN);
+        old.configure(gate(10));
+        joinMany(old, 0, 5_000);
+        clock.set(OPENS);
+        for (int i = 0; i < 3_000; i++) {
+            clock.advance(Duration.ofMillis(100));
+            old.tick();
+        }
+        // A node started now ticks ten seconds (and recounts outstanding passes once a second, as on a shared store).
+        PausingGateStore shared = new PausingGateStore(store);
+        WaitingRoom started = new WaitingRoom(shared, tokens, passes, clock, new SplittableRandom(2), g -> DownstreamHealth.UNKNOWN, null,
+                Duration.ofSeconds(1));
+        for (int i = 0; i < 200; i++) {
+            clock.advance(Duration.ofMillis(50));
+            started.tick();
+        }
+
+        assertThat(shared.calls("markAt")).as("the window's start once a second, the recount's once a second: not 200 ticks' worth")
+                .isLessThanOrEqualTo(22);
+        WaitingRoom fresh = new WaitingRoom(store, tokens, passes, clock, new SplittableRandom(3), g -> DownstreamHealth.UNKNOWN);
+        fresh.tick();
+        // The start's reading serves for up to a second as the window moves on: at most a second's
+        // admissions (10 of a 60 s window) apart from asking the store at each tick.
+        assertThat(started.figures(GATE).orElseThrow().admitPerSecond()).as("the store's checkpoints say")
+                .isCloseTo(fresh.figures(GATE).orElseThrow().admitPerSecond(), within(10.0 / 60 + 1e-9))
+                .isCloseTo(10.0, within(0.2));
+    }
+
+    @Test
+    void inAGatesFirstMinuteItsOpeningMarkIsAskedOnce() {
+        PausingGateStore shared = new PausingGateStore(store);
+        // Outstanding passes counted once in the ten minutes (their count asks markAt too).
+        WaitingRoom node = new WaitingRoom(shared, tokens, passes, clock, new SplittableRandom(1), g -> DownstreamHealth.UNKNOWN, null,
+                Duration.ofMinutes(10));
+        node.configure(gate(10));
+        joinMany(node, 0, 2_000);
+        clock.set(OPENS);
+        long before = shared.calls("markAt");
+        for (int i = 0; i < 400; i++) {
+            clock.advance(Duration.ofMillis(100));
+            node.tick();
+        }
+
+        assertThat(shared.calls("markAt") - before).as("the window starts at the opening for its first minute; one outstanding count")
+                .isLessThanOrEqualTo(2);
+        assertThat(node.figures(GATE).orElseThrow().admitPerSecond()).isCloseTo(10.0, within(0.2));
+    }
+
     // --- invariants under any sequence ----------------------------------------------------------
 
     sealed interface Op {

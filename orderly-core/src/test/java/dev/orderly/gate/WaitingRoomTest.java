@@ -849,15 +849,9 @@ class WaitingRoomTest {
         joinMany(a, 0, 2_000);
         clock.set(OPENS);
         // Two nodes take turns: every other tick's admissions are the other node's.
-        for (int i = 0; i < 1_300; i++) {
-            clock.advance(Duration.ofMillis(50));
-            (i % 2 == 0 ? a : b).tick();
-        }
+        tickInTurn(50, 1_300, a, b);
         long asked = shared.calls("markAt");
-        for (int i = 0; i < 200; i++) {
-            clock.advance(Duration.ofMillis(50));
-            (i % 2 == 0 ? a : b).tick();
-        }
+        tickInTurn(50, 200, a, b);
         assertThat(shared.calls("markAt") - asked).as("after a minute of its own readings: only the ten recounts in 10 s")
                 .isLessThanOrEqualTo(11);
 
@@ -875,18 +869,12 @@ class WaitingRoomTest {
         old.configure(gate(10));
         joinMany(old, 0, 5_000);
         clock.set(OPENS);
-        for (int i = 0; i < 3_000; i++) {
-            clock.advance(Duration.ofMillis(100));
-            old.tick();
-        }
+        tickInTurn(100, 3_000, old);
         // A node started now ticks ten seconds (and recounts outstanding passes once a second, as on a shared store).
         PausingGateStore shared = new PausingGateStore(store);
         WaitingRoom started = new WaitingRoom(shared, tokens, passes, clock, new SplittableRandom(2), g -> DownstreamHealth.UNKNOWN, null,
                 Duration.ofSeconds(1));
-        for (int i = 0; i < 200; i++) {
-            clock.advance(Duration.ofMillis(50));
-            started.tick();
-        }
+        tickInTurn(50, 200, started);
 
         assertThat(shared.calls("markAt")).as("the window's start once a second, the recount's once a second: not 200 ticks' worth")
                 .isLessThanOrEqualTo(22);
@@ -909,14 +897,19 @@ class WaitingRoomTest {
         joinMany(node, 0, 2_000);
         clock.set(OPENS);
         long before = shared.calls("markAt");
-        for (int i = 0; i < 400; i++) {
-            clock.advance(Duration.ofMillis(100));
-            node.tick();
-        }
+        tickInTurn(100, 400, node);
 
         assertThat(shared.calls("markAt") - before).as("the window starts at the opening for its first minute; one outstanding count")
                 .isLessThanOrEqualTo(2);
         assertThat(node.figures(GATE).orElseThrow().admitPerSecond()).isCloseTo(10.0, within(0.2));
+    }
+
+    /** {@code ticks} ticks {@code millis} apart, the nodes taking turns. */
+    private void tickInTurn(long millis, int ticks, WaitingRoom... nodes) {
+        for (int i = 0; i < ticks; i++) {
+            clock.advance(Duration.ofMillis(millis));
+            nodes[i % nodes.length].tick();
+        }
     }
 
     // --- invariants under any sequence ----------------------------------------------------------

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -757,7 +758,7 @@ public final class WaitingRoom {
 
         /** The value of the latest reading at or before {@code at}, if it is not before {@code notBefore}; -1 otherwise. */
         synchronized long valueAtOrBefore(Instant at, Instant notBefore) {
-            for (java.util.Iterator<Reading> it = readings.descendingIterator(); it.hasNext(); ) {
+            for (Iterator<Reading> it = readings.descendingIterator(); it.hasNext(); ) {
                 Reading r = it.next();
                 if (!r.at().isAfter(at)) {
                     return r.at().isBefore(notBefore) ? -1 : r.value();

@@ -8,9 +8,9 @@ import java.util.Optional;
 public sealed interface SessionCheck {
 
     /**
-     * A live session of {@code personId}; {@code person} their registry record when the check was
-     * asked to read it (empty otherwise, or when the registry no longer holds them);
-     * {@code refreshedToken} the token to hand back when its idle deadline was moved on.
+     * A live session of {@code personId}; {@code person} their registry record (empty when the
+     * registry no longer holds them); {@code refreshedToken} the token to hand back when its idle
+     * deadline was moved on.
      */
     record Active(long personId, Optional<Person> person, Optional<String> refreshedToken) implements SessionCheck {
     }

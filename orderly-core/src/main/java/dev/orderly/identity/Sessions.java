@@ -49,21 +49,12 @@ public final class Sessions {
         return new Started(tokens.issue(personId, begun.current().number()), begun.current().number(), endedAnother);
     }
 
-    /** What {@code token} is now. Reads the store once when the token itself is live. */
-    public SessionCheck check(String token) {
-        return check(token, null);
-    }
-
     /**
      * What {@code token} is now and, for a live session, the person's record in {@code registry},
-     * read with the generation (one round trip where the store can; see
-     * {@link SessionStore#currentWithPerson}).
+     * read with the generation: the store is read once when the token itself is live (one round
+     * trip for both where the store can; see {@link SessionStore#currentWithPerson}).
      */
-    public SessionCheck checkWithPerson(String token, ResidentRegistry registry) {
-        return check(token, java.util.Objects.requireNonNull(registry, "registry"));
-    }
-
-    private SessionCheck check(String token, ResidentRegistry registry) {
+    public SessionCheck check(String token, ResidentRegistry registry) {
         if (token == null || token.isEmpty()) {
             return new SessionCheck.None();
         }
@@ -79,9 +70,7 @@ public final class Sessions {
         if (!now.isBefore(s.idleUntil())) {
             return new SessionCheck.Expired(true);
         }
-        SessionStore.Holder held = registry == null
-                ? new SessionStore.Holder(store.current(s.personId()), Optional.empty())
-                : store.currentWithPerson(s.personId(), registry);
+        SessionStore.Holder held = store.currentWithPerson(s.personId(), registry);
         Optional<SessionStore.Generation> current = held.generation();
         if (current.isEmpty() || current.get().number() < s.generation()) {
             // The store does not know this generation (it was reset): treat the session as ended.

@@ -20,6 +20,8 @@ class SessionsTest {
 
     private final MutableClock clock = MutableClock.at(START);
     private final InMemorySessionStore store = new InMemorySessionStore();
+    /** A registry holding nobody: the checks here are about the session, not the person. */
+    private final InMemoryResidentRegistry nobody = new InMemoryResidentRegistry();
     private final Sessions sessions = new Sessions(new SessionTokens(TestKeys.fixed("k1", 1), clock, LIFETIME, IDLE), store, clock);
 
     @Test
@@ -27,7 +29,7 @@ class SessionsTest {
         Sessions.Started started = sessions.begin(17);
 
         assertThat(started.endedAnother()).isFalse();
-        assertThat(sessions.check(started.token())).isEqualTo(new SessionCheck.Active(17, Optional.empty(), Optional.empty()));
+        assertThat(sessions.check(started.token(), nobody)).isEqualTo(new SessionCheck.Active(17, Optional.empty(), Optional.empty()));
     }
 
     @Test
@@ -37,9 +39,9 @@ class SessionsTest {
         Sessions.Started phone = sessions.begin(17);
         Sessions.Started laptop = sessions.begin(17);
 
-        assertThat(sessions.checkWithPerson(laptop.token(), registry)).isEqualTo(new SessionCheck.Active(17, Optional.of(hong), Optional.empty()));
-        assertThat(sessions.checkWithPerson(phone.token(), registry)).isEqualTo(new SessionCheck.Replaced(START));
-        assertThat(sessions.checkWithPerson(sessions.begin(18).token(), registry))
+        assertThat(sessions.check(laptop.token(), registry)).isEqualTo(new SessionCheck.Active(17, Optional.of(hong), Optional.empty()));
+        assertThat(sessions.check(phone.token(), registry)).isEqualTo(new SessionCheck.Replaced(START));
+        assertThat(sessions.check(sessions.begin(18).token(), registry))
                 .as("a person the registry no longer holds")
                 .isEqualTo(new SessionCheck.Active(18, Optional.empty(), Optional.empty()));
     }
@@ -52,8 +54,8 @@ class SessionsTest {
         Sessions.Started laptop = sessions.begin(17);
 
         assertThat(laptop.endedAnother()).isTrue();
-        assertThat(sessions.check(laptop.token())).isInstanceOf(SessionCheck.Active.class);
-        assertThat(sessions.check(phone.token())).isEqualTo(new SessionCheck.Replaced(START.plus(Duration.ofMinutes(2))));
+        assertThat(sessions.check(laptop.token(), nobody)).isInstanceOf(SessionCheck.Active.class);
+        assertThat(sessions.check(phone.token(), nobody)).isEqualTo(new SessionCheck.Replaced(START.plus(Duration.ofMinutes(2))));
     }
 
     @Test
@@ -69,7 +71,7 @@ class SessionsTest {
         Sessions.Started first = sessions.begin(17);
         sessions.end(first.token());
 
-        assertThat(sessions.check(first.token())).isEqualTo(new SessionCheck.Ended());
+        assertThat(sessions.check(first.token(), nobody)).isEqualTo(new SessionCheck.Ended());
         assertThat(sessions.begin(17).endedAnother()).isFalse();
     }
 
@@ -78,7 +80,7 @@ class SessionsTest {
         Sessions.Started hong = sessions.begin(17);
         sessions.begin(18);
 
-        assertThat(sessions.check(hong.token())).isInstanceOf(SessionCheck.Active.class);
+        assertThat(sessions.check(hong.token(), nobody)).isInstanceOf(SessionCheck.Active.class);
     }
 
     @Test
@@ -88,7 +90,7 @@ class SessionsTest {
 
         sessions.end(phone.token());
 
-        assertThat(sessions.check(laptop.token())).isInstanceOf(SessionCheck.Active.class);
+        assertThat(sessions.check(laptop.token(), nobody)).isInstanceOf(SessionCheck.Active.class);
     }
 
     @Test
@@ -96,30 +98,30 @@ class SessionsTest {
         String token = sessions.begin(17).token();
         for (int minute = 5; minute < 30; minute += 5) {
             clock.set(START.plus(Duration.ofMinutes(minute)));
-            SessionCheck check = sessions.check(token);
+            SessionCheck check = sessions.check(token, nobody);
             assertThat(check).as("minute %d", minute).isInstanceOf(SessionCheck.Active.class);
             token = ((SessionCheck.Active) check).refreshedToken().orElse(token);
         }
         clock.set(START.plus(LIFETIME));
-        assertThat(sessions.check(token)).isEqualTo(new SessionCheck.Expired(false));
+        assertThat(sessions.check(token, nobody)).isEqualTo(new SessionCheck.Expired(false));
 
         String idle = sessions.begin(18).token();
         clock.advance(IDLE);
-        assertThat(sessions.check(idle)).isEqualTo(new SessionCheck.Expired(true));
+        assertThat(sessions.check(idle, nobody)).isEqualTo(new SessionCheck.Expired(true));
     }
 
     @Test
     void aMissingOrForgedTokenIsNoSession() {
-        assertThat(sessions.check(null)).isEqualTo(new SessionCheck.None());
-        assertThat(sessions.check("")).isEqualTo(new SessionCheck.None());
-        assertThat(sessions.check("k1.Zm9yZ2Vk.AAAA")).isEqualTo(new SessionCheck.None());
+        assertThat(sessions.check(null, nobody)).isEqualTo(new SessionCheck.None());
+        assertThat(sessions.check("", nobody)).isEqualTo(new SessionCheck.None());
+        assertThat(sessions.check("k1.Zm9yZ2Vk.AAAA", nobody)).isEqualTo(new SessionCheck.None());
     }
 
     @Test
     void aSessionTheStoreNeverHeardOfIsEnded() {
         String token = new SessionTokens(TestKeys.fixed("k1", 1), clock, LIFETIME, IDLE).issue(17, 4);
 
-        assertThat(sessions.check(token)).isEqualTo(new SessionCheck.Ended());
+        assertThat(sessions.check(token, nobody)).isEqualTo(new SessionCheck.Ended());
     }
 
     @Test

@@ -262,7 +262,7 @@ final class IdentityRoutes {
         if (c == null) {
             return Optional.empty();
         }
-        SessionCheck check = sessions.checkWithPerson(c.getValue(), registry);
+        SessionCheck check = sessions.check(c.getValue(), registry);
         if (check instanceof SessionCheck.Active a) {
             a.refreshedToken().ifPresent(t -> api.cookieLater(ctx, api.cookie(SESSION_COOKIE, t, sessions.tokens().lifetime())));
             return a.person();

@@ -7,7 +7,10 @@ import dev.orderly.testing.Race;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
@@ -222,6 +225,29 @@ public abstract class BookingStoreContract {
         assertThat(remaining(1, DAY, PFZ)).isEqualTo(4);
         assertThat(remaining(1, DAY.plusDays(1), PFZ)).isEqualTo(5);
         assertThat(remaining(1, DAY.plusDays(3), PFZ)).isEqualTo(4);
+    }
+
+    @Test
+    public void manyReadsAtOnceEachGetTheirOwnPersonsReservation() {
+        givenPfizerAtClinicOne();
+        openDayAndInterval(1, PFZ, 10);
+        Map<Long, Optional<Reservation>> expected = new HashMap<>();
+        for (long person = 1; person <= 10; person++) {
+            expected.put(person, person % 2 == 0 ? Optional.of(booked(store.book(request(person, 1, DAY, PFZ), null, reference(), NOW)))
+                    : Optional.empty());
+        }
+
+        List<Long> wrong = Race.run(raceThreads(), RACE_TIMEOUT, i -> {
+            long off = 0;
+            for (int round = 0; round < 10; round++) {
+                for (long person = 1; person <= 10; person++) {
+                    off += store.active(person).equals(expected.get(person)) ? 0 : 1;
+                }
+            }
+            return off;
+        });
+
+        assertThat(wrong).as("reads answered with someone else's reservation, per thread").containsOnly(0L);
     }
 
     // --- idempotency ----------------------------------------------------------------------------

@@ -599,6 +599,31 @@ public abstract class GateStoreContract {
     }
 
     @Test
+    public void manyChecksAtOnceEachReadTheirOwnGateAndRank() {
+        // Lapsed, not spent by this store: a store that remembers its own spends must still ask for these.
+        List<GateStore.PassedOver> identity = new ArrayList<>();
+        List<GateStore.PassedOver> booking = new ArrayList<>();
+        for (long rank = 1; rank <= 150; rank++) {
+            (rank % 3 == 1 ? identity : rank % 3 == 2 ? booking : new ArrayList<GateStore.PassedOver>())
+                    .add(new GateStore.PassedOver(1_000 + rank, rank));
+        }
+        store.lapse("identity", identity);
+        store.lapse("booking", booking);
+
+        List<List<Long>> wrong = Race.run(8, RACE_TIMEOUT, i -> {
+            List<Long> off = new ArrayList<>();
+            for (long rank = 1; rank <= 150; rank++) {
+                if (store.spent("identity", rank) != (rank % 3 == 1) || store.spent("booking", rank) != (rank % 3 == 2)) {
+                    off.add(rank);
+                }
+            }
+            return off;
+        });
+
+        assertThat(wrong).as("ranks a thread read wrongly").allSatisfy(off -> assertThat(off).isEmpty());
+    }
+
+    @Test
     public void aRevivedPlaceIsNoLongerLapsedAndItsPassCanBeSpentOnce() {
         store.lapse("identity", List.of(new GateStore.PassedOver(4L, 12L), new GateStore.PassedOver(6L, 2L)));
 

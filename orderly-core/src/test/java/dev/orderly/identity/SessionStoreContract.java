@@ -63,6 +63,35 @@ public abstract class SessionStoreContract {
     }
 
     @Test
+    void manyReadsAtOnceEachGetTheirOwnPersonsGenerationAndPerson() {
+        SessionStore store = newStore();
+        ResidentRegistry registry = registryOf(List.of(HONG, KIM));
+        long hong = idOf(registry, HONG);
+        long kim = idOf(registry, KIM);
+        long never = Math.max(hong, kim) + 1_000;
+        store.begin(hong, T0);
+        store.begin(kim, T0);
+        store.begin(kim, T0.plusSeconds(60));
+        store.end(kim, 2);
+        SessionStore.Holder hongs = new SessionStore.Holder(Optional.of(new SessionStore.Generation(1, T0, true)), registry.byId(hong));
+        SessionStore.Holder kims = new SessionStore.Holder(Optional.of(new SessionStore.Generation(2, T0.plusSeconds(60), false)),
+                Optional.empty());
+        SessionStore.Holder nobody = new SessionStore.Holder(Optional.empty(), Optional.empty());
+
+        List<Integer> wrong = Race.run(8, Duration.ofSeconds(30), i -> {
+            int off = 0;
+            for (int n = 0; n < 60; n++) {
+                off += store.currentWithPerson(hong, registry).equals(hongs) ? 0 : 1;
+                off += store.currentWithPerson(kim, registry).equals(kims) ? 0 : 1;
+                off += store.currentWithPerson(never, registry).equals(nobody) ? 0 : 1;
+            }
+            return off;
+        });
+
+        assertThat(wrong).as("reads answered with someone else's session, per thread").containsOnly(0);
+    }
+
+    @Test
     void aGenerationWhosePersonLeftTheRegistryHoldsNoPerson() {
         SessionStore store = newStore();
         ResidentRegistry registry = registryOf(List.of(HONG));

@@ -173,6 +173,15 @@ public final class PostgresGateStore implements GateStore {
     private final InMemoryGateStore spentCache = new InMemoryGateStore();
     private final Map<String, ConcurrentSkipListMap<Long, Admission>> admissions = new ConcurrentHashMap<>();
     private final ReentrantLock[] holderLocks = new ReentrantLock[64];
+    /** Spent checks (five a walk, most for unspent passes) go to PostgreSQL together when they come together. */
+    private final BatchedReads<Spent, Boolean> spentReads;
+
+    private record Spent(String gate, long rank) {
+    }
+
+    private static final String SPENT_AMONG = """
+            SELECT s.gate, s.rank FROM gate_spent s
+            JOIN unnest($1::text[], $2::bigint[]) AS k(gate, rank) ON s.gate = k.gate AND s.rank = k.rank""";
 
     /** Reads each gate's high-water mark: numbers continue above what any earlier run may have handed out. */
     public PostgresGateStore(Pool pool) {
@@ -185,6 +194,7 @@ public final class PostgresGateStore implements GateStore {
         for (int i = 0; i < holderLocks.length; i++) {
             holderLocks[i] = new ReentrantLock();
         }
+        this.spentReads = new BatchedReads<>(this::spentAmong, 256);
     }
 
     // ------------------------------------------------------------------ configuration
@@ -450,8 +460,17 @@ public final class PostgresGateStore implements GateStore {
             return true;
         }
         // A row found here is not cached: it may be a lapse, which any node may revive (delete).
-        return await(pool.preparedQuery("SELECT 1 FROM gate_spent WHERE gate = $1 AND rank = $2")
-                .execute(Tuple.of(gate, rank))).size() == 1;
+        return spentReads.get(new Spent(gate, rank)) != null;
+    }
+
+    private Future<Map<Spent, Boolean>> spentAmong(List<Spent> keys) {
+        String[] gates = keys.stream().map(Spent::gate).toArray(String[]::new);
+        Long[] ranks = keys.stream().map(Spent::rank).toArray(Long[]::new);
+        return pool.preparedQuery(SPENT_AMONG).execute(Tuple.of(gates, (Object) ranks)).map(rows -> {
+            Map<Spent, Boolean> found = new HashMap<>();
+            rows.forEach(r -> found.put(new Spent(r.getString(0), r.getLong(1)), Boolean.TRUE));
+            return found;
+        });
     }
 
     @Override

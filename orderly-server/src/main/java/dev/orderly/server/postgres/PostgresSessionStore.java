@@ -4,10 +4,14 @@ import static dev.orderly.server.postgres.Blocking.await;
 
 import dev.orderly.identity.SessionStore;
 import dev.orderly.registry.ResidentRegistry;
+import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -19,9 +23,12 @@ import java.util.Optional;
 public final class PostgresSessionStore implements SessionStore {
 
     private final Pool pool;
+    /** Each authenticated request reads its session: those that come together go in one statement. */
+    private final BatchedReads<Long, Row> withPerson;
 
     public PostgresSessionStore(Pool pool) {
         this.pool = pool;
+        this.withPerson = new BatchedReads<>(this::withPersonAmong, 256);
     }
 
     /**
@@ -70,22 +77,29 @@ public final class PostgresSessionStore implements SessionStore {
      * An authenticated request's two reads in one statement when the registry is in this database:
      * the generation, and the resident joined only while it is active (one snapshot for both).
      */
-    private static final String CURRENT_WITH_PERSON = "SELECT s.generation, s.since, s.active, "
+    private static final String CURRENT_WITH_PERSON = "SELECT s.person_id, s.generation, s.since, s.active, "
             + PostgresResidentRegistry.columns("r")
-            + " FROM person_sessions s LEFT JOIN residents r ON r.id = s.person_id AND s.active WHERE s.person_id = $1";
+            + " FROM person_sessions s LEFT JOIN residents r ON r.id = s.person_id AND s.active WHERE s.person_id = ANY($1)";
 
     @Override
     public Holder currentWithPerson(long personId, ResidentRegistry registry) {
         if (!(registry instanceof PostgresResidentRegistry residents) || !residents.readsFrom(pool)) {
             return SessionStore.super.currentWithPerson(personId, registry);
         }
-        RowSet<Row> rows = await(pool.preparedQuery(CURRENT_WITH_PERSON).execute(Tuple.of(personId)));
-        if (rows.size() == 0) {
+        Row r = withPerson.get(personId);
+        if (r == null) {
             return new Holder(Optional.empty(), Optional.empty());
         }
-        Row r = rows.iterator().next();
-        Generation generation = new Generation(r.getLong(0), r.getOffsetDateTime(1).toInstant(), r.getBoolean(2));
-        return new Holder(Optional.of(generation), Optional.ofNullable(residents.person(r, 3)));
+        Generation generation = new Generation(r.getLong(1), r.getOffsetDateTime(2).toInstant(), r.getBoolean(3));
+        return new Holder(Optional.of(generation), Optional.ofNullable(residents.person(r, 4)));
+    }
+
+    private Future<Map<Long, Row>> withPersonAmong(List<Long> personIds) {
+        return pool.preparedQuery(CURRENT_WITH_PERSON).execute(Tuple.of((Object) personIds.toArray(Long[]::new))).map(rows -> {
+            Map<Long, Row> found = new HashMap<>();
+            rows.forEach(r -> found.put(r.getLong(0), r));
+            return found;
+        });
     }
 
     @Override

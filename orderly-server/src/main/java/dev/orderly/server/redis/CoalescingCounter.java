@@ -1,8 +1,9 @@
 package dev.orderly.server.redis;
 
+import dev.orderly.server.vertx.BatchLine;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -27,8 +28,7 @@ final class CoalescingCounter {
 
     private final Function<Long, Future<Long>> incrementBy;
     private final Duration answerWithin;
-    private List<CompletableFuture<Long>> waiting = new ArrayList<>();
-    private boolean inFlight;
+    private final BatchLine<CompletableFuture<Long>, Long> line;
 
     /** @param incrementBy sends {@code INCRBY key n} and answers the counter's new value */
     CoalescingCounter(Function<Long, Future<Long>> incrementBy) {
@@ -38,57 +38,32 @@ final class CoalescingCounter {
     CoalescingCounter(Function<Long, Future<Long>> incrementBy, Duration answerWithin) {
         this.incrementBy = incrementBy;
         this.answerWithin = answerWithin;
+        this.line = new BatchLine<>(this::send, CoalescingCounter::answer, Integer.MAX_VALUE);
     }
 
     CompletionStage<Long> next() {
         CompletableFuture<Long> mine = new CompletableFuture<>();
-        boolean send;
-        synchronized (this) {
-            waiting.add(mine);
-            send = !inFlight;
-            inFlight = true;
-        }
-        if (send) {
-            sendWaiting();
-        }
+        line.add(mine);
         return mine;
     }
 
-    private void sendWaiting() {
-        List<CompletableFuture<Long>> batch;
-        synchronized (this) {
-            if (waiting.isEmpty()) {
-                inFlight = false;
-                return;
-            }
-            batch = waiting;
-            waiting = new ArrayList<>();
-        }
+    private Future<Long> send(List<CompletableFuture<Long>> batch) {
+        // A round trip that never answers must not hold every later join of the gate: give up on it.
+        return incrementBy.apply((long) batch.size()).timeout(answerWithin.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static void answer(List<CompletableFuture<Long>> batch, AsyncResult<Long> result) {
         int n = batch.size();
-        Future<Long> answer;
-        try {
-            // A round trip that never answers must not hold every later join of the gate: give up on it.
-            answer = incrementBy.apply((long) n).timeout(answerWithin.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (RuntimeException e) {
-            RuntimeException failure = RedisErrors.translate(e);
-            batch.forEach(f -> f.completeExceptionally(failure));
-            sendWaiting();
-            return;
-        }
-        answer.onComplete(result -> {
-            // The next batch goes out before this one's callers are answered: they may ask again at once.
-            sendWaiting();
-            if (result.succeeded()) {
-                long last = result.result();
-                for (int i = 0; i < n; i++) {
-                    batch.get(i).complete(last - n + 1 + i);
-                }
-            } else {
-                // The counter may or may not have moved (a timeout): those numbers are lost, never given twice;
-                // the gate passes over them like over anyone who never polls.
-                RuntimeException failure = RedisErrors.translate(result.cause());
-                batch.forEach(f -> f.completeExceptionally(failure));
+        if (result.succeeded()) {
+            long last = result.result();
+            for (int i = 0; i < n; i++) {
+                batch.get(i).complete(last - n + 1 + i);
             }
-        });
+        } else {
+            // The counter may or may not have moved (a timeout): those numbers are lost, never given twice;
+            // the gate passes over them like over anyone who never polls.
+            RuntimeException failure = RedisErrors.translate(result.cause());
+            batch.forEach(f -> f.completeExceptionally(failure));
+        }
     }
 }

@@ -6,6 +6,7 @@ import dev.orderly.testing.Race;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** What every {@link ChallengeStore} promises. Bind it with a subclass per adapter. */
@@ -29,6 +30,26 @@ public abstract class ChallengeStoreContract {
 
         assertThat(store.find("a1")).contains(c);
         assertThat(store.find("b2")).isEmpty();
+    }
+
+    @Test
+    void manyFindsAtOnceEachGetTheirOwnChallenge() {
+        ChallengeStore store = newStore();
+        List<Challenge> saved = List.of(challenge("a1"), challenge("b2"), new Challenge("c3", 18, "mac-c3", NOW.plusSeconds(60), 2, true));
+        saved.forEach(store::save);
+
+        List<Integer> wrong = Race.run(8, Duration.ofSeconds(30), i -> {
+            int off = 0;
+            for (int n = 0; n < 40; n++) {
+                for (Challenge c : saved) {
+                    off += store.find(c.id()).equals(Optional.of(c)) ? 0 : 1;
+                }
+                off += store.find("d4").isEmpty() ? 0 : 1;
+            }
+            return off;
+        });
+
+        assertThat(wrong).as("finds answered with another challenge, per thread").containsOnly(0);
     }
 
     @Test

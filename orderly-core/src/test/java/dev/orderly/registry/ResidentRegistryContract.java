@@ -2,9 +2,12 @@ package dev.orderly.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.orderly.testing.Race;
 import java.text.Normalizer;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +51,30 @@ public abstract class ResidentRegistryContract {
         assertThat(kim.phone()).isEqualTo("0111234567");
         assertThat(kim.maskedPhone()).isEqualTo("011-****-4567");
         assertThat(registry.byId(987_654_321L)).isEmpty();
+    }
+
+    @Test
+    void manyLookupsAtOnceEachFindTheirOwnResident() {
+        Optional<Person> hong = registry.find("홍길동", LocalDate.of(1964, 5, 5), "01012345678");
+        Optional<Person> twin = registry.find("홍길순", LocalDate.of(1964, 5, 5), "01012345678");
+        Optional<Person> kim = registry.byId(idOf(KIM));
+        long kimId = idOf(KIM);
+        assertThat(hong).isPresent();
+        assertThat(twin).isPresent().isNotEqualTo(hong);
+
+        List<Integer> wrong = Race.run(8, Duration.ofSeconds(30), i -> {
+            int off = 0;
+            for (int n = 0; n < 40; n++) {
+                off += registry.find("홍길동", LocalDate.of(1964, 5, 5), "01012345678").equals(hong) ? 0 : 1;
+                off += registry.find("홍길순", LocalDate.of(1964, 5, 5), "01012345678").equals(twin) ? 0 : 1;
+                off += registry.find("홍길동", LocalDate.of(1964, 5, 6), "01012345678").isEmpty() ? 0 : 1;
+                off += registry.byId(kimId).equals(kim) ? 0 : 1;
+                off += registry.byId(987_654_321L).isEmpty() ? 0 : 1;
+            }
+            return off;
+        });
+
+        assertThat(wrong).as("lookups answered with someone else, per thread").containsOnly(0);
     }
 
     @Test

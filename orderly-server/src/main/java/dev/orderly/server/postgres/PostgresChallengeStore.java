@@ -4,13 +4,16 @@ import static dev.orderly.server.postgres.Blocking.await;
 
 import dev.orderly.identity.Challenge;
 import dev.orderly.identity.ChallengeStore;
+import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
@@ -32,6 +35,8 @@ public final class PostgresChallengeStore implements ChallengeStore {
     private final Pool pool;
     private final Clock clock;
     private final AtomicReference<Instant> lastPurge = new AtomicReference<>(Instant.MIN);
+    /** Each verification reads its challenge before its compare-and-set: those that come together go in one statement. */
+    private final BatchedReads<String, Challenge> reads = new BatchedReads<>(this::findAmong, 256);
 
     public PostgresChallengeStore(Pool pool, Clock clock) {
         this.pool = pool;
@@ -54,15 +59,20 @@ public final class PostgresChallengeStore implements ChallengeStore {
 
     @Override
     public Optional<Challenge> find(String id) {
-        RowSet<Row> rows = await(pool.preparedQuery(
-                "SELECT id, person_id, code_mac, expires_at, failed_tries, used FROM identity_challenges WHERE id = $1")
-                .execute(Tuple.of(id)));
-        if (rows.size() == 0) {
-            return Optional.empty();
-        }
-        Row r = rows.iterator().next();
-        return Optional.of(new Challenge(r.getString(0), r.getLong(1), r.getString(2), r.getOffsetDateTime(3).toInstant(),
-                r.getInteger(4), r.getBoolean(5)));
+        return Optional.ofNullable(reads.get(id));
+    }
+
+    private Future<Map<String, Challenge>> findAmong(List<String> ids) {
+        return pool.preparedQuery(
+                "SELECT id, person_id, code_mac, expires_at, failed_tries, used FROM identity_challenges WHERE id = ANY($1)")
+                .execute(Tuple.of((Object) ids.toArray(String[]::new))).map(rows -> {
+                    Map<String, Challenge> found = new HashMap<>();
+                    for (Row r : rows) {
+                        found.put(r.getString(0), new Challenge(r.getString(0), r.getLong(1), r.getString(2),
+                                r.getOffsetDateTime(3).toInstant(), r.getInteger(4), r.getBoolean(5)));
+                    }
+                    return found;
+                });
     }
 
     @Override

@@ -179,6 +179,16 @@ public final class PostgresGateStore implements GateStore {
     private record Spent(String gate, long rank) {
     }
 
+    /** A keyed join reads whether its holder has a place first (one a walk, at the booking gate). */
+    private final BatchedReads<Holder, Long> placeReads;
+
+    private record Holder(String gate, String holder) {
+    }
+
+    private static final String PLACES_AMONG = """
+            SELECT h.gate, h.holder, h.place FROM gate_holders h
+            JOIN unnest($1::text[], $2::text[]) AS k(gate, holder) ON h.gate = k.gate AND h.holder = k.holder""";
+
     private static final String SPENT_AMONG = """
             SELECT s.gate, s.rank FROM gate_spent s
             JOIN unnest($1::text[], $2::bigint[]) AS k(gate, rank) ON s.gate = k.gate AND s.rank = k.rank""";
@@ -195,6 +205,7 @@ public final class PostgresGateStore implements GateStore {
             holderLocks[i] = new ReentrantLock();
         }
         this.spentReads = new BatchedReads<>(this::spentAmong, 256);
+        this.placeReads = new BatchedReads<>(this::placesAmong, 256);
     }
 
     // ------------------------------------------------------------------ configuration
@@ -324,9 +335,17 @@ public final class PostgresGateStore implements GateStore {
     }
 
     private Optional<Long> place(String gate, String holder) {
-        RowSet<Row> rows = await(pool.preparedQuery("SELECT place FROM gate_holders WHERE gate = $1 AND holder = $2")
-                .execute(Tuple.of(gate, holder)));
-        return rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong(0));
+        return Optional.ofNullable(placeReads.get(new Holder(gate, holder)));
+    }
+
+    private Future<Map<Holder, Long>> placesAmong(List<Holder> keys) {
+        String[] gates = keys.stream().map(Holder::gate).toArray(String[]::new);
+        String[] holders = keys.stream().map(Holder::holder).toArray(String[]::new);
+        return pool.preparedQuery(PLACES_AMONG).execute(Tuple.of(gates, (Object) holders)).map(rows -> {
+            Map<Holder, Long> found = new HashMap<>();
+            rows.forEach(r -> found.put(new Holder(r.getString(0), r.getString(1)), r.getLong(2)));
+            return found;
+        });
     }
 
     private ReentrantLock holderLock(String gate, String holder) {

@@ -6,6 +6,7 @@ import dev.orderly.privacy.FieldCipher;
 import dev.orderly.privacy.KeyedHash;
 import dev.orderly.registry.Person;
 import dev.orderly.registry.ResidentRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -13,7 +14,9 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -43,15 +46,47 @@ public final class PostgresResidentRegistry implements ResidentRegistry {
         this.phoneCipher = phoneCipher;
     }
 
+    /** A code request's lookup (one a walk): the phone's keyed hash, birth date and name. */
+    private record Claimed(Buffer phoneHash, LocalDate birthDate, String name) {
+    }
+
+    /** Several lookups in one statement; {@code i} says whose row it is (the first of a key's, as one lookup took). */
+    private static final String CLAIMED_AMONG = "SELECT k.i, " + columns("r")
+            + " FROM unnest($1::bytea[], $2::date[], $3::text[]) WITH ORDINALITY AS k(phone_hash, birth_date, name, i)"
+            + " JOIN residents r ON r.phone_hash = k.phone_hash AND r.birth_date = k.birth_date AND r.name = k.name ORDER BY k.i, r.id";
+
+    // Rows, not people: a phone number is opened (AES-GCM) by its caller, off the event loop.
+    private final BatchedReads<Claimed, Row> claimedReads = new BatchedReads<>(this::claimedAmong, 256);
+    private final BatchedReads<Long, Row> idReads = new BatchedReads<>(this::idsAmong, 256);
+
     @Override
     public Optional<Person> find(String name, LocalDate birthDate, String phone) {
-        return first(await(pool.preparedQuery("SELECT " + COLUMNS + " FROM residents WHERE phone_hash = $1 AND birth_date = $2 AND name = $3")
-                .execute(Tuple.of(Buffer.buffer(phones.of(phone)), birthDate, name))));
+        return Optional.ofNullable(claimedReads.get(new Claimed(Buffer.buffer(phones.of(phone)), birthDate, name))).map(r -> person(r, 1));
+    }
+
+    private Future<Map<Claimed, Row>> claimedAmong(List<Claimed> keys) {
+        Buffer[] hashes = keys.stream().map(Claimed::phoneHash).toArray(Buffer[]::new);
+        LocalDate[] births = keys.stream().map(Claimed::birthDate).toArray(LocalDate[]::new);
+        String[] names = keys.stream().map(Claimed::name).toArray(String[]::new);
+        return pool.preparedQuery(CLAIMED_AMONG).execute(Tuple.of(hashes, births, (Object) names)).map(rows -> {
+                    Map<Claimed, Row> found = new HashMap<>();
+                    rows.forEach(r -> found.putIfAbsent(keys.get(r.getLong(0).intValue() - 1), r));
+                    return found;
+                });
     }
 
     @Override
     public Optional<Person> byId(long id) {
-        return first(await(pool.preparedQuery("SELECT " + COLUMNS + " FROM residents WHERE id = $1").execute(Tuple.of(id))));
+        return Optional.ofNullable(idReads.get(id)).map(r -> person(r, 0));
+    }
+
+    private Future<Map<Long, Row>> idsAmong(List<Long> ids) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM residents WHERE id = ANY($1)")
+                .execute(Tuple.of((Object) ids.toArray(Long[]::new))).map(rows -> {
+                    Map<Long, Row> found = new HashMap<>();
+                    rows.forEach(r -> found.put(r.getLong(0), r));
+                    return found;
+                });
     }
 
     @Override

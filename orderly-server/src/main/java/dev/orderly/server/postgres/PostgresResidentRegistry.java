@@ -39,13 +39,6 @@ public final class PostgresResidentRegistry implements ResidentRegistry {
     private final KeyedHash phones;
     private final FieldCipher phoneCipher;
 
-    public PostgresResidentRegistry(Pool pool, KeyedHash residentNumbers, KeyedHash phones, FieldCipher phoneCipher) {
-        this.pool = pool;
-        this.residentNumbers = residentNumbers;
-        this.phones = phones;
-        this.phoneCipher = phoneCipher;
-    }
-
     /** A code request's lookup (one a walk): the phone's keyed hash, birth date and name. */
     private record Claimed(Buffer phoneHash, LocalDate birthDate, String name) {
     }
@@ -59,6 +52,13 @@ public final class PostgresResidentRegistry implements ResidentRegistry {
     private final BatchedReads<Claimed, Row> claimedReads = new BatchedReads<>(this::claimedAmong, 256);
     private final BatchedReads<Long, Row> idReads = new BatchedReads<>(this::idsAmong, 256);
 
+    public PostgresResidentRegistry(Pool pool, KeyedHash residentNumbers, KeyedHash phones, FieldCipher phoneCipher) {
+        this.pool = pool;
+        this.residentNumbers = residentNumbers;
+        this.phones = phones;
+        this.phoneCipher = phoneCipher;
+    }
+
     @Override
     public Optional<Person> find(String name, LocalDate birthDate, String phone) {
         return Optional.ofNullable(claimedReads.get(new Claimed(Buffer.buffer(phones.of(phone)), birthDate, name))).map(r -> person(r, 1));
@@ -69,10 +69,10 @@ public final class PostgresResidentRegistry implements ResidentRegistry {
         LocalDate[] births = keys.stream().map(Claimed::birthDate).toArray(LocalDate[]::new);
         String[] names = keys.stream().map(Claimed::name).toArray(String[]::new);
         return pool.preparedQuery(CLAIMED_AMONG).execute(Tuple.of(hashes, births, (Object) names)).map(rows -> {
-                    Map<Claimed, Row> found = new HashMap<>();
-                    rows.forEach(r -> found.putIfAbsent(keys.get(r.getLong(0).intValue() - 1), r));
-                    return found;
-                });
+            Map<Claimed, Row> found = new HashMap<>();
+            rows.forEach(r -> found.putIfAbsent(keys.get(r.getLong(0).intValue() - 1), r));
+            return found;
+        });
     }
 
     @Override

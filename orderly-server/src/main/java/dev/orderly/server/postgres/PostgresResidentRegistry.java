@@ -43,10 +43,10 @@ public final class PostgresResidentRegistry implements ResidentRegistry {
     private record Claimed(Buffer phoneHash, LocalDate birthDate, String name) {
     }
 
-    /** Several lookups in one statement; {@code i} says whose row it is (the first of a key's, as one lookup took). */
+    /** Several lookups in one statement; {@code i} says whose row it is (at most one a key: the three are unique together). */
     private static final String CLAIMED_AMONG = "SELECT k.i, " + columns("r")
             + " FROM unnest($1::bytea[], $2::date[], $3::text[]) WITH ORDINALITY AS k(phone_hash, birth_date, name, i)"
-            + " JOIN residents r ON r.phone_hash = k.phone_hash AND r.birth_date = k.birth_date AND r.name = k.name ORDER BY k.i, r.id";
+            + " JOIN residents r ON r.phone_hash = k.phone_hash AND r.birth_date = k.birth_date AND r.name = k.name";
 
     // Rows, not people: a phone number is opened (AES-GCM) by its caller, off the event loop.
     private final BatchedReads<Claimed, Row> claimedReads = new BatchedReads<>(this::claimedAmong, 256);
@@ -70,7 +70,7 @@ public final class PostgresResidentRegistry implements ResidentRegistry {
         String[] names = keys.stream().map(Claimed::name).toArray(String[]::new);
         return pool.preparedQuery(CLAIMED_AMONG).execute(Tuple.of(hashes, births, (Object) names)).map(rows -> {
             Map<Claimed, Row> found = new HashMap<>();
-            rows.forEach(r -> found.putIfAbsent(keys.get(r.getLong(0).intValue() - 1), r));
+            rows.forEach(r -> found.put(keys.get(r.getLong(0).intValue() - 1), r));
             return found;
         });
     }

@@ -3,7 +3,10 @@ package dev.orderly.server.postgres;
 import dev.orderly.server.vertx.BatchLine;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +72,18 @@ final class BatchedReads<K, V> {
         batch.forEach(c -> keys.add(c.key()));
         // A statement stuck on a dead connection must not hold every later read of its kind on this node.
         return read.apply(List.copyOf(keys)).timeout(answerWithin.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A statement's rows as a batch's answer: each row under the key {@code key} reads from it, with
+     * the value {@code value} reads (the row itself when its caller decodes it).
+     */
+    static <K, V> Future<Map<K, V>> byKey(Future<RowSet<Row>> statement, Function<Row, K> key, Function<Row, V> value) {
+        return statement.map(rows -> {
+            Map<K, V> found = new HashMap<>();
+            rows.forEach(r -> found.put(key.apply(r), value.apply(r)));
+            return found;
+        });
     }
 
     private static <K, V> void answer(List<Caller<K, V>> batch, AsyncResult<Map<K, V>> outcome) {

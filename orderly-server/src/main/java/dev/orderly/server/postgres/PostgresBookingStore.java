@@ -34,7 +34,6 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -358,20 +357,15 @@ public final class PostgresBookingStore implements BookingStore, AutoCloseable {
     }
 
     private Future<Map<Long, Reservation>> activeAmong(List<Long> personIds) {
-        return pool.preparedQuery("""
+        Future<RowSet<Row>> rows = pool.preparedQuery("""
                 SELECT r1.reference, r1.person_id, r1.clinic_id, c.name, r1.product, r1.day, r2.day, r1.created_at, r1.changed_at
                 FROM reservations r1 JOIN reservations r2 ON r2.reference = r1.reference AND r2.dose = 2
                 JOIN clinics c ON c.id = r1.clinic_id
                 WHERE r1.person_id = ANY($1) AND r1.dose = 1 AND r1.status = 'ACTIVE'""")
-                .execute(Tuple.of((Object) personIds.toArray(Long[]::new))).map(rows -> {
-                    Map<Long, Reservation> found = new HashMap<>();
-                    for (Row r : rows) {
-                        found.put(r.getLong(1), new Reservation(r.getString(0), r.getLong(1), r.getLong(2), r.getString(3),
-                                r.getString(4), r.getLocalDate(5), r.getLocalDate(6), r.getOffsetDateTime(7).toInstant(),
-                                r.getOffsetDateTime(8).toInstant()));
-                    }
-                    return found;
-                });
+                .execute(Tuple.of((Object) personIds.toArray(Long[]::new)));
+        return BatchedReads.byKey(rows, r -> r.getLong(1), r -> new Reservation(r.getString(0), r.getLong(1), r.getLong(2),
+                r.getString(3), r.getString(4), r.getLocalDate(5), r.getLocalDate(6), r.getOffsetDateTime(7).toInstant(),
+                r.getOffsetDateTime(8).toInstant()));
     }
 
     @Override

@@ -7,11 +7,11 @@ import dev.orderly.identity.ChallengeStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,16 +63,11 @@ public final class PostgresChallengeStore implements ChallengeStore {
     }
 
     private Future<Map<String, Challenge>> findAmong(List<String> ids) {
-        return pool.preparedQuery(
+        Future<RowSet<Row>> rows = pool.preparedQuery(
                 "SELECT id, person_id, code_mac, expires_at, failed_tries, used FROM identity_challenges WHERE id = ANY($1)")
-                .execute(Tuple.of((Object) ids.toArray(String[]::new))).map(rows -> {
-                    Map<String, Challenge> found = new HashMap<>();
-                    for (Row r : rows) {
-                        found.put(r.getString(0), new Challenge(r.getString(0), r.getLong(1), r.getString(2),
-                                r.getOffsetDateTime(3).toInstant(), r.getInteger(4), r.getBoolean(5)));
-                    }
-                    return found;
-                });
+                .execute(Tuple.of((Object) ids.toArray(String[]::new)));
+        return BatchedReads.byKey(rows, r -> r.getString(0), r -> new Challenge(r.getString(0), r.getLong(1), r.getString(2),
+                r.getOffsetDateTime(3).toInstant(), r.getInteger(4), r.getBoolean(5)));
     }
 
     @Override

@@ -162,8 +162,24 @@ public final class PostgresGateStore implements GateStore {
                 UPDATE gate_claims SET until_s = 2 WHERE gate = $1 AND number = $2 AND until_s = 1 RETURNING number)
             DELETE FROM gate_spent WHERE gate = $1 AND rank = $3 AND EXISTS (SELECT 1 FROM revived)""";
 
+    private static final String SPENT_AMONG = """
+            SELECT s.gate, s.rank FROM gate_spent s
+            JOIN unnest($1::text[], $2::bigint[]) AS k(gate, rank) ON s.gate = k.gate AND s.rank = k.rank""";
+
+    private static final String PLACES_AMONG = """
+            SELECT h.gate, h.holder, h.place FROM gate_holders h
+            JOIN unnest($1::text[], $2::text[]) AS k(gate, holder) ON h.gate = k.gate AND h.holder = k.holder""";
+
     /** Ranks from {@code after} (exclusive) to the key (inclusive) were admitted at {@code at}. */
     private record Admission(long after, Instant at) {
+    }
+
+    /** A pass by its gate and rank, as the batched spent check reads it. */
+    private record Spent(String gate, long rank) {
+    }
+
+    /** A keyed join's holder at a gate, as the batched place read reads it. */
+    private record Holder(String gate, String holder) {
     }
 
     private final Pool pool;
@@ -175,23 +191,8 @@ public final class PostgresGateStore implements GateStore {
     private final ReentrantLock[] holderLocks = new ReentrantLock[64];
     /** Spent checks (five a walk, most for unspent passes) go to PostgreSQL together when they come together. */
     private final BatchedReads<Spent, Boolean> spentReads;
-
-    private record Spent(String gate, long rank) {
-    }
-
     /** A keyed join reads whether its holder has a place first (one a walk, at the booking gate). */
     private final BatchedReads<Holder, Long> placeReads;
-
-    private record Holder(String gate, String holder) {
-    }
-
-    private static final String PLACES_AMONG = """
-            SELECT h.gate, h.holder, h.place FROM gate_holders h
-            JOIN unnest($1::text[], $2::text[]) AS k(gate, holder) ON h.gate = k.gate AND h.holder = k.holder""";
-
-    private static final String SPENT_AMONG = """
-            SELECT s.gate, s.rank FROM gate_spent s
-            JOIN unnest($1::text[], $2::bigint[]) AS k(gate, rank) ON s.gate = k.gate AND s.rank = k.rank""";
 
     /** Reads each gate's high-water mark: numbers continue above what any earlier run may have handed out. */
     public PostgresGateStore(Pool pool) {
@@ -341,11 +342,8 @@ public final class PostgresGateStore implements GateStore {
     private Future<Map<Holder, Long>> placesAmong(List<Holder> keys) {
         String[] gates = keys.stream().map(Holder::gate).toArray(String[]::new);
         String[] holders = keys.stream().map(Holder::holder).toArray(String[]::new);
-        return pool.preparedQuery(PLACES_AMONG).execute(Tuple.of(gates, (Object) holders)).map(rows -> {
-            Map<Holder, Long> found = new HashMap<>();
-            rows.forEach(r -> found.put(new Holder(r.getString(0), r.getString(1)), r.getLong(2)));
-            return found;
-        });
+        return BatchedReads.byKey(pool.preparedQuery(PLACES_AMONG).execute(Tuple.of(gates, (Object) holders)),
+                r -> new Holder(r.getString(0), r.getString(1)), r -> r.getLong(2));
     }
 
     private ReentrantLock holderLock(String gate, String holder) {
@@ -485,11 +483,8 @@ public final class PostgresGateStore implements GateStore {
     private Future<Map<Spent, Boolean>> spentAmong(List<Spent> keys) {
         String[] gates = keys.stream().map(Spent::gate).toArray(String[]::new);
         Long[] ranks = keys.stream().map(Spent::rank).toArray(Long[]::new);
-        return pool.preparedQuery(SPENT_AMONG).execute(Tuple.of(gates, (Object) ranks)).map(rows -> {
-            Map<Spent, Boolean> found = new HashMap<>();
-            rows.forEach(r -> found.put(new Spent(r.getString(0), r.getLong(1)), Boolean.TRUE));
-            return found;
-        });
+        return BatchedReads.byKey(pool.preparedQuery(SPENT_AMONG).execute(Tuple.of(gates, (Object) ranks)),
+                r -> new Spent(r.getString(0), r.getLong(1)), r -> Boolean.TRUE);
     }
 
     @Override

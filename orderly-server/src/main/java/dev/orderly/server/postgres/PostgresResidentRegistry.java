@@ -14,7 +14,6 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,11 +67,8 @@ public final class PostgresResidentRegistry implements ResidentRegistry {
         Buffer[] hashes = keys.stream().map(Claimed::phoneHash).toArray(Buffer[]::new);
         LocalDate[] births = keys.stream().map(Claimed::birthDate).toArray(LocalDate[]::new);
         String[] names = keys.stream().map(Claimed::name).toArray(String[]::new);
-        return pool.preparedQuery(CLAIMED_AMONG).execute(Tuple.of(hashes, births, (Object) names)).map(rows -> {
-            Map<Claimed, Row> found = new HashMap<>();
-            rows.forEach(r -> found.put(keys.get(r.getLong(0).intValue() - 1), r));
-            return found;
-        });
+        return BatchedReads.byKey(pool.preparedQuery(CLAIMED_AMONG).execute(Tuple.of(hashes, births, (Object) names)),
+                r -> keys.get(r.getLong(0).intValue() - 1), r -> r);
     }
 
     @Override
@@ -81,12 +77,8 @@ public final class PostgresResidentRegistry implements ResidentRegistry {
     }
 
     private Future<Map<Long, Row>> idsAmong(List<Long> ids) {
-        return pool.preparedQuery("SELECT " + COLUMNS + " FROM residents WHERE id = ANY($1)")
-                .execute(Tuple.of((Object) ids.toArray(Long[]::new))).map(rows -> {
-                    Map<Long, Row> found = new HashMap<>();
-                    rows.forEach(r -> found.put(r.getLong(0), r));
-                    return found;
-                });
+        return BatchedReads.byKey(pool.preparedQuery("SELECT " + COLUMNS + " FROM residents WHERE id = ANY($1)")
+                .execute(Tuple.of((Object) ids.toArray(Long[]::new))), r -> r.getLong(0), r -> r);
     }
 
     @Override

@@ -9,7 +9,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -95,11 +94,8 @@ public final class PostgresSessionStore implements SessionStore {
     }
 
     private Future<Map<Long, Row>> withPersonAmong(List<Long> personIds) {
-        return pool.preparedQuery(CURRENT_WITH_PERSON).execute(Tuple.of((Object) personIds.toArray(Long[]::new))).map(rows -> {
-            Map<Long, Row> found = new HashMap<>();
-            rows.forEach(r -> found.put(r.getLong(0), r));
-            return found;
-        });
+        return BatchedReads.byKey(pool.preparedQuery(CURRENT_WITH_PERSON).execute(Tuple.of((Object) personIds.toArray(Long[]::new))),
+                r -> r.getLong(0), r -> r);
     }
 
     @Override

@@ -13,7 +13,7 @@ import dev.orderly.booking.CapacitySetting;
 import dev.orderly.booking.ChangeOutcome;
 import dev.orderly.booking.ChangeRequest;
 import dev.orderly.booking.Clinic;
-import dev.orderly.booking.ClinicAvailability;
+import dev.orderly.booking.ClinicBuckets;
 import dev.orderly.booking.IntegrityReport;
 import dev.orderly.booking.Product;
 import dev.orderly.booking.Region;
@@ -114,8 +114,8 @@ public final class ConditionalUpdateBookingStore implements BookingStore, AutoCl
     }
 
     @Override
-    public List<ClinicAvailability> search(String province, String district, LocalDate from, int days, int group) {
-        return locking.search(province, district, from, days, group);
+    public List<ClinicBuckets> searchBuckets(String province, String district, LocalDate from, int days) {
+        return locking.searchBuckets(province, district, from, days);
     }
 
     @Override

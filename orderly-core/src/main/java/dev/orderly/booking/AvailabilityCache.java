@@ -15,24 +15,35 @@ import java.util.concurrent.ConcurrentHashMap;
  * query per distinct search and period instead of one each.
  *
  * <p>Design note. An answer is at most {@code freshFor} old (by the injected clock; a clock set
- * back counts as stale). Concurrent misses of one search wait for a single load instead of all
- * querying ("single flight"). Being stale costs nothing but a refused choice: booking always
- * decides on the current capacity. A booking made through this node is {@linkplain #booked applied}
- * to the answers showing its clinic, and a change or cancellation {@linkplain #forget forgets}
- * them, so a person sees their own change at once (other nodes' changes within {@code freshFor}).
- * Applying rather than forgetting a booking matters in a storm: with a clinic booked every few
- * seconds, a forgotten answer would be reloaded about as often as it is read. At most {@code maxEntries} answers are kept;
- * past that, stale ones are dropped, then all.
+ * back counts as stale). It is kept per district and period with every bucket's count
+ * ({@link BookingStore#searchBuckets}) and narrowed here to what the asker's capacity group may
+ * take, so the ten rotation groups share one read: keyed per group as well, a district searched
+ * about once a second was a miss nine times in ten (issue #17). Concurrent misses of one search
+ * wait for a single load instead of all querying ("single flight"). Being stale costs nothing but
+ * a refused choice: booking always decides on the current capacity. A booking made through this
+ * node is {@linkplain #booked applied} to the answers showing its clinic, and a change or
+ * cancellation {@linkplain #forget forgets} them, so a person sees their own change at once (other
+ * nodes' changes within {@code freshFor}). Applying rather than forgetting a booking matters in a
+ * storm: with a clinic booked every few seconds, a forgotten answer would be reloaded about as
+ * often as it is read. At most {@code maxEntries} answers are kept; past that, stale ones are
+ * dropped, then all.
  */
 public final class AvailabilityCache {
 
-    private record Key(String province, String district, LocalDate from, int days, int group) {
+    private record Key(String province, String district, LocalDate from, int days) {
     }
 
-    /** An answer read at {@code at}, with the references of the node's bookings applied to it since. */
-    private record Entry(Instant at, List<ClinicAvailability> answer, Set<String> applied) {
-        Entry(Instant at, List<ClinicAvailability> answer) {
-            this(at, answer, Set.of());
+    /**
+     * An answer read at {@code at}, with the references of the node's bookings applied to it since,
+     * and its narrowing for each group asked so far.
+     */
+    private record Entry(Instant at, List<ClinicBuckets> answer, Set<String> applied, Map<Integer, List<ClinicAvailability>> byGroup) {
+        Entry(Instant at, List<ClinicBuckets> answer, Set<String> applied) {
+            this(at, answer, applied, new ConcurrentHashMap<>());
+        }
+
+        List<ClinicAvailability> availableTo(int group) {
+            return byGroup.computeIfAbsent(group, g -> ClinicBuckets.availableTo(answer, g));
         }
     }
 
@@ -63,19 +74,19 @@ public final class AvailabilityCache {
         if (freshFor.isZero() || freshFor.isNegative()) {
             return store.search(province, district, from, days, group);
         }
-        Key key = new Key(province, district, from, days, group);
+        Key key = new Key(province, district, from, days);
         Instant now = clock.instant();
         Entry cached = entries.get(key);
         if (cached != null && fresh(cached, now)) {
-            return cached.answer();
+            return cached.availableTo(group);
         }
         CompletableFuture<Entry> mine = new CompletableFuture<>();
         CompletableFuture<Entry> running = loading.putIfAbsent(key, mine);
         if (running != null) {
-            return running.join().answer();
+            return running.join().availableTo(group);
         }
         try {
-            Entry loaded = new Entry(now, store.search(province, district, from, days, group));
+            Entry loaded = new Entry(now, store.searchBuckets(province, district, from, days), Set.of());
             if (entries.size() >= maxEntries) {
                 entries.values().removeIf(e -> !fresh(e, now));
                 if (entries.size() >= maxEntries) {
@@ -86,7 +97,7 @@ public final class AvailabilityCache {
             entries.put(key, loaded);
             loaded.answer().forEach(a -> keysByClinic.computeIfAbsent(a.clinic().id(), c -> ConcurrentHashMap.newKeySet()).add(key));
             mine.complete(loaded);
-            return loaded.answer();
+            return loaded.availableTo(group);
         } catch (RuntimeException e) {
             mine.completeExceptionally(e);
             throw e;
@@ -96,11 +107,11 @@ public final class AvailabilityCache {
     }
 
     /**
-     * Takes a place off each day of {@code booked} in the kept answers that show its clinic and count
-     * the bucket it came from. That bucket (the booking group's own or the shared one) is not known
-     * here, so only the answers for {@code group} and for every group, which count both, are
-     * lowered (all of them when the booking could take shared places only); another group's answer may show the place a little longer, as it would after another
-     * node's booking (booking decides on the current capacity, and the answer is reloaded when stale).
+     * Takes a place off each day of {@code booked} in the kept answers that show its clinic, from
+     * the bucket booking takes it from for someone of {@code group}: their group's own while it has
+     * room, else the shared one. Another node may have taken it from the other bucket; the answer
+     * is then a little off until it is reloaded, as after any other node's booking (booking decides
+     * on the current capacity).
      */
     public void booked(Reservation booked, int group) {
         Set<Key> keys = keysByClinic.get(booked.clinicId());
@@ -108,9 +119,7 @@ public final class AvailabilityCache {
             return;
         }
         for (Key key : keys) {
-            if (group == Bucket.SHARED || key.group() == group || key.group() == Bucket.EVERY_GROUP) {
-                entries.computeIfPresent(key, (k, e) -> appliedTo(e, booked));
-            }
+            entries.computeIfPresent(key, (k, e) -> appliedTo(e, booked, group));
         }
     }
 
@@ -118,20 +127,16 @@ public final class AvailabilityCache {
      * An idempotent retry answers with the same booking again: it is applied once. An answer read
      * after the booking was made shows it already.
      */
-    private static Entry appliedTo(Entry e, Reservation booked) {
+    private static Entry appliedTo(Entry e, Reservation booked, int group) {
         if (e.applied().contains(booked.reference()) || e.at().isAfter(booked.bookedAt())) {
             return e;
         }
         Set<String> applied = new java.util.HashSet<>(e.applied());
         applied.add(booked.reference());
-        return new Entry(e.at(), lowered(e.answer(), booked), Set.copyOf(applied));
-    }
-
-    private static List<ClinicAvailability> lowered(List<ClinicAvailability> answer, Reservation booked) {
-        return answer.stream().map(ca -> ca.clinic().id() != booked.clinicId() ? ca : new ClinicAvailability(ca.clinic(),
-                ca.days().stream().map(d -> d.product().equals(booked.product()) && d.remaining() > 0
-                        && (d.day().equals(booked.dose1Day()) || d.day().equals(booked.dose2Day()))
-                        ? new DayAvailability(d.day(), d.product(), d.capacity(), d.remaining() - 1) : d).toList())).toList();
+        List<ClinicBuckets> lowered = e.answer().stream().map(c -> c.clinic().id() != booked.clinicId() ? c
+                : c.withOneTaken(booked.product(), booked.dose1Day(), group).withOneTaken(booked.product(), booked.dose2Day(), group))
+                .toList();
+        return new Entry(e.at(), lowered, Set.copyOf(applied));
     }
 
     /** Drops every kept answer that shows {@code clinicId}: its places changed. */

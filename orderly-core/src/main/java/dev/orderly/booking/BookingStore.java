@@ -76,7 +76,17 @@ public interface BookingStore {
      * capacity group {@code group} may book ({@link Bucket#EVERY_GROUP}: all). A day appears when
      * it has such a bucket.
      */
-    List<ClinicAvailability> search(String province, String district, LocalDate from, int days, int group);
+    default List<ClinicAvailability> search(String province, String district, LocalDate from, int days, int group) {
+        return ClinicBuckets.availableTo(searchBuckets(province, district, from, days), group);
+    }
+
+    /**
+     * Clinics in a province (and district, when not null), in clinic name order, each with every
+     * bucket it has from {@code from} for {@code days} days, for the products it offers, in day,
+     * product, group order: what {@link #search(String, String, LocalDate, int, int)} narrows for
+     * each group.
+     */
+    List<ClinicBuckets> searchBuckets(String province, String district, LocalDate from, int days);
 
     /**
      * Books dose 1 on the request's day and dose 2 on the first day with room within the

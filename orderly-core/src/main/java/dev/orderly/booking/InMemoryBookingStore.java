@@ -133,32 +133,22 @@ public final class InMemoryBookingStore implements BookingStore {
     }
 
     @Override
-    public synchronized List<ClinicAvailability> search(String province, String district, LocalDate from, int days, int group) {
-        List<ClinicAvailability> result = new ArrayList<>();
+    public synchronized List<ClinicBuckets> searchBuckets(String province, String district, LocalDate from, int days) {
+        List<ClinicBuckets> result = new ArrayList<>();
         clinics.values().stream()
                 .filter(c -> c.province().equals(province) && (district == null || c.district().equals(district)))
                 .sorted(Comparator.comparing(Clinic::name).thenComparing(Clinic::id))
                 .forEach(c -> {
-                    List<DayAvailability> list = new ArrayList<>();
+                    List<BucketCapacity> buckets = new ArrayList<>();
                     for (int i = 0; i < days; i++) {
                         LocalDate d = from.plusDays(i);
                         for (String p : new TreeSet<>(c.products())) {
-                            int capacity = 0;
-                            int remaining = 0;
-                            boolean any = false;
-                            for (BucketCapacity b : state.buckets(c.id(), p, d)) {
-                                if (group == Bucket.EVERY_GROUP || b.bucket().usableBy(group)) {
-                                    any = true;
-                                    capacity += b.capacity();
-                                    remaining += Math.max(0, b.capacity() - b.booked());
-                                }
-                            }
-                            if (any) {
-                                list.add(new DayAvailability(d, p, capacity, remaining));
-                            }
+                            state.buckets(c.id(), p, d).stream()
+                                    .sorted(Comparator.comparingInt(b -> b.bucket().group()))
+                                    .forEach(buckets::add);
                         }
                     }
-                    result.add(new ClinicAvailability(c, list));
+                    result.add(new ClinicBuckets(c, buckets));
                 });
         return result;
     }

@@ -8,6 +8,8 @@ import dev.orderly.eligibility.InMemoryCohortStore;
 import dev.orderly.eligibility.InMemorySpecialGroupStore;
 import dev.orderly.registry.Person;
 import dev.orderly.time.MutableClock;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -113,6 +116,68 @@ class AvailabilityCacheTest {
         service.cancel(HONG);
 
         assertThat(remaining(service.search(Optional.of(HONG), "Seoul", "Jongno", FROM, DAYS), 1, FROM, "MOD")).isEqualTo(10);
+    }
+
+    @Test
+    void oneReadOfADistrictServesEveryGroup() {
+        AtomicInteger reads = new AtomicInteger();
+        BookingStore counted = (BookingStore) Proxy.newProxyInstance(BookingStore.class.getClassLoader(), new Class<?>[] {BookingStore.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("searchBuckets")) {
+                        reads.incrementAndGet();
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        BookingService counting = new BookingService(counted, new InMemoryCohortStore(FIFTIES), new InMemorySpecialGroupStore(),
+                clock, new BookingReferences(new SplittableRandom(5)), 14, FRESH_FOR);
+        Person other = personOfAnotherGroupThan(HONG);
+
+        for (Optional<Person> viewer : List.of(Optional.of(HONG), Optional.of(other), Optional.<Person>empty(), Optional.of(HONG))) {
+            assertThat(counting.search(viewer, "Seoul", "Jongno", FROM, DAYS))
+                    .isEqualTo(store.search("Seoul", "Jongno", FROM, DAYS, viewer.map(counting::capacityGroup).orElse(Bucket.EVERY_GROUP)));
+        }
+        assertThat(reads).hasValue(1);
+        assertThat(counting.search(Optional.of(HONG), "Seoul", "Gangnam", FROM, DAYS)).isEmpty();
+        assertThat(reads).as("another district is another read").hasValue(2);
+    }
+
+    @Test
+    void aBookingComesOffTheBookersOwnGroupsPlacesFirstThenTheSharedOnesInEveryGroupsAnswer() {
+        int hongs = service.capacityGroup(HONG);
+        Person other = personOfAnotherGroupThan(HONG);
+        LocalDate day = FROM.plusDays(1);
+        store.setCapacity(List.of(new CapacitySetting(new Bucket(1, "MOD", day, hongs), 1),
+                new CapacitySetting(new Bucket(1, "MOD", day, service.capacityGroup(other)), 2)));
+        List<Optional<Person>> viewers = List.of(Optional.of(HONG), Optional.of(other), Optional.empty());
+        viewers.forEach(v -> service.search(v, "Seoul", "Jongno", FROM, DAYS));
+
+        Reservation booked = ((BookingOutcome.Booked) service.book(HONG, 1, day, "MOD", "key-1")).reservation();
+        Reservation second = ((BookingOutcome.Booked) service.book(HONG, 1, day, "MOD", "key-1")).reservation();
+
+        assertThat(second).isEqualTo(booked);
+        for (Optional<Person> viewer : viewers) {
+            int group = viewer.map(service::capacityGroup).orElse(Bucket.EVERY_GROUP);
+            assertThat(service.search(viewer, "Seoul", "Jongno", FROM, DAYS)).as("group %d", group)
+                    .isEqualTo(store.search("Seoul", "Jongno", FROM, DAYS, group));
+        }
+        assertThat(remaining(service.search(Optional.of(other), "Seoul", "Jongno", FROM, DAYS), 1, booked.dose2Day(), "MOD"))
+                .as("dose 2 from the shared places, which every group sees").isEqualTo(9);
+    }
+
+    /** Someone in the same cohort whose capacity group is not {@code person}'s. */
+    private Person personOfAnotherGroupThan(Person person) {
+        int group = service.capacityGroup(person);
+        for (int day = 1; day <= 28; day++) {
+            Person candidate = new Person(900 + day, "김철수", LocalDate.of(1964, 5, day), "010" + (20_000_000 + day));
+            if (service.capacityGroup(candidate) != group) {
+                return candidate;
+            }
+        }
+        throw new AssertionError("no one of another group in May 1964");
     }
 
     private static int remaining(List<ClinicAvailability> answer, long clinicId, LocalDate day, String product) {

@@ -743,6 +743,36 @@ public abstract class BookingStoreContract {
                 .containsExactly(new DayAvailability(DAY, PFZ, 9, 9), new DayAvailability(DAY.plusDays(1), PFZ, 5, 5));
     }
 
+    @Test
+    public void searchBucketsListsEachBucketWithItsOwnCountsInDayProductGroupOrder() {
+        givenPfizerAtClinicOne();
+        store.saveProduct(new Product(MOD, "Moderna", 3, 5));
+        store.saveClinic(clinic(2, "Beta Clinic", "Seoul", "Jongno", PFZ, MOD));
+        store.setCapacity(List.of(
+                new CapacitySetting(new Bucket(1, PFZ, DAY, 2), 4),
+                new CapacitySetting(new Bucket(1, PFZ, DAY, Bucket.SHARED), 2),
+                new CapacitySetting(new Bucket(1, PFZ, DAY.plusDays(1), 2), 5),
+                new CapacitySetting(new Bucket(2, MOD, DAY, Bucket.SHARED), 3),
+                new CapacitySetting(new Bucket(2, PFZ, DAY, 7), 1),
+                new CapacitySetting(new Bucket(1, PFZ, DAY.plusDays(2), Bucket.SHARED), 9), // outside the two days
+                new CapacitySetting(new Bucket(1, PFZ, DAY.plusDays(3), Bucket.SHARED), 1))); // dose 2
+        assertThat(store.book(new BookingRequest(10, 1, DAY, PFZ, 2), null, reference(), NOW)).isInstanceOf(BookingOutcome.Booked.class);
+
+        List<ClinicBuckets> found = store.searchBuckets("Seoul", "Jongno", DAY, 2);
+
+        assertThat(found).extracting(c -> c.clinic().id()).containsExactly(1L, 2L);
+        assertThat(found.get(0).buckets()).containsExactly(
+                new BucketCapacity(new Bucket(1, PFZ, DAY, Bucket.SHARED), 2, 0),
+                new BucketCapacity(new Bucket(1, PFZ, DAY, 2), 4, 1),
+                new BucketCapacity(new Bucket(1, PFZ, DAY.plusDays(1), 2), 5, 0));
+        assertThat(found.get(1).buckets()).containsExactly(
+                new BucketCapacity(new Bucket(2, MOD, DAY, Bucket.SHARED), 3, 0),
+                new BucketCapacity(new Bucket(2, PFZ, DAY, 7), 1, 0));
+        for (int group = Bucket.EVERY_GROUP; group <= 9; group++) {
+            assertThat(ClinicBuckets.availableTo(found, group)).as("group %d", group).isEqualTo(store.search("Seoul", "Jongno", DAY, 2, group));
+        }
+    }
+
     // --- capacity and catalogue rules ---------------------------------------------------------------
 
     @Test

@@ -12,8 +12,7 @@ import dev.orderly.booking.CapacitySetting;
 import dev.orderly.booking.ChangeOutcome;
 import dev.orderly.booking.ChangeRequest;
 import dev.orderly.booking.Clinic;
-import dev.orderly.booking.ClinicAvailability;
-import dev.orderly.booking.DayAvailability;
+import dev.orderly.booking.ClinicBuckets;
 import dev.orderly.booking.IntegrityReport;
 import dev.orderly.booking.Product;
 import dev.orderly.booking.Region;
@@ -262,56 +261,56 @@ public final class PostgresBookingStore implements BookingStore, AutoCloseable {
     private static final String SEARCH_DISTRICT = """
             SELECT c.id, c.name, c.province, c.district, c.address, cp.products,
                    c.name_en, c.province_en, c.district_en, c.phone,
-                   d.days, d.day_products, d.capacities, d.remaining
+                   d.days, d.day_products, d.groups, d.capacities, d.booked
             FROM clinics c
             CROSS JOIN LATERAL (SELECT coalesce(array_agg(product), '{}') AS products
                             FROM clinic_products WHERE clinic_id = c.id) cp
-            CROSS JOIN LATERAL (SELECT array_agg(g.day ORDER BY g.day, g.product) AS days,
-                                   array_agg(g.product ORDER BY g.day, g.product) AS day_products,
-                                   array_agg(g.capacity ORDER BY g.day, g.product) AS capacities,
-                                   array_agg(g.remaining ORDER BY g.day, g.product) AS remaining
-                            FROM (SELECT dc.day, dc.product, sum(dc.capacity)::int AS capacity,
-                                         sum(greatest(dc.capacity - dc.booked, 0))::int AS remaining
-                                  FROM day_capacity dc
-                                  WHERE dc.clinic_id = c.id AND dc.product = ANY (cp.products)
-                                    AND dc.day >= $3 AND dc.day < $4 AND ($5 = -2 OR dc.grp = -1 OR dc.grp = $5)
-                                  GROUP BY dc.day, dc.product) g) d
+            CROSS JOIN LATERAL (SELECT array_agg(dc.day ORDER BY dc.day, dc.product, dc.grp) AS days,
+                                   array_agg(dc.product ORDER BY dc.day, dc.product, dc.grp) AS day_products,
+                                   array_agg(dc.grp ORDER BY dc.day, dc.product, dc.grp) AS groups,
+                                   array_agg(dc.capacity ORDER BY dc.day, dc.product, dc.grp) AS capacities,
+                                   array_agg(dc.booked ORDER BY dc.day, dc.product, dc.grp) AS booked
+                            FROM day_capacity dc
+                            WHERE dc.clinic_id = c.id AND dc.product = ANY (cp.products)
+                              AND dc.day >= $3 AND dc.day < $4) d
             WHERE c.province = $1 AND c.district = $2
             ORDER BY c.name, c.id""";
     private static final String SEARCH_PROVINCE = SEARCH_DISTRICT.replace("c.district = $2", "$2::text IS NULL");
 
     @Override
-    public List<ClinicAvailability> search(String province, String district, LocalDate from, int days, int group) {
+    public List<ClinicBuckets> searchBuckets(String province, String district, LocalDate from, int days) {
         // MVCC: this read never waits for the row locks bookings hold; it sees the last committed counts.
         // Each clinic drives a lookup on day_capacity's key prefix (clinic, product = its products, day
         // range): joined on clinic and day alone, the scan skipped over the product column and read
         // about nine times the pages (issue #17: the search was 46 % of PostgreSQL's time in the walk;
         // EXPLAIN in docs/benchmarks.md).
         // One statement per shape: with "$2 IS NULL OR district = $2" the cached generic plan reads
-        // every clinic of the province. One row per clinic, its days as arrays: a row per clinic-day
+        // every clinic of the province. One row per clinic, its buckets as arrays: a row per clinic-day
         // repeated the clinic's ten columns some 40 times (720 rows for a district of 19 clinics),
         // which PostgreSQL sent and this node decoded on every search.
         RowSet<Row> rows = await(pool.preparedQuery(district == null ? SEARCH_PROVINCE : SEARCH_DISTRICT)
-                .execute(Tuple.of(province, district, from, from.plusDays(days), group)));
-        List<ClinicAvailability> found = new ArrayList<>(rows.size());
+                .execute(Tuple.of(province, district, from, from.plusDays(days))));
+        List<ClinicBuckets> found = new ArrayList<>(rows.size());
         for (Row r : rows) {
-            found.add(new ClinicAvailability(clinicOf(r), daysOf(r)));
+            Clinic clinic = clinicOf(r);
+            found.add(new ClinicBuckets(clinic, bucketsOf(clinic.id(), r)));
         }
         return found;
     }
 
-    /** A clinic's days as the search aggregates them: four arrays in step, null when it has none in the range. */
-    private static List<DayAvailability> daysOf(Row r) {
+    /** A clinic's buckets as the search aggregates them: five arrays in step, null when it has none in the range. */
+    private static List<BucketCapacity> bucketsOf(long clinicId, Row r) {
         LocalDate[] days = r.getArrayOfLocalDates(10);
         if (days == null) {
             return List.of();
         }
         String[] products = r.getArrayOfStrings(11);
-        Integer[] capacities = r.getArrayOfIntegers(12);
-        Integer[] remaining = r.getArrayOfIntegers(13);
-        List<DayAvailability> list = new ArrayList<>(days.length);
+        Short[] groups = r.getArrayOfShorts(12);
+        Integer[] capacities = r.getArrayOfIntegers(13);
+        Integer[] booked = r.getArrayOfIntegers(14);
+        List<BucketCapacity> list = new ArrayList<>(days.length);
         for (int i = 0; i < days.length; i++) {
-            list.add(new DayAvailability(days[i], products[i], capacities[i], remaining[i]));
+            list.add(new BucketCapacity(new Bucket(clinicId, products[i], days[i], groups[i]), capacities[i], booked[i]));
         }
         return list;
     }

@@ -146,6 +146,23 @@ class DefaultNodeRestartIT {
         assertThat(standing.getString("state")).isEqualTo("waiting");
         assertThat(standing.getLong("rank")).as("behind everyone who joined before").isGreaterThan(
                 before.values().stream().mapToLong(Standing::rank).max().orElseThrow());
+
+        assertThat(postgresLog()).as("the embedded PostgreSQL's own log, kept in the data folder, shows both starts")
+                .containsSubsequence("database system is ready to accept connections",
+                        "database system is ready to accept connections");
+    }
+
+    /** Everything the embedded PostgreSQL wrote to its log folder, oldest file first. */
+    private String postgresLog() {
+        try (Stream<Path> files = Files.list(dataDir.resolve("postgres").resolve("log"))) {
+            StringBuilder log = new StringBuilder();
+            for (Path f : files.sorted().toList()) {
+                log.append(Files.readString(f, StandardCharsets.UTF_8));
+            }
+            return log.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     // ------------------------------------------------------------------ the node

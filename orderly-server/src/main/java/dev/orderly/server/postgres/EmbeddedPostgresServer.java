@@ -56,6 +56,16 @@ final class EmbeddedPostgresServer {
                     // durable defaults (these -c settings come after -F on the command line and win).
                     .setServerConfig("fsync", "on")
                     .setServerConfig("synchronous_commit", "on")
+                    // Its own log (checkpoints, errors, crash recovery) in <data>/postgres/log: the
+                    // library otherwise drops what the server writes.
+                    .setServerConfig("logging_collector", "on")
+                    // Fewer checkpoints, each spread over more time: after a checkpoint every page's
+                    // first change writes the whole page to the WAL. With the default 1 GB, loading a
+                    // million residents (~780 MB of WAL) and the first minutes of a storm force a
+                    // checkpoint in the middle of the storm (issue #17, docs/benchmarks.md). Crash
+                    // recovery replays at most this much.
+                    .setServerConfig("max_wal_size", "4GB")
+                    .setServerConfig("checkpoint_timeout", "15min")
                     .start();
             String url = "jdbc:postgresql://localhost:" + pg.getPort() + "/postgres";
             LOG.info("embedded PostgreSQL started on port {} with data in {}", pg.getPort(), dataDir.toAbsolutePath());

@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class Database implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    /** How long a request waits for a free connection before it is answered as an outage (503). */
+    static final Duration CONNECTION_WAIT = Duration.ofSeconds(30);
 
     /** The embedded server this process started, if it did. Not named by its type: see {@link EmbeddedPostgresServer}. */
     private final Optional<AutoCloseable> embedded;
@@ -66,10 +70,28 @@ public final class Database implements AutoCloseable {
         return db;
     }
 
+    /**
+     * {@code poolSize} connections in all: a quarter (at least one) for transactions, which hold a
+     * connection while they run (each booking lane holds one while it commits a batch), the rest for
+     * one-off statements. Both wait at most {@code wait} for a connection. Two driver
+     * pools behind one: see {@link SplitPool}.
+     */
     private static Pool pool(Vertx vertx, String jdbcUrl, String user, String password, int poolSize) {
-        PgConnectOptions connect = connectOptions(jdbcUrl).setUser(user).setPassword(password)
-                .setCachePreparedStatements(true).setPipeliningLimit(256);
-        return PgBuilder.pool().with(new PoolOptions().setMaxSize(poolSize)).connectingTo(connect).using(vertx).build();
+        return pool(vertx, connectOptions(jdbcUrl).setUser(user).setPassword(password), poolSize, CONNECTION_WAIT);
+    }
+
+    static Pool pool(Vertx vertx, PgConnectOptions options, int poolSize, Duration wait) {
+        PgConnectOptions connect = new PgConnectOptions(options).setCachePreparedStatements(true).setPipeliningLimit(256);
+        int forTransactions = Math.max(1, poolSize / 4);
+        int forStatements = Math.max(1, poolSize - forTransactions);
+        Pool statements = PgBuilder.pool()
+                .with(new PoolOptions().setMaxSize(forStatements)
+                        .setConnectionTimeout((int) wait.toMillis()).setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
+                .connectingTo(connect).using(vertx).build();
+        Pool transactions = PgBuilder.pool()
+                .with(new PoolOptions().setMaxSize(forTransactions).setConnectionTimeout(0))
+                .connectingTo(connect).using(vertx).build();
+        return new SplitPool(vertx, statements, transactions, wait);
     }
 
     static PgConnectOptions connectOptions(String jdbcUrl) {

@@ -237,19 +237,19 @@ public record Scenario(
      * @param nodes                   application nodes; default 1
      * @param joinPerNode             gate joins one node answers per second; default 20,000
      * @param statusPerNode           gate status polls one node answers per second; default 40,000
-     * @param otherPerNode            other API requests one node answers per second; default 2,000 (the walk
-     *                                benchmark at capacity: a 2-core node's Orderly CPU per walk net of idle,
-     *                                over the walk's six requests past the gates; docs/capacity.md, issue #17)
+     * @param otherPerNode            other API requests one node answers per second; default 5,400 (the walk
+     *                                benchmark at capacity, 2026-12-04: a 2-core node's Orderly CPU per walk net
+     *                                of idle, over the walk's six requests past the gates; docs/capacity.md)
      * @param redisOps                Redis operations per second (shared); default 100,000
-     * @param postgresBookings        bookings PostgreSQL commits per second; default 1,600 (PostgreSQL CPU per
+     * @param postgresBookings        bookings PostgreSQL commits per second; default 3,300 (PostgreSQL CPU per
      *                                booking over HTTP, whole path with the relay, on 2 cores: the walk
-     *                                benchmark's burst)
+     *                                benchmark's burst, 2026-12-04)
      * @param identityVerifications   verifications the identity provider completes per second;
      *                                default 500
      */
     public record Capacity(int nodes, double joinPerNode, double statusPerNode, double otherPerNode,
             double redisOps, double postgresBookings, double identityVerifications) {
-        public static final Capacity DEFAULT = new Capacity(1, 20_000, 40_000, 2_000, 100_000,
-                1_600, 500);
+        public static final Capacity DEFAULT = new Capacity(1, 20_000, 40_000, 5_400, 100_000,
+                3_300, 500);
     }
 }

@@ -47,9 +47,9 @@ public final class SimulateCommand implements Callable<Integer> {
             + "starting at the scenario's identityRate, instead of at that fixed rate")
     boolean adaptive;
 
-    @Option(names = "--postgres-verifications", defaultValue = "500", paramLabel = "N",
+    @Option(names = "--postgres-verifications", defaultValue = "1700", paramLabel = "N",
             description = "identity transactions PostgreSQL commits per second; default ${DEFAULT-VALUE} (from the walk benchmark: "
-                    + "PostgreSQL CPU per walk past the booking and the search, on 2 cores)")
+                    + "PostgreSQL CPU per walk net of idle, less the booking, over the walk's two identity transactions, on 2 cores)")
     double postgresVerifications;
 
     @Option(names = "--attempts-per-booking", defaultValue = "1.107", paramLabel = "N",

@@ -109,15 +109,20 @@ public final class DashboardFeed implements AutoCloseable {
         timer = vertx.setPeriodic(1000, id -> {
             // One sample at a time: a slow store skips a second rather than piling samples up.
             if (sampling.compareAndSet(false, true)) {
-                blocking.execute(() -> {
-                    try {
-                        sample();
-                    } catch (RuntimeException e) {
-                        LOG.warn("dashboard sample failed: {}", e.toString());
-                    } finally {
-                        sampling.set(false);
-                    }
-                });
+                try {
+                    blocking.execute(() -> {
+                        try {
+                            sample();
+                        } catch (RuntimeException e) {
+                            LOG.warn("dashboard sample failed: {}", e.toString());
+                        } finally {
+                            sampling.set(false);
+                        }
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                    // The node is stopping and its blocking threads are gone: nothing more to sample.
+                    vertx.cancelTimer(id);
+                }
             }
         });
     }

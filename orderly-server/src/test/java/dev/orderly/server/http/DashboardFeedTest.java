@@ -83,4 +83,33 @@ class DashboardFeedTest {
         assertThat(figures.getJsonArray("gates").getJsonObject(0).getString("name")).isEqualTo("identity");
         assertThat(figures.getJsonObject("booking").containsKey("cohorts")).isTrue();
     }
+
+    @Test
+    void aNodeStoppingWithItsBlockingThreadsGoneStopsSamplingQuietly() throws InterruptedException {
+        java.util.concurrent.ConcurrentLinkedQueue<Throwable> unhandled = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        vertx.exceptionHandler(unhandled::add);
+        MutableClock clock = MutableClock.at("2021-07-26T11:00:00Z");
+        WaitingRoom room = new WaitingRoom(new InMemoryGateStore(), new GateTokens(TestKeys.fixed("k1", 1)),
+                new HmacTestPassSigner(TestKeys.fixed("p1", 2)), clock, new SplittableRandom(1), g -> DownstreamHealth.UNKNOWN);
+        java.util.concurrent.ExecutorService blocking = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+        AtomicInteger samples = new AtomicInteger();
+        DashboardFeed feed = new DashboardFeed(vertx, new SimpleMeterRegistry(), room, from -> new BookingTallies.Tallies(List.of(),
+                List.of(), List.of()), new InMemoryNodeBoard(), "node-a", clock, task -> {
+                    samples.incrementAndGet();
+                    blocking.execute(task);
+                });
+        feed.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (samples.get() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(samples.get()).as("sampled once a second while running").isPositive();
+
+        blocking.shutdown();
+        int before = samples.get();
+        Thread.sleep(2_500);
+        assertThat(unhandled).as("errors from the feed's timer after the threads were gone").isEmpty();
+        assertThat(samples.get()).as("the timer stopped at its first refused sample").isEqualTo(before + 1);
+        feed.close();
+    }
 }

@@ -188,27 +188,26 @@ public final class ApiClient {
         if (challenge.status() != 201) {
             throw new AssertionError("challenge failed: " + challenge.status() + " " + challenge.body());
         }
-        Matcher m = CODE.matcher(codeText(resident.getString("phone")));
-        m.find();
         return post("/api/identity/challenges/" + challenge.json().getString("challengeId") + "/verify",
-                new JsonObject().put("code", m.group(1)));
+                new JsonObject().put("code", newestCode(resident.getString("phone"))));
     }
 
     /**
-     * The newest text to {@code phone} that holds a code: the newest text of all, unless another
-     * (a booking's confirmation, sent by the relay on its own time) came after the code, as a person
-     * would find it among their texts.
+     * The code in the newest text to {@code phone} that holds one: the newest text of all, unless
+     * another (a booking's confirmation, sent by the relay on its own time) came after the code, as a
+     * person would find it among their texts.
      */
-    private String codeText(String phone) {
+    private String newestCode(String phone) {
         String latest = get("/api/dev/sms?phone=" + phone).json().getString("text");
-        if (CODE.matcher(latest).find()) {
-            return latest;
+        Matcher newest = CODE.matcher(latest);
+        if (newest.find()) {
+            return newest.group(1);
         }
         String digits = phone.replaceAll("\\D", "");
         String last4 = digits.substring(digits.length() - 4);
         return get("/api/dev/sms").array().stream().map(JsonObject.class::cast)
-                .filter(m -> last4.equals(m.getString("toLast4")) && CODE.matcher(m.getString("text")).find())
-                .map(m -> m.getString("text")).findFirst()
+                .filter(m -> last4.equals(m.getString("toLast4"))).map(m -> CODE.matcher(m.getString("text")))
+                .filter(Matcher::find).map(m -> m.group(1)).findFirst()
                 .orElseThrow(() -> new AssertionError("no code in the texts to " + phone + "; the newest: " + latest));
     }
 

@@ -92,24 +92,22 @@ class DashboardFeedTest {
         WaitingRoom room = new WaitingRoom(new InMemoryGateStore(), new GateTokens(TestKeys.fixed("k1", 1)),
                 new HmacTestPassSigner(TestKeys.fixed("p1", 2)), clock, new SplittableRandom(1), g -> DownstreamHealth.UNKNOWN);
         java.util.concurrent.ExecutorService blocking = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
-        AtomicInteger samples = new AtomicInteger();
+        // One permit per sample the feed's timer hands over (or tries to).
+        java.util.concurrent.Semaphore attempts = new java.util.concurrent.Semaphore(0);
         DashboardFeed feed = new DashboardFeed(vertx, new SimpleMeterRegistry(), room, from -> new BookingTallies.Tallies(List.of(),
                 List.of(), List.of()), new InMemoryNodeBoard(), "node-a", clock, task -> {
-                    samples.incrementAndGet();
+                    attempts.release();
                     blocking.execute(task);
                 });
         feed.start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (samples.get() == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertThat(samples.get()).as("sampled once a second while running").isPositive();
+        assertThat(attempts.tryAcquire(30, java.util.concurrent.TimeUnit.SECONDS)).as("sampled once a second while running").isTrue();
 
         blocking.shutdown();
-        int before = samples.get();
-        Thread.sleep(2_500);
+        assertThat(attempts.tryAcquire(30, java.util.concurrent.TimeUnit.SECONDS)).as("the first sample refused").isTrue();
+        // The timer ticks every second: a further attempt would come within this.
+        assertThat(attempts.tryAcquire(1_500, java.util.concurrent.TimeUnit.MILLISECONDS))
+                .as("the timer stopped at its first refused sample").isFalse();
         assertThat(unhandled).as("errors from the feed's timer after the threads were gone").isEmpty();
-        assertThat(samples.get()).as("the timer stopped at its first refused sample").isEqualTo(before + 1);
         feed.close();
     }
 }

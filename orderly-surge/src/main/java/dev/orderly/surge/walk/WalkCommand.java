@@ -40,6 +40,10 @@ public final class WalkCommand implements Callable<Integer> {
             description = "the PostgreSQL data folder: its postmaster.pid names the postmaster (embedded: orderly-data/postgres/data)")
     Path postgresData;
 
+    @Option(names = "--redis-pid", paramLabel = "PID",
+            description = "pid of the redis-server holding the gates (distributed mode), whose CPU time is counted with the stores'")
+    Long redisPid;
+
     @Option(names = "--walkers", paramLabel = "N", defaultValue = "64",
             description = "people walking at once (closed loop); default ${DEFAULT-VALUE}")
     int walkers;
@@ -97,7 +101,7 @@ public final class WalkCommand implements Callable<Integer> {
             return SurgeCli.BAD_INPUT;
         }
         WalkRun run = new WalkRun(new WalkRun.Options(target, token, walkers, rate, warmup, duration, people, residentOffset,
-                connections, serverPid, postgresPid, bookings, idle, System.err));
+                connections, serverPid, postgresPid, redisPid, bookings, idle, System.err));
         List<WalkRun.Phase> phases;
         try {
             phases = run.run();
@@ -109,7 +113,7 @@ public final class WalkCommand implements Callable<Integer> {
             return SurgeCli.TOOL_FAILED;
         }
         for (WalkRun.Phase p : phases) {
-            System.out.println(describe(p, bookings > 0));
+            System.out.println(describe(p, bookings > 0, redisPid != null));
         }
         run.notes().forEach(n -> System.out.println("note: " + n));
         if (out != null) {
@@ -124,20 +128,22 @@ public final class WalkCommand implements Callable<Integer> {
         return phases.stream().anyMatch(p -> p.failed() > 0) || !run.problems().isEmpty() ? SurgeCli.INVARIANT_FAILED : SurgeCli.OK;
     }
 
-    static String describe(WalkRun.Phase p, boolean burst) {
+    static String describe(WalkRun.Phase p, boolean burst, boolean redisMeasured) {
         StringBuilder b = new StringBuilder();
         int done = burst ? p.booked() : p.walks();
         String unit = burst ? "booking" : "walk";
         b.append(String.format(Locale.ROOT, "%s: %d %ss (%d booked, %d no place, %d failed) in %.2f s = %.1f %ss/s; %.2f requests per %s%n",
                 p.name(), p.walks(), unit, p.booked(), p.noPlace(), p.failed(), p.seconds(), done / p.seconds(), unit,
                 (double) p.steps().requests() / Math.max(1, p.walks()), unit));
-        double both = p.serverCpuMs() + p.postgresCpuMs();
-        b.append(String.format(Locale.ROOT, "CPU per %s: Orderly %.3f ms + PostgreSQL %.3f ms = %.3f ms (generator %.3f ms); "
-                + "cores busy: Orderly %.2f, PostgreSQL %.2f, generator %.2f%n", unit, p.serverCpuMs() / done, p.postgresCpuMs() / done,
-                both / done, p.generatorCpuMs() / done, p.serverCpuMs() / 1000 / p.cpuSeconds(), p.postgresCpuMs() / 1000 / p.cpuSeconds(),
-                p.generatorCpuMs() / 1000 / p.cpuSeconds()));
-        b.append(String.format(Locale.ROOT, "CPU per %s net of idle (Orderly %.3f + PostgreSQL %.3f cores spent anyway): %.3f ms%n", unit,
-                p.idle().serverCores(), p.idle().postgresCores(), p.netCpuMs() / done));
+        String redis = redisMeasured ? String.format(Locale.ROOT, " + Redis %.3f ms", p.redisCpuMs() / done) : "";
+        String redisCores = redisMeasured ? String.format(Locale.ROOT, ", Redis %.2f", p.redisCpuMs() / 1000 / p.cpuSeconds()) : "";
+        String redisIdle = redisMeasured ? String.format(Locale.ROOT, " + Redis %.3f", p.idle().redisCores()) : "";
+        b.append(String.format(Locale.ROOT, "CPU per %s: Orderly %.3f ms + PostgreSQL %.3f ms%s = %.3f ms (generator %.3f ms); "
+                + "cores busy: Orderly %.2f, PostgreSQL %.2f%s, generator %.2f%n", unit, p.serverCpuMs() / done, p.postgresCpuMs() / done,
+                redis, p.cpuMs() / done, p.generatorCpuMs() / done, p.serverCpuMs() / 1000 / p.cpuSeconds(),
+                p.postgresCpuMs() / 1000 / p.cpuSeconds(), redisCores, p.generatorCpuMs() / 1000 / p.cpuSeconds()));
+        b.append(String.format(Locale.ROOT, "CPU per %s net of idle (Orderly %.3f + PostgreSQL %.3f%s cores spent anyway): %.3f ms%n", unit,
+                p.idle().serverCores(), p.idle().postgresCores(), redisIdle, p.netCpuMs() / done));
         if (p.generatorCpuMs() / 1000 / p.cpuSeconds() > 0.8) {
             b.append("GENERATOR-BOUND: the generator used most of a core; the server was not the limit\n");
         }
@@ -164,6 +170,9 @@ public final class WalkCommand implements Callable<Integer> {
                     .put("generatorCpuMs", p.generatorCpuMs())
                     .put("idleServerCores", p.idle().serverCores()).put("idlePostgresCores", p.idle().postgresCores())
                     .put("netCpuMs", p.netCpuMs());
+            if (!Double.isNaN(p.redisCpuMs())) {
+                o.put("redisCpuMs", p.redisCpuMs()).put("idleRedisCores", p.idle().redisCores());
+            }
             ObjectNode steps = o.putObject("steps");
             WalkRun.percentiles(p.steps()).forEach((s, v) -> steps.putObject(s.label).put("count", (long) v[0]).put("p50Ms", v[1])
                     .put("p99Ms", v[2]).put("maxMs", v[3]));

@@ -13,9 +13,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -32,7 +34,8 @@ import org.HdrHistogram.Histogram;
  */
 final class WalkRun {
     record Options(URI target, String operatorToken, int walkers, double rate, Duration warmup, Duration duration, int people,
-            int residentOffset, int connections, Long serverPid, Long postgresPid, int bookings, Duration idle, PrintStream log) {
+            int residentOffset, int connections, Long serverPid, Long postgresPid, Long redisPid, int bookings, Duration idle,
+            PrintStream log) {
     }
 
     /**
@@ -43,19 +46,32 @@ final class WalkRun {
      *                   last confirmation): what the CPU is spread over when it is shown as cores
      */
     record Phase(String name, int walks, int booked, int noPlace, int failed, double seconds, double cpuSeconds, StepLatencies steps,
-            double serverCpuMs, double postgresCpuMs, double generatorCpuMs, List<String> failures, Idle idle) {
+            double serverCpuMs, double postgresCpuMs, double redisCpuMs, double generatorCpuMs, List<String> failures, Idle idle) {
         double walksPerSecond() {
             return walks / seconds;
         }
 
-        /** This phase with what the two processes spend anyway (measured with nobody walking) taken off its CPU. */
+        /** The CPU of Orderly and of its stores (PostgreSQL, and Redis when measured). */
+        double cpuMs() {
+            return serverCpuMs + postgresCpuMs + orNone(redisCpuMs);
+        }
+
+        /** This phase with what the measured processes spend anyway (measured with nobody walking) taken off its CPU. */
         double netCpuMs() {
-            return serverCpuMs + postgresCpuMs - (idle.serverCores() + idle.postgresCores()) * cpuSeconds * 1000;
+            return cpuMs() - (idle.serverCores() + idle.postgresCores() + orNone(idle.redisCores())) * cpuSeconds * 1000;
+        }
+
+        /** Redis is measured only in the distributed mode; otherwise it adds nothing. */
+        private static double orNone(double notMeasuredIsNaN) {
+            return Double.isNaN(notMeasuredIsNaN) ? 0 : notMeasuredIsNaN;
         }
     }
 
-    /** Cores the server and PostgreSQL use with nobody walking (timers, the watchdog, the canary, the relay's polls, JIT, GC). */
-    record Idle(double serverCores, double postgresCores) {
+    /**
+     * Cores the server, PostgreSQL and Redis use with nobody walking (timers, the watchdog, the canary,
+     * the relay's polls, JIT, GC).
+     */
+    record Idle(double serverCores, double postgresCores, double redisCores) {
     }
 
     private final Options options;
@@ -70,10 +86,11 @@ final class WalkRun {
     private final List<String> problems = new ArrayList<>();
     private final ProcessCpu server;
     private final ProcessCpu postgres;
+    private final ProcessCpu redis;
     private List<Setup.Resident> residents;
     private List<String[]> districts;
     private int nextResident;
-    private Idle idle = new Idle(0, 0);
+    private Idle idle = new Idle(0, 0, 0);
 
     WalkRun(Options options) {
         this.options = options;
@@ -84,6 +101,7 @@ final class WalkRun {
         long ticks = ProcessCpu.clockTicks();
         this.server = options.serverPid() == null ? null : new ProcessCpu(options.serverPid(), false, ticks);
         this.postgres = options.postgresPid() == null ? null : new ProcessCpu(options.postgresPid(), true, ticks);
+        this.redis = options.redisPid() == null ? null : new ProcessCpu(options.redisPid(), false, ticks);
     }
 
     /** What went wrong besides failed walks (confirmations missing, integrity not clean); empty when nothing did. */
@@ -99,8 +117,8 @@ final class WalkRun {
     List<Phase> run() throws InterruptedException {
         setup.checkDemo();
         setup.checkOperatorToken();
-        if (server != null && !server.available() || postgres != null && !postgres.available()) {
-            throw new IllegalArgumentException("cannot read /proc/<pid>/stat of --server-pid or --postgres-pid: is the pid right?");
+        if (Stream.of(server, postgres, redis).anyMatch(p -> p != null && !p.available())) {
+            throw new IllegalArgumentException("cannot read /proc/<pid>/stat of --server-pid, --postgres-pid or --redis-pid: is the pid right?");
         }
         openGates();
         residents = setup.residents(options.people(), options.residentOffset());
@@ -115,8 +133,9 @@ final class WalkRun {
             }
             if (!options.idle().isZero()) {
                 idle = measureIdle(options.idle());
-                options.log().printf("walk: idle for %d s: Orderly %.3f cores, PostgreSQL %.3f cores%n", options.idle().toSeconds(),
-                        idle.serverCores(), idle.postgresCores());
+                options.log().printf("walk: idle for %d s: Orderly %.3f cores, PostgreSQL %.3f cores%s%n", options.idle().toSeconds(),
+                        idle.serverCores(), idle.postgresCores(),
+                        redis == null ? "" : String.format(Locale.ROOT, ", Redis %.3f cores", idle.redisCores()));
             }
             if (options.bookings() > 0) {
                 phases.add(bookingBurst());
@@ -181,6 +200,7 @@ final class WalkRun {
         http.stats = steps;
         double s0 = cpu(server);
         double p0 = cpu(postgres);
+        double r0 = cpu(redis);
         double g0 = generatorCpuMs();
         long t0 = System.nanoTime();
         CompletableFuture<Tally> done = new CompletableFuture<>();
@@ -198,16 +218,17 @@ final class WalkRun {
         }
         double cpuSeconds = (System.nanoTime() - t0) / 1e9;
         return new Phase(name, tally.booked + tally.noPlace + tally.failed, tally.booked, tally.noPlace, tally.failed, seconds, cpuSeconds,
-                steps, cpu(server) - s0, cpu(postgres) - p0, generatorCpuMs() - g0, tally.failures, idle);
+                steps, cpu(server) - s0, cpu(postgres) - p0, cpu(redis) - r0, generatorCpuMs() - g0, tally.failures, idle);
     }
 
     private Idle measureIdle(Duration length) throws InterruptedException {
         double s0 = cpu(server);
         double p0 = cpu(postgres);
+        double r0 = cpu(redis);
         long t0 = System.nanoTime();
         Thread.sleep(length.toMillis());
         double seconds = (System.nanoTime() - t0) / 1e9;
-        return new Idle((cpu(server) - s0) / 1000 / seconds, (cpu(postgres) - p0) / 1000 / seconds);
+        return new Idle((cpu(server) - s0) / 1000 / seconds, (cpu(postgres) - p0) / 1000 / seconds, (cpu(redis) - r0) / 1000 / seconds);
     }
 
     /** {@code walkers} people walking at once, each starting another walk when done, until {@code length} has passed. */

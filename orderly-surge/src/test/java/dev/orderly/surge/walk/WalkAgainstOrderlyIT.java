@@ -67,7 +67,8 @@ class WalkAgainstOrderlyIT {
 
     @Test
     void peopleWalkTheWholeFlowAndEveryConfirmationArrives() throws IOException {
-        JsonNode figures = walk("closed", "--duration", "4s", "--people", "300");
+        // This JVM stands in for a redis-server too: what is asserted is that a third given process is read.
+        JsonNode figures = walk("closed", "--duration", "4s", "--people", "300", "--redis-pid", Long.toString(ProcessHandle.current().pid()));
 
         JsonNode phase = figures.path("phases").path(0);
         assertThat(phase.path("walks").asLong()).as("%s", figures).isPositive();
@@ -75,9 +76,18 @@ class WalkAgainstOrderlyIT {
         assertThat(phase.path("booked").asLong() + phase.path("noPlace").asLong()).isEqualTo(phase.path("walks").asLong());
         assertThat(phase.path("requests").asLong()).isGreaterThanOrEqualTo(9 * phase.path("walks").asLong());
         assertThat(phase.path("serverCpuMs").asDouble()).as("CPU of the given process").isPositive();
+        assertThat(phase.path("redisCpuMs").asDouble()).as("CPU of the given Redis").isPositive();
         assertThat(phase.path("steps").path("reservations (book)").path("count").asLong()).isEqualTo(phase.path("booked").asLong());
         assertThat(figures.path("notes").toString()).contains("Integrity after the run").contains("\\\"clean\\\":true")
                 .doesNotContain("MISSING");
+    }
+
+    @Test
+    void aRedisPidThatIsNoProcessIsRefusedBeforeAnyoneWalks() {
+        int exit = SurgeCli.commandLine().execute("walk", "--target", "http://127.0.0.1:" + app.port(), "--operator-token-file",
+                tokenFile.toString(), "--redis-pid", "2147483646", "--warmup", "0s", "--idle", "0s", "--duration", "1s");
+
+        assertThat(exit).isEqualTo(SurgeCli.TARGET_UNUSABLE);
     }
 
     @Test
@@ -88,6 +98,7 @@ class WalkAgainstOrderlyIT {
         assertThat(phase.path("name").asText()).isEqualTo("bookings burst");
         assertThat(phase.path("booked").asLong()).as("%s", figures).isEqualTo(40);
         assertThat(phase.path("failed").asLong()).isZero();
+        assertThat(phase.has("redisCpuMs")).as("no Redis given, none reported").isFalse();
         assertThat(figures.path("notes").toString()).contains("40 of 40 booked people read").doesNotContain("MISSING");
     }
 }

@@ -79,4 +79,35 @@ public abstract class ChallengeStoreContract {
         assertThat(seen).doesNotHaveDuplicates();
         assertThat(store.find("a1").orElseThrow().failedTries()).isEqualTo(16);
     }
+
+    @Test
+    void manySavesAtOnceAreEachFoundAsSaved() {
+        ChallengeStore store = newStore();
+
+        Race.run(8, Duration.ofSeconds(30), i -> {
+            for (int n = 0; n < 30; n++) {
+                store.save(new Challenge("t" + i + "-" + n, i, "mac-" + i + "-" + n, NOW.plusSeconds(n), n % 3, n % 2 == 0));
+            }
+            return i;
+        });
+
+        for (int i = 0; i < 8; i++) {
+            for (int n = 0; n < 30; n++) {
+                assertThat(store.find("t" + i + "-" + n))
+                        .contains(new Challenge("t" + i + "-" + n, i, "mac-" + i + "-" + n, NOW.plusSeconds(n), n % 3, n % 2 == 0));
+            }
+        }
+    }
+
+    @Test
+    void differentChangesOfOneChallengeAtOnceAreEachAppliedOnce() {
+        ChallengeStore store = newStore();
+        store.save(challenge("a1"));
+
+        Race.run(16, Duration.ofSeconds(30), i -> store.update("a1", i % 2 == 0 ? Challenge::withFailedTry : Challenge::usedUp));
+
+        Challenge after = store.find("a1").orElseThrow();
+        assertThat(after.failedTries()).as("every failed try counted, none lost to a concurrent use").isEqualTo(8);
+        assertThat(after.used()).isTrue();
+    }
 }

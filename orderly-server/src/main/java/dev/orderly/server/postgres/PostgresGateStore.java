@@ -162,6 +162,15 @@ public final class PostgresGateStore implements GateStore {
                 UPDATE gate_claims SET until_s = 2 WHERE gate = $1 AND number = $2 AND until_s = 1 RETURNING number)
             DELETE FROM gate_spent WHERE gate = $1 AND rank = $3 AND EXISTS (SELECT 1 FROM revived)""";
 
+    /**
+     * In the order of the key, so two statements spending overlapping passes (two nodes, or a lapse
+     * beside a spend) wait for each other in one order and never deadlock.
+     */
+    private static final String SPEND_AMONG = """
+            INSERT INTO gate_spent (gate, rank)
+            SELECT gate, rank FROM unnest($1::text[], $2::bigint[]) AS k(gate, rank) ORDER BY gate, rank
+            ON CONFLICT DO NOTHING RETURNING gate, rank""";
+
     private static final String SPENT_AMONG = """
             SELECT s.gate, s.rank FROM gate_spent s
             JOIN unnest($1::text[], $2::bigint[]) AS k(gate, rank) ON s.gate = k.gate AND s.rank = k.rank""";
@@ -191,6 +200,8 @@ public final class PostgresGateStore implements GateStore {
     private final ReentrantLock[] holderLocks = new ReentrantLock[64];
     /** Spent checks (five a walk, most for unspent passes) go to PostgreSQL together when they come together. */
     private final BatchedReads<Spent, Boolean> spentReads;
+    /** Passes spent at once (a burst of bookings: each booking spends its pass) go to PostgreSQL together, one commit. */
+    private final BatchedWrites<Spent, Boolean> spends;
     /** A keyed join reads whether its holder has a place first (one a walk, at the booking gate). */
     private final BatchedReads<Holder, Long> placeReads;
 
@@ -206,6 +217,7 @@ public final class PostgresGateStore implements GateStore {
             holderLocks[i] = new ReentrantLock();
         }
         this.spentReads = new BatchedReads<>(this::spentAmong, 256);
+        this.spends = new BatchedWrites<>(this::spendAmong, 256);
         this.placeReads = new BatchedReads<>(this::placesAmong, 256);
     }
 
@@ -447,8 +459,7 @@ public final class PostgresGateStore implements GateStore {
         if (rank < 1) {
             return false;
         }
-        boolean first = await(pool.preparedQuery("INSERT INTO gate_spent (gate, rank) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                .execute(Tuple.of(gate, rank))).rowCount() == 1;
+        boolean first = spends.insert(new Spent(gate, rank)) != null;
         if (first) {
             // Spent here by a use: never lapsed afterwards (lapse leaves spent ranks alone), so never revived.
             spentCache.spend(gate, rank);
@@ -481,9 +492,18 @@ public final class PostgresGateStore implements GateStore {
     }
 
     private Future<Map<Spent, Boolean>> spentAmong(List<Spent> keys) {
+        return spentStatement(SPENT_AMONG, keys);
+    }
+
+    private Future<Map<Spent, Boolean>> spendAmong(List<Spent> keys) {
+        return spentStatement(SPEND_AMONG, keys);
+    }
+
+    /** A statement over passes given as two arrays, answering the passes of the rows it returns. */
+    private Future<Map<Spent, Boolean>> spentStatement(String sql, List<Spent> keys) {
         String[] gates = keys.stream().map(Spent::gate).toArray(String[]::new);
         Long[] ranks = keys.stream().map(Spent::rank).toArray(Long[]::new);
-        return BatchedReads.byKey(pool.preparedQuery(SPENT_AMONG).execute(Tuple.of(gates, (Object) ranks)),
+        return BatchedReads.byKey(pool.preparedQuery(sql).execute(Tuple.of(gates, (Object) ranks)),
                 r -> new Spent(r.getString(0), r.getLong(1)), r -> Boolean.TRUE);
     }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.orderly.store.StoreUnavailableException;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.sqlclient.ClosedConnectionException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,46 +12,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class BatchedReadsTest {
 
-    /** A stand-in for PostgreSQL: records each statement's keys and answers when the test says. */
-    private static final class Statements {
-        final List<List<String>> sent = new ArrayList<>();
-        final List<Promise<Map<String, Integer>>> open = new ArrayList<>();
-
-        synchronized Future<Map<String, Integer>> read(List<String> keys) {
-            sent.add(keys);
-            Promise<Map<String, Integer>> p = Promise.promise();
-            open.add(p);
-            return p.future();
-        }
-
-        void answer(int statement, Map<String, Integer> rows) {
-            promise(statement).complete(rows);
-        }
-
-        void fail(int statement, Throwable error) {
-            promise(statement).fail(error);
-        }
-
-        synchronized Promise<Map<String, Integer>> promise(int statement) {
-            return open.get(statement);
-        }
-
-        synchronized List<List<String>> sent() {
-            return List.copyOf(sent);
-        }
-    }
-
-    private final Statements db = new Statements();
-    private final BatchedReads<String, Integer> reads = new BatchedReads<>(db::read, 256);
+    private final HeldStatements db = new HeldStatements();
+    private final BatchedReads<String, Integer> reads = new BatchedReads<>(db::send, 256);
 
     @Test
     void aReadWithNobodyElseAskingIsSentAtOnce() {
@@ -115,7 +81,7 @@ class BatchedReadsTest {
 
     @Test
     void noStatementCarriesMoreKeysThanItsLimit() {
-        BatchedReads<String, Integer> small = new BatchedReads<>(db::read, 2);
+        BatchedReads<String, Integer> small = new BatchedReads<>(db::send, 2);
         small.ask("first");
         List<CompletableFuture<Integer>> later = new ArrayList<>();
         for (String k : List.of("a", "b", "c", "d", "e")) {
@@ -135,7 +101,7 @@ class BatchedReadsTest {
         CompletableFuture<Integer> waiting = reads.ask("b");
 
         db.fail(0, ClosedConnectionException.INSTANCE);
-        assertThat(cause(failed)).isSameAs(ClosedConnectionException.INSTANCE);
+        assertThat(HeldStatements.cause(failed)).isSameAs(ClosedConnectionException.INSTANCE);
         assertThat(waiting).isNotDone();
         db.answer(1, Map.of("b", 2));
         assertThat(waiting).isCompletedWithValue(2);
@@ -164,48 +130,35 @@ class BatchedReadsTest {
 
     @Test
     void manyThreadsAtOnceEachGetTheirOwnKeysAnswerInFewerStatements() throws Exception {
-        ConcurrentLinkedQueue<Integer> statementSizes = new ConcurrentLinkedQueue<>();
-        var slowDb = Executors.newSingleThreadScheduledExecutor();
-        BatchedReads<Integer, Integer> squares = new BatchedReads<>(keys -> {
-            statementSizes.add(keys.size());
-            Promise<Map<Integer, Integer>> p = Promise.promise();
+        ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
+        try (LateStatements<Integer, Integer> db = new LateStatements<>(keys -> {
             Map<Integer, Integer> rows = new HashMap<>();
             keys.forEach(k -> rows.put(k, k * k));
-            slowDb.schedule(() -> p.complete(rows), 2, TimeUnit.MILLISECONDS);
-            return p.future();
-        }, 64);
-        int callers = 2_000;
-        CountDownLatch done = new CountDownLatch(callers);
-        ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
-        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < callers; i++) {
-                int key = i % 500;
-                threads.submit(() -> {
-                    Integer got = squares.get(key);
-                    if (got == null || got != key * key) {
-                        wrong.add(key + " -> " + got);
-                    }
-                    done.countDown();
-                });
-            }
-            assertThat(done.await(60, TimeUnit.SECONDS)).isTrue();
-        } finally {
-            slowDb.shutdownNow();
-        }
+            return rows;
+        })) {
+            BatchedReads<Integer, Integer> squares = new BatchedReads<>(db::send, 64);
 
-        assertThat(wrong).isEmpty();
-        assertThat(statementSizes.stream().mapToInt(Integer::intValue).max().orElseThrow()).isLessThanOrEqualTo(64);
-        assertThat(statementSizes.size()).as("2,000 reads arriving together take fewer statements").isLessThan(callers);
+            LateStatements.callAtOnce(2_000, i -> {
+                int key = i % 500;
+                Integer got = squares.get(key);
+                if (got == null || got != key * key) {
+                    wrong.add(key + " -> " + got);
+                }
+            });
+
+            assertThat(wrong).isEmpty();
+            db.assertBatched(2_000, 64);
+        }
     }
 
     @Test
     void aZeroLimitIsRefused() {
-        assertThatThrownBy(() -> new BatchedReads<String, Integer>(db::read, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new BatchedReads<String, Integer>(db::send, 0)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void aStatementThatNeverAnswersFailsItsCallersAsAnOutageAndFreesTheNext() {
-        BatchedReads<String, Integer> patient = new BatchedReads<>(db::read, 256, Duration.ofMillis(200));
+        BatchedReads<String, Integer> patient = new BatchedReads<>(db::send, 256, Duration.ofMillis(200));
         CompletableFuture<Integer> lost = patient.ask("a");
 
         assertThatThrownBy(() -> Blocking.await(Future.fromCompletionStage(lost))).isInstanceOf(StoreUnavailableException.class);
@@ -213,14 +166,5 @@ class BatchedReadsTest {
         assertThat(db.sent()).containsExactly(List.of("a"), List.of("b"));
         db.answer(1, Map.of("b", 2));
         assertThat(next).isCompletedWithValue(2);
-    }
-
-    private static Throwable cause(CompletableFuture<?> f) {
-        try {
-            f.join();
-            return null;
-        } catch (CompletionException e) {
-            return e.getCause();
-        }
     }
 }

@@ -122,6 +122,10 @@ final class WalkRun {
         }
         openGates();
         residents = setup.residents(options.people(), options.residentOffset());
+        if (residents.isEmpty()) {
+            throw new IllegalArgumentException("the target has no open-cohort resident from offset " + options.residentOffset()
+                    + ": lower --resident-offset, or start the server with more people (ORDERLY_DEMO_PEOPLE)");
+        }
         districts = setup.districts();
         options.log().printf("walk: %d residents from offset %d, %d districts%n", residents.size(), options.residentOffset(),
                 districts.size());

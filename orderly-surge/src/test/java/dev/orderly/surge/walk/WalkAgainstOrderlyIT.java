@@ -91,6 +91,14 @@ class WalkAgainstOrderlyIT {
     }
 
     @Test
+    void anOffsetPastEveryResidentIsRefusedInsteadOfReportingAnEmptyRun() {
+        int exit = SurgeCli.commandLine().execute("walk", "--target", "http://127.0.0.1:" + app.port(), "--operator-token-file",
+                tokenFile.toString(), "--resident-offset", "5000000", "--warmup", "0s", "--idle", "0s", "--duration", "1s");
+
+        assertThat(exit).isEqualTo(SurgeCli.TARGET_UNUSABLE);
+    }
+
+    @Test
     void aBurstOfBookingsIsCountedUntilTheirConfirmationsAreSent() throws IOException {
         JsonNode figures = walk("burst", "--bookings", "40", "--people", "300", "--resident-offset", "400");
 

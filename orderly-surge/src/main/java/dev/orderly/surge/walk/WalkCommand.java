@@ -135,15 +135,20 @@ public final class WalkCommand implements Callable<Integer> {
         b.append(String.format(Locale.ROOT, "%s: %d %ss (%d booked, %d no place, %d failed) in %.2f s = %.1f %ss/s; %.2f requests per %s%n",
                 p.name(), p.walks(), unit, p.booked(), p.noPlace(), p.failed(), p.seconds(), done / p.seconds(), unit,
                 (double) p.steps().requests() / Math.max(1, p.walks()), unit));
-        String redis = redisMeasured ? String.format(Locale.ROOT, " + Redis %.3f ms", p.redisCpuMs() / done) : "";
-        String redisCores = redisMeasured ? String.format(Locale.ROOT, ", Redis %.2f", p.redisCpuMs() / 1000 / p.cpuSeconds()) : "";
-        String redisIdle = redisMeasured ? String.format(Locale.ROOT, " + Redis %.3f", p.idle().redisCores()) : "";
-        b.append(String.format(Locale.ROOT, "CPU per %s: Orderly %.3f ms + PostgreSQL %.3f ms%s = %.3f ms (generator %.3f ms); "
-                + "cores busy: Orderly %.2f, PostgreSQL %.2f%s, generator %.2f%n", unit, p.serverCpuMs() / done, p.postgresCpuMs() / done,
-                redis, p.cpuMs() / done, p.generatorCpuMs() / done, p.serverCpuMs() / 1000 / p.cpuSeconds(),
-                p.postgresCpuMs() / 1000 / p.cpuSeconds(), redisCores, p.generatorCpuMs() / 1000 / p.cpuSeconds()));
-        b.append(String.format(Locale.ROOT, "CPU per %s net of idle (Orderly %.3f + PostgreSQL %.3f%s cores spent anyway): %.3f ms%n", unit,
-                p.idle().serverCores(), p.idle().postgresCores(), redisIdle, p.netCpuMs() / done));
+        if (Double.isNaN(p.serverCpuMs()) || Double.isNaN(p.postgresCpuMs())) {
+            b.append(String.format(Locale.ROOT, "CPU per %s: not counted; give --server-pid and --postgres-data (or --postgres-pid) "
+                    + "to count Orderly's and PostgreSQL's%n", unit));
+        } else {
+            String redis = redisMeasured ? String.format(Locale.ROOT, " + Redis %.3f ms", p.redisCpuMs() / done) : "";
+            String redisCores = redisMeasured ? String.format(Locale.ROOT, ", Redis %.2f", p.redisCpuMs() / 1000 / p.cpuSeconds()) : "";
+            String redisIdle = redisMeasured ? String.format(Locale.ROOT, " + Redis %.3f", p.idle().redisCores()) : "";
+            b.append(String.format(Locale.ROOT, "CPU per %s: Orderly %.3f ms + PostgreSQL %.3f ms%s = %.3f ms (generator %.3f ms); "
+                    + "cores busy: Orderly %.2f, PostgreSQL %.2f%s, generator %.2f%n", unit, p.serverCpuMs() / done, p.postgresCpuMs() / done,
+                    redis, p.cpuMs() / done, p.generatorCpuMs() / done, p.serverCpuMs() / 1000 / p.cpuSeconds(),
+                    p.postgresCpuMs() / 1000 / p.cpuSeconds(), redisCores, p.generatorCpuMs() / 1000 / p.cpuSeconds()));
+            b.append(String.format(Locale.ROOT, "CPU per %s net of idle (Orderly %.3f + PostgreSQL %.3f%s cores spent anyway): %.3f ms%n", unit,
+                    p.idle().serverCores(), p.idle().postgresCores(), redisIdle, p.netCpuMs() / done));
+        }
         if (p.generatorCpuMs() / 1000 / p.cpuSeconds() > 0.8) {
             b.append("GENERATOR-BOUND: the generator used most of a core; the server was not the limit\n");
         }

@@ -92,20 +92,27 @@ class DashboardFeedTest {
         WaitingRoom room = new WaitingRoom(new InMemoryGateStore(), new GateTokens(TestKeys.fixed("k1", 1)),
                 new HmacTestPassSigner(TestKeys.fixed("p1", 2)), clock, new SplittableRandom(1), g -> DownstreamHealth.UNKNOWN);
         java.util.concurrent.ExecutorService blocking = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
-        // One permit per sample the feed's timer hands over (or tries to).
-        java.util.concurrent.Semaphore attempts = new java.util.concurrent.Semaphore(0);
+        // A permit per sample the executor took, and one per sample it refused: counted after the
+        // executor answers, so shutting it down cannot race an attempt already counted.
+        java.util.concurrent.Semaphore accepted = new java.util.concurrent.Semaphore(0);
+        java.util.concurrent.Semaphore refused = new java.util.concurrent.Semaphore(0);
         DashboardFeed feed = new DashboardFeed(vertx, new SimpleMeterRegistry(), room, from -> new BookingTallies.Tallies(List.of(),
                 List.of(), List.of()), new InMemoryNodeBoard(), "node-a", clock, task -> {
-                    attempts.release();
-                    blocking.execute(task);
+                    try {
+                        blocking.execute(task);
+                    } catch (java.util.concurrent.RejectedExecutionException e) {
+                        refused.release();
+                        throw e;
+                    }
+                    accepted.release();
                 });
         feed.start();
-        assertThat(attempts.tryAcquire(30, java.util.concurrent.TimeUnit.SECONDS)).as("sampled once a second while running").isTrue();
+        assertThat(accepted.tryAcquire(30, java.util.concurrent.TimeUnit.SECONDS)).as("sampled once a second while running").isTrue();
 
         blocking.shutdown();
-        assertThat(attempts.tryAcquire(30, java.util.concurrent.TimeUnit.SECONDS)).as("the first sample refused").isTrue();
+        assertThat(refused.tryAcquire(30, java.util.concurrent.TimeUnit.SECONDS)).as("the first sample refused").isTrue();
         // The timer ticks every second: a further attempt would come within this.
-        assertThat(attempts.tryAcquire(1_500, java.util.concurrent.TimeUnit.MILLISECONDS))
+        assertThat(refused.tryAcquire(1_500, java.util.concurrent.TimeUnit.MILLISECONDS))
                 .as("the timer stopped at its first refused sample").isFalse();
         assertThat(unhandled).as("errors from the feed's timer after the threads were gone").isEmpty();
         feed.close();

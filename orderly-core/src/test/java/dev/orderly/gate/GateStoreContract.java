@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -787,6 +788,60 @@ public abstract class GateStoreContract {
             assertThat(s.spentAbove("identity", probe)).as("spent above %d", probe).isEqualTo(model.tailSet(probe, false).size());
         }
         assertThat(s.spentAbove("other", 0)).as("another gate").isZero();
+    }
+
+    /**
+     * Every way a mark is written or taken away (spend, give-back, lapse, revive) keeps the count
+     * of marks above any rank exact: a store that keeps counts beside the marks must keep them on
+     * every path, for ranks on both sides of every block edge.
+     */
+    @Property(tries = 60)
+    public void spentAboveStaysExactThroughGiveBacksLapsesAndRevives(@ForAll("markChanges") List<long[]> changes) {
+        GateStore s = newStore();
+        TreeSet<Long> model = new TreeSet<>();
+        java.util.Set<Long> lapsedNumbers = new java.util.HashSet<>();
+
+        for (long[] change : changes) {
+            long rank = change[1];
+            long number = rank + 100_000;
+            switch ((int) change[0]) {
+                case 0 -> assertThat(s.spend("identity", rank)).as("spend %d", rank).isEqualTo(model.add(rank));
+                case 1 -> {
+                    // A lapsed place holds no pass to give back: the stores need not agree on it.
+                    if (!lapsedNumbers.contains(number)) {
+                        assertThat(s.unspend("identity", rank)).as("give back %d", rank).isEqualTo(model.remove(rank));
+                    }
+                }
+                case 2 -> {
+                    s.lapse("identity", List.of(new GateStore.PassedOver(number, rank)));
+                    if (model.add(rank)) {
+                        lapsedNumbers.add(number);
+                    }
+                }
+                default -> {
+                    boolean revived = lapsedNumbers.remove(number);
+                    assertThat(s.revive("identity", number, rank)).as("revive %d", rank).isEqualTo(revived);
+                    if (revived) {
+                        model.remove(rank);
+                    }
+                }
+            }
+        }
+
+        List<Long> probes = new ArrayList<>(List.of(-2_049L, -1_025L, -1_024L, -1L, 0L, 1L, 1_023L, 1_024L, 20_000L));
+        model.forEach(r -> probes.addAll(List.of(r - 1, r, r + 1)));
+        for (long probe : probes) {
+            assertThat(s.spentAbove("identity", probe)).as("spent above %d", probe).isEqualTo(model.tailSet(probe, false).size());
+        }
+    }
+
+    /** Changes of marks, {kind, rank}: 0 spend, 1 give back, 2 lapse, 3 revive; ranks near block edges often. */
+    @Provide
+    Arbitrary<List<long[]>> markChanges() {
+        Arbitrary<Long> ranks = Arbitraries.oneOf(ranks(), Arbitraries.longs().between(1, 4_100));
+        return ranks.list().ofMinSize(1).ofMaxSize(40).flatMap(pool -> Combinators.combine(
+                Arbitraries.integers().between(0, 3), Arbitraries.of(pool)).as((kind, rank) -> new long[] {kind, rank})
+                .list().ofMaxSize(120));
     }
 
     @Provide

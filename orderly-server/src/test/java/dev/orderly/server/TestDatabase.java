@@ -36,6 +36,14 @@ public final class TestDatabase {
         return base.substring(0, base.lastIndexOf('/') + 1) + name;
     }
 
+    /** A fresh database with the schema migrated up to {@code version} and no further: to test a later migration on data. */
+    public static String freshAt(String version) {
+        String url = fresh();
+        org.flywaydb.core.Flyway.configure().dataSource(url, "postgres", "").locations("classpath:db/migration").target(version).load()
+                .migrate();
+        return url;
+    }
+
     @SuppressWarnings("try") // the connection is opened only to see that the local server answers
     private static String server() {
         if (server != null) {

@@ -15,7 +15,6 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 /** A database with bookings made under the foundation's schema keeps them, and their idempotency keys, through V2. */
@@ -23,8 +22,7 @@ class MigrationToBookingEngineIT {
 
     @Test
     void foundationBookingsSurviveAsOneRowPerDoseWithTheirKeysRemembered() throws Exception {
-        String url = TestDatabase.fresh();
-        Flyway.configure().dataSource(url, "postgres", "").locations("classpath:db/migration").target("1").load().migrate();
+        String url = TestDatabase.freshAt("1");
         try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement s = c.createStatement()) {
             s.execute("INSERT INTO products VALUES ('PFZ', 'Pfizer-BioNTech', 3, 5)");
             s.execute("INSERT INTO clinics VALUES (1, 'Alpha Clinic', 'Seoul', 'Jongno', '1 Jong-ro')");

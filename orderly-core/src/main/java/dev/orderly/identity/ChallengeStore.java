@@ -1,5 +1,6 @@
 package dev.orderly.identity;
 
+import java.time.LocalDate;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -11,6 +12,20 @@ import java.util.function.UnaryOperator;
 public interface ChallengeStore {
 
     void save(Challenge challenge);
+
+    /**
+     * Counts a use against two daily caps as {@link DailyQuota#tryTakeBoth} does and saves
+     * {@code challenge} only if both counted it; returns whether it was saved. A store that keeps
+     * its challenges beside {@code quota}'s counts does both in one atomic step: a code request
+     * then pays one round trip and one commit for them, not two.
+     */
+    default boolean saveWithin(Challenge challenge, DailyQuota quota, LocalDate day, DailyQuota.Cap first, DailyQuota.Cap second) {
+        if (!quota.tryTakeBoth(day, first.key(), first.limit(), second.key(), second.limit())) {
+            return false;
+        }
+        save(challenge);
+        return true;
+    }
 
     Optional<Challenge> find(String id);
 

@@ -9,6 +9,10 @@ import java.time.LocalDate;
  */
 public interface DailyQuota {
 
+    /** A cap: at most {@code limit} uses of {@code key} a day. */
+    record Cap(String key, int limit) {
+    }
+
     /**
      * Counts one use of {@code key} on {@code day} if fewer than {@code limit} were counted so far,
      * atomically; returns whether it was counted. Adapters may forget days before yesterday.

@@ -138,14 +138,14 @@ public final class OneTimeCodeVerifier implements IdentityProvider {
         Person person = found.get();
         Instant now = clock.instant();
         LocalDate today = SeoulCalendar.dateAt(now);
-        if (!quota.tryTakeBoth(today, "person:" + person.id(), limits.challengesPerPersonPerDay(),
-                "phone:" + phoneKey.text(person.phone()), limits.challengesPerPhonePerDay())) {
-            return new Verification.TooManyChallenges(SeoulCalendar.startOf(today.plusDays(1)));
-        }
         String code = "%06d".formatted(random.nextInt(1_000_000));
         String id = randomId();
         Instant expiresAt = now.plus(limits.codeLifetime());
-        challenges.save(new Challenge(id, person.id(), macOf(id, code), expiresAt, 0, false));
+        if (!challenges.saveWithin(new Challenge(id, person.id(), macOf(id, code), expiresAt, 0, false), quota, today,
+                new DailyQuota.Cap("person:" + person.id(), limits.challengesPerPersonPerDay()),
+                new DailyQuota.Cap("phone:" + phoneKey.text(person.phone()), limits.challengesPerPhonePerDay()))) {
+            return new Verification.TooManyChallenges(SeoulCalendar.startOf(today.plusDays(1)));
+        }
         try {
             sms.send(person.phone(), text.apply(code));
         } catch (SmsGateway.SmsDeliveryException e) {

@@ -8,4 +8,9 @@ class InMemoryChallengeStoreTest extends ChallengeStoreContract {
     protected ChallengeStore newStore() {
         return new InMemoryChallengeStore(MutableClock.at(NOW));
     }
+
+    @Override
+    protected DailyQuota newQuota() {
+        return new InMemoryDailyQuota();
+    }
 }

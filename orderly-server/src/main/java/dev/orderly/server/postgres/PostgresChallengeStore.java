@@ -4,6 +4,7 @@ import static dev.orderly.server.postgres.Blocking.await;
 
 import dev.orderly.identity.Challenge;
 import dev.orderly.identity.ChallengeStore;
+import dev.orderly.identity.DailyQuota;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -12,6 +13,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,16 +47,43 @@ public final class PostgresChallengeStore implements ChallengeStore {
 
     @Override
     public void save(Challenge c) {
+        purgeExpired();
+        await(pool.preparedQuery("""
+                INSERT INTO identity_challenges (id, person_id, code_mac, expires_at, failed_tries, used)
+                VALUES ($1, $2, $3, $4, $5, $6)""")
+                .execute(Tuple.of(c.id(), c.personId(), c.codeMac(), PostgresBookingStore.utc(c.expiresAt()), c.failedTries(), c.used())));
+    }
+
+    /**
+     * With the quota's counts in this database, one statement counts both caps and inserts the
+     * challenge only if the second cap's row came back: atomic, and one commit a code request.
+     */
+    @Override
+    public boolean saveWithin(Challenge c, DailyQuota quota, LocalDate day, DailyQuota.Cap first, DailyQuota.Cap second) {
+        if (!(quota instanceof PostgresDailyQuota counts) || !counts.sharesPool(pool) || first.key().equals(second.key())) {
+            return ChallengeStore.super.saveWithin(c, quota, day, first, second);
+        }
+        purgeExpired();
+        counts.purgeBefore(day);
+        return await(pool.preparedQuery(SAVE_WITHIN).execute(Tuple.from(List.of(day, first.key(), first.limit(), second.key(), second.limit(),
+                        c.id(), c.personId(), c.codeMac(), PostgresBookingStore.utc(c.expiresAt()), c.failedTries(), c.used()))))
+                .iterator().next().getBoolean(0);
+    }
+
+    private static final String SAVE_WITHIN = PostgresDailyQuota.TAKE_BOTH_CTES + """
+            , saved AS (
+                INSERT INTO identity_challenges (id, person_id, code_mac, expires_at, failed_tries, used)
+                SELECT $6, $7, $8, $9, $10, $11 WHERE EXISTS (SELECT 1 FROM second)
+                RETURNING id)
+            SELECT EXISTS (SELECT 1 FROM saved)""";
+
+    private void purgeExpired() {
         Instant now = clock.instant();
         Instant last = lastPurge.get();
         if (last.plus(PURGE_EVERY).isBefore(now) && lastPurge.compareAndSet(last, now)) {
             await(pool.preparedQuery("DELETE FROM identity_challenges WHERE expires_at < $1")
                     .execute(Tuple.of(PostgresBookingStore.utc(now.minus(KEEP_AFTER_EXPIRY)))));
         }
-        await(pool.preparedQuery("""
-                INSERT INTO identity_challenges (id, person_id, code_mac, expires_at, failed_tries, used)
-                VALUES ($1, $2, $3, $4, $5, $6)""")
-                .execute(Tuple.of(c.id(), c.personId(), c.codeMac(), PostgresBookingStore.utc(c.expiresAt()), c.failedTries(), c.used())));
     }
 
     @Override

@@ -22,8 +22,13 @@ public final class PostgresDailyQuota implements DailyQuota {
         this.pool = pool;
     }
 
-    /** The second key is counted only if the first was: its insert selects nothing otherwise. */
-    private static final String TAKE_BOTH = """
+    /**
+     * Counts the first key ($1 day, $2 key, $3 limit), then the second ($4 key, $5 limit) only if the
+     * first was counted: its insert selects nothing otherwise. {@code second} holds a row when both
+     * were counted. Shared with {@link PostgresChallengeStore}, which saves a challenge in the same
+     * statement.
+     */
+    static final String TAKE_BOTH_CTES = """
             WITH first AS (
                 INSERT INTO identity_daily_counts AS c (day, key, count) VALUES ($1, $2, 1)
                 ON CONFLICT (day, key) DO UPDATE SET count = c.count + 1 WHERE c.count < $3
@@ -32,7 +37,8 @@ public final class PostgresDailyQuota implements DailyQuota {
                 INSERT INTO identity_daily_counts AS c (day, key, count) SELECT $1, $4, 1 WHERE EXISTS (SELECT 1 FROM first)
                 ON CONFLICT (day, key) DO UPDATE SET count = c.count + 1 WHERE c.count < $5
                 RETURNING count)
-            SELECT EXISTS (SELECT 1 FROM second)""";
+            """;
+    private static final String TAKE_BOTH = TAKE_BOTH_CTES + "SELECT EXISTS (SELECT 1 FROM second)";
 
     @Override
     public boolean tryTake(String key, LocalDate day, int limit) {
@@ -55,7 +61,12 @@ public final class PostgresDailyQuota implements DailyQuota {
                 .iterator().next().getBoolean(0);
     }
 
-    private void purgeBefore(LocalDate day) {
+    /** Whether this quota's counts are kept in the database {@code other} reaches (the same pool). */
+    boolean sharesPool(Pool other) {
+        return pool == other;
+    }
+
+    void purgeBefore(LocalDate day) {
         LocalDate purged = purgedFor.get();
         if (day.isAfter(purged) && purgedFor.compareAndSet(purged, day)) {
             await(pool.preparedQuery("DELETE FROM identity_daily_counts WHERE day < $1").execute(Tuple.of(day.minusDays(1))));

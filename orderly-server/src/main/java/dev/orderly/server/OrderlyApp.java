@@ -179,7 +179,13 @@ public final class OrderlyApp implements AutoCloseable {
 
     /** Starts with identity methods beyond the built-in SMS code, each behind a gate of its own. */
     public static OrderlyApp start(Settings settings, Clock clock, List<IdentityMethodFactory> extraIdentityMethods) {
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(settings.eventLoops()));
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(settings.eventLoops())
+                .setPreferNativeTransport(settings.nativeTransport()));
+        if (settings.nativeTransport() && !vertx.isNativeTransportEnabled()) {
+            LOG.info("network transport: Java NIO (epoll unavailable here: {})", String.valueOf(vertx.unavailableNativeTransportCause()));
+        } else {
+            LOG.info("network transport: {}", vertx.isNativeTransportEnabled() ? "epoll" : "Java NIO (ORDERLY_NATIVE_TRANSPORT=false)");
+        }
         Database database = null;
         // What wire() starts before it fails (lanes, ticker, threads) is stopped here, newest first.
         List<AutoCloseable> started = new ArrayList<>();

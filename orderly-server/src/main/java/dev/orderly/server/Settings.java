@@ -24,6 +24,7 @@ public record Settings(
         String databasePassword,
         int databasePoolSize,
         int eventLoops,
+        boolean nativeTransport,
         Path dataDir,
         boolean demo,
         int demoPeople,
@@ -139,6 +140,8 @@ public record Settings(
                 // thread and back, and every idle loop it wakes costs a context switch (issue #17: 9 %
                 // of Orderly's CPU per walk on 2 cores, docs/benchmarks.md).
                 r.integer("ORDERLY_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 1024),
+                // Netty's epoll transport where it loads (Linux on x86-64), NIO elsewhere or when off.
+                r.bool("ORDERLY_NATIVE_TRANSPORT", true),
                 Path.of(r.text("ORDERLY_DATA_DIR", "orderly-data")),
                 r.bool("ORDERLY_DEMO", true),
                 r.integer("ORDERLY_DEMO_PEOPLE", 200_000, 10, 50_000_000),

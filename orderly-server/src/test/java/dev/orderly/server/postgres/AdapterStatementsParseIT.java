@@ -6,10 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.sqlclient.SqlConnection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -27,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * quietly prepares again with types taken from the values, uncached, so the statement works while
  * the server logs an ERROR on every call (the outbox relay's, once a second under load) and an
  * explicit transaction would fail outright. Statements are read from the sources, so a new one
- * is checked without anyone listing it.
+ * is checked without anyone listing it; constants built by joining pieces are read by reflection,
+ * and a piece that appears within a longer statement is checked as part of it.
  */
 class AdapterStatementsParseIT {
 
@@ -80,23 +85,53 @@ class AdapterStatementsParseIT {
     }
 
     private static List<String> statements() {
-        List<String> found = new ArrayList<>();
+        Set<String> found = new LinkedHashSet<>();
         try (Stream<Path> files = Files.walk(SOURCES)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
                 String text = Files.readString(file);
                 for (Pattern p : List.of(TEXT_BLOCK, ONE_LINE)) {
                     Matcher m = p.matcher(text);
                     while (m.find()) {
-                        String candidate = m.group(1).replace("\\\"", "\"");
-                        if (SQL.matcher(candidate).matches()) {
-                            found.add(candidate);
-                        }
+                        found.add(m.group(1).replace("\\\"", "\""));
                     }
                 }
+                found.addAll(stringConstants(file));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return found;
+        List<String> sql = found.stream().filter(s -> SQL.matcher(s).matches()).toList();
+        return sql.stream().filter(s -> sql.stream().noneMatch(longer -> isWithin(s, longer))).toList();
+    }
+
+    /** Whether a piece of SQL appears within a longer statement, spaces and line breaks aside. */
+    private static boolean isWithin(String piece, String statement) {
+        String p = piece.strip().replaceAll("\\s+", " ");
+        String s = statement.strip().replaceAll("\\s+", " ");
+        return s.length() > p.length() && s.contains(p);
+    }
+
+    /** The values of a source file's static final String fields, as the compiler joined them. */
+    private static List<String> stringConstants(Path file) {
+        String name = SOURCES.relativize(file).toString().replace(".java", "").replace('/', '.');
+        Class<?> type;
+        try {
+            type = Class.forName("dev.orderly.server." + name, false, AdapterStatementsParseIT.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("no class for " + file, e);
+        }
+        List<String> values = new ArrayList<>();
+        for (Field f : type.getDeclaredFields()) {
+            int mod = f.getModifiers();
+            if (f.getType() == String.class && Modifier.isStatic(mod) && Modifier.isFinal(mod)) {
+                f.setAccessible(true);
+                try {
+                    values.add((String) f.get(null));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return values;
     }
 }

@@ -14,6 +14,7 @@ import dev.orderly.time.MutableClock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -130,6 +131,77 @@ class OutboxRelayIT {
         assertThat(relay.pending()).isZero();
         assertThat(relay.relayBacklog(50)).isZero();
         assertThat(delivered).hasSize(450);
+    }
+
+    @Test
+    void aRoundsTextsGoToTheGatewayTogetherAndOnlyTheOnesItRefusedAreDueAgain() {
+        BookingOutcome.Booked first = (BookingOutcome.Booked) store.book(new BookingRequest(1, 1, DAY, "PFZ"), null, "OR-BULK1", clock.instant());
+        store.book(new BookingRequest(2, 1, DAY, "PFZ"), null, "OR-BULK2", clock.instant());
+        List<List<SmsGateway.Sms>> calls = new CopyOnWriteArrayList<>();
+        SmsGateway bulk = new SmsGateway() {
+            @Override
+            public void send(String phone, String text) {
+                throw new AssertionError("texts of a round go together");
+            }
+
+            @Override
+            public List<Optional<RuntimeException>> sendAll(List<SmsGateway.Sms> messages) {
+                calls.add(messages);
+                return messages.stream().map(m -> m.phone().equals("01098765432") && failing.get()
+                        ? Optional.<RuntimeException>of(new SmsGateway.SmsDeliveryException("number unreachable 01098765432", null))
+                        : Optional.<RuntimeException>empty()).toList();
+            }
+        };
+        OutboxRelay relay = new OutboxRelay(db.pool(), bulk, clock, KEYS.phoneCipher());
+        failing.set(true);
+
+        assertThat(relay.relayDue()).isEqualTo(1);
+        assertThat(calls).hasSize(1);
+        assertThat(calls.get(0)).hasSize(2);
+        assertThat(db.count("SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL AND reference = '" + first.reservation().reference() + "'"))
+                .isEqualTo(1);
+        assertThat(relay.pending()).isEqualTo(1);
+        assertThat(db.count("SELECT count(*) FROM outbox WHERE last_error LIKE '%unreachable%' AND last_error NOT LIKE '%98765432%'"))
+                .as("the gateway's error stored, the number redacted").isEqualTo(1);
+
+        failing.set(false);
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(relay.relayDue()).isEqualTo(1);
+        assertThat(calls.get(1)).singleElement().extracting(SmsGateway.Sms::phone).isEqualTo("01098765432");
+        assertThat(relay.pending()).isZero();
+    }
+
+    @Test
+    void aGatewayThatFailsAWholeRoundLosesNoneOfIt() {
+        store.book(new BookingRequest(1, 1, DAY, "PFZ"), null, "OR-BULK3", clock.instant());
+        store.book(new BookingRequest(2, 1, DAY, "PFZ"), null, "OR-BULK4", clock.instant());
+        SmsGateway down = new SmsGateway() {
+            @Override
+            public void send(String phone, String text) {
+                throw new AssertionError("texts of a round go together");
+            }
+
+            @Override
+            public List<Optional<RuntimeException>> sendAll(List<SmsGateway.Sms> messages) {
+                if (failing.get()) {
+                    throw new SmsGateway.SmsDeliveryException("bulk endpoint down", null);
+                }
+                messages.forEach(m -> delivered.add(m.phone()));
+                return messages.stream().map(m -> Optional.<RuntimeException>empty()).toList();
+            }
+        };
+        OutboxRelay relay = new OutboxRelay(db.pool(), down, clock, KEYS.phoneCipher());
+        failing.set(true);
+
+        assertThat(relay.relayDue()).isZero();
+        assertThat(relay.pending()).isEqualTo(2);
+        assertThat(db.count("SELECT count(*) FROM outbox WHERE attempts = 1 AND last_error LIKE '%bulk endpoint down%'")).isEqualTo(2);
+
+        failing.set(false);
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(relay.relayDue()).isEqualTo(2);
+        assertThat(delivered).containsExactlyInAnyOrder("01012345678", "01098765432");
+        assertThat(relay.pending()).isZero();
     }
 
     @Test

@@ -2,12 +2,20 @@ package dev.orderly.server.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.orderly.identity.SmsGateway;
 import dev.orderly.privacy.KeyedHash;
 import dev.orderly.server.DevSmsInbox;
 import dev.orderly.server.TestPrivacy;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -79,6 +87,49 @@ class PostgresDevSmsInboxIT {
                 .isEqualTo("message " + (sent - 1));
         assertThat(count("dev_sms_latest")).isEqualTo(sent);
         assertThat(inbox.latestTo("01010000000")).get().extracting(DevSmsInbox.Message::text).isEqualTo("message 0");
+    }
+
+    @Test
+    void manyTextsAtOnceAreEachKeptAndEachPhonesNewestIsItsLatest() {
+        PostgresDevSmsInbox inbox = new PostgresDevSmsInbox(db.pool(), phones, CLOCK);
+
+        List<Optional<RuntimeException>> outcomes = inbox.sendAll(List.of(new SmsGateway.Sms("01012345678", "one"),
+                new SmsGateway.Sms("01055556666", "two"), new SmsGateway.Sms("01012345678", "three"), new SmsGateway.Sms("01012345678", "three")));
+
+        assertThat(outcomes).hasSize(4).allMatch(Optional::isEmpty);
+        assertThat(inbox.messages()).extracting(DevSmsInbox.Message::text).containsExactly("three", "three", "two", "one");
+        assertThat(inbox.latestTo("01012345678")).get().extracting(DevSmsInbox.Message::text).isEqualTo("three");
+        assertThat(inbox.latestTo("01055556666")).get().extracting(DevSmsInbox.Message::text).isEqualTo("two");
+    }
+
+    @Test
+    void textsSentAndReadAtOnceByManyCallersEachLandAndEachReaderGetsItsOwnPhonesText() throws Exception {
+        PostgresDevSmsInbox inbox = new PostgresDevSmsInbox(db.pool(), phones, CLOCK);
+        int callers = 80; // 160 texts: within what the recent list keeps
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> sends = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                String phone = String.format("0102000%04d", i);
+                sends.add(threads.submit(() -> inbox.send(phone, "code for " + phone)));
+                // The same text twice to one phone at once: two messages, not one.
+                sends.add(threads.submit(() -> inbox.send("01030000000", "same")));
+            }
+            for (Future<?> f : sends) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            List<Future<Optional<DevSmsInbox.Message>>> reads = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                String phone = String.format("0102000%04d", i);
+                reads.add(threads.submit(() -> inbox.latestTo(phone)));
+            }
+            for (int i = 0; i < callers; i++) {
+                assertThat(reads.get(i).get(60, TimeUnit.SECONDS)).get().extracting(DevSmsInbox.Message::text)
+                        .isEqualTo("code for " + String.format("0102000%04d", i));
+            }
+        }
+        assertThat(count("dev_sms_latest")).isEqualTo(callers + 1);
+        assertThat(Blocking.await(db.pool().query("SELECT count(*) FROM dev_sms_recent WHERE body = 'same'").execute()).iterator().next()
+                .getLong(0)).isEqualTo(callers);
     }
 
     @Test

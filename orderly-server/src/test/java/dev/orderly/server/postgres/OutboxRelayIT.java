@@ -21,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -138,20 +139,12 @@ class OutboxRelayIT {
         BookingOutcome.Booked first = (BookingOutcome.Booked) store.book(new BookingRequest(1, 1, DAY, "PFZ"), null, "OR-BULK1", clock.instant());
         store.book(new BookingRequest(2, 1, DAY, "PFZ"), null, "OR-BULK2", clock.instant());
         List<List<SmsGateway.Sms>> calls = new CopyOnWriteArrayList<>();
-        SmsGateway bulk = new SmsGateway() {
-            @Override
-            public void send(String phone, String text) {
-                throw new AssertionError("texts of a round go together");
-            }
-
-            @Override
-            public List<Optional<RuntimeException>> sendAll(List<SmsGateway.Sms> messages) {
-                calls.add(messages);
-                return messages.stream().map(m -> m.phone().equals("01098765432") && failing.get()
-                        ? Optional.<RuntimeException>of(new SmsGateway.SmsDeliveryException("number unreachable 01098765432", null))
-                        : Optional.<RuntimeException>empty()).toList();
-            }
-        };
+        SmsGateway bulk = bulkOnly(messages -> {
+            calls.add(messages);
+            return messages.stream().map(m -> m.phone().equals("01098765432") && failing.get()
+                    ? Optional.<RuntimeException>of(new SmsGateway.SmsDeliveryException("number unreachable 01098765432", null))
+                    : Optional.<RuntimeException>empty()).toList();
+        });
         OutboxRelay relay = new OutboxRelay(db.pool(), bulk, clock, KEYS.phoneCipher());
         failing.set(true);
 
@@ -175,21 +168,13 @@ class OutboxRelayIT {
     void aGatewayThatFailsAWholeRoundLosesNoneOfIt() {
         store.book(new BookingRequest(1, 1, DAY, "PFZ"), null, "OR-BULK3", clock.instant());
         store.book(new BookingRequest(2, 1, DAY, "PFZ"), null, "OR-BULK4", clock.instant());
-        SmsGateway down = new SmsGateway() {
-            @Override
-            public void send(String phone, String text) {
-                throw new AssertionError("texts of a round go together");
+        SmsGateway down = bulkOnly(messages -> {
+            if (failing.get()) {
+                throw new SmsGateway.SmsDeliveryException("bulk endpoint down", null);
             }
-
-            @Override
-            public List<Optional<RuntimeException>> sendAll(List<SmsGateway.Sms> messages) {
-                if (failing.get()) {
-                    throw new SmsGateway.SmsDeliveryException("bulk endpoint down", null);
-                }
-                messages.forEach(m -> delivered.add(m.phone()));
-                return messages.stream().map(m -> Optional.<RuntimeException>empty()).toList();
-            }
-        };
+            messages.forEach(m -> delivered.add(m.phone()));
+            return messages.stream().map(m -> Optional.<RuntimeException>empty()).toList();
+        });
         OutboxRelay relay = new OutboxRelay(db.pool(), down, clock, KEYS.phoneCipher());
         failing.set(true);
 
@@ -202,6 +187,21 @@ class OutboxRelayIT {
         assertThat(relay.relayDue()).isEqualTo(2);
         assertThat(delivered).containsExactlyInAnyOrder("01012345678", "01098765432");
         assertThat(relay.pending()).isZero();
+    }
+
+    /** A gateway taking texts only in bulk: the relay must not send a round's texts one by one. */
+    private static SmsGateway bulkOnly(Function<List<SmsGateway.Sms>, List<Optional<RuntimeException>>> sendAll) {
+        return new SmsGateway() {
+            @Override
+            public void send(String phone, String text) {
+                throw new AssertionError("texts of a round go together");
+            }
+
+            @Override
+            public List<Optional<RuntimeException>> sendAll(List<SmsGateway.Sms> messages) {
+                return sendAll.apply(messages);
+            }
+        };
     }
 
     @Test

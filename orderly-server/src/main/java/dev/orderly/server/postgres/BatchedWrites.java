@@ -13,9 +13,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Inserts by key that arrive while one is in flight go to PostgreSQL together, in the next single
+ * Writes by key that arrive while one is in flight go to PostgreSQL together, in the next single
  * statement, committed on its own: group commit for the small writes a walk makes one at a time
- * (a pass spent, a holder's place). One statement and one commit answer many callers.
+ * (a pass spent, a holder's place, a session's start, a guess's compare-and-set). One statement
+ * and one commit answer many callers. "Inserted" below is whatever the statement answers for a key
+ * it wrote (a row inserted, or moved by a compare-and-set).
  *
  * <p>Each caller gets what its own insert would have got. The statement inserts the distinct keys
  * and answers the ones it inserted; a key the statement inserted goes to the first of its callers in

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +40,8 @@ public final class PostgresChallengeStore implements ChallengeStore {
     private final AtomicReference<Instant> lastPurge = new AtomicReference<>(Instant.MIN);
     /** Each verification reads its challenge before its compare-and-set: those that come together go in one statement. */
     private final BatchedReads<String, Challenge> reads = new BatchedReads<>(this::findAmong, 256);
+    /** Each verification then writes its guess: those that come together go in one statement and one commit. */
+    private final BatchedWrites<CompareAndSet, Boolean> sets = new BatchedWrites<>(this::setAmong, 256);
 
     public PostgresChallengeStore(Pool pool, Clock clock) {
         this.pool = pool;
@@ -99,6 +102,33 @@ public final class PostgresChallengeStore implements ChallengeStore {
                 r.getOffsetDateTime(3).toInstant(), r.getInteger(4), r.getBoolean(5)));
     }
 
+    /** A challenge's change: written only if the row still holds {@code before}'s two fields. */
+    private record CompareAndSet(String id, int beforeTries, boolean beforeUsed, int afterTries, boolean afterUsed) {
+    }
+
+    /**
+     * The compare-and-sets that come together, in one statement. It answers the pair of values
+     * each changed row was moved from and to; a row named twice with the same expected values
+     * moves once, and the other change reads again, as it would alone after the first committed.
+     * The ids come sorted, so two nodes' statements lock shared rows in one order.
+     */
+    private static final String SET_AMONG = """
+            UPDATE identity_challenges c SET failed_tries = k.after_tries, used = k.after_used
+            FROM unnest($1::text[], $2::int[], $3::bool[], $4::int[], $5::bool[]) AS k(id, before_tries, before_used, after_tries, after_used)
+            WHERE c.id = k.id AND c.failed_tries = k.before_tries AND c.used = k.before_used
+            RETURNING k.id, k.before_tries, k.before_used, k.after_tries, k.after_used""";
+
+    private Future<Map<CompareAndSet, Boolean>> setAmong(List<CompareAndSet> changes) {
+        List<CompareAndSet> sorted = changes.stream().sorted(Comparator.comparing(CompareAndSet::id)).toList();
+        Tuple args = Tuple.of(sorted.stream().map(CompareAndSet::id).toArray(String[]::new),
+                sorted.stream().map(CompareAndSet::beforeTries).toArray(Integer[]::new),
+                sorted.stream().map(CompareAndSet::beforeUsed).toArray(Boolean[]::new),
+                sorted.stream().map(CompareAndSet::afterTries).toArray(Integer[]::new),
+                sorted.stream().map(CompareAndSet::afterUsed).toArray(Boolean[]::new));
+        return BatchedReads.byKey(pool.preparedQuery(SET_AMONG).execute(args),
+                r -> new CompareAndSet(r.getString(0), r.getInteger(1), r.getBoolean(2), r.getInteger(3), r.getBoolean(4)), r -> Boolean.TRUE);
+    }
+
     @Override
     public Optional<Challenge> update(String id, UnaryOperator<Challenge> change) {
         while (true) {
@@ -111,11 +141,8 @@ public final class PostgresChallengeStore implements ChallengeStore {
             if (after.equals(before)) {
                 return Optional.of(after);
             }
-            int updated = await(pool.preparedQuery("""
-                    UPDATE identity_challenges SET failed_tries = $2, used = $3
-                    WHERE id = $1 AND failed_tries = $4 AND used = $5""")
-                    .execute(Tuple.of(id, after.failedTries(), after.used(), before.failedTries(), before.used()))).rowCount();
-            if (updated == 1) {
+            boolean updated = sets.insert(new CompareAndSet(id, before.failedTries(), before.used(), after.failedTries(), after.used())) != null;
+            if (updated) {
                 return Optional.of(after);
             }
         }

@@ -191,6 +191,20 @@ public final class PostgresGateStore implements GateStore {
     private record Holder(String gate, String holder) {
     }
 
+    /** A holder's first place at a gate, as the batched insert writes it. */
+    private record Placing(String gate, String holder, long place) {
+    }
+
+    /**
+     * Holders placed at once, in one statement: a holder placed already (by another node) keeps
+     * that place and is not answered. The holders come sorted, so two nodes' statements wait on
+     * each other's new keys in one order.
+     */
+    private static final String PLACE_AMONG = """
+            INSERT INTO gate_holders (gate, holder, place)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
+            ON CONFLICT DO NOTHING RETURNING gate, holder, place""";
+
     private final Pool pool;
     private final Map<String, Long> reservedBefore;
     private final Map<String, NumberBlocks> numbers = new ConcurrentHashMap<>();
@@ -202,6 +216,8 @@ public final class PostgresGateStore implements GateStore {
     private final BatchedReads<Spent, Boolean> spentReads;
     /** Passes spent at once (a burst of bookings: each booking spends its pass) go to PostgreSQL together, one commit. */
     private final BatchedWrites<Spent, Boolean> spends;
+    /** Keyed joins placed at once (one a walk, at the booking line) go to PostgreSQL together, one commit. */
+    private final BatchedWrites<Placing, Boolean> placings;
     /** A keyed join reads whether its holder has a place first (one a walk, at the booking gate). */
     private final BatchedReads<Holder, Long> placeReads;
 
@@ -218,6 +234,7 @@ public final class PostgresGateStore implements GateStore {
         }
         this.spentReads = new BatchedReads<>(this::spentAmong, 256);
         this.spends = new BatchedWrites<>(this::spendAmong, 256);
+        this.placings = new BatchedWrites<>(this::placeAmong, 256);
         this.placeReads = new BatchedReads<>(this::placesAmong, 256);
     }
 
@@ -317,11 +334,9 @@ public final class PostgresGateStore implements GateStore {
                 return held.get();
             }
             long place = issue(gate);
-            RowSet<Row> inserted = await(pool.preparedQuery("""
-                    INSERT INTO gate_holders (gate, holder, place) VALUES ($1, $2, $3)
-                    ON CONFLICT DO NOTHING RETURNING place""").execute(Tuple.of(gate, holder, place)));
+            boolean inserted = placings.insert(new Placing(gate, holder, place)) != null;
             // Another node placed the holder meanwhile: theirs stands, this number is skipped.
-            return inserted.size() == 1 ? place : place(gate, holder).orElseThrow();
+            return inserted ? place : place(gate, holder).orElseThrow();
         } finally {
             lock.unlock();
         }
@@ -356,6 +371,15 @@ public final class PostgresGateStore implements GateStore {
         String[] holders = keys.stream().map(Holder::holder).toArray(String[]::new);
         return BatchedReads.byKey(pool.preparedQuery(PLACES_AMONG).execute(Tuple.of(gates, (Object) holders)),
                 r -> new Holder(r.getString(0), r.getString(1)), r -> r.getLong(2));
+    }
+
+    private Future<Map<Placing, Boolean>> placeAmong(List<Placing> keys) {
+        List<Placing> sorted = keys.stream().sorted(Comparator.comparing(Placing::gate).thenComparing(Placing::holder)).toList();
+        Tuple args = Tuple.of(sorted.stream().map(Placing::gate).toArray(String[]::new),
+                sorted.stream().map(Placing::holder).toArray(String[]::new),
+                sorted.stream().map(Placing::place).toArray(Long[]::new));
+        return BatchedReads.byKey(pool.preparedQuery(PLACE_AMONG).execute(args),
+                r -> new Placing(r.getString(0), r.getString(1), r.getLong(2)), r -> Boolean.TRUE);
     }
 
     private ReentrantLock holderLock(String gate, String holder) {

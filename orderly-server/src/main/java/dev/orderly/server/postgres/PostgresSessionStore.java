@@ -9,50 +9,93 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Session generations in PostgreSQL ({@code person_sessions}), shared by every node: one row per
  * person who ever verified. {@link #begin} moves the generation on in one statement under the
  * row's lock (insert when there is none), so two devices verifying at once get distinct
- * generations and the later one wins.
+ * generations and the later one wins; verifications that come together share that statement.
  */
 public final class PostgresSessionStore implements SessionStore {
 
     private final Pool pool;
     /** Each authenticated request reads its session: those that come together go in one statement. */
     private final BatchedReads<Long, Row> withPerson;
+    /** Verifications that come together start their sessions in one statement and one commit. */
+    private final BatchedWrites<Start, Begun> begins;
 
     public PostgresSessionStore(Pool pool) {
         this.pool = pool;
         this.withPerson = new BatchedReads<>(this::withPersonAmong, 256);
+        this.begins = new BatchedWrites<>(this::beginAmong, 256);
     }
 
     /**
-     * The upsert moves the generation on under the row's lock, so racing verifications of one person
-     * get one generation each. {@code previous} reads the row as the statement's snapshot had it (a
-     * FOR UPDATE there would follow the row to the version this very statement writes); a racing
-     * verification that committed after that snapshot is missing from it (see begin).
+     * The upsert moves each generation on under the row's lock, so racing verifications of one
+     * person get one generation each. {@code previous} reads the rows as the statement's snapshot had
+     * them (a FOR UPDATE there would follow a row to the version this very statement writes); a
+     * racing verification that committed after that snapshot is missing from it (see begun). The
+     * people come sorted, so two nodes' statements lock shared rows in one order.
      */
-    private static final String BEGIN = """
-            WITH previous AS (
-                SELECT generation, since, active FROM person_sessions WHERE person_id = $1),
+    private static final String BEGIN_AMONG = """
+            WITH k AS (
+                SELECT * FROM unnest($1::bigint[], $2::timestamptz[]) AS k(person_id, since)),
+            previous AS (
+                SELECT s.person_id, s.generation, s.since, s.active FROM person_sessions s JOIN k ON s.person_id = k.person_id),
             next AS (
-                INSERT INTO person_sessions AS s (person_id, generation, since, active) VALUES ($1, 1, $2, true)
+                INSERT INTO person_sessions AS s (person_id, generation, since, active) SELECT person_id, 1, since, true FROM k
                 ON CONFLICT (person_id) DO UPDATE SET generation = s.generation + 1, since = EXCLUDED.since, active = true
-                RETURNING generation)
-            SELECT next.generation, previous.generation, previous.since, previous.active FROM next LEFT JOIN previous ON true""";
+                RETURNING person_id, generation)
+            SELECT next.person_id, next.generation, previous.generation, previous.since, previous.active
+            FROM next LEFT JOIN previous ON previous.person_id = next.person_id""";
 
-    /** One statement (issue #17: two round trips a verification were a compare-and-set loop's). */
+    /** A verification's start: whom, and when by this node's clock. */
+    private record Start(long personId, Instant now) {
+    }
+
+    /**
+     * One statement, and one commit shared with the verifications that come at the same time
+     * (issue #17: a commit of its own was one of the three a walk still made alone).
+     */
     @Override
-    public Begun begin(long personId, java.time.Instant now) {
-        Row r = await(pool.preparedQuery(BEGIN).execute(Tuple.of(personId, PostgresBookingStore.utc(now)))).iterator().next();
-        long number = r.getLong(0);
-        Optional<Generation> previous = r.getLong(1) == null
+    public Begun begin(long personId, Instant now) {
+        while (true) {
+            Begun begun = begins.insert(new Start(personId, now));
+            if (begun != null) {
+                return begun;
+            }
+            // Another verification of this person went in that statement: this one goes in the next.
+        }
+    }
+
+    private Future<Map<Start, Begun>> beginAmong(List<Start> starts) {
+        // An upsert moves a row once a statement: one start a person, the others wait for the next.
+        TreeMap<Long, Start> first = new TreeMap<>();
+        starts.forEach(s -> first.putIfAbsent(s.personId(), s));
+        Long[] people = first.keySet().toArray(Long[]::new);
+        OffsetDateTime[] times = first.values().stream().map(s -> PostgresBookingStore.utc(s.now())).toArray(OffsetDateTime[]::new);
+        return pool.preparedQuery(BEGIN_AMONG).execute(Tuple.of(people, (Object) times)).map(rows -> {
+            Map<Start, Begun> begun = new HashMap<>();
+            rows.forEach(r -> {
+                Start start = first.get(r.getLong(0));
+                begun.put(start, begun(r, start.now()));
+            });
+            return begun;
+        });
+    }
+
+    private static Begun begun(Row r, Instant now) {
+        long number = r.getLong(1);
+        Optional<Generation> previous = r.getLong(2) == null
                 ? Optional.empty()
-                : Optional.of(new Generation(r.getLong(1), r.getOffsetDateTime(2).toInstant(), r.getBoolean(3)));
+                : Optional.of(new Generation(r.getLong(2), r.getOffsetDateTime(3).toInstant(), r.getBoolean(4)));
         if (number > 1 && previous.map(p -> p.number() != number - 1).orElse(true)) {
             // Another verification of this person committed an instant ago, in a race with this one
             // (after this statement's snapshot): the generation it began is live and began now.

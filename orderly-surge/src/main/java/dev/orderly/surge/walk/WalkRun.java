@@ -134,6 +134,12 @@ final class WalkRun {
             if (!options.warmup().isZero()) {
                 Phase w = measure("warm-up", () -> closed(options.warmup(), new ArrayList<>()));
                 options.log().printf("walk: warm-up %d walks in %.1f s%n", w.walks(), w.seconds());
+                if (nextResident >= residents.size()) {
+                    // Measuring nobody would print a run of NaN figures that looks like a result.
+                    throw new IllegalArgumentException("the warm-up walked all " + residents.size()
+                            + " residents, so nobody is left to measure: raise --people (the server needs that many open-cohort "
+                            + "residents from --resident-offset on, see ORDERLY_DEMO_PEOPLE) or shorten --warmup");
+                }
             }
             if (!options.idle().isZero()) {
                 idle = measureIdle(options.idle());

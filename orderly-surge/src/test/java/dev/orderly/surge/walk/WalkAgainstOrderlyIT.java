@@ -91,6 +91,16 @@ class WalkAgainstOrderlyIT {
     }
 
     @Test
+    void aWarmUpThatWalksEveryoneIsRefusedInsteadOfMeasuringNobody() {
+        // Two people and a minute of warm-up: the warm-up ends when both have walked, whatever the machine's speed.
+        int exit = SurgeCli.commandLine().execute("walk", "--target", "http://127.0.0.1:" + app.port(), "--operator-token-file",
+                tokenFile.toString(), "--people", "2", "--resident-offset", "700", "--warmup", "60s", "--idle", "0s",
+                "--duration", "1s", "--walkers", "4");
+
+        assertThat(exit).isEqualTo(SurgeCli.TARGET_UNUSABLE);
+    }
+
+    @Test
     void anOffsetPastEveryResidentIsRefusedInsteadOfReportingAnEmptyRun() {
         int exit = SurgeCli.commandLine().execute("walk", "--target", "http://127.0.0.1:" + app.port(), "--operator-token-file",
                 tokenFile.toString(), "--resident-offset", "5000000", "--warmup", "0s", "--idle", "0s", "--duration", "1s");

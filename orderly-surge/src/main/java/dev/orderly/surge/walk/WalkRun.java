@@ -249,7 +249,13 @@ final class WalkRun {
         for (int i = 0; i < options.walkers(); i++) {
             lanes.add(lane(end, tally, booked));
         }
-        return Future.all(lanes).map(tally);
+        return Future.all(lanes).map(v -> {
+            if (nextResident >= residents.size() && System.nanoTime() < end) {
+                notes.add("The closed run ran out of residents before its end (its last walkers walked alone, so walks/s reads low): "
+                        + "raise --people.");
+            }
+            return tally;
+        });
     }
 
     private Future<Void> lane(long end, Tally tally, List<Walker> booked) {

@@ -91,6 +91,15 @@ class WalkAgainstOrderlyIT {
     }
 
     @Test
+    void aClosedRunThatRunsOutOfPeopleBeforeItsEndSaysSo() throws IOException {
+        // Six people and two minutes: the run ends when all six have walked, whatever the machine's speed.
+        JsonNode figures = walk("short", "--duration", "120s", "--people", "6", "--resident-offset", "800");
+
+        assertThat(figures.path("phases").path(0).path("walks").asLong()).isEqualTo(6);
+        assertThat(figures.path("notes").toString()).contains("ran out of residents before its end");
+    }
+
+    @Test
     void aWarmUpThatWalksEveryoneIsRefusedInsteadOfMeasuringNobody() {
         // Two people and a minute of warm-up: the warm-up ends when both have walked, whatever the machine's speed.
         int exit = SurgeCli.commandLine().execute("walk", "--target", "http://127.0.0.1:" + app.port(), "--operator-token-file",

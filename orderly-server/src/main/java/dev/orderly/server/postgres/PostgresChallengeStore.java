@@ -141,8 +141,7 @@ public final class PostgresChallengeStore implements ChallengeStore {
             if (after.equals(before)) {
                 return Optional.of(after);
             }
-            boolean updated = sets.insert(new CompareAndSet(id, before.failedTries(), before.used(), after.failedTries(), after.used())) != null;
-            if (updated) {
+            if (sets.insert(new CompareAndSet(id, before.failedTries(), before.used(), after.failedTries(), after.used())) != null) {
                 return Optional.of(after);
             }
         }

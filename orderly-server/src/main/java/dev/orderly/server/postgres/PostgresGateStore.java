@@ -211,7 +211,8 @@ public final class PostgresGateStore implements GateStore {
     /** Only its spent bits are used: a cache of passes known to be spent. */
     private final InMemoryGateStore spentCache = new InMemoryGateStore();
     private final Map<String, ConcurrentSkipListMap<Long, Admission>> admissions = new ConcurrentHashMap<>();
-    private final ReentrantLock[] holderLocks = new ReentrantLock[64];
+    private static final int HOLDER_STRIPES = 64;
+    private final ReentrantLock[] holderLocks = new ReentrantLock[HOLDER_STRIPES];
     /** Spent checks (five a walk, most for unspent passes) go to PostgreSQL together when they come together. */
     private final BatchedReads<Spent, Boolean> spentReads;
     /** Passes spent at once (a burst of bookings: each booking spends its pass) go to PostgreSQL together, one commit. */
@@ -383,7 +384,12 @@ public final class PostgresGateStore implements GateStore {
     }
 
     private ReentrantLock holderLock(String gate, String holder) {
-        return holderLocks[Math.floorMod(31 * gate.hashCode() + holder.hashCode(), holderLocks.length)];
+        return holderLocks[holderStripe(gate, holder)];
+    }
+
+    /** Which of the {@value #HOLDER_STRIPES} holder locks guards {@code holder} at {@code gate}. */
+    static int holderStripe(String gate, String holder) {
+        return Math.floorMod(31 * gate.hashCode() + holder.hashCode(), HOLDER_STRIPES);
     }
 
     @Override

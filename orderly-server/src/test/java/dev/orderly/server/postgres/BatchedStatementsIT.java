@@ -6,15 +6,20 @@ import dev.orderly.identity.Challenge;
 import dev.orderly.identity.SessionStore;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,8 +58,8 @@ class BatchedStatementsIT {
         store.begin(1, NOW);
         store.begin(2, NOW);
 
-        List<CompletableFuture<SessionStore.Begun>> batch;
-        CompletableFuture<SessionStore.Begun> first;
+        List<Caller<SessionStore.Begun>> batch;
+        Caller<SessionStore.Begun> first;
         RowLock held = RowLock.take("SELECT 1 FROM person_sessions WHERE person_id = 1 FOR UPDATE");
         try {
             first = inThread(() -> store.begin(1, NOW.plusSeconds(1)));
@@ -70,7 +75,7 @@ class BatchedStatementsIT {
 
         List<Long> twos = batch.subList(0, 2).stream().map(f -> f.join().current().number()).toList();
         assertThat(twos).containsExactlyInAnyOrder(2L, 3L);
-        for (CompletableFuture<SessionStore.Begun> b : batch.subList(0, 2)) {
+        for (Caller<SessionStore.Begun> b : batch.subList(0, 2)) {
             SessionStore.Begun begun = b.join();
             assertThat(begun.previous()).as("the generation it replaced")
                     .hasValueSatisfying(p -> assertThat(p.number()).isEqualTo(begun.current().number() - 1));
@@ -85,13 +90,13 @@ class BatchedStatementsIT {
 
     @Test
     void twoChangesOfOneChallengeInOneStatementAreBothAppliedAndAnotherChallengesChangeToo() {
-        PostgresChallengeStore store = new PostgresChallengeStore(db.pool(), java.time.Clock.fixed(NOW, java.time.ZoneOffset.UTC));
+        PostgresChallengeStore store = new PostgresChallengeStore(db.pool(), Clock.fixed(NOW, ZoneOffset.UTC));
         for (String id : List.of("x", "y", "z")) {
             store.save(new Challenge(id, 7, "mac", NOW.plusSeconds(180), 0, false));
         }
 
-        List<CompletableFuture<Optional<Challenge>>> batch;
-        CompletableFuture<Optional<Challenge>> first;
+        List<Caller<Optional<Challenge>>> batch;
+        Caller<Optional<Challenge>> first;
         RowLock held = RowLock.take("SELECT 1 FROM identity_challenges WHERE id = 'x' FOR UPDATE");
         try {
             first = inThread(() -> store.update("x", c -> withTries(c, c.failedTries() + 1)));
@@ -106,7 +111,7 @@ class BatchedStatementsIT {
         }
 
         assertThat(first.join()).hasValueSatisfying(c -> assertThat(c.failedTries()).isEqualTo(1));
-        batch.forEach(CompletableFuture::join);
+        batch.forEach(Caller::join);
         assertThat(store.find("y")).hasValueSatisfying(c -> {
             assertThat(c.failedTries()).as("the failed try, applied once").isEqualTo(1);
             assertThat(c.used()).as("the use, applied once").isTrue();
@@ -117,8 +122,8 @@ class BatchedStatementsIT {
     @Test
     void holdersPlacedInOneStatementEachGetTheirOwnPlaceAndOnePlacedByAnotherNodeKeepsThat() {
         PostgresGateStore store = new PostgresGateStore(db.pool());
-        List<CompletableFuture<Long>> batch;
-        CompletableFuture<Long> first;
+        List<Caller<Long>> batch;
+        Caller<Long> first;
         RowLock held = RowLock.take("INSERT INTO gate_holders (gate, holder, place) VALUES ('booking', 'h0', 1000000)");
         try {
             // An uncommitted insert of the same holder by "another node": this one waits on it.
@@ -134,7 +139,7 @@ class BatchedStatementsIT {
         }
 
         assertThat(first.join()).as("the other node's place stands").isEqualTo(1_000_000L);
-        List<Long> places = batch.stream().map(CompletableFuture::join).toList();
+        List<Long> places = batch.stream().map(Caller::join).toList();
         assertThat(places).doesNotHaveDuplicates().doesNotContain(1_000_000L);
         for (int i = 0; i < HOLDERS.size(); i++) {
             assertThat(store.issueFor("booking", HOLDERS.get(i))).as("%s asking again", HOLDERS.get(i)).isEqualTo(places.get(i));
@@ -146,21 +151,34 @@ class BatchedStatementsIT {
      * Five holders whose places the store guards with locks other than h0's and each other's (it
      * stripes them by hash), so none of them waits on a lock instead of in the batch.
      */
-    private static final List<String> HOLDERS = java.util.stream.IntStream.range(1, 1_000).mapToObj(i -> "h" + i)
+    private static final List<String> HOLDERS = IntStream.range(1, 1_000).mapToObj(i -> "h" + i)
             .filter(h -> stripe(h) != stripe("h0"))
-            .collect(java.util.stream.Collectors.toMap(BatchedStatementsIT::stripe, h -> h, (a, b) -> a, java.util.TreeMap::new))
+            .collect(Collectors.toMap(BatchedStatementsIT::stripe, h -> h, (a, b) -> a, TreeMap::new))
             .values().stream().limit(5).toList();
 
-    /** As {@code PostgresGateStore.holderLock} picks a holder's lock among its 64. */
     private static int stripe(String holder) {
-        return Math.floorMod(31 * "booking".hashCode() + holder.hashCode(), 64);
+        return PostgresGateStore.holderStripe("booking", holder);
     }
 
     private static Challenge withTries(Challenge c, int tries) {
         return new Challenge(c.id(), c.personId(), c.codeMac(), c.expiresAt(), tries, c.used());
     }
 
-    private static <T> CompletableFuture<T> inThread(Supplier<T> call) {
+    /** A call made on a thread of its own, and what it answers. */
+    private record Caller<T>(Thread thread, CompletableFuture<T> answer) {
+
+        T join() {
+            return answer.join();
+        }
+
+        /** Waiting inside a batched write: it is in that line, not before it. */
+        boolean parkedInBatchedWrites() {
+            return thread.getState() == Thread.State.WAITING && Arrays.stream(thread.getStackTrace())
+                    .anyMatch(f -> f.getClassName().equals(BatchedWrites.class.getName()) && f.getMethodName().equals("insert"));
+        }
+    }
+
+    private static <T> Caller<T> inThread(Supplier<T> call) {
         CompletableFuture<T> answer = new CompletableFuture<>();
         Thread t = Thread.ofPlatform().name("caller").start(() -> {
             try {
@@ -169,26 +187,17 @@ class BatchedStatementsIT {
                 answer.completeExceptionally(e);
             }
         });
-        CALLERS.put(answer, t);
-        return answer;
+        return new Caller<>(t, answer);
     }
 
-    private static final java.util.Map<CompletableFuture<?>, Thread> CALLERS = new java.util.concurrent.ConcurrentHashMap<>();
-
-    /** Until each caller's thread waits inside a batched write: it is in that line, not before it. */
-    private static void awaitParkedInBatchedWrites(List<? extends CompletableFuture<?>> callers) {
+    private static void awaitParkedInBatchedWrites(List<? extends Caller<?>> callers) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!callers.stream().allMatch(c -> parkedInBatchedWrites(CALLERS.get(c)))) {
-            callers.stream().filter(CompletableFuture::isDone).findAny()
-                    .ifPresent(c -> assertThat(c).as("a caller that should wait in line").isNotDone());
+        while (!callers.stream().allMatch(Caller::parkedInBatchedWrites)) {
+            callers.stream().filter(c -> c.answer().isDone()).findAny()
+                    .ifPresent(c -> assertThat(c.answer()).as("a caller that should wait in line").isNotDone());
             assertThat(System.nanoTime()).as("callers parked in the line within a minute").isLessThan(deadline);
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
         }
-    }
-
-    private static boolean parkedInBatchedWrites(Thread t) {
-        return t.getState() == Thread.State.WAITING && Arrays.stream(t.getStackTrace())
-                .anyMatch(f -> f.getClassName().equals(BatchedWrites.class.getName()) && f.getMethodName().equals("insert"));
     }
 
     /** A row lock (or an uncommitted insert) held in a transaction of its own until closed, then committed. */
